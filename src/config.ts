@@ -1,0 +1,117 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { PluginDynamicError } from './errors.js';
+
+/** Where settings come from: the runtime's getSetting, or the environment for the CLI. */
+export type SettingSource = (key: string) => string | number | boolean | null | undefined;
+
+export const DEFAULT_REGISTRY_URL =
+  'https://raw.githubusercontent.com/elizaos-plugins/registry/refs/heads/main/generated-registry.json';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const ConfigSchema = z.object({
+  /** Root of everything the package writes: installed plugins, workspaces, caches, key file. */
+  dataDir: z.string().min(1),
+  registryUrl: z.url(),
+  /** @default 3_600_000 (one hour) */
+  registryCacheTtlMs: positiveInt,
+  /** @default 15_000 */
+  registryTimeoutMs: positiveInt,
+  /** @default 180_000 */
+  installTimeoutMs: positiveInt,
+  /** @default 30_000 */
+  loadTimeoutMs: positiveInt,
+  generator: z.enum(['template', 'model', 'auto']),
+  /** @default 5 */
+  maxIterations: positiveInt.max(20),
+  /** @default 300_000 */
+  commandTimeoutMs: positiveInt,
+  /** @default 1_800_000 */
+  jobDeadlineMs: positiveInt,
+  /** @default 1_048_576 */
+  outputCapBytes: positiveInt,
+  /** @default 10 */
+  maxConcurrentJobs: positiveInt,
+  /** @default 10 */
+  jobsPerHour: positiveInt,
+  requeueInterrupted: z.boolean(),
+  /** @default 7 */
+  retentionDays: positiveInt,
+  /** @default 70 */
+  reviewThreshold: z.coerce.number().min(0).max(100),
+  sandbox: z.enum(['auto', 'bwrap', 'none']),
+  apiToken: z.string().min(16).optional(),
+  secretKey: z.string().min(16).optional(),
+  allowInstallScripts: z.array(z.string()),
+});
+
+export type PluginDynamicConfig = z.infer<typeof ConfigSchema>;
+
+/** The settings the package reads, by name. Documented in the README. */
+export const SETTING_NAMES = {
+  dataDir: 'PLUGIN_DYNAMIC_DATA_DIR',
+  registryUrl: 'PLUGIN_DYNAMIC_REGISTRY_URL',
+  registryCacheTtlMs: 'PLUGIN_DYNAMIC_REGISTRY_TTL_MS',
+  registryTimeoutMs: 'PLUGIN_DYNAMIC_REGISTRY_TIMEOUT_MS',
+  installTimeoutMs: 'PLUGIN_DYNAMIC_INSTALL_TIMEOUT_MS',
+  loadTimeoutMs: 'PLUGIN_DYNAMIC_LOAD_TIMEOUT_MS',
+  generator: 'PLUGIN_DYNAMIC_GENERATOR',
+  maxIterations: 'PLUGIN_DYNAMIC_MAX_ITERATIONS',
+  commandTimeoutMs: 'PLUGIN_DYNAMIC_COMMAND_TIMEOUT_MS',
+  jobDeadlineMs: 'PLUGIN_DYNAMIC_JOB_DEADLINE_MS',
+  outputCapBytes: 'PLUGIN_DYNAMIC_OUTPUT_CAP_BYTES',
+  maxConcurrentJobs: 'PLUGIN_DYNAMIC_MAX_CONCURRENT_JOBS',
+  jobsPerHour: 'PLUGIN_DYNAMIC_JOBS_PER_HOUR',
+  requeueInterrupted: 'PLUGIN_DYNAMIC_REQUEUE_INTERRUPTED',
+  retentionDays: 'PLUGIN_DYNAMIC_RETENTION_DAYS',
+  reviewThreshold: 'PLUGIN_DYNAMIC_REVIEW_THRESHOLD',
+  sandbox: 'PLUGIN_DYNAMIC_SANDBOX',
+  apiToken: 'PLUGIN_DYNAMIC_API_TOKEN',
+  secretKey: 'PLUGIN_DYNAMIC_SECRET_KEY',
+  allowInstallScripts: 'PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS',
+} as const satisfies Record<keyof PluginDynamicConfig, string>;
+
+function text(value: ReturnType<SettingSource>): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const s = String(value).trim();
+  return s === '' ? undefined : s;
+}
+
+/** Reads every setting once, validates it, and says which one is wrong when one is. */
+export function loadConfig(source: SettingSource, cwd: string = process.cwd()): PluginDynamicConfig {
+  const get = (key: keyof PluginDynamicConfig): string | undefined => text(source(SETTING_NAMES[key]));
+  const raw = {
+    dataDir: resolve(cwd, get('dataDir') ?? join('.eliza', 'plugin-dynamic')),
+    registryUrl: get('registryUrl') ?? DEFAULT_REGISTRY_URL,
+    registryCacheTtlMs: get('registryCacheTtlMs') ?? 3_600_000,
+    registryTimeoutMs: get('registryTimeoutMs') ?? 15_000,
+    installTimeoutMs: get('installTimeoutMs') ?? 180_000,
+    loadTimeoutMs: get('loadTimeoutMs') ?? 30_000,
+    generator: get('generator') ?? 'auto',
+    maxIterations: get('maxIterations') ?? 5,
+    commandTimeoutMs: get('commandTimeoutMs') ?? 300_000,
+    jobDeadlineMs: get('jobDeadlineMs') ?? 1_800_000,
+    outputCapBytes: get('outputCapBytes') ?? 1_048_576,
+    maxConcurrentJobs: get('maxConcurrentJobs') ?? 10,
+    jobsPerHour: get('jobsPerHour') ?? 10,
+    requeueInterrupted: ['1', 'true', 'yes'].includes((get('requeueInterrupted') ?? '').toLowerCase()),
+    retentionDays: get('retentionDays') ?? 7,
+    reviewThreshold: get('reviewThreshold') ?? 70,
+    sandbox: get('sandbox') ?? 'auto',
+    apiToken: get('apiToken'),
+    secretKey: get('secretKey'),
+    allowInstallScripts: (get('allowInstallScripts') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path[0] as keyof PluginDynamicConfig | undefined;
+    const name = key ? SETTING_NAMES[key] : 'a setting';
+    throw new PluginDynamicError('INVALID_SETTING', `${name} is invalid: ${issue?.message ?? 'unknown problem'}.`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,116 @@
+/**
+ * Every error the package raises, with a stable code and the advice a person needs to fix it.
+ *
+ * Check errors by `code`, never with `instanceof`: plugins are loaded as separate module copies.
+ */
+
+export const ERROR_CATALOGUE = {
+  // configuration and input
+  INVALID_INPUT: 'Check the value named in the message and send it again.',
+  INVALID_SETTING: 'Fix the setting named in the message (character settings or environment) and restart.',
+  INVALID_PLUGIN_NAME:
+    'Use an npm package name such as "@elizaos/plugin-weather" or "plugin-weather": lower case, no spaces, no "..", no shell characters.',
+  INVALID_VERSION: 'Use a semver version or range such as "1.2.3" or "^1.2.0".',
+  INVALID_SOURCE:
+    'Install from a registry name, "name@range", "github:owner/repo#ref", a local folder or a .tgz tarball.',
+  PATH_OUTSIDE_ALLOWED:
+    'Give a path inside the folder you named (or inside the data directory); ".." and links that leave it are refused.',
+  // registry
+  REGISTRY_UNAVAILABLE:
+    'The plugin registry could not be fetched and no cached copy exists. Check the network or PLUGIN_DYNAMIC_REGISTRY_URL.',
+  REGISTRY_INVALID: 'The registry answered with something that is not a plugin registry. Check PLUGIN_DYNAMIC_REGISTRY_URL.',
+  PLUGIN_NOT_FOUND: 'Search the registry (LIST_AVAILABLE_PLUGINS) and use a name from the results.',
+  PLUGIN_AMBIGUOUS: 'Several plugins match: repeat the request with one of the names listed.',
+  // install
+  INSTALL_FAILED: 'The package could not be installed; the npm output in the message says why.',
+  INSTALL_TIMEOUT: 'npm took too long. Try again, or raise PLUGIN_DYNAMIC_INSTALL_TIMEOUT_MS.',
+  NOT_A_PLUGIN: 'The package does not export an ElizaOS Plugin (an object with a name and a description).',
+  INCOMPATIBLE_PLUGIN: 'The plugin targets another ElizaOS version; pick a release built for ElizaOS 1.x.',
+  INSTALL_SCRIPTS_REFUSED:
+    'The package runs scripts at install time. Allow it by name with PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS if you trust it.',
+  UNSAFE_DEPENDENCY: 'The package depends on git, URL or out-of-tree file: sources, which are refused by default.',
+  ALREADY_INSTALLED: 'The plugin is installed already; uninstall it first to install another version.',
+  NOT_INSTALLED: 'Install the plugin first (INSTALL_PLUGIN).',
+  // lifecycle
+  ILLEGAL_TRANSITION: 'The plugin is not in a state that allows this; the message lists what is allowed now.',
+  NEEDS_CONFIGURATION: 'Set the missing settings with CONFIGURE_PLUGIN, then activate the plugin.',
+  UNKNOWN_SETTING: 'Configure only the settings the plugin declares; the message lists them.',
+  COMPONENT_CONFLICT: 'Another loaded plugin already registers a component with this name; unload it first.',
+  LOAD_FAILED: 'The plugin failed while loading and was rolled back; the reason is in the message.',
+  LOAD_TIMEOUT: 'The plugin did not finish init or start its services in time and was rolled back.',
+  PROTECTED_PLUGIN: 'Plugins registered when the agent started (and plugin-dynamic itself) cannot be unloaded at runtime.',
+  // state and secrets
+  STATE_CORRUPT: 'A stored record was unreadable; it was moved aside and the rest was kept.',
+  SECRET_KEY_UNAVAILABLE:
+    'Set PLUGIN_DYNAMIC_SECRET_KEY, or make the key file readable only by this user, to decrypt stored secrets.',
+  // creation
+  INVALID_SPEC: 'Fix the field named in the message; the message says what is allowed.',
+  DESCRIPTION_UNUSABLE: 'Describe what the plugin should do in one or two sentences, naming the things it acts on.',
+  JOB_NOT_FOUND: 'List the creation jobs and use one of their ids.',
+  JOB_RATE_LIMITED: 'Too many plugin creations in the last hour; wait or raise PLUGIN_DYNAMIC_JOBS_PER_HOUR.',
+  JOB_CANCELLED: 'The job was cancelled on request.',
+  JOB_TIMEOUT: 'The job ran past its deadline; raise PLUGIN_DYNAMIC_JOB_DEADLINE_MS or simplify the specification.',
+  JOB_INTERRUPTED: 'The process stopped while the job ran; create the plugin again.',
+  GENERATION_FAILED: 'The plugin did not pass build, lint, tests and validation within the allowed iterations.',
+  MODEL_UNAVAILABLE: 'No text model is registered; use the template generator or add a model plugin.',
+  MODEL_OUTPUT_REFUSED: 'The model tried to write a file it may not write; the answer was refused.',
+  TOOLCHAIN_UNAVAILABLE: 'The TypeScript/ESLint/Vitest toolchain could not be prepared; run `plugin-dynamic doctor`.',
+  // processes and sandbox
+  PROCESS_TIMEOUT: 'A child process ran past its time limit and was killed with its whole process group.',
+  PROCESS_OUTPUT_LIMIT: 'A child process printed more than the output cap and was killed.',
+  SANDBOX_UNAVAILABLE:
+    'Install bubblewrap (apt-get install bubblewrap), or set PLUGIN_DYNAMIC_SANDBOX=none to run generated code unsandboxed.',
+  // HTTP
+  UNAUTHORIZED: 'Send the token from PLUGIN_DYNAMIC_API_TOKEN as "Authorization: Bearer <token>".',
+  INTERNAL: 'An unexpected error; run with --verbose and report it.',
+} as const satisfies Record<string, string>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class PluginDynamicError extends Error {
+  override readonly name = 'PluginDynamicError';
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+
+  /** What a person should do about it. */
+  get hint(): string {
+    return ERROR_CATALOGUE[this.code];
+  }
+}
+
+/** True for any error carrying one of our codes, even from another copy of this module. */
+export function isPluginDynamicError(error: unknown): error is PluginDynamicError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof (error).code === 'string' &&
+    (error as { code: string }).code in ERROR_CATALOGUE
+  );
+}
+
+/** Any thrown value as one of our errors; unknown failures become INTERNAL with the original as cause. */
+export function toPluginDynamicError(error: unknown, fallback: ErrorCode = 'INTERNAL'): PluginDynamicError {
+  if (isPluginDynamicError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new PluginDynamicError(fallback, message, { cause: error });
+}
+
+/** The envelope every boundary (action, HTTP, CLI --json) uses for a failure. */
+export function errorEnvelope(error: unknown): {
+  success: false;
+  error: { code: ErrorCode; message: string; hint: string };
+} {
+  const e = toPluginDynamicError(error);
+  return { success: false, error: { code: e.code, message: e.message, hint: e.hint } };
+}
