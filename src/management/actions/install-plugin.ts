@@ -1,0 +1,48 @@
+import { PluginDynamicError } from '../../errors.js';
+import { packageLikeTokens, stringParam } from '../../shared/eliza/action-input.js';
+import { serviceAction } from '../../shared/eliza/service-action.js';
+import type { PluginManagementService } from '../plugin-management-service.js';
+import { pluginLine } from './plugin-summary.js';
+
+/** The install source in a request: a parameter, a package-like word, or the word after "install". */
+function sourceIn(params: Record<string, unknown>, text: string): string {
+  const explicit = stringParam(params, 'source', 'plugin', 'name', 'packageName');
+  if (explicit) return explicit;
+  const tokens = packageLikeTokens(text);
+  if (tokens.length === 1 && tokens[0]) return tokens[0];
+  if (tokens.length > 1) {
+    throw new PluginDynamicError('PLUGIN_AMBIGUOUS', `Which one should I install: ${tokens.join(' or ')}?`);
+  }
+  const word = /\binstall\s+(?:the\s+|a\s+)?([a-z0-9][\w.-]*)/i.exec(text)?.[1];
+  if (word && !/^(plugin|it|this|that)$/i.test(word)) return word;
+  throw new PluginDynamicError(
+    'INVALID_INPUT',
+    'Which plugin should I install? Give a registry name (e.g. "weather"), "name@version", "github:owner/repo", a folder or a .tgz file.',
+  );
+}
+
+export const installPluginAction = serviceAction<PluginManagementService>({
+  name: 'INSTALL_PLUGIN',
+  similes: ['ADD_PLUGIN', 'installPlugin', 'installPluginFromRegistry'],
+  description:
+    'Install a plugin from the ElizaOS registry, npm, GitHub, a local folder or a tarball, and load it when it needs no settings.',
+  serviceType: 'plugin_management',
+  examples: [
+    [
+      { name: '{{user}}', content: { text: 'Install @elizaos/plugin-bootstrap' } },
+      { name: '{{agent}}', content: { text: 'Installed @elizaos/plugin-bootstrap@1.7.2: active', actions: ['INSTALL_PLUGIN'] } },
+    ],
+  ],
+  run: async ({ service, params, text }) => {
+    const source = sourceIn(params, text);
+    const activate = params['activate'] !== false;
+    const view = await service.install(source, { activate });
+    const next =
+      view.status === 'needs_configuration'
+        ? ` Set ${view.missingSettings.join(', ')} with CONFIGURE_PLUGIN, then activate it.`
+        : view.status === 'installed'
+          ? ' Activate it with ACTIVATE_PLUGIN.'
+          : '';
+    return { text: `Installed ${pluginLine(view)}.${next}`, data: { plugin: view } };
+  },
+});

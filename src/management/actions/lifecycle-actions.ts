@@ -1,0 +1,42 @@
+import { serviceAction } from '../../shared/eliza/service-action.js';
+import type { PluginManagementService } from '../plugin-management-service.js';
+import type { PluginView } from '../plugin-view.js';
+import { pluginLine } from './plugin-summary.js';
+import { targetPlugin } from './target-plugin.js';
+
+type Verb = 'activate' | 'deactivate' | 'unload';
+
+function lifecycleAction(name: string, similes: string[], verb: Verb, description: string) {
+  return serviceAction<PluginManagementService>({
+    name,
+    similes,
+    description,
+    serviceType: 'plugin_management',
+    run: async ({ service, params, text }) => {
+      const plugin = targetPlugin(service.list(), params, text, verb);
+      const view: PluginView = await service[verb](plugin);
+      return { text: `${pluginLine(view)}.`, data: { plugin: view } };
+    },
+  });
+}
+
+export const activatePluginAction = lifecycleAction(
+  'ACTIVATE_PLUGIN',
+  ['LOAD_PLUGIN', 'ENABLE_PLUGIN', 'activatePlugin', 'loadPlugin'],
+  'activate',
+  'Load an installed plugin into the running agent, without a restart.',
+);
+
+export const deactivatePluginAction = lifecycleAction(
+  'DEACTIVATE_PLUGIN',
+  ['DISABLE_PLUGIN', 'deactivatePlugin'],
+  'deactivate',
+  "Take a plugin's actions, providers and services out of the running agent; it can be activated again.",
+);
+
+export const unloadPluginAction = lifecycleAction(
+  'UNLOAD_PLUGIN',
+  ['unloadPlugin'],
+  'unload',
+  'Unload a plugin from the running agent and forget its module; the files stay installed.',
+);

@@ -1,0 +1,17 @@
+import { serviceAction } from '../../shared/eliza/service-action.js';
+import type { PluginManagementService } from '../plugin-management-service.js';
+import { pluginLine } from './plugin-summary.js';
+
+export const listInstalledPluginsAction = serviceAction<PluginManagementService>({
+  name: 'LIST_INSTALLED_PLUGINS',
+  similes: ['SHOW_INSTALLED_PLUGINS', 'listInstalledPlugins', 'getPluginStatus'],
+  description: 'List the plugins installed through plugin-dynamic with their status and missing settings.',
+  serviceType: 'plugin_management',
+  run: async ({ service }) => {
+    const plugins = service.list();
+    return {
+      text: plugins.length ? `Installed plugins:\n${plugins.map(pluginLine).join('\n')}` : 'No plugins are installed.',
+      data: { plugins },
+    };
+  },
+});

@@ -1,0 +1,8 @@
+import type { PluginView } from '../plugin-view.js';
+
+/** One readable line about an installed plugin; never a setting's value. */
+export function pluginLine(p: PluginView): string {
+  const missing = p.missingSettings.length ? `, needs ${p.missingSettings.join(', ')}` : '';
+  const error = p.status === 'error' && p.lastError ? `, last error: ${p.lastError.message}` : '';
+  return `${p.packageName}@${p.version}: ${p.status}${missing}${error}`;
+}

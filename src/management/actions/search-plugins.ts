@@ -1,0 +1,33 @@
+import { stringParam } from '../../shared/eliza/action-input.js';
+import { serviceAction } from '../../shared/eliza/service-action.js';
+import type { PluginManagementService } from '../plugin-management-service.js';
+
+const FILLER = /\b(search|find|look|for|list|show|available|plugins?|the|registry|in|me|a|an|any|please|can|you|that|which|what|are|there|do|does|with|about|to)\b/gi;
+
+export const searchPluginsAction = serviceAction<PluginManagementService>({
+  name: 'LIST_AVAILABLE_PLUGINS',
+  similes: ['SEARCH_PLUGINS', 'FIND_PLUGINS', 'searchPlugins', 'listAvailablePlugins'],
+  description: 'Search the ElizaOS plugin registry for plugins that work with this agent (ElizaOS 1.x).',
+  serviceType: 'plugin_management',
+  examples: [
+    [
+      { name: '{{user}}', content: { text: 'Find me a weather plugin' } },
+      { name: '{{agent}}', content: { text: 'Plugins for "weather":\n1. @elizaos/plugin-weather ...', actions: ['LIST_AVAILABLE_PLUGINS'] } },
+    ],
+  ],
+  run: async ({ service, params, text }) => {
+    const query = stringParam(params, 'query', 'q') ?? text.replace(FILLER, ' ').replace(/\s+/g, ' ').trim();
+    const limit = typeof params['limit'] === 'number' ? Math.min(Math.max(1, params['limit']), 50) : 8;
+    const answer = await service.search(query, { limit, v1Only: true });
+    const lines = answer.hits.map(
+      (h, i) => `${i + 1}. ${h.entry.name}${h.entry.description ? ` - ${h.entry.description}` : ''}`,
+    );
+    const header = query ? `Plugins for "${query}":` : 'Popular plugins:';
+    const body = lines.length ? lines.join('\n') : 'No plugin in the registry matches.';
+    const warning = answer.warning ? `\n(${answer.warning})` : '';
+    return {
+      text: `${header}\n${body}${warning}`,
+      data: { query, origin: answer.origin, results: answer.hits.map((h) => h.entry) },
+    };
+  },
+});

@@ -1,0 +1,382 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Service, type IAgentRuntime, type Plugin } from '@elizaos/core';
+import { loadConfig, type PluginDynamicConfig } from '../config.js';
+import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
+import { KeyedMutex } from '../shared/keyed-mutex.js';
+import { parseInstallSource, PluginInstaller } from './install/index.js';
+import { importPluginModule, PluginLoader } from './loader/index.js';
+import { toPluginView, type PluginView } from './plugin-view.js';
+import { RegistryClient, type RegistrySearchHit } from './registry/index.js';
+import { InstalledPlugins } from './state/installed-plugins.js';
+import type { PluginRecord, TrustTier } from './state/plugin-record.js';
+import { PluginSettingsStore } from './state/plugin-settings-store.js';
+import { pluginLifecycle, type PluginStatus } from './state/plugin-status.js';
+import { defaultKeyFile, SecretBox } from './state/secret-box.js';
+import type { InstalledPackage, InstallSource } from './types.js';
+
+const LOG_SRC = 'plugin-dynamic:management';
+
+export interface InstallOptions {
+  signal?: AbortSignal;
+  /** Load it right away when nothing is missing. @default false */
+  activate?: boolean;
+  /** Overrides the trust tier derived from the source (the creation loop passes 'generated'). */
+  trust?: TrustTier;
+  /** Recorded as the source instead of the parsed one (the creation loop passes its job id). */
+  recordSource?: PluginRecord['source'];
+  /** Folders a local folder or tarball may come from, besides the working folder. */
+  allowedRoots?: string[];
+}
+
+export interface SearchAnswer {
+  hits: RegistrySearchHit[];
+  origin: 'network' | 'cache' | 'stale-cache' | 'none';
+  warning?: string;
+}
+
+/**
+ * Manages plugins in the live runtime: registry search, install, configure, activate, deactivate,
+ * unload and uninstall, with state kept in the agent's database across restarts.
+ */
+export class PluginManagementService extends Service {
+  static override serviceType = 'plugin_management';
+  override capabilityDescription =
+    'Searches the ElizaOS plugin registry and installs, configures, loads and unloads plugins in the live agent.';
+
+  readonly settings: PluginDynamicConfig;
+  private readonly registry: RegistryClient;
+  private readonly installer: PluginInstaller;
+  private readonly loader: PluginLoader;
+  private readonly installed: InstalledPlugins;
+  private readonly mutex = new KeyedMutex();
+  /** Modules imported for plugins that are active or inactive; unload forgets them. */
+  private readonly modules = new Map<string, Plugin>();
+  private generation = 0;
+  private settingsStore!: PluginSettingsStore;
+  /** Plugins the host registered before this service started: never unloaded from here. */
+  private readonly protectedPlugins: Set<string>;
+  private stopping: Promise<void> | undefined;
+
+  constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
+    super(runtime);
+    this.settings = config ?? loadConfig((key) => runtime.getSetting(key) ?? process.env[key]);
+    this.protectedPlugins = new Set([...runtime.plugins.map((p) => p.name), 'plugin-dynamic']);
+    this.registry = new RegistryClient({
+      url: this.settings.registryUrl,
+      cacheFile: join(this.settings.dataDir, 'cache', 'registry.json'),
+      ttlMs: this.settings.registryCacheTtlMs,
+      timeoutMs: this.settings.registryTimeoutMs,
+      logger: runtime.logger,
+    });
+    this.installer = new PluginInstaller({
+      dataDir: this.settings.dataDir,
+      timeoutMs: this.settings.installTimeoutMs,
+      outputCapBytes: this.settings.outputCapBytes,
+      allowInstallScripts: this.settings.allowInstallScripts,
+      resolveRegistryEntry: (name, signal) => this.registry.resolve(name, signal ? { signal } : {}),
+    });
+    this.loader = new PluginLoader(runtime, { loadTimeoutMs: this.settings.loadTimeoutMs, logger: runtime.logger });
+    this.installed = new InstalledPlugins(runtime);
+  }
+
+  static override async start(runtime: IAgentRuntime): Promise<PluginManagementService> {
+    const service = new PluginManagementService(runtime);
+    await service.restore();
+    return service;
+  }
+
+  /** Reads the stored state, drops plugins whose files vanished, re-activates the active ones. */
+  async restore(): Promise<void> {
+    const box = await SecretBox.open({
+      secretKey: this.settings.secretKey,
+      keyFile: defaultKeyFile(this.settings.dataDir),
+    });
+    this.settingsStore = new PluginSettingsStore(this.runtime, box);
+    const settingsCorrupt = await this.settingsStore.load();
+    const corrupt = await this.installed.load();
+    if (corrupt.count > 0 || settingsCorrupt.corrupt > 0) {
+      this.runtime.logger.warn(
+        { src: LOG_SRC, movedTo: corrupt.movedTo, reasons: corrupt.reasons },
+        `[STATE_CORRUPT] ${corrupt.count + settingsCorrupt.corrupt} stored record(s) were unreadable and moved aside; the rest were kept.`,
+      );
+    }
+    for (const record of this.installed.all()) {
+      if (!existsSync(record.entry)) {
+        this.runtime.logger.warn(
+          { src: LOG_SRC, plugin: record.packageName, installDir: record.installDir },
+          'Installed plugin folder is gone; forgetting it.',
+        );
+        await this.installed.remove(record.packageName);
+        continue;
+      }
+      const wasActive = record.status === 'active';
+      const status: PluginStatus = this.missingSettings(record).length > 0 ? 'needs_configuration' : 'installed';
+      await this.installed.put({ ...record, status });
+      if (wasActive && status === 'installed') {
+        try {
+          await this.activate(record.packageName);
+        } catch (error) {
+          this.runtime.logger.warn(
+            { src: LOG_SRC, plugin: record.packageName, code: toPluginDynamicError(error).code },
+            `Could not re-activate after restart: ${toPluginDynamicError(error).message}`,
+          );
+        }
+      }
+    }
+  }
+
+  // ---- registry ----
+
+  async search(query: string, opts: { limit?: number; v1Only?: boolean; signal?: AbortSignal } = {}): Promise<SearchAnswer> {
+    return this.registry.search(query, opts);
+  }
+
+  async registryInfo(word: string, opts: { signal?: AbortSignal } = {}) {
+    return this.registry.resolve(word, opts);
+  }
+
+  // ---- installed plugins ----
+
+  list(): PluginView[] {
+    return this.installed.all().map((r) => this.view(r));
+  }
+
+  get(word: string): PluginView {
+    return this.view(this.installed.find(word));
+  }
+
+  /** Installs from a registry name, `name@range`, `github:owner/repo#ref`, a folder or a tarball. */
+  async install(input: string | InstallSource, opts: InstallOptions = {}): Promise<PluginView> {
+    opts.signal?.throwIfAborted();
+    const source =
+      typeof input === 'string'
+        ? parseInstallSource(input, { cwd: process.cwd(), allowedRoots: opts.allowedRoots ?? [] })
+        : input;
+    const lockKey = source.kind === 'registry' || source.kind === 'npm' ? source.name : JSON.stringify(source);
+    const record = await this.mutex.run(`install:${lockKey}`, async () => {
+      const pkg = await this.installer.install(source, opts.signal ? { signal: opts.signal } : {});
+      const existing = this.installed.get(pkg.packageName);
+      if (existing) {
+        await this.installer.uninstall(pkg).catch(() => undefined);
+        throw new PluginDynamicError(
+          'ALREADY_INSTALLED',
+          `${pkg.packageName} ${existing.version} is installed already; uninstall it first.`,
+        );
+      }
+      return this.installed.put(this.newRecord(pkg, source, opts));
+    });
+    this.runtime.logger.info(
+      { src: LOG_SRC, plugin: record.packageName, version: record.version },
+      `Installed ${record.packageName}@${record.version} (${record.status}).`,
+    );
+    if (opts.activate && record.status === 'installed') return this.activate(record.packageName, opts);
+    return this.view(record);
+  }
+
+  /** Stores setting values; sensitive ones are encrypted and never shown again. */
+  async configure(word: string, values: Record<string, string>): Promise<PluginView> {
+    const target = this.installed.find(word);
+    return this.mutex.run(target.packageName, async () => {
+      const record = this.mustGet(target.packageName);
+      const declared = new Map(record.settings.map((s) => [s.name, s]));
+      const unknown = Object.keys(values).filter((name) => !declared.has(name));
+      if (unknown.length > 0) {
+        throw new PluginDynamicError(
+          'UNKNOWN_SETTING',
+          `${record.packageName} has no setting ${unknown.join(', ')}. Its settings: ${[...declared.keys()].join(', ') || 'none'}.`,
+        );
+      }
+      for (const [name, value] of Object.entries(values)) {
+        await this.settingsStore.set(record.packageName, name, value, declared.get(name)?.sensitive ?? true);
+      }
+      const missing = this.missingSettings(record);
+      let status = record.status;
+      if (missing.length === 0 && status === 'needs_configuration') status = 'installed';
+      if (missing.length > 0 && pluginLifecycle.canMove(status, 'needs_configuration')) status = 'needs_configuration';
+      this.runtime.logger.info(
+        { src: LOG_SRC, plugin: record.packageName, settings: Object.keys(values) },
+        'Plugin settings stored.',
+      );
+      return this.view(await this.installed.put({ ...record, status }));
+    });
+  }
+
+  /** Loads the plugin into the live runtime, all or nothing. */
+  async activate(word: string, opts: { signal?: AbortSignal } = {}): Promise<PluginView> {
+    const target = this.installed.find(word);
+    return this.mutex.run(target.packageName, async () => {
+      const record = this.mustGet(target.packageName);
+      this.refuseProtected(record);
+      const missing = this.missingSettings(record);
+      if (missing.length > 0) {
+        if (pluginLifecycle.canMove(record.status, 'needs_configuration')) {
+          await this.installed.put({ ...record, status: 'needs_configuration' });
+        }
+        throw new PluginDynamicError(
+          'NEEDS_CONFIGURATION',
+          `${record.packageName} needs ${missing.join(', ')} before it can load. Set ${missing.length > 1 ? 'them' : 'it'} with CONFIGURE_PLUGIN.`,
+          { details: { missing } },
+        );
+      }
+      pluginLifecycle.transition(record.status, 'active', record.packageName);
+      this.settingsStore.applyTo(record.packageName);
+      try {
+        const plugin = await this.moduleFor(record);
+        await this.loader.load(plugin, opts.signal ? { signal: opts.signal } : {});
+      } catch (error) {
+        const e = toPluginDynamicError(error, 'LOAD_FAILED');
+        await this.installed.put({
+          ...record,
+          status: 'error',
+          lastError: { code: e.code, message: e.message, at: new Date().toISOString() },
+        });
+        this.runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName, code: e.code }, e.message);
+        throw e;
+      }
+      const { lastError: _cleared, ...rest } = record;
+      this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName }, 'Plugin activated.');
+      return this.view(await this.installed.put({ ...rest, status: 'active' }));
+    });
+  }
+
+  /** Takes the plugin's components out of the runtime and stops its services; keeps the module. */
+  async deactivate(word: string): Promise<PluginView> {
+    const target = this.findManaged(word);
+    return this.mutex.run(target.packageName, async () => {
+      const record = this.mustGet(target.packageName);
+      this.refuseProtected(record);
+      pluginLifecycle.transition(record.status, 'inactive', record.packageName);
+      const residue = await this.removeFromRuntime(record);
+      return this.view(await this.installed.put({ ...record, status: 'inactive', residue }));
+    });
+  }
+
+  /** Deactivates if needed and forgets the module, so the next activation imports it afresh. */
+  async unload(word: string): Promise<PluginView> {
+    const target = this.findManaged(word);
+    return this.mutex.run(target.packageName, async () => {
+      const record = this.mustGet(target.packageName);
+      this.refuseProtected(record);
+      pluginLifecycle.transition(record.status, 'installed', record.packageName);
+      const residue = record.status === 'active' ? await this.removeFromRuntime(record) : (record.residue ?? []);
+      this.modules.delete(record.packageName);
+      const status: PluginStatus = this.missingSettings(record).length > 0 ? 'needs_configuration' : 'installed';
+      return this.view(await this.installed.put({ ...record, status, residue }));
+    });
+  }
+
+  /** Unloads if needed, removes the files and the stored settings, and forgets the plugin. */
+  async uninstall(word: string): Promise<{ packageName: string; removed: string }> {
+    const target = this.findManaged(word);
+    return this.mutex.run(target.packageName, async () => {
+      const record = this.mustGet(target.packageName);
+      this.refuseProtected(record);
+      if (record.status === 'active') await this.removeFromRuntime(record);
+      this.modules.delete(record.packageName);
+      await this.installer.uninstall({ installDir: record.installDir });
+      await this.settingsStore.remove(record.packageName);
+      await this.installed.remove(record.packageName);
+      this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName }, 'Plugin uninstalled.');
+      return { packageName: record.packageName, removed: record.installDir };
+    });
+  }
+
+  override async stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const active = this.installed.all().filter((r) => r.status === 'active');
+      // Reverse order of activation is not recorded; take them out one by one, keeping the stored
+      // status so the next start re-activates them.
+      for (const record of active.reverse()) {
+        await this.loader.unload(record.pluginName).catch((error: unknown) => {
+          this.runtime.logger.warn(
+            { src: LOG_SRC, plugin: record.packageName },
+            `Unload at shutdown failed: ${toPluginDynamicError(error).message}`,
+          );
+        });
+      }
+      await this.installed.flush();
+    })();
+    return this.stopping;
+  }
+
+  // ---- internals ----
+
+  private view(record: PluginRecord): PluginView {
+    return toPluginView(record, (name) => this.settingsStore.isSet(record.packageName, name));
+  }
+
+  private mustGet(packageName: string): PluginRecord {
+    const record = this.installed.get(packageName);
+    if (!record) throw new PluginDynamicError('NOT_INSTALLED', `${packageName} is not installed.`);
+    return record;
+  }
+
+  private missingSettings(record: PluginRecord): string[] {
+    return record.settings
+      .filter((s) => s.required && s.defaultValue === undefined)
+      .filter((s) => !this.settingsStore.isSet(record.packageName, s.name))
+      .map((s) => s.name);
+  }
+
+  /** Like installed.find, but a plugin the host registered at start-up gets PROTECTED_PLUGIN. */
+  private findManaged(word: string): PluginRecord {
+    const hostPlugin = this.runtime.plugins.find((p) => p.name === word && this.protectedPlugins.has(p.name));
+    if (hostPlugin && !this.installed.all().some((r) => r.pluginName === word || r.packageName === word)) {
+      throw new PluginDynamicError(
+        'PROTECTED_PLUGIN',
+        `${word} was registered when the agent started; it cannot be unloaded at runtime.`,
+      );
+    }
+    return this.installed.find(word);
+  }
+
+  private refuseProtected(record: PluginRecord): void {
+    if (this.protectedPlugins.has(record.pluginName) && !this.loader.isLoaded(record.pluginName)) {
+      throw new PluginDynamicError(
+        'PROTECTED_PLUGIN',
+        `${record.pluginName} was registered when the agent started; it cannot be managed at runtime.`,
+      );
+    }
+  }
+
+  private async moduleFor(record: PluginRecord): Promise<Plugin> {
+    const cached = this.modules.get(record.packageName);
+    if (cached) return cached;
+    const plugin = await importPluginModule(record.entry, ++this.generation);
+    this.modules.set(record.packageName, plugin);
+    return plugin;
+  }
+
+  private async removeFromRuntime(record: PluginRecord): Promise<string[]> {
+    if (!this.loader.isLoaded(record.pluginName)) return record.residue ?? [];
+    const report = await this.loader.unload(record.pluginName);
+    return report.residue;
+  }
+
+  private newRecord(pkg: InstalledPackage, source: InstallSource, opts: InstallOptions): PluginRecord {
+    const now = new Date().toISOString();
+    const trust: TrustTier = opts.trust ?? (source.kind === 'registry' ? 'registry' : 'user-source');
+    const record: PluginRecord = {
+      packageName: pkg.packageName,
+      pluginName: pkg.pluginName,
+      version: pkg.version,
+      source: opts.recordSource ?? source,
+      trust,
+      installDir: pkg.installDir,
+      entry: pkg.entry,
+      status: 'installed',
+      settings: pkg.settings.map((s) => ({
+        name: s.name,
+        description: s.description,
+        required: s.required,
+        sensitive: s.sensitive,
+        ...(s.defaultValue === undefined ? {} : { defaultValue: s.defaultValue }),
+      })),
+      components: pkg.components,
+      installedAt: now,
+      updatedAt: now,
+    };
+    return this.missingSettings(record).length > 0 ? { ...record, status: 'needs_configuration' } : record;
+  }
+}

@@ -1,0 +1,2 @@
+export { availablePluginsProvider } from './available-plugins.js';
+export { dynamicPluginsStatusProvider } from './dynamic-plugins-status.js';

@@ -1,0 +1,71 @@
+import type { IAgentRuntime } from '@elizaos/core';
+import { PluginDynamicError } from '../../errors.js';
+import { RecordStore, type LoadResult } from '../../shared/record-store.js';
+import { PluginRecordSchema, type PluginRecord } from './plugin-record.js';
+
+/** The installed plugins, kept in memory and persisted as one record store in the agent's database. */
+export class InstalledPlugins {
+  private readonly store: RecordStore<PluginRecord>;
+  private readonly records = new Map<string, PluginRecord>();
+
+  constructor(runtime: IAgentRuntime) {
+    this.store = new RecordStore(runtime, 'plugin-dynamic:installed-plugins', PluginRecordSchema);
+  }
+
+  async load(): Promise<LoadResult<PluginRecord>['corrupt']> {
+    const { records, corrupt } = await this.store.load();
+    this.records.clear();
+    for (const record of records) this.records.set(record.packageName, record);
+    return corrupt;
+  }
+
+  all(): PluginRecord[] {
+    return [...this.records.values()].sort((a, b) => a.packageName.localeCompare(b.packageName));
+  }
+
+  get(packageName: string): PluginRecord | undefined {
+    return this.records.get(packageName);
+  }
+
+  /**
+   * Finds an installed plugin by what a person calls it: the package name, the Plugin object's name,
+   * or the base name ("weather" for "@elizaos/plugin-weather").
+   */
+  find(word: string): PluginRecord {
+    const wanted = word.trim().toLowerCase();
+    const base = (name: string): string => name.toLowerCase().replace(/^@[^/]+\//, '').replace(/^plugin-/, '');
+    const exact = this.all().filter(
+      (r) => r.packageName.toLowerCase() === wanted || r.pluginName.toLowerCase() === wanted,
+    );
+    const matches = exact.length > 0 ? exact : this.all().filter((r) => base(r.packageName) === base(wanted));
+    if (matches.length === 1 && matches[0]) return matches[0];
+    if (matches.length > 1) {
+      throw new PluginDynamicError(
+        'PLUGIN_AMBIGUOUS',
+        `"${word}" matches ${matches.map((m) => m.packageName).join(', ')}. Say which one.`,
+        { details: { candidates: matches.map((m) => m.packageName) } },
+      );
+    }
+    const installed = this.all().map((r) => r.packageName);
+    throw new PluginDynamicError(
+      'NOT_INSTALLED',
+      `No installed plugin is called "${word}". Installed: ${installed.length ? installed.join(', ') : 'none'}.`,
+    );
+  }
+
+  async put(record: PluginRecord): Promise<PluginRecord> {
+    const stamped = { ...record, updatedAt: new Date().toISOString() };
+    this.records.set(stamped.packageName, stamped);
+    await this.store.save(this.all());
+    return stamped;
+  }
+
+  async remove(packageName: string): Promise<void> {
+    this.records.delete(packageName);
+    await this.store.save(this.all());
+  }
+
+  flush(): Promise<void> {
+    return this.store.flush();
+  }
+}

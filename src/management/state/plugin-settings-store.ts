@@ -1,0 +1,72 @@
+import type { IAgentRuntime } from '@elizaos/core';
+import { z } from 'zod';
+import { RecordStore } from '../../shared/record-store.js';
+import type { SecretBox } from './secret-box.js';
+
+const StoredSettingSchema = z.object({
+  packageName: z.string(),
+  name: z.string(),
+  sensitive: z.boolean(),
+  /** Plain text for ordinary settings, SecretBox ciphertext for sensitive ones. */
+  stored: z.string(),
+  updatedAt: z.string(),
+});
+type StoredSetting = z.infer<typeof StoredSettingSchema>;
+
+/**
+ * Setting values of installed plugins. Stored in the agent's database (sensitive ones encrypted),
+ * and handed to the live runtime with setSetting so plugins read them through getSetting; never put
+ * into process.env.
+ */
+export class PluginSettingsStore {
+  private readonly store: RecordStore<StoredSetting>;
+  private values: StoredSetting[] = [];
+
+  constructor(
+    private readonly runtime: IAgentRuntime,
+    private readonly box: SecretBox,
+  ) {
+    this.store = new RecordStore(runtime, 'plugin-dynamic:settings', StoredSettingSchema);
+  }
+
+  async load(): Promise<{ corrupt: number }> {
+    const { records, corrupt } = await this.store.load();
+    this.values = records;
+    return { corrupt: corrupt.count };
+  }
+
+  /** Names of the plugin's settings that have a value (stored here or already in the runtime). */
+  isSet(packageName: string, name: string): boolean {
+    if (this.values.some((v) => v.packageName === packageName && v.name === name)) return true;
+    const current = this.runtime.getSetting(name);
+    return current !== null && current !== '';
+  }
+
+  async set(packageName: string, name: string, value: string, sensitive: boolean): Promise<void> {
+    const stored = sensitive ? this.box.encrypt(value) : value;
+    const record: StoredSetting = { packageName, name, sensitive, stored, updatedAt: new Date().toISOString() };
+    this.values = [...this.values.filter((v) => !(v.packageName === packageName && v.name === name)), record];
+    await this.store.save(this.values);
+    this.runtime.setSetting(name, value, sensitive);
+  }
+
+  /** Puts every stored value of one plugin into the runtime (after a restart, before loading). */
+  applyTo(packageName: string): void {
+    for (const v of this.values.filter((s) => s.packageName === packageName)) {
+      this.runtime.setSetting(v.name, v.sensitive ? this.box.decrypt(v.stored) : v.stored, v.sensitive);
+    }
+  }
+
+  /** Forgets a plugin's values, in the database and in the runtime. */
+  async remove(packageName: string): Promise<void> {
+    const mine = this.values.filter((v) => v.packageName === packageName);
+    if (mine.length === 0) return;
+    this.values = this.values.filter((v) => v.packageName !== packageName);
+    await this.store.save(this.values);
+    const character = this.runtime.character;
+    for (const v of mine) {
+      if (character.secrets) delete character.secrets[v.name];
+      if (character.settings) delete character.settings[v.name];
+    }
+  }
+}
