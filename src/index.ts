@@ -1,5 +1,18 @@
 import type { Plugin } from '@elizaos/core';
 import {
+  cancelPluginCreationAction,
+  checkPluginCreationStatusAction,
+  createPluginAction,
+  createPluginFromDescriptionAction,
+  listPluginCreationJobsAction,
+} from './creation/actions/index.js';
+import { PluginCreationService } from './creation/plugin-creation-service.js';
+import {
+  pluginCreationCapabilitiesProvider,
+  pluginCreationStatusProvider,
+} from './creation/providers/index.js';
+import { pluginDynamicRoutes } from './http/routes.js';
+import {
   activatePluginAction,
   configurePluginAction,
   deactivatePluginAction,
@@ -17,7 +30,8 @@ export const pluginDynamic: Plugin = {
   name: 'plugin-dynamic',
   description:
     'Lets the agent find, install, configure, load and unload plugins at runtime, and create new plugins that are built, linted, tested and reviewed before they load.',
-  services: [PluginManagementService],
+  // Management first: creation installs its results through it.
+  services: [PluginManagementService, PluginCreationService],
   actions: [
     searchPluginsAction,
     listInstalledPluginsAction,
@@ -27,15 +41,30 @@ export const pluginDynamic: Plugin = {
     deactivatePluginAction,
     unloadPluginAction,
     uninstallPluginAction,
+    createPluginAction,
+    createPluginFromDescriptionAction,
+    checkPluginCreationStatusAction,
+    cancelPluginCreationAction,
+    listPluginCreationJobsAction,
   ],
-  providers: [availablePluginsProvider, dynamicPluginsStatusProvider],
+  providers: [
+    availablePluginsProvider,
+    dynamicPluginsStatusProvider,
+    pluginCreationStatusProvider,
+    pluginCreationCapabilitiesProvider,
+  ],
+  routes: pluginDynamicRoutes,
 };
 
 export default pluginDynamic;
 
 export { PluginManagementService } from './management/plugin-management-service.js';
+export { PluginCreationService } from './creation/plugin-creation-service.js';
 export type { PluginView } from './management/plugin-view.js';
 export type { PluginStatus } from './management/state/plugin-status.js';
 export type { InstallSource, RegistryEntry, SettingDeclaration } from './management/types.js';
+export type { JobRecord } from './creation/jobs/job-record.js';
+export type { JobStatus, JobPhase } from './creation/jobs/job-status.js';
+export type { PluginSpec } from './creation/spec/plugin-spec.js';
 export { ERROR_CATALOGUE, PluginDynamicError, isPluginDynamicError, type ErrorCode } from './errors.js';
 export { loadConfig, SETTING_NAMES, type PluginDynamicConfig } from './config.js';

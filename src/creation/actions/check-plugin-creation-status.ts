@@ -1,0 +1,19 @@
+import { PluginDynamicError } from '../../errors.js';
+import { stringParam } from '../../shared/eliza/action-input.js';
+import { serviceAction } from '../../shared/eliza/service-action.js';
+import type { PluginCreationService } from '../plugin-creation-service.js';
+import { jobIdIn } from './job-id.js';
+import { jobSummary } from './job-summary.js';
+
+export const checkPluginCreationStatusAction = serviceAction<PluginCreationService>({
+  name: 'CHECK_PLUGIN_CREATION_STATUS',
+  similes: ['checkPluginCreationStatus', 'PLUGIN_CREATION_STATUS', 'GET_JOB_STATUS'],
+  description: "Report a plugin creation job's status, phase, iteration, progress and recent log (the latest job when no id is given).",
+  serviceType: 'plugin_creation',
+  run: async ({ service, params, text, message }) => {
+    const id = stringParam(params, 'jobId', 'id') ?? jobIdIn(text);
+    const job = id ? service.getJob(id) : service.latestJob(message.entityId);
+    if (!job) throw new PluginDynamicError('JOB_NOT_FOUND', 'There is no plugin creation job yet.');
+    return { text: jobSummary(job), data: { job } };
+  },
+});

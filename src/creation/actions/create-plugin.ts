@@ -1,0 +1,38 @@
+import { PluginDynamicError } from '../../errors.js';
+import { jsonInText } from '../../shared/eliza/action-input.js';
+import { serviceAction } from '../../shared/eliza/service-action.js';
+import type { PluginCreationService } from '../plugin-creation-service.js';
+
+const SPEC_KEYS = ['name', 'description', 'version', 'actions', 'providers', 'services', 'evaluators', 'dependencies', 'environmentVariables'];
+
+export const createPluginAction = serviceAction<PluginCreationService>({
+  name: 'CREATE_PLUGIN',
+  similes: ['BUILD_PLUGIN', 'createPlugin', 'generatePlugin'],
+  description:
+    'Create a new plugin from a JSON specification: it is written, built, linted, tested and reviewed, then loaded.',
+  serviceType: 'plugin_creation',
+  examples: [
+    [
+      { name: '{{user}}', content: { text: 'Create a plugin with this specification: {"name": "@elizaos/plugin-weather", "description": "Weather", "actions": [{"name": "getCurrentWeather", "description": "Weather for a city", "parameters": {"city": "string"}}]}' } },
+      { name: '{{agent}}', content: { text: 'Plugin creation job started with id 1a2b3c4d.', actions: ['CREATE_PLUGIN'] } },
+    ],
+  ],
+  run: async ({ service, params, text, message }) => {
+    const fromParams = params['specification'] ?? params['spec'];
+    const spec = fromParams ?? (SPEC_KEYS.some((k) => k in params) ? params : jsonInText(text));
+    if (!spec) {
+      throw new PluginDynamicError(
+        'INVALID_INPUT',
+        'Send the plugin specification as JSON (name, description, actions, providers, ...), or describe the plugin in a sentence.',
+      );
+    }
+    const job = await service.createFromSpec(spec, {
+      requestedBy: message.entityId,
+      ...(params['activate'] === false ? { activate: false } : {}),
+    });
+    return {
+      text: `Plugin creation job started with id ${job.id.slice(0, 8)} for ${job.pluginName} (${job.generator} generator). Ask me for its status at any time.`,
+      data: { jobId: job.id, pluginName: job.pluginName, generator: job.generator },
+    };
+  },
+});

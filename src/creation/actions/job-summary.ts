@@ -1,0 +1,25 @@
+import type { JobRecord } from '../jobs/job-record.js';
+import { diagnosticLine } from '../pipeline/feedback.js';
+
+/** The readable status of a job, as the product's users expect to see it in conversation. */
+export function jobSummary(job: JobRecord, logLines = 5): string {
+  const lines = [`Plugin creation ${job.id.slice(0, 8)} (${job.pluginName}): ${job.status}`];
+  if (job.status === 'running') {
+    lines.push(`Phase: ${job.phase ?? 'starting'}, iteration ${job.iteration} of ${job.maxIterations}, ${job.progress}%`);
+  }
+  if (job.tests) lines.push(`Tests: ${job.tests.passed}/${job.tests.total} passed`);
+  if (job.validation?.score !== undefined) lines.push(`Review score: ${job.validation.score}`);
+  if (job.result) {
+    const needs = job.result.missingSettings.length ? `; needs ${job.result.missingSettings.join(', ')}` : '';
+    lines.push(`Plugin: ${job.result.packageName} is ${job.result.pluginStatus}${needs}`);
+  }
+  if (job.error) lines.push(`Error (${job.error.code}): ${job.error.message}`);
+  const lastFailure = [...job.iterations].reverse().find((i) => i.failedAt);
+  if (job.status === 'failed' && lastFailure) {
+    lines.push(`Iteration ${lastFailure.iteration} failed at ${lastFailure.failedAt}:`);
+    for (const d of lastFailure.diagnostics.slice(0, 5)) lines.push(`- ${diagnosticLine(d as Parameters<typeof diagnosticLine>[0])}`);
+  }
+  const recent = job.log.slice(-logLines).map((l) => `- ${l.message}`);
+  if (recent.length) lines.push('Recent log:', ...recent);
+  return lines.join('\n');
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { JOB_PHASES, JOB_STATUSES } from './job-status.js';
+
+const DiagnosticSchema = z.object({
+  tool: z.string(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  code: z.string().optional(),
+  message: z.string(),
+  expected: z.string().optional(),
+  received: z.string().optional(),
+});
+
+const IterationSchema = z.object({
+  iteration: z.number().int().positive(),
+  /** The gate that failed this iteration, or none when it passed everything. */
+  failedAt: z.enum(JOB_PHASES).optional(),
+  diagnostics: z.array(DiagnosticSchema),
+  tests: z.object({ passed: z.number(), failed: z.number(), total: z.number() }).optional(),
+  durationMs: z.number(),
+});
+
+export const JobRecordSchema = z.object({
+  id: z.string(),
+  status: z.enum(JOB_STATUSES),
+  phase: z.enum(JOB_PHASES).optional(),
+  iteration: z.number().int().nonnegative(),
+  maxIterations: z.number().int().positive(),
+  progress: z.number().min(0).max(100),
+  pluginName: z.string(),
+  /** The validated specification (PluginSpec), stored as data. */
+  spec: z.record(z.string(), z.unknown()),
+  request: z.object({ kind: z.enum(['spec', 'description']), description: z.string().optional() }),
+  requestedBy: z.string().optional(),
+  generator: z.enum(['template', 'model']),
+  sandbox: z.string(),
+  activate: z.boolean(),
+  workspaceDir: z.string(),
+  log: z.array(z.object({ at: z.string(), message: z.string() })),
+  iterations: z.array(IterationSchema),
+  tests: z.object({ passed: z.number(), failed: z.number(), total: z.number() }).optional(),
+  validation: z
+    .object({
+      ok: z.boolean(),
+      score: z.number().optional(),
+      findings: z.array(DiagnosticSchema),
+      missing: z.array(z.string()),
+      untested: z.array(z.string()),
+      review: z
+        .object({ score: z.number(), issues: z.array(z.string()), suggestions: z.array(z.string()) })
+        .optional(),
+    })
+    .optional(),
+  result: z
+    .object({
+      packageName: z.string(),
+      pluginStatus: z.string(),
+      missingSettings: z.array(z.string()),
+      installDir: z.string(),
+    })
+    .optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  updatedAt: z.string(),
+});
+
+export type JobRecord = z.infer<typeof JobRecordSchema>;
+export type JobIteration = z.infer<typeof IterationSchema>;
+export type JobDiagnostic = z.infer<typeof DiagnosticSchema>;
+
+/** Lines of log kept per job; older ones are dropped. */
+export const JOB_LOG_LIMIT = 200;
+/** Diagnostics kept per iteration. */
+export const ITERATION_DIAGNOSTIC_LIMIT = 50;

@@ -1,0 +1,26 @@
+import type { Diagnostic } from '../steps/index.js';
+
+/** Diagnostics given back per iteration: repair loops do best with a short, focused list. */
+export const FEEDBACK_DIAGNOSTIC_LIMIT = 10;
+
+export type Gate = 'build' | 'lint' | 'test' | 'validate';
+
+/** What the next iteration is told: only the first failing gate, and only its first few problems. */
+export interface IterationFeedback {
+  gate: Gate;
+  diagnostics: Diagnostic[];
+  /** How many problems there were in all (the list above is cut to the limit). */
+  total: number;
+}
+
+export function feedbackFor(gate: Gate, diagnostics: Diagnostic[]): IterationFeedback {
+  return { gate, diagnostics: diagnostics.slice(0, FEEDBACK_DIAGNOSTIC_LIMIT), total: diagnostics.length };
+}
+
+/** One line per diagnostic, for job logs and summaries. */
+export function diagnosticLine(d: Diagnostic): string {
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : '';
+  const code = d.code ? `[${d.code}] ` : '';
+  const detail = d.expected !== undefined || d.received !== undefined ? ` (expected ${d.expected ?? '?'}, received ${d.received ?? '?'})` : '';
+  return `${where}${code}${d.message}${detail}`;
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { PluginDynamicError } from '../../errors.js';
+import { processFailure, runProcess, scrubbedEnv } from '../../shared/process-runner.js';
+
+/**
+ * `npm install` in a workspace whose specification adds dependencies: registry packages only (the
+ * specification schema refused anything else), no install scripts, peers not pulled in (the
+ * toolchain links the host's @elizaos/core afterwards).
+ */
+export async function installWorkspaceDependencies(
+  workspaceDir: string,
+  opts: { dataDir: string; timeoutMs: number; outputCapBytes: number; signal: AbortSignal },
+): Promise<void> {
+  const result = await runProcess({
+    command: 'npm',
+    args: ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock'],
+    cwd: workspaceDir,
+    env: scrubbedEnv(join(opts.dataDir, 'npm-home'), { npm_config_cache: join(opts.dataDir, 'npm-cache') }),
+    timeoutMs: opts.timeoutMs,
+    maxOutputBytes: opts.outputCapBytes,
+    signal: opts.signal,
+  });
+  if (result.cancelled) throw new PluginDynamicError('JOB_CANCELLED', 'Cancelled while installing dependencies.');
+  if (!result.ok) {
+    const failure = processFailure('npm install of the specification\'s dependencies', result);
+    throw new PluginDynamicError('INSTALL_FAILED', failure.message, { cause: failure });
+  }
+}

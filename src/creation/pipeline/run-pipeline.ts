@@ -1,0 +1,176 @@
+import { PluginDynamicError } from '../../errors.js';
+import type { ProcessSpec } from '../../shared/process-runner.js';
+import { restoreContractTests } from '../contract-tests/index.js';
+import type { GeneratedFile, PluginGenerator } from '../generators/generator.js';
+import type { JobPhase } from '../jobs/job-status.js';
+import type { PluginSpec } from '../spec/plugin-spec.js';
+import { runBuild, runLint, runTests, type Diagnostic, type StepResult } from '../steps/index.js';
+import type { Toolchain } from '../toolchain/index.js';
+import { validatePlugin, type ValidationReport } from '../validate/index.js';
+import { readSourceFiles, writeSourceFiles } from '../workspace/index.js';
+import { feedbackFor, type IterationFeedback } from './feedback.js';
+import type { ModelReview } from './model-review.js';
+
+export interface PipelineOptions {
+  spec: PluginSpec;
+  workspaceDir: string;
+  toolchain: Toolchain;
+  generator: PluginGenerator;
+  maxIterations: number;
+  commandTimeoutMs: number;
+  outputCapBytes: number;
+  /** Wraps every tool run (the sandbox). */
+  wrap?: (spec: ProcessSpec) => ProcessSpec;
+  /** A model's review of the code; omitted when no model is available. */
+  review?: (files: GeneratedFile[], signal: AbortSignal) => Promise<ModelReview>;
+  reviewThreshold: number;
+  signal: AbortSignal;
+}
+
+/** How the pipeline reports progress to its job. */
+export interface PipelineHooks {
+  phase(phase: JobPhase, iteration: number): Promise<void>;
+  log(line: string): Promise<void>;
+  iterationDone(result: IterationResult): Promise<void>;
+}
+
+export interface IterationResult {
+  iteration: number;
+  failedAt: JobPhase | undefined;
+  diagnostics: Diagnostic[];
+  tests: StepResult['tests'];
+  durationMs: number;
+}
+
+export interface PipelineOutcome {
+  ok: boolean;
+  iterations: number;
+  tests: StepResult['tests'];
+  validation: (ValidationReport & { review?: ModelReview }) | undefined;
+  lastFeedback: IterationFeedback | undefined;
+}
+
+/**
+ * generate → build → lint → test → validate, repeated with the first failing gate's diagnostics fed
+ * back, until everything passes or the iterations run out. Red steps are results; only
+ * cancellation, a deadline or a refused model answer end the loop early.
+ */
+export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): Promise<PipelineOutcome> {
+  const { spec, workspaceDir, toolchain, signal } = opts;
+  let feedback: IterationFeedback | undefined;
+  let tests: StepResult['tests'];
+  let validation: PipelineOutcome['validation'];
+
+  for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
+    signal.throwIfAborted();
+    const started = Date.now();
+    const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[]): Promise<void> => {
+      await hooks.iterationDone({ iteration, failedAt, diagnostics, tests, durationMs: Date.now() - started });
+    };
+
+    await hooks.phase('generate', iteration);
+    await hooks.log(`Iteration ${iteration}: generating with the ${opts.generator.kind} generator`);
+    const currentFiles = iteration === 1 ? [] : await readSourceFiles(workspaceDir);
+    const generated = await opts.generator.generate({
+      spec,
+      iteration,
+      currentFiles,
+      feedback,
+      signal,
+    });
+    await writeSourceFiles(workspaceDir, generated.files);
+    // The generator may not edit the tests it is judged by: put them back before every run.
+    await restoreContractTests(workspaceDir, spec);
+
+    const ctx = {
+      workspaceDir,
+      toolchain,
+      timeoutMs: opts.commandTimeoutMs,
+      outputCapBytes: opts.outputCapBytes,
+      signal,
+      ...(opts.wrap ? { wrap: opts.wrap } : {}),
+    };
+    const gates: [JobPhase & ('build' | 'lint' | 'test'), () => Promise<StepResult>][] = [
+      ['build', () => runBuild(ctx)],
+      ['lint', () => runLint(ctx)],
+      ['test', () => runTests(ctx)],
+    ];
+    let failed: IterationFeedback | undefined;
+    for (const [gate, run] of gates) {
+      await hooks.phase(gate, iteration);
+      const result = await run();
+      throwIfStopped(result, signal, gate);
+      if (result.tests) tests = result.tests;
+      if (result.tests) {
+        await hooks.log(`${result.tests.passed}/${result.tests.total} tests passed`);
+      }
+      if (!result.ok) {
+        failed = feedbackFor(gate, result.diagnostics.length ? result.diagnostics : [rawFailure(gate, result)]);
+        break;
+      }
+      await hooks.log(`${gate} passed`);
+    }
+    if (failed) {
+      await hooks.log(`${failed.gate} failed with ${failed.total} problem(s)`);
+      await finish(failed.gate, failed.diagnostics);
+      feedback = failed;
+      continue;
+    }
+
+    await hooks.phase('validate', iteration);
+    const report = await validatePlugin({
+      workspaceDir,
+      spec,
+      toolchain,
+      timeoutMs: opts.commandTimeoutMs,
+      signal,
+      ...(opts.wrap ? { wrap: opts.wrap } : {}),
+    });
+    const review = report.ok && opts.review ? await opts.review(await readSourceFiles(workspaceDir), signal) : undefined;
+    validation = { ...report, ...(review ? { review, score: review.score } : {}) };
+    const problems = validationDiagnostics(report, review, opts.reviewThreshold);
+    if (problems.length > 0) {
+      await hooks.log(`validation failed with ${problems.length} problem(s)`);
+      feedback = feedbackFor('validate', problems);
+      await finish('validate', feedback.diagnostics);
+      continue;
+    }
+    await hooks.log(review ? `validation passed (review score ${review.score})` : 'validation passed');
+    await finish(undefined, []);
+    return { ok: true, iterations: iteration, tests, validation, lastFeedback: undefined };
+  }
+  return { ok: false, iterations: opts.maxIterations, tests, validation, lastFeedback: feedback };
+}
+
+function throwIfStopped(result: StepResult, signal: AbortSignal, gate: string): void {
+  if (result.cancelled || signal.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof PluginDynamicError) throw reason;
+    throw new PluginDynamicError('JOB_CANCELLED', `The job was cancelled during ${gate}.`);
+  }
+}
+
+function rawFailure(gate: string, result: StepResult): Diagnostic {
+  const why = result.timedOut
+    ? 'ran past its time limit and was killed'
+    : result.outputLimitHit
+      ? 'printed more than the output cap and was killed'
+      : 'failed without a readable diagnostic';
+  return { tool: gate === 'build' ? 'tsc' : gate === 'lint' ? 'eslint' : 'vitest', message: `${gate} ${why}: ${result.rawTail.slice(-800)}` };
+}
+
+function validationDiagnostics(report: ValidationReport, review: ModelReview | undefined, threshold: number): Diagnostic[] {
+  const problems: Diagnostic[] = [
+    ...report.missing.map((name) => ({ tool: 'validate' as const, code: 'missing-component', message: `The plugin does not export ${name}, which the specification declares.` })),
+    ...report.untested.map((name) => ({ tool: 'validate' as const, code: 'untested-component', message: `${name} has no test.` })),
+    ...report.findings.map((f) => ({ tool: 'validate' as const, file: f.file, line: f.line, code: f.rule, message: f.message })),
+  ];
+  if (review && review.score < threshold) {
+    problems.push({
+      tool: 'validate',
+      code: 'review',
+      message: `The code review scored ${review.score} (needs ${threshold}): ${review.issues.join('; ') || 'no reasons given'}`,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,429 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ModelType, Service, type IAgentRuntime } from '@elizaos/core';
+import PQueue from 'p-queue';
+import { loadConfig, type PluginDynamicConfig } from '../config.js';
+import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
+import type { PluginManagementService } from '../management/plugin-management-service.js';
+import { createModelGenerator } from './generators/model/index.js';
+import { templateGenerator } from './generators/template/index.js';
+import type { PluginGenerator } from './generators/generator.js';
+import { ITERATION_DIAGNOSTIC_LIMIT, type JobRecord } from './jobs/job-record.js';
+import { TERMINAL_JOB_STATUSES } from './jobs/job-status.js';
+import { JobStore } from './jobs/job-store.js';
+import { diagnosticLine } from './pipeline/feedback.js';
+import { reviewWithModel } from './pipeline/model-review.js';
+import { runPipeline } from './pipeline/run-pipeline.js';
+import { describeToSpec, describeWithModel, parsePluginSpec } from './spec/index.js';
+import type { PluginSpec } from './spec/plugin-spec.js';
+import { ensureToolchain, linkToolchain } from './toolchain/index.js';
+import { scaffoldWorkspace } from './workspace/index.js';
+import { installWorkspaceDependencies } from './pipeline/install-dependencies.js';
+
+const LOG_SRC = 'plugin-dynamic:creation';
+const HOUR_MS = 3_600_000;
+
+export type GeneratorChoice = 'template' | 'model' | 'auto';
+
+export interface CreateOptions {
+  /** Who asked (entity id), so "my plugin creation" finds their latest job. */
+  requestedBy?: string;
+  /** Load the plugin when it succeeds and needs no settings. @default true */
+  activate?: boolean;
+  /** Overrides the PLUGIN_DYNAMIC_GENERATOR setting for this job. */
+  generator?: GeneratorChoice;
+}
+
+export interface CreationCapabilities {
+  generator: GeneratorChoice;
+  modelAvailable: boolean;
+  /** The generator a job started now would use. */
+  effectiveGenerator: 'template' | 'model';
+  sandbox: string;
+  limits: {
+    maxIterations: number;
+    maxConcurrentJobs: number;
+    jobsPerHour: number;
+    commandTimeoutMs: number;
+    jobDeadlineMs: number;
+    outputCapBytes: number;
+  };
+  toolchain: Record<string, string> | undefined;
+}
+
+/**
+ * Creates plugins: a specification (or a sentence turned into one) becomes a job that generates,
+ * builds, lints, tests and validates a plugin, then installs and loads it through plugin management.
+ */
+export class PluginCreationService extends Service {
+  static override serviceType = 'plugin_creation';
+  override capabilityDescription =
+    'Writes new plugins from a specification or a sentence, builds, lints, tests and reviews them, then loads them.';
+
+  readonly settings: PluginDynamicConfig;
+  private readonly jobs: JobStore;
+  private readonly queue: PQueue;
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly running = new Set<Promise<unknown>>();
+  private toolchainVersions: Record<string, string> | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
+    super(runtime);
+    this.settings = config ?? loadConfig((key) => runtime.getSetting(key) ?? process.env[key]);
+    this.jobs = new JobStore(runtime);
+    this.queue = new PQueue({ concurrency: this.settings.maxConcurrentJobs });
+  }
+
+  static override async start(runtime: IAgentRuntime): Promise<PluginCreationService> {
+    const service = new PluginCreationService(runtime);
+    await service.restore();
+    return service;
+  }
+
+  /** Loads the jobs; a job that was running when the process stopped is failed or re-queued. */
+  async restore(): Promise<void> {
+    const corrupt = await this.jobs.load();
+    if (corrupt.count > 0) {
+      this.runtime.logger.warn(
+        { src: LOG_SRC, movedTo: corrupt.movedTo },
+        `[STATE_CORRUPT] ${corrupt.count} stored job(s) were unreadable and moved aside.`,
+      );
+    }
+    for (const job of this.jobs.all()) {
+      if (job.status === 'running' && this.settings.requeueInterrupted) {
+        await this.jobs.update(job.id, () => ({ status: 'queued', phase: undefined }), 'Re-queued after a restart');
+        this.enqueue(job.id);
+      } else if (job.status === 'running' || job.status === 'queued') {
+        const interrupted = new PluginDynamicError('JOB_INTERRUPTED', 'interrupted: the process stopped while the job ran.');
+        await this.jobs.update(
+          job.id,
+          () => ({ status: 'failed', error: { code: interrupted.code, message: interrupted.message }, finishedAt: new Date().toISOString() }),
+          `Failed: interrupted (workspace kept at ${job.workspaceDir})`,
+        );
+      }
+    }
+    await this.cleanup();
+  }
+
+  // ---- requests ----
+
+  async createFromSpec(input: unknown, opts: CreateOptions = {}): Promise<JobRecord> {
+    const spec = parsePluginSpec(input);
+    return this.submit(spec, { kind: 'spec' }, opts);
+  }
+
+  async createFromDescription(
+    description: string,
+    opts: CreateOptions & { signal?: AbortSignal } = {},
+  ): Promise<{ job: JobRecord; spec: PluginSpec }> {
+    const text = description.trim();
+    if (text.length === 0) {
+      throw new PluginDynamicError('DESCRIPTION_UNUSABLE', 'The description is empty; say what the plugin should do.');
+    }
+    const useModel = this.effectiveGenerator(opts.generator) === 'model';
+    const spec = useModel
+      ? await describeWithModel(this.runtime, text, opts.signal ? { signal: opts.signal } : {})
+      : describeToSpec(text);
+    const job = await this.submit(spec, { kind: 'description', description: text.slice(0, 2_000) }, opts);
+    return { job, spec };
+  }
+
+  getJob(id: string): JobRecord {
+    return this.jobs.get(id);
+  }
+
+  listJobs(opts: { limit?: number; requestedBy?: string } = {}): JobRecord[] {
+    const jobs = this.jobs.all().filter((j) => !opts.requestedBy || j.requestedBy === opts.requestedBy);
+    return jobs.slice(0, opts.limit ?? 50);
+  }
+
+  /** The newest job of this person, or the newest job of anyone. */
+  latestJob(requestedBy?: string): JobRecord | undefined {
+    return this.listJobs({ limit: 1, ...(requestedBy ? { requestedBy } : {}) })[0] ?? this.listJobs({ limit: 1 })[0];
+  }
+
+  async cancel(id: string): Promise<JobRecord> {
+    const job = this.jobs.get(id);
+    if (TERMINAL_JOB_STATUSES.includes(job.status)) {
+      throw new PluginDynamicError('ILLEGAL_TRANSITION', `Job ${job.id} is ${job.status} already; nothing to cancel.`);
+    }
+    if (job.status === 'queued') {
+      return this.jobs.update(job.id, () => ({ status: 'cancelled', finishedAt: new Date().toISOString() }), 'Cancelled before it started');
+    }
+    this.controllers.get(job.id)?.abort(new PluginDynamicError('JOB_CANCELLED', 'The job was cancelled on request.'));
+    return this.waitForJob(job.id);
+  }
+
+  /** Resolves with the job once it has finished (succeeded, failed or cancelled). */
+  waitForJob(id: string, opts: { signal?: AbortSignal } = {}): Promise<JobRecord> {
+    const job = this.jobs.get(id);
+    if (TERMINAL_JOB_STATUSES.includes(job.status)) return Promise.resolve(job);
+    return new Promise((resolve, reject) => {
+      const off = this.jobs.onChange((changed) => {
+        if (changed.id === job.id && TERMINAL_JOB_STATUSES.includes(changed.status)) {
+          off();
+          resolve(changed);
+        }
+      });
+      opts.signal?.addEventListener('abort', () => {
+        off();
+        reject(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
+      }, { once: true });
+    });
+  }
+
+  /** Every change to every job, as it happens (CLI progress, the panel). */
+  onJobChange(listener: (job: JobRecord) => void): () => void {
+    return this.jobs.onChange(listener);
+  }
+
+  capabilities(): CreationCapabilities {
+    return {
+      generator: this.settings.generator,
+      modelAvailable: this.hasModel(),
+      effectiveGenerator: this.effectiveGenerator(),
+      sandbox: this.settings.sandbox,
+      limits: {
+        maxIterations: this.settings.maxIterations,
+        maxConcurrentJobs: this.settings.maxConcurrentJobs,
+        jobsPerHour: this.settings.jobsPerHour,
+        commandTimeoutMs: this.settings.commandTimeoutMs,
+        jobDeadlineMs: this.settings.jobDeadlineMs,
+        outputCapBytes: this.settings.outputCapBytes,
+      },
+      toolchain: this.toolchainVersions,
+    };
+  }
+
+  /** Removes finished jobs and their workspaces older than the retention period. */
+  async cleanup(now = Date.now()): Promise<{ removedJobs: string[] }> {
+    const cutoff = now - this.settings.retentionDays * 24 * HOUR_MS;
+    const old = this.jobs.all().filter((j) => TERMINAL_JOB_STATUSES.includes(j.status) && Date.parse(j.updatedAt) < cutoff);
+    for (const job of old) await rm(job.workspaceDir, { recursive: true, force: true });
+    if (old.length) await this.jobs.remove(old.map((j) => j.id));
+    // Workspaces no job refers to any more (e.g. a job record lost with a corrupt store).
+    const root = this.workspacesRoot();
+    const known = new Set(this.jobs.all().map((j) => j.workspaceDir));
+    for (const name of await readdir(root).catch(() => [] as string[])) {
+      const dir = join(root, name);
+      if (known.has(dir)) continue;
+      const info = await stat(dir).catch(() => undefined);
+      if (info && info.mtimeMs < cutoff) await rm(dir, { recursive: true, force: true });
+    }
+    return { removedJobs: old.map((j) => j.id) };
+  }
+
+  override async stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.queue.pause();
+      this.queue.clear();
+      for (const controller of this.controllers.values()) {
+        controller.abort(new PluginDynamicError('JOB_INTERRUPTED', 'interrupted: the agent is stopping.'));
+      }
+      await Promise.allSettled([...this.running]);
+      await this.jobs.flush();
+    })();
+    return this.stopping;
+  }
+
+  // ---- internals ----
+
+  private hasModel(): boolean {
+    return this.runtime.getModel(ModelType.TEXT_LARGE) !== undefined;
+  }
+
+  private effectiveGenerator(choice: GeneratorChoice = this.settings.generator): 'template' | 'model' {
+    if (choice === 'auto') return this.hasModel() ? 'model' : 'template';
+    if (choice === 'model' && !this.hasModel()) {
+      throw new PluginDynamicError('MODEL_UNAVAILABLE', 'The model generator was asked for, but no TEXT_LARGE model is registered.');
+    }
+    return choice;
+  }
+
+  private workspacesRoot(): string {
+    return join(this.settings.dataDir, 'workspaces');
+  }
+
+  private async submit(spec: PluginSpec, request: JobRecord['request'], opts: CreateOptions): Promise<JobRecord> {
+    const recent = this.jobs.all().filter((j) => Date.parse(j.createdAt) > Date.now() - HOUR_MS);
+    if (recent.length >= this.settings.jobsPerHour) {
+      throw new PluginDynamicError(
+        'JOB_RATE_LIMITED',
+        `${recent.length} plugin creations started in the last hour (limit ${this.settings.jobsPerHour}). Try again later.`,
+      );
+    }
+    const generator = this.effectiveGenerator(opts.generator);
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const job = await this.jobs.add({
+      id,
+      status: 'queued',
+      iteration: 0,
+      maxIterations: this.settings.maxIterations,
+      progress: 0,
+      pluginName: spec.name,
+      spec: spec as unknown as Record<string, unknown>,
+      request,
+      ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
+      generator,
+      sandbox: this.settings.sandbox,
+      activate: opts.activate ?? true,
+      workspaceDir: join(this.workspacesRoot(), id),
+      log: [{ at: now, message: `Queued: ${spec.name} (${generator} generator)` }],
+      iterations: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    this.runtime.logger.info({ src: LOG_SRC, jobId: id, plugin: spec.name }, 'Plugin creation job queued.');
+    this.enqueue(id);
+    return job;
+  }
+
+  private enqueue(id: string): void {
+    const task = this.queue.add(() => this.run(id)).catch((error: unknown) => {
+      this.runtime.logger.error({ src: LOG_SRC, jobId: id }, `Job runner failed: ${toPluginDynamicError(error).message}`);
+    });
+    this.running.add(task);
+    void task.finally(() => this.running.delete(task));
+  }
+
+  private async run(id: string): Promise<void> {
+    const queued = this.jobs.get(id);
+    if (queued.status !== 'queued') return; // cancelled while waiting
+    const controller = new AbortController();
+    this.controllers.set(id, controller);
+    const deadline = setTimeout(
+      () => controller.abort(new PluginDynamicError('JOB_TIMEOUT', `The job ran past its ${Math.round(this.settings.jobDeadlineMs / 1000)} s deadline.`)),
+      this.settings.jobDeadlineMs,
+    );
+    const signal = controller.signal;
+    const spec = queued.spec as unknown as PluginSpec;
+    try {
+      await this.jobs.update(id, () => ({ status: 'running', startedAt: new Date().toISOString() }), 'Started');
+      const workspaceDir = queued.workspaceDir;
+      await scaffoldWorkspace(workspaceDir, spec);
+      if (Object.keys(spec.dependencies).length > 0) {
+        await this.jobs.update(id, () => ({}), `Installing dependencies: ${Object.keys(spec.dependencies).join(', ')}`);
+        await installWorkspaceDependencies(workspaceDir, {
+          dataDir: this.settings.dataDir,
+          timeoutMs: this.settings.installTimeoutMs,
+          outputCapBytes: this.settings.outputCapBytes,
+          signal,
+        });
+      }
+      const toolchain = await ensureToolchain(this.settings.dataDir, { signal });
+      this.toolchainVersions = toolchain.versions;
+      await linkToolchain(toolchain, workspaceDir);
+
+      const generator = this.generatorFor(queued.generator);
+      const outcome = await runPipeline(
+        {
+          spec,
+          workspaceDir,
+          toolchain,
+          generator,
+          maxIterations: queued.maxIterations,
+          commandTimeoutMs: this.settings.commandTimeoutMs,
+          outputCapBytes: this.settings.outputCapBytes,
+          reviewThreshold: this.settings.reviewThreshold,
+          signal,
+          ...(queued.generator === 'model' && this.hasModel()
+            ? { review: (files, s) => reviewWithModel(this.runtime, spec, files, s) }
+            : {}),
+        },
+        {
+          phase: async (phase, iteration) => {
+            await this.jobs.update(id, () => ({ phase, iteration }));
+          },
+          log: async (line) => {
+            await this.jobs.update(id, () => ({}), line);
+          },
+          iterationDone: async (result) => {
+            await this.jobs.update(id, (job) => ({
+              iterations: [
+                ...job.iterations,
+                {
+                  iteration: result.iteration,
+                  ...(result.failedAt ? { failedAt: result.failedAt } : {}),
+                  diagnostics: result.diagnostics.slice(0, ITERATION_DIAGNOSTIC_LIMIT),
+                  ...(result.tests ? { tests: result.tests } : {}),
+                  durationMs: result.durationMs,
+                },
+              ],
+              ...(result.tests ? { tests: result.tests } : {}),
+            }));
+          },
+        },
+      );
+      if (outcome.validation) {
+        const v = outcome.validation;
+        await this.jobs.update(id, () => ({
+          validation: {
+            ok: v.ok,
+            ...(v.score === undefined ? {} : { score: v.score }),
+            findings: v.findings.map((f) => ({ tool: 'validate', file: f.file, line: f.line, code: f.rule, message: f.message })),
+            missing: v.missing,
+            untested: v.untested,
+            ...(v.review ? { review: v.review } : {}),
+          },
+        }));
+      }
+      if (!outcome.ok) {
+        const last = outcome.lastFeedback;
+        const detail = last ? `; last failure at ${last.gate}: ${last.diagnostics.slice(0, 3).map(diagnosticLine).join(' | ')}` : '';
+        throw new PluginDynamicError(
+          'GENERATION_FAILED',
+          `The plugin did not pass after ${outcome.iterations} iteration(s)${detail}`,
+        );
+      }
+
+      await this.jobs.update(id, () => ({ phase: 'install' }), 'Installing and loading the plugin');
+      const management = this.runtime.getService<PluginManagementService>('plugin_management');
+      if (!management) throw new PluginDynamicError('INTERNAL', 'The plugin_management service is not running.');
+      const view = await management.install(
+        { kind: 'folder', path: workspaceDir },
+        {
+          signal,
+          activate: queued.activate,
+          trust: 'generated',
+          recordSource: { kind: 'generated', jobId: id },
+          allowedRoots: [this.workspacesRoot()],
+        },
+      );
+      const needs = view.missingSettings.length ? ` It needs ${view.missingSettings.join(', ')} before it can load.` : '';
+      await this.jobs.update(
+        id,
+        () => ({
+          status: 'succeeded',
+          finishedAt: new Date().toISOString(),
+          result: {
+            packageName: view.packageName,
+            pluginStatus: view.status,
+            missingSettings: view.missingSettings,
+            installDir: view.installDir,
+          },
+        }),
+        `Succeeded in iteration ${outcome.iterations}: ${view.packageName} is ${view.status}.${needs}`,
+      );
+    } catch (error) {
+      const reason: unknown = signal.aborted ? signal.reason : error;
+      const e = toPluginDynamicError(reason);
+      const status = e.code === 'JOB_CANCELLED' ? 'cancelled' : 'failed';
+      await this.jobs.update(
+        id,
+        () => ({ status, finishedAt: new Date().toISOString(), error: { code: e.code, message: e.message } }),
+        `${status === 'cancelled' ? 'Cancelled' : 'Failed'}: ${e.message}`,
+      );
+      this.runtime.logger.warn({ src: LOG_SRC, jobId: id, code: e.code }, e.message);
+    } finally {
+      clearTimeout(deadline);
+      this.controllers.delete(id);
+    }
+  }
+
+  private generatorFor(kind: 'template' | 'model'): PluginGenerator {
+    return kind === 'model' ? createModelGenerator(this.runtime) : templateGenerator;
+  }
+}

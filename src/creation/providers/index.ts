@@ -1,0 +1,2 @@
+export { pluginCreationStatusProvider } from './creation-status.js';
+export { pluginCreationCapabilitiesProvider } from './creation-capabilities.js';

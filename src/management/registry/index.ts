@@ -1,0 +1,25 @@
+export { parseRegistry, parseGithubRepository } from './parse-registry.js';
+export {
+  searchRegistry,
+  tokenize,
+  baseName,
+  type RegistrySearchHit,
+  type RegistrySearchOptions,
+  type RegistryMatchField,
+} from './search-registry.js';
+export { resolvePluginName, candidateNames } from './resolve-plugin-name.js';
+export { fetchRegistry, DEFAULT_MAX_REGISTRY_BYTES, type FetchRegistryOptions } from './fetch-registry.js';
+export {
+  readRegistryCache,
+  writeRegistryCache,
+  REGISTRY_CACHE_VERSION,
+  type RegistryCacheDocument,
+  type RegistryCacheRead,
+} from './registry-cache.js';
+export {
+  RegistryClient,
+  type RegistryClientOptions,
+  type RegistryLogger,
+  type RegistryOrigin,
+  type RegistrySnapshot,
+} from './registry-client.js';
