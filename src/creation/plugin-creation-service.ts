@@ -19,7 +19,7 @@ import { describeToSpec, describeWithModel, parsePluginSpec } from './spec/index
 import type { PluginSpec } from './spec/plugin-spec.js';
 import { ensureToolchain, linkToolchain } from './toolchain/index.js';
 import { scaffoldWorkspace } from './workspace/index.js';
-import { installWorkspaceDependencies } from './pipeline/install-dependencies.js';
+import { addWorkspaceDependencies, installWorkspaceDependencies } from './pipeline/install-dependencies.js';
 
 const LOG_SRC = 'plugin-dynamic:creation';
 const HOUR_MS = 3_600_000;
@@ -304,18 +304,25 @@ export class PluginCreationService extends Service {
       await this.jobs.update(id, () => ({ status: 'running', startedAt: new Date().toISOString() }), 'Started');
       const workspaceDir = queued.workspaceDir;
       await scaffoldWorkspace(workspaceDir, spec);
-      if (Object.keys(spec.dependencies).length > 0) {
-        await this.jobs.update(id, () => ({}), `Installing dependencies: ${Object.keys(spec.dependencies).join(', ')}`);
-        await installWorkspaceDependencies(workspaceDir, {
+      const installDeps = (s: AbortSignal) =>
+        installWorkspaceDependencies(workspaceDir, {
           dataDir: this.settings.dataDir,
           timeoutMs: this.settings.installTimeoutMs,
           outputCapBytes: this.settings.outputCapBytes,
-          signal,
+          signal: s,
         });
+      if (Object.keys(spec.dependencies).length > 0) {
+        await this.jobs.update(id, () => ({}), `Installing dependencies: ${Object.keys(spec.dependencies).join(', ')}`);
+        await installDeps(signal);
       }
       const toolchain = await ensureToolchain(this.settings.dataDir, { signal });
       this.toolchainVersions = toolchain.versions;
       await linkToolchain(toolchain, workspaceDir);
+      const addDependencies = async (deps: Record<string, string>, s: AbortSignal): Promise<void> => {
+        if (!(await addWorkspaceDependencies(workspaceDir, deps))) return;
+        await installDeps(s);
+        await linkToolchain(toolchain, workspaceDir);
+      };
 
       const generator = this.generatorFor(queued.generator);
       const outcome = await runPipeline(
@@ -328,6 +335,7 @@ export class PluginCreationService extends Service {
           commandTimeoutMs: this.settings.commandTimeoutMs,
           outputCapBytes: this.settings.outputCapBytes,
           reviewThreshold: this.settings.reviewThreshold,
+          addDependencies,
           signal,
           ...(queued.generator === 'model' && this.hasModel()
             ? { review: (files, s) => reviewWithModel(this.runtime, spec, files, s) }

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../steps/index.js';
 /** Diagnostics given back per iteration: repair loops do best with a short, focused list. */
 export const FEEDBACK_DIAGNOSTIC_LIMIT = 10;
 
-export type Gate = 'build' | 'lint' | 'test' | 'validate';
+export type Gate = 'generate' | 'build' | 'lint' | 'test' | 'validate';
 
 /** What the next iteration is told: only the first failing gate, and only its first few problems. */
 export interface IterationFeedback {

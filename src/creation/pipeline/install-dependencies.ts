@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { processFailure, runProcess, scrubbedEnv } from '../../shared/process-runner.js';
 
 /**
@@ -25,4 +27,15 @@ export async function installWorkspaceDependencies(
     const failure = processFailure('npm install of the specification\'s dependencies', result);
     throw new PluginDynamicError('INSTALL_FAILED', failure.message, { cause: failure });
   }
+}
+
+/** Adds validated dependencies to the workspace's package.json (the only change a generator may make there). */
+export async function addWorkspaceDependencies(workspaceDir: string, dependencies: Record<string, string>): Promise<boolean> {
+  const file = join(workspaceDir, 'package.json');
+  const pkg = JSON.parse(await readFile(file, 'utf8')) as { dependencies?: Record<string, string> };
+  const before = JSON.stringify(pkg.dependencies ?? {});
+  pkg.dependencies = { ...pkg.dependencies, ...dependencies };
+  if (JSON.stringify(pkg.dependencies) === before) return false;
+  await writeFileAtomic(file, `${JSON.stringify(pkg, null, 2)}\n`);
+  return true;
 }

@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { isPluginDynamicError, PluginDynamicError } from '../../errors.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
 import { restoreContractTests } from '../contract-tests/index.js';
 import type { GeneratedFile, PluginGenerator } from '../generators/generator.js';
@@ -24,6 +24,8 @@ export interface PipelineOptions {
   /** A model's review of the code; omitted when no model is available. */
   review?: (files: GeneratedFile[], signal: AbortSignal) => Promise<ModelReview>;
   reviewThreshold: number;
+  /** Adds dependencies a generator asked for (already validated) to the workspace and installs them. */
+  addDependencies?: (dependencies: Record<string, string>, signal: AbortSignal) => Promise<void>;
   signal: AbortSignal;
 }
 
@@ -71,14 +73,23 @@ export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): 
     await hooks.phase('generate', iteration);
     await hooks.log(`Iteration ${iteration}: generating with the ${opts.generator.kind} generator`);
     const currentFiles = iteration === 1 ? [] : await readSourceFiles(workspaceDir);
-    const generated = await opts.generator.generate({
-      spec,
-      iteration,
-      currentFiles,
-      feedback,
-      signal,
-    });
-    await writeSourceFiles(workspaceDir, generated.files);
+    let generated: Awaited<ReturnType<PluginGenerator['generate']>>;
+    try {
+      generated = await opts.generator.generate({ spec, iteration, currentFiles, feedback, signal });
+      // Refuses the whole answer before writing anything when one path is not allowed.
+      await writeSourceFiles(workspaceDir, generated.files);
+    } catch (error) {
+      if (!isPluginDynamicError(error) || error.code !== 'MODEL_OUTPUT_REFUSED') throw error;
+      // A malformed or unsafe answer is a failed iteration: the model is told why and tries again.
+      feedback = feedbackFor('generate', [{ tool: 'validate', code: error.code, message: error.message }]);
+      await hooks.log(`generated files refused: ${error.message}`);
+      await finish('generate', feedback.diagnostics);
+      continue;
+    }
+    if (generated.dependencies && Object.keys(generated.dependencies).length > 0 && opts.addDependencies) {
+      await hooks.log(`adding dependencies: ${Object.keys(generated.dependencies).join(', ')}`);
+      await opts.addDependencies(generated.dependencies, signal);
+    }
     // The generator may not edit the tests it is judged by: put them back before every run.
     await restoreContractTests(workspaceDir, spec);
 
@@ -145,7 +156,7 @@ export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): 
 function throwIfStopped(result: StepResult, signal: AbortSignal, gate: string): void {
   if (result.cancelled || signal.aborted) {
     const reason: unknown = signal.reason;
-    if (reason instanceof PluginDynamicError) throw reason;
+    if (isPluginDynamicError(reason)) throw reason;
     throw new PluginDynamicError('JOB_CANCELLED', `The job was cancelled during ${gate}.`);
   }
 }
