@@ -30,8 +30,12 @@ export interface TestRuntime {
   dataDir: string;
   /** Every prompt the scripted model received, in order. */
   prompts: string[];
-  /** Stops the runtime; removes the data folder unless `keepData`. Idempotent. */
-  cleanup: (options?: { keepData?: boolean }) => Promise<void>;
+  /**
+   * Stops the runtime; removes the data folder unless `keepData`. Idempotent. `restartable` leaves
+   * the process's one PGLite instance open, so a new runtime on the same folder can start in this
+   * process (a closed PGLite cannot be reopened in-process).
+   */
+  cleanup: (options?: { keepData?: boolean; restartable?: boolean }) => Promise<void>;
 }
 
 /**
@@ -63,13 +67,13 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
   if (options.model) scriptModel(runtime, options.model, prompts);
 
   let closing: Promise<void> | undefined;
-  const cleanup = (opts: { keepData?: boolean } = {}): Promise<void> => {
+  const cleanup = (opts: { keepData?: boolean; restartable?: boolean } = {}): Promise<void> => {
     closing ??= (async () => {
       // The runtime writes model-call logs without awaiting them; a query queued behind them lets
       // them finish before the database closes.
       await runtime.getCache('plugin-dynamic:test:flush');
       await runtime.stop();
-      await runtime.close?.();
+      if (!opts.restartable) await runtime.close?.();
       if (!opts.keepData && !options.dataDir) await rm(dataDir, { recursive: true, force: true });
     })();
     return closing;
