@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
@@ -13,6 +13,7 @@ export async function installWorkspaceDependencies(
   workspaceDir: string,
   opts: { dataDir: string; timeoutMs: number; outputCapBytes: number; signal: AbortSignal },
 ): Promise<void> {
+  await detachToolchainLinks(workspaceDir);
   const result = await runProcess({
     command: 'npm',
     args: ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock'],
@@ -38,4 +39,30 @@ export async function addWorkspaceDependencies(workspaceDir: string, dependencie
   if (JSON.stringify(pkg.dependencies) === before) return false;
   await writeFileAtomic(file, `${JSON.stringify(pkg, null, 2)}\n`);
   return true;
+}
+
+/**
+ * Removes the links to the shared toolchain before npm touches the workspace: npm would otherwise
+ * install into the linked folder, or prune the links as extraneous. They are linked again after.
+ * npm itself creates no symlinks here (file: and link: dependencies are refused by the schema).
+ */
+async function detachToolchainLinks(workspaceDir: string): Promise<void> {
+  const nodeModules = join(workspaceDir, 'node_modules');
+  const info = await lstat(nodeModules).catch(() => undefined);
+  if (!info) return;
+  if (info.isSymbolicLink()) {
+    await unlink(nodeModules);
+    return;
+  }
+  for (const name of await readdir(nodeModules)) {
+    const entry = join(nodeModules, name);
+    const entryInfo = await lstat(entry);
+    if (entryInfo.isSymbolicLink()) await unlink(entry);
+    else if (name.startsWith('@') && entryInfo.isDirectory()) {
+      for (const scoped of await readdir(entry)) {
+        const scopedEntry = join(entry, scoped);
+        if ((await lstat(scopedEntry)).isSymbolicLink()) await unlink(scopedEntry);
+      }
+    }
+  }
 }
