@@ -1,8 +1,6 @@
-import type { Action, ActionResult, Evaluator, Plugin, Provider } from '@elizaos/core';
+import type { Action, ActionResult, Evaluator, Logger, Plugin, Provider } from '@elizaos/core';
 
-interface GuardLogger {
-  warn: (...args: unknown[]) => void;
-}
+type GuardLogger = Pick<Logger, 'warn'>;
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

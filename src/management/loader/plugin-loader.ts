@@ -1,4 +1,4 @@
-import type { IAgentRuntime, Plugin } from '@elizaos/core';
+import type { IAgentRuntime, Logger, Plugin } from '@elizaos/core';
 import { PluginDynamicError } from '../../errors.js';
 import { KeyedMutex } from '../../shared/keyed-mutex.js';
 import { guardPlugin } from './component-guard.js';
@@ -6,10 +6,7 @@ import { findConflicts } from './conflicts.js';
 import { removeLedger, type RemovalReport } from './remove-ledger.js';
 import { captureSnapshot, diffSnapshot, ledgerSize, type Ledger } from './runtime-snapshot.js';
 
-interface LoaderLogger {
-  info: (...args: unknown[]) => void;
-  warn: (...args: unknown[]) => void;
-}
+type LoaderLogger = Pick<Logger, 'info' | 'warn'>;
 
 export interface LoadReport {
   pluginName: string;

@@ -1,0 +1,34 @@
+import { PluginDynamicError } from '../../errors.js';
+import { isInside } from '../../shared/paths.js';
+import { resolve } from 'node:path';
+import type { PluginManifest } from './plugin-manifest.js';
+
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
+const REMOTE_SPEC = /^(git\+|git:|github:|gitlab:|bitbucket:|gist:|https?:|ssh:)|^[\w-]+\/[\w.-]+(#.*)?$/;
+
+/**
+ * Refuses a package that would run its own code at install time (unless the user allowed it by
+ * name) or pull code from outside the npm registry.
+ */
+export function checkInstallPolicy(manifest: PluginManifest, opts: { allowInstallScripts: string[] }): void {
+  const scripts = INSTALL_SCRIPTS.filter((s) => manifest.scripts?.[s]);
+  if (scripts.length > 0 && !opts.allowInstallScripts.includes(manifest.name)) {
+    throw new PluginDynamicError(
+      'INSTALL_SCRIPTS_REFUSED',
+      `${manifest.name} declares install-time scripts (${scripts.join(', ')}). Add "${manifest.name}" to PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS if you trust it.`,
+      { details: { scripts } },
+    );
+  }
+  const deps = { ...manifest.dependencies, ...manifest.optionalDependencies };
+  for (const [name, spec] of Object.entries(deps)) {
+    if (REMOTE_SPEC.test(spec)) {
+      throw new PluginDynamicError('UNSAFE_DEPENDENCY', `${manifest.name} depends on ${name} from "${spec}", outside the npm registry.`);
+    }
+    if (spec.startsWith('file:') || spec.startsWith('link:')) {
+      const target = resolve(manifest.dir, spec.replace(/^(file|link):/, ''));
+      if (!isInside(manifest.dir, target)) {
+        throw new PluginDynamicError('UNSAFE_DEPENDENCY', `${manifest.name} depends on ${name} from "${spec}", outside its own folder.`);
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { PluginDynamicError, isPluginDynamicError } from '../../errors.js';
+import { isInside } from '../../shared/paths.js';
+import type { InstalledPackage, InstallSource, RegistryEntry } from '../types.js';
+import { hostNodeModules, hostOverrides, hostPackageDir } from './host-packages.js';
+import { checkInstallPolicy } from './install-policy.js';
+import { inspectPluginModule } from './inspect-plugin-module.js';
+import { npmComplaint, runNpm, type NpmOptions } from './npm-client.js';
+import { declaredSettings, entryFile, readPluginManifest } from './plugin-manifest.js';
+import { resolvePublished, sourceForRegistryEntry } from './resolve-version.js';
+
+export interface InstallerOptions {
+  dataDir: string;
+  timeoutMs: number;
+  outputCapBytes: number;
+  allowInstallScripts: string[];
+  resolveRegistryEntry: (name: string, signal?: AbortSignal) => Promise<RegistryEntry>;
+}
+
+/** A folder name derived from the package name, never from raw input. */
+export function installFolderName(packageName: string): string {
+  return packageName.replace(/^@/, '').replace(/\//g, '__');
+}
+
+/**
+ * Installs plugin packages, each into its own folder under <data>/plugins, with npm as a child
+ * process (no scripts, scrubbed environment, bounded), linked to the host's single @elizaos/core,
+ * checked by importing it in a child process. Work happens in a staging folder that becomes the
+ * plugin's folder only when every check passed: a failure leaves nothing behind.
+ */
+export class PluginInstaller {
+  private readonly pluginsDir: string;
+
+  constructor(private readonly opts: InstallerOptions) {
+    this.pluginsDir = join(opts.dataDir, 'plugins');
+  }
+
+  async install(source: InstallSource, opts: { signal?: AbortSignal } = {}): Promise<InstalledPackage> {
+    opts.signal?.throwIfAborted();
+    await mkdir(this.pluginsDir, { recursive: true });
+    await this.linkHostModules();
+    const staging = join(this.pluginsDir, `.staging-${randomBytes(6).toString('hex')}`);
+    const npm: NpmOptions = {
+      cwd: staging,
+      dataDir: this.opts.dataDir,
+      timeoutMs: this.opts.timeoutMs,
+      outputCapBytes: this.opts.outputCapBytes,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
+    await mkdir(staging, { recursive: true });
+    try {
+      const target = await this.npmSpec(source, npm);
+      await writeFile(
+        join(staging, 'package.json'),
+        JSON.stringify({ name: 'plugin-dynamic-install', private: true, overrides: await hostOverrides(this.opts.dataDir) }, null, 2),
+      );
+      const installed = await runNpm(['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', target.spec], npm);
+      if (!installed.ok) {
+        throw new PluginDynamicError('INSTALL_FAILED', `npm could not install ${target.label}: ${npmComplaint(installed)}`);
+      }
+      const deps = (JSON.parse(await readFile(join(staging, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+      const packageName = Object.keys(deps)[0];
+      if (!packageName) throw new PluginDynamicError('INSTALL_FAILED', `npm installed nothing for ${target.label}.`);
+      const manifest = await readPluginManifest(join(staging, 'node_modules', packageName));
+      checkInstallPolicy(manifest, { allowInstallScripts: this.opts.allowInstallScripts });
+      const entry = entryFile(manifest);
+      if (!existsSync(entry)) {
+        throw new PluginDynamicError('NOT_A_PLUGIN', `${manifest.name} has no ${relative(manifest.dir, entry)} (published without its build?).`);
+      }
+      await this.checkSharedCore(manifest.dir, staging);
+      const inspection = await inspectPluginModule(entry, {
+        timeoutMs: Math.min(this.opts.timeoutMs, 60_000),
+        home: join(this.opts.dataDir, 'npm-home'),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const finalDir = join(this.pluginsDir, installFolderName(manifest.name));
+      if (existsSync(finalDir)) {
+        throw new PluginDynamicError('ALREADY_INSTALLED', `${manifest.name} is installed already; uninstall it first.`);
+      }
+      await rename(staging, finalDir);
+      return {
+        packageName: manifest.name,
+        pluginName: inspection.pluginName,
+        version: manifest.version,
+        installDir: finalDir,
+        entry: join(finalDir, relative(staging, entry)),
+        settings: declaredSettings(manifest),
+        components: inspection.components,
+        source,
+      };
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      throw isPluginDynamicError(error) ? error : new PluginDynamicError('INSTALL_FAILED', String(error), { cause: error });
+    }
+  }
+
+  /** Removes a plugin's folder; refuses anything outside the plugins folder. */
+  async uninstall(pkg: Pick<InstalledPackage, 'installDir'>): Promise<void> {
+    if (!isInside(this.pluginsDir, pkg.installDir) || pkg.installDir === this.pluginsDir) {
+      throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `${pkg.installDir} is not a plugin folder of this data directory.`);
+    }
+    await rm(pkg.installDir, { recursive: true, force: true });
+  }
+
+  /** The npm argument for a source, after the checks that can run before anything is fetched. */
+  private async npmSpec(source: InstallSource, npm: NpmOptions): Promise<{ spec: string; label: string }> {
+    switch (source.kind) {
+      case 'registry': {
+        const entry = await this.opts.resolveRegistryEntry(source.name, npm.signal);
+        const resolved = await sourceForRegistryEntry(entry, npm);
+        return this.npmSpec(resolved, npm);
+      }
+      case 'npm': {
+        const published = await resolvePublished(source.name, source.range, npm);
+        checkInstallPolicy({ ...published, dir: npm.cwd }, { allowInstallScripts: this.opts.allowInstallScripts });
+        return { spec: `${source.name}@${published.version}`, label: `${source.name}@${published.version}` };
+      }
+      case 'github':
+        return { spec: `github:${source.owner}/${source.repo}${source.ref ? `#${source.ref}` : ''}`, label: `github:${source.owner}/${source.repo}` };
+      case 'tarball':
+        return { spec: source.path, label: source.path };
+      case 'folder': {
+        checkInstallPolicy(await readPluginManifest(source.path), { allowInstallScripts: this.opts.allowInstallScripts });
+        // Packed first, so the install is a copy of what the folder publishes, never a link to it.
+        const packed = await runNpm(['pack', source.path, '--pack-destination', npm.cwd, '--json'], npm);
+        if (!packed.ok) throw new PluginDynamicError('INSTALL_FAILED', `npm pack of ${source.path} failed: ${npmComplaint(packed)}`);
+        const file = (JSON.parse(packed.stdout) as { filename?: string }[])[0]?.filename;
+        if (!file) throw new PluginDynamicError('INSTALL_FAILED', `npm pack of ${source.path} produced no tarball.`);
+        return { spec: join(npm.cwd, file), label: source.path };
+      }
+    }
+  }
+
+  /** Installed plugins must use the host's @elizaos/core, or their Service class is not the host's. */
+  private async checkSharedCore(packageDir: string, staging: string): Promise<void> {
+    const candidates = [join(packageDir, 'node_modules', '@elizaos', 'core'), join(staging, 'node_modules', '@elizaos', 'core')];
+    const host = await realpath(hostPackageDir('@elizaos/core'));
+    for (const candidate of candidates) {
+      if (!existsSync(candidate)) continue;
+      if ((await realpath(candidate)) !== host) {
+        throw new PluginDynamicError('INSTALL_FAILED', 'The plugin brought its own copy of @elizaos/core instead of using the agent\'s.');
+      }
+    }
+  }
+
+  /**
+   * Some published plugins import packages they never declare (zod, which core has). Node finds
+   * those only in a parent folder's node_modules, so the data folder gets a link to the host's.
+   */
+  private async linkHostModules(): Promise<void> {
+    const link = join(this.opts.dataDir, 'node_modules');
+    const existing = await lstat(link).catch(() => undefined);
+    if (existing) return;
+    await symlink(hostNodeModules(), link, 'dir').catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+}
