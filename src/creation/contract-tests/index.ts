@@ -1,0 +1,1 @@
+export { contractTestFiles, restoreContractTests, CONTRACT_DIR } from './contract-tests.js';

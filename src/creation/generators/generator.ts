@@ -1,0 +1,31 @@
+import type { IterationFeedback } from '../pipeline/feedback.js';
+import type { PluginSpec } from '../spec/plugin-spec.js';
+
+/** A file a generator writes: a workspace-relative path under src/, and its text. */
+export interface GeneratedFile {
+  path: string;
+  content: string;
+}
+
+export interface GenerationRequest {
+  spec: PluginSpec;
+  /** 1 for the first attempt. */
+  iteration: number;
+  /** The workspace's source files as they are now (empty on the first iteration). */
+  currentFiles: GeneratedFile[];
+  /** The first failing gate of the previous iteration. */
+  feedback: IterationFeedback | undefined;
+  signal?: AbortSignal;
+}
+
+export interface GenerationResult {
+  files: GeneratedFile[];
+  /** Extra npm dependencies the generator needs (validated like the specification's). */
+  dependencies?: Record<string, string>;
+}
+
+/** Writes a plugin's source for a specification: the template (offline) or a model. */
+export interface PluginGenerator {
+  readonly kind: 'template' | 'model';
+  generate(request: GenerationRequest): Promise<GenerationResult>;
+}

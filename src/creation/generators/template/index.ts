@@ -1,0 +1,1 @@
+export { templateGenerator, templateFiles } from './template-generator.js';

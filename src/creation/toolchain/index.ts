@@ -1,0 +1,1 @@
+export { ensureToolchain, linkToolchain, type Toolchain } from './toolchain.js';

@@ -1,0 +1,86 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
+import type { PluginSpec } from '../spec/plugin-spec.js';
+
+/** package.json of a generated plugin, with its settings declared the ElizaOS way. */
+export function workspacePackageJson(spec: PluginSpec): Record<string, unknown> {
+  const pluginParameters = Object.fromEntries(
+    spec.environmentVariables.map((v) => [
+      v.name,
+      { type: 'string', description: v.description, required: v.required, sensitive: v.sensitive },
+    ]),
+  );
+  return {
+    name: spec.name,
+    version: spec.version,
+    description: spec.description,
+    type: 'module',
+    main: 'dist/index.js',
+    types: 'dist/index.d.ts',
+    files: ['dist', '!dist/__tests__', '!dist/__contract__', '!dist/**/*.test.*'],
+    keywords: ['elizaos', 'elizaos-plugin', 'plugin'],
+    scripts: { build: 'tsc -p tsconfig.json', lint: 'eslint .', test: 'vitest run' },
+    peerDependencies: { '@elizaos/core': '^1.7.0' },
+    dependencies: spec.dependencies,
+    agentConfig: { pluginType: 'elizaos:plugin:1.0.0', pluginParameters },
+    elizaos: { environmentVariables: spec.environmentVariables.map((v) => ({ ...v })) },
+  };
+}
+
+/** The same strictness as plugin-dynamic itself; Bundler resolution because core 1.7's types need it. */
+export const WORKSPACE_TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: 'Bundler',
+    lib: ['ES2023'],
+    types: ['node'],
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    noImplicitOverride: true,
+    noFallthroughCasesInSwitch: true,
+    verbatimModuleSyntax: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    declaration: true,
+    outDir: 'dist',
+    rootDir: 'src',
+  },
+  include: ['src'],
+};
+
+export const WORKSPACE_ESLINT_CONFIG = `import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.vitest/**', 'eslint.config.js', 'vitest.config.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+);
+`;
+
+export const WORKSPACE_VITEST_CONFIG = `import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  cacheDir: '.vitest',
+  test: { include: ['src/**/*.test.ts'], watch: false, testTimeout: 20000 },
+});
+`;
+
+/** Creates a job's workspace: package.json, tsconfig, ESLint and Vitest configs. No sources yet. */
+export async function scaffoldWorkspace(dir: string, spec: PluginSpec): Promise<void> {
+  await mkdir(join(dir, 'src'), { recursive: true });
+  await writeFileAtomic(join(dir, 'package.json'), `${JSON.stringify(workspacePackageJson(spec), null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'tsconfig.json'), `${JSON.stringify(WORKSPACE_TSCONFIG, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'eslint.config.js'), WORKSPACE_ESLINT_CONFIG);
+  await writeFileAtomic(join(dir, 'vitest.config.ts'), WORKSPACE_VITEST_CONFIG);
+}
