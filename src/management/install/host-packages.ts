@@ -10,6 +10,11 @@ const require = createRequire(import.meta.url);
 export function hostPackageDir(name: string): string {
   let entry: string;
   try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    // The package's "exports" hide package.json: resolve its entry and walk up instead.
+  }
+  try {
     entry = require.resolve(name);
   } catch (error) {
     throw new PluginDynamicError('INSTALL_FAILED', `The host has no ${name} installed.`, { cause: error });

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runProcess, scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
+import { CONTRACT_DIR } from '../contract-tests/index.js';
+import type { PluginSpec } from '../spec/plugin-spec.js';
+import type { Toolchain } from '../toolchain/toolchain.js';
+import { readSourceFiles } from '../workspace/workspace-files.js';
+import { scanSource, type Finding } from './static-scan.js';
+
+export interface ValidationReport {
+  ok: boolean;
+  /** Set when a model reviewed the code. */
+  score?: number;
+  findings: Finding[];
+  /** Components the specification names that the built plugin does not have. */
+  missing: string[];
+  /** Components no test of the plugin's own refers to. */
+  untested: string[];
+}
+
+const LIST_COMPONENTS = `
+const ns = await import(process.argv[1]);
+const p = ns.plugin ?? ns.default;
+const names = (l, k = 'name') => (Array.isArray(l) ? l.map((c) => c && c[k]) : []);
+console.log(JSON.stringify(p ? { actions: names(p.actions), providers: names(p.providers), evaluators: names(p.evaluators), services: names(p.services, 'serviceType') } : null));
+`;
+
+/**
+ * The deterministic checks before a plugin may load: the built module (imported in a child
+ * process) has every component of the specification, every component has a test, and the source
+ * holds nothing dangerous.
+ */
+export async function validatePlugin(opts: {
+  workspaceDir: string;
+  spec: PluginSpec;
+  toolchain: Toolchain;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  wrap?: (spec: ProcessSpec) => ProcessSpec;
+}): Promise<ValidationReport> {
+  const { spec, workspaceDir } = opts;
+  const files = await readSourceFiles(workspaceDir);
+  const findings = scanSource(files.filter((f) => !f.path.startsWith(`${CONTRACT_DIR}/`)));
+
+  const wanted = [
+    ...spec.actions.map((a) => ({ kind: 'actions' as const, name: a.actionName, refs: [a.identifier, a.actionName] })),
+    ...spec.providers.map((p) => ({ kind: 'providers' as const, name: p.providerName, refs: [p.identifier, p.providerName] })),
+    ...spec.services.map((s) => ({ kind: 'services' as const, name: s.serviceType, refs: [s.className, s.serviceType] })),
+    ...spec.evaluators.map((e) => ({ kind: 'evaluators' as const, name: e.evaluatorName, refs: [e.identifier, e.evaluatorName] })),
+  ];
+
+  const entry = join(workspaceDir, 'dist', 'index.js');
+  let built: Record<string, string[]> | null = null;
+  if (existsSync(entry)) {
+    const home = join(workspaceDir, '.home');
+    const spec: ProcessSpec = {
+      command: process.execPath,
+      args: ['--input-type=module', '-e', LIST_COMPONENTS, pathToFileURL(entry).href],
+      cwd: workspaceDir,
+      env: scrubbedEnv(home),
+      timeoutMs: Math.min(opts.timeoutMs, 60_000),
+      maxOutputBytes: 1_048_576,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
+    const run = await runProcess(opts.wrap ? opts.wrap(spec) : spec);
+    try {
+      built = JSON.parse(run.stdout.trim().split('\n').pop() ?? 'null') as Record<string, string[]> | null;
+    } catch {
+      built = null;
+    }
+    if (!run.ok && built === null) {
+      findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: `the built plugin could not be imported: ${run.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 400)}` });
+    }
+  }
+  const missing = wanted.filter((w) => !(built?.[w.kind] ?? []).includes(w.name)).map((w) => `${w.kind.slice(0, -1)} ${w.name}`);
+  const ownTests = files.filter((f) => f.path.endsWith('.test.ts') && !f.path.startsWith(`${CONTRACT_DIR}/`));
+  const untested = wanted
+    .filter((w) => !ownTests.some((t) => w.refs.some((r) => t.content.includes(r))))
+    .map((w) => `${w.kind.slice(0, -1)} ${w.name}`);
+  return { ok: findings.length === 0 && missing.length === 0 && untested.length === 0, findings, missing, untested };
+}
