@@ -14,9 +14,20 @@ const StoredSettingSchema = z.object({
 type StoredSetting = z.infer<typeof StoredSettingSchema>;
 
 /**
+ * The runtime's own settings map: getSetting reads it after the character's secrets and settings.
+ * Values go here rather than into character.secrets because the character object is shown to the
+ * model and to providers (bootstrap's CHARACTER provider puts it in the state), which would leak them.
+ */
+function runtimeSettings(runtime: IAgentRuntime): Record<string, unknown> {
+  const holder = runtime as unknown as { settings?: Record<string, unknown> };
+  holder.settings ??= {};
+  return holder.settings;
+}
+
+/**
  * Setting values of installed plugins. Stored in the agent's database (sensitive ones encrypted),
- * and handed to the live runtime with setSetting so plugins read them through getSetting; never put
- * into process.env.
+ * and handed to the live runtime so plugins read them through getSetting; never put into
+ * process.env or the character.
  */
 export class PluginSettingsStore {
   private readonly store: RecordStore<StoredSetting>;
@@ -47,13 +58,13 @@ export class PluginSettingsStore {
     const record: StoredSetting = { packageName, name, sensitive, stored, updatedAt: new Date().toISOString() };
     this.values = [...this.values.filter((v) => !(v.packageName === packageName && v.name === name)), record];
     await this.store.save(this.values);
-    this.runtime.setSetting(name, value, sensitive);
+    runtimeSettings(this.runtime)[name] = value;
   }
 
   /** Puts every stored value of one plugin into the runtime (after a restart, before loading). */
   applyTo(packageName: string): void {
     for (const v of this.values.filter((s) => s.packageName === packageName)) {
-      this.runtime.setSetting(v.name, v.sensitive ? this.box.decrypt(v.stored) : v.stored, v.sensitive);
+      runtimeSettings(this.runtime)[v.name] = v.sensitive ? this.box.decrypt(v.stored) : v.stored;
     }
   }
 
@@ -63,10 +74,7 @@ export class PluginSettingsStore {
     if (mine.length === 0) return;
     this.values = this.values.filter((v) => v.packageName !== packageName);
     await this.store.save(this.values);
-    const character = this.runtime.character;
-    for (const v of mine) {
-      if (character.secrets) delete character.secrets[v.name];
-      if (character.settings) delete character.settings[v.name];
-    }
+    const settings = runtimeSettings(this.runtime);
+    for (const v of mine) delete settings[v.name];
   }
 }

@@ -85,7 +85,7 @@ describe('plugin management in a live runtime', () => {
     expect(run.results[0]?.success, run.results[0]?.text).toBe(true);
     const view = management().get('@elizaos/plugin-bootstrap');
     expect(view.status).toBe('active');
-    expect(view.trust).toBe('user-source');
+    expect(view.trust).toBe('registry');
     expect(view.version).toMatch(/^1\./);
     expect(t.runtime.actions.some((a) => a.name === 'NONE')).toBe(true);
   });
