@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
+import { parsePluginSpec } from '../../../src/creation/spec/index.js';
+import { pluginDynamic } from '../../../src/index.js';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
+import { runAction } from '../../helpers/run-action.js';
+import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const GOOD = join(here, '..', '..', '..', '..', 'shared', 'fixtures', 'specs', 'good');
+const fixtures = readdirSync(GOOD).filter((f) => f.endsWith('.json')).sort();
+
+describe('every good specification on the template path', () => {
+  let t: TestRuntime;
+  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
+  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+
+  beforeAll(async () => {
+    t = await createTestRuntime({ plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_GENERATOR: 'template' } });
+    await t.runtime.getServiceLoadPromise('plugin_creation');
+  });
+  afterAll(async () => t.cleanup());
+
+  it('has the four fixtures of the product documentation', () => {
+    expect(fixtures).toEqual(['api.json', 'database.json', 'todo.json', 'weather.json']);
+  });
+
+  for (const file of fixtures) {
+    it(`${file}: succeeds in iteration 1, answers through processActions, then unloads`, async () => {
+      const raw: unknown = JSON.parse(readFileSync(join(GOOD, file), 'utf8'));
+      const spec = parsePluginSpec(raw);
+      const queued = await creation().createFromSpec(raw);
+      const job = await creation().waitForJob(queued.id);
+      expect(job.status, JSON.stringify(job.error ?? job.iterations.at(-1))).toBe('succeeded');
+      expect(job.iterations).toHaveLength(1);
+      expect(job.tests?.failed).toBe(0);
+      expect(job.tests?.total).toBeGreaterThanOrEqual(spec.actions.length + spec.providers.length);
+      expect(job.progress).toBe(100);
+
+      const required = spec.environmentVariables.filter((v) => v.required).map((v) => v.name);
+      if (required.length > 0) {
+        expect(job.result?.pluginStatus).toBe('needs_configuration');
+        expect(job.result?.missingSettings).toEqual(required);
+        await management().configure(spec.name, Object.fromEntries(required.map((n) => [n, 'postgres://user:pw@localhost/db'])));
+        await management().activate(spec.name);
+      } else {
+        expect(job.result?.pluginStatus).toBe('active');
+      }
+      expect(management().get(spec.name).trust).toBe('generated');
+
+      const action = spec.actions[0]!;
+      const args = Object.fromEntries(action.parameters.map((p) => [p.name, p.type === 'number' ? 3 : p.type === 'array' ? ['a'] : p.type === 'object' ? { a: 1 } : 'Paris']));
+      const run = await runAction(t.runtime, action.actionName, JSON.stringify(args));
+      expect(run.results[0]?.success, run.results[0]?.text).toBe(true);
+      expect(run.replies.length).toBeGreaterThan(0);
+
+      const before = t.runtime.actions.length;
+      await management().unload(spec.name);
+      expect(t.runtime.actions.length).toBe(before - spec.actions.length);
+      expect(t.runtime.actions.some((a) => a.name === action.actionName)).toBe(false);
+    });
+  }
+});
