@@ -1,3 +1,4 @@
+import './service-types.js';
 import type { Plugin } from '@elizaos/core';
 import {
   cancelPluginCreationAction,

@@ -390,6 +390,12 @@ export class PluginCreationService extends Service {
       await this.jobs.update(id, () => ({ phase: 'install' }), 'Installing and loading the plugin');
       const management = this.runtime.getService<PluginManagementService>('plugin_management');
       if (!management) throw new PluginDynamicError('INTERNAL', 'The plugin_management service is not running.');
+      const previous = management.list().find((p) => p.packageName === spec.name);
+      if (previous?.trust === 'generated') {
+        // Creating a plugin again replaces what an earlier job made; anything else is the user's.
+        await this.jobs.update(id, () => ({}), `Replacing ${previous.packageName}@${previous.version} made by an earlier job`);
+        await management.uninstall(previous.packageName);
+      }
       const view = await management.install(
         { kind: 'folder', path: workspaceDir },
         {

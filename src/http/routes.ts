@@ -1,4 +1,6 @@
 import type { Route } from '@elizaos/core';
+import { apiRoutes } from './api-routes.js';
+import { panelRoutes } from './panel-routes.js';
 
-/** HTTP routes of the plugin (filled in by the HTTP layer). */
-export const pluginDynamicRoutes: Route[] = [];
+/** Every HTTP route of the plugin: the JSON API and the web panel. */
+export const pluginDynamicRoutes: Route[] = [...apiRoutes, ...panelRoutes];

@@ -1,0 +1,32 @@
+import type { CreationCapabilities, CreateOptions } from '../creation/plugin-creation-service.js';
+import type { JobRecord } from '../creation/jobs/job-record.js';
+import type { PluginSpec } from '../creation/spec/plugin-spec.js';
+import type { SearchAnswer } from '../management/plugin-management-service.js';
+import type { PluginView } from '../management/plugin-view.js';
+import type { RegistryEntry } from '../management/types.js';
+import type { ActionRun } from './run-action.js';
+
+export type LifecycleVerb = 'activate' | 'deactivate' | 'unload';
+
+/** What the commands need, whether the services run in this process or in a running agent. */
+export interface Backend {
+  readonly mode: 'headless' | 'agent';
+  search(query: string, opts: { limit: number; v1Only: boolean }): Promise<SearchAnswer>;
+  info(name: string): Promise<RegistryEntry>;
+  list(): Promise<PluginView[]>;
+  install(source: string, activate: boolean): Promise<PluginView>;
+  configure(plugin: string, values: Record<string, string>): Promise<PluginView>;
+  lifecycle(verb: LifecycleVerb, plugin: string): Promise<PluginView>;
+  uninstall(plugin: string): Promise<{ packageName: string; removed: string }>;
+  createFromSpec(spec: unknown, opts: CreateOptions): Promise<JobRecord>;
+  createFromDescription(text: string, opts: CreateOptions): Promise<{ job: JobRecord; spec: PluginSpec }>;
+  jobs(): Promise<JobRecord[]>;
+  job(id: string): Promise<JobRecord>;
+  cancel(id: string): Promise<JobRecord>;
+  /** Waits for a job to end, showing its progress. */
+  follow(id: string, opts: { json: boolean }): Promise<JobRecord>;
+  capabilities(): Promise<CreationCapabilities>;
+  /** Runs an action of a loaded plugin with a message text and returns its results. */
+  runAction(actionName: string, text: string): Promise<ActionRun>;
+  close(): Promise<void>;
+}

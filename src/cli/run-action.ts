@@ -1,0 +1,58 @@
+import {
+  ChannelType,
+  createUniqueUuid,
+  type ActionResult,
+  type Content,
+  type IAgentRuntime,
+  type Memory,
+  type UUID,
+} from '@elizaos/core';
+import { randomUUID } from 'node:crypto';
+
+export interface ActionRun {
+  results: ActionResult[];
+  /** Everything the action sent through its callback. */
+  replies: Content[];
+}
+
+/**
+ * Runs an action the way the runtime does after the model chose it: a user message in a real
+ * room, a response memory naming the action, runtime.processActions, then getActionResults.
+ */
+export async function runAction(runtime: IAgentRuntime, actionName: string, text: string): Promise<ActionRun> {
+  const entityId = createUniqueUuid(runtime, 'cli-user');
+  const roomId = createUniqueUuid(runtime, 'cli-room');
+  const worldId = createUniqueUuid(runtime, 'cli-world');
+  await runtime.ensureConnection({
+    entityId,
+    roomId,
+    worldId,
+    userName: 'cli',
+    name: 'CLI user',
+    source: 'cli',
+    type: ChannelType.DM,
+  });
+  const message: Memory = {
+    id: randomUUID() as UUID,
+    entityId,
+    agentId: runtime.agentId,
+    roomId,
+    content: { text, source: 'cli' },
+    createdAt: Date.now(),
+  };
+  await runtime.createMemory(message, 'messages');
+  const response: Memory = {
+    id: randomUUID() as UUID,
+    entityId: runtime.agentId,
+    agentId: runtime.agentId,
+    roomId,
+    content: { text: '', actions: [actionName], source: 'cli' },
+    createdAt: Date.now(),
+  };
+  const replies: Content[] = [];
+  await runtime.processActions(message, [response], undefined, async (content) => {
+    replies.push(content);
+    return [];
+  });
+  return { results: runtime.getActionResults(message.id as UUID), replies };
+}
