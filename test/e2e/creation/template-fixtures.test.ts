@@ -20,7 +20,7 @@ describe('every good specification on the template path', () => {
 
   beforeAll(async () => {
     t = await createTestRuntime({ plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_GENERATOR: 'template' } });
-    await t.runtime.getServiceLoadPromise('plugin_creation');
+    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
   });
   afterAll(async () => t.cleanup());
 

@@ -1,0 +1,111 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pluginDynamic } from '../../../src/index.js';
+import { startAgentServer } from '../../helpers/agent-server.js';
+import { startFixtureServer } from '../../helpers/fixture-server.js';
+import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SECRET_FIXTURE = join(here, '..', 'management', 'fixtures', 'plugin-secret-echo');
+const TOKEN = 'route-test-token-0123456789';
+const SECRET = 'route-secret-value-9f8e7d';
+
+describe('the HTTP routes, served the way the ElizaOS server serves plugin routes', () => {
+  let t: TestRuntime;
+  let server: Awaited<ReturnType<typeof startAgentServer>>;
+  let registry: Awaited<ReturnType<typeof startFixtureServer>>;
+  const bodies: string[] = [];
+
+  async function call(method: string, path: string, body?: unknown, token: string | null = TOKEN) {
+    const res = await fetch(`${server.pluginUrl}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    bodies.push(text);
+    return { status: res.status, json: JSON.parse(text) as { success: boolean; data?: any; error?: { code: string; message: string } } };
+  }
+
+  beforeAll(async () => {
+    registry = await startFixtureServer();
+    t = await createTestRuntime({
+      plugins: [pluginDynamic],
+      settings: { PLUGIN_DYNAMIC_API_TOKEN: TOKEN, PLUGIN_DYNAMIC_REGISTRY_URL: `${registry.url}/registry/generated-registry.json` },
+    });
+    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    server = await startAgentServer(t.runtime);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await registry?.close();
+    await t?.cleanup();
+  });
+
+  it('answers registry searches without a token', async () => {
+    const { status, json } = await call('GET', '/registry/search?q=openai&limit=3', undefined, null);
+    expect(status).toBe(200);
+    expect(json.data.hits[0].entry.name).toBe('@elizaos/plugin-openai');
+  });
+
+  it('refuses a mutating call without the token, and with a wrong one', async () => {
+    const none = await call('POST', '/plugins/install', { source: SECRET_FIXTURE }, null);
+    expect(none.status).toBe(401);
+    expect(none.json).toEqual({ success: false, error: { code: 'UNAUTHORIZED', message: expect.any(String) } });
+    const wrong = await call('POST', '/plugins/install', { source: SECRET_FIXTURE }, 'not-the-token-at-all');
+    expect(wrong.status).toBe(401);
+  });
+
+  it('refuses a body that does not fit, naming the field', async () => {
+    const { status, json } = await call('POST', '/plugins/install', { source: 42 });
+    expect(status).toBe(400);
+    expect(json.error?.code).toBe('INVALID_INPUT');
+    expect(json.error?.message).toContain('source');
+  });
+
+  it('answers 404 with the code for a plugin that is not installed', async () => {
+    const { status, json } = await call('POST', '/plugins/activate', { plugin: 'plugin-nowhere' });
+    expect(status).toBe(404);
+    expect(json.error?.code).toBe('NOT_INSTALLED');
+  });
+
+  it('installs, configures and activates a plugin over HTTP', async () => {
+    const installed = await call('POST', '/plugins/install', { source: SECRET_FIXTURE, activate: true });
+    expect(installed.status).toBe(200);
+    expect(installed.json.data.status).toBe('needs_configuration');
+    const refused = await call('POST', '/plugins/activate', { plugin: 'plugin-secret-echo' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error?.code).toBe('NEEDS_CONFIGURATION');
+    const configured = await call('POST', '/plugins/configure', { plugin: 'plugin-secret-echo', settings: { SECRET_ECHO_TOKEN: SECRET } });
+    expect(configured.json.data.missingSettings).toEqual([]);
+    const active = await call('POST', '/plugins/activate', { plugin: 'plugin-secret-echo' });
+    expect(active.json.data.status).toBe('active');
+  });
+
+  it('starts a creation job and reports it', async () => {
+    const created = await call('POST', '/jobs', { specification: { name: 'plugin-http-made', description: 'made over http', actions: [{ name: 'sayHi', description: 'says hi' }] }, generator: 'template' });
+    expect(created.status).toBe(200);
+    const id = created.json.data.job.id as string;
+    const status = await call('GET', `/jobs/status?id=${id}`, undefined, null);
+    expect(status.json.data.pluginName).toBe('plugin-http-made');
+    const missing = await call('GET', '/jobs/status?id=ffffffff', undefined, null);
+    expect(missing.status).toBe(404);
+    await t.runtime.getService<any>('plugin_creation').waitForJob(id);
+  });
+
+  it('serves the panel as a public named GET route', async () => {
+    const panel = t.runtime.routes.find((r) => r.path === '/plugin-dynamic/panel');
+    expect(panel).toMatchObject({ type: 'GET', public: true, name: 'Plugins' });
+    const res = await fetch(`${server.pluginUrl}/panel`);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('<h1>Plugins</h1>');
+  });
+
+  it('never puts a secret value in any response', async () => {
+    await call('GET', '/plugins', undefined, null);
+    await call('GET', '/jobs', undefined, null);
+    await call('GET', '/capabilities', undefined, null);
+    expect(bodies.join('\n')).not.toContain(SECRET);
+  });
+});
