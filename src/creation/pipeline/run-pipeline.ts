@@ -4,7 +4,7 @@ import { restoreContractTests } from '../contract-tests/index.js';
 import type { GeneratedFile, PluginGenerator } from '../generators/generator.js';
 import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
-import { runBuild, runLint, runTests, type Diagnostic, type StepResult } from '../steps/index.js';
+import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepResult } from '../steps/index.js';
 import type { Toolchain } from '../toolchain/index.js';
 import { validatePlugin, type ValidationReport } from '../validate/index.js';
 import { readSourceFiles, writeSourceFiles } from '../workspace/index.js';
@@ -58,6 +58,16 @@ export interface PipelineOutcome {
  * cancellation, a deadline or a refused model answer end the loop early.
  */
 export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): Promise<PipelineOutcome> {
+  // One warm TypeScript + ESLint process per job: later iterations skip both tools' start-up.
+  const worker = new CheckWorker(opts.workspaceDir, opts.wrap);
+  try {
+    return await iterate(opts, hooks, worker);
+  } finally {
+    worker.close();
+  }
+}
+
+async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: CheckWorker): Promise<PipelineOutcome> {
   const { spec, workspaceDir, toolchain, signal } = opts;
   let feedback: IterationFeedback | undefined;
   let tests: StepResult['tests'];
@@ -99,27 +109,34 @@ export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): 
       timeoutMs: opts.commandTimeoutMs,
       outputCapBytes: opts.outputCapBytes,
       signal,
+      worker,
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
     };
-    const gates: [JobPhase & ('build' | 'lint' | 'test'), () => Promise<StepResult>][] = [
-      ['build', () => runBuild(ctx)],
-      ['lint', () => runLint(ctx)],
-      ['test', () => runTests(ctx)],
-    ];
     let failed: IterationFeedback | undefined;
-    for (const [gate, run] of gates) {
-      await hooks.phase(gate, iteration);
-      const result = await run();
-      throwIfStopped(result, signal, gate);
-      if (result.tests) tests = result.tests;
+    const judge = async (result: StepResult): Promise<boolean> => {
+      throwIfStopped(result, signal, result.step);
       if (result.tests) {
+        tests = result.tests;
         await hooks.log(`${result.tests.passed}/${result.tests.total} tests passed`);
       }
-      if (!result.ok) {
-        failed = feedbackFor(gate, result.diagnostics.length ? result.diagnostics : [rawFailure(gate, result)]);
-        break;
+      if (result.ok) {
+        await hooks.log(`${result.step} passed`);
+        return true;
       }
-      await hooks.log(`${gate} passed`);
+      failed = feedbackFor(result.step, result.diagnostics.length ? result.diagnostics : [rawFailure(result.step, result)]);
+      return false;
+    };
+    await hooks.phase('build', iteration);
+    if (await judge(await runBuild(ctx))) {
+      // Lint and test read the same built sources and do not depend on each other: they run side by
+      // side, and the feedback still names the first failing gate in order (lint before test).
+      await hooks.phase('lint', iteration);
+      const testing = runTests(ctx);
+      const linted = await runLint(ctx);
+      await hooks.phase('test', iteration);
+      const tested = await testing;
+      if (await judge(linted)) await judge(tested);
+      else throwIfStopped(tested, signal, 'test');
     }
     if (failed) {
       await hooks.log(`${failed.gate} failed with ${failed.total} problem(s)`);

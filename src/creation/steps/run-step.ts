@@ -2,6 +2,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
+import type { CheckWorker, WorkerAnswer } from './check-worker.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseEslintJson } from './parse-eslint.js';
 import { parseTscOutput } from './parse-tsc.js';
@@ -15,6 +16,8 @@ export interface StepContext {
   signal?: AbortSignal;
   /** Applied to every command before it runs (the sandbox). */
   wrap?: (spec: ProcessSpec) => ProcessSpec;
+  /** A warm TypeScript + ESLint process for this workspace; without one each step starts the tool. */
+  worker?: CheckWorker;
 }
 
 /** A gate's verdict: a red build is a result, not an exception. */
@@ -60,17 +63,23 @@ function result(step: StepResult['step'], run: ProcessResult, diagnostics: Diagn
   };
 }
 
+function fromWorker(step: StepResult['step'], answer: WorkerAnswer): StepResult {
+  const rawTail = answer.timedOut ? `${step} ran past its time limit and was killed` : answer.cancelled ? `${step} was cancelled` : '';
+  return { step, ok: answer.ok, diagnostics: answer.diagnostics, durationMs: answer.durationMs, timedOut: answer.timedOut, cancelled: answer.cancelled, outputLimitHit: false, rawTail };
+}
+
 /** tsc over the whole workspace (sources and tests), emitting dist/. */
 export async function runBuild(ctx: StepContext): Promise<StepResult> {
+  if (ctx.worker) return fromWorker('build', await ctx.worker.request('build', { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) }));
   const run = await tool(ctx, ctx.toolchain.bin.tsc, ['-p', 'tsconfig.json', '--pretty', 'false']);
   return result('build', run, parseTscOutput(run.stdout, ctx.workspaceDir));
 }
 
 /** ESLint's automatic fixes first, then the judgement on what is left. */
 export async function runLint(ctx: StepContext): Promise<StepResult> {
-  const fix = await tool(ctx, ctx.toolchain.bin.eslint, ['--fix', '.']);
-  if (fix.cancelled || fix.timedOut) return result('lint', fix, []);
-  const run = await tool(ctx, ctx.toolchain.bin.eslint, ['--format', 'json', '.']);
+  if (ctx.worker) return fromWorker('lint', await ctx.worker.request('lint', { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) }));
+  // With --fix, the JSON report lists what is left after the fixes were written.
+  const run = await tool(ctx, ctx.toolchain.bin.eslint, ['--fix', '--format', 'json', '.']);
   return result('lint', run, parseEslintJson(run.stdout, ctx.workspaceDir));
 }
 

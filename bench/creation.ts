@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { restoreContractTests } from '../src/creation/contract-tests/index.js';
+import { templateFiles } from '../src/creation/generators/template/index.js';
+import type { PluginCreationService } from '../src/creation/plugin-creation-service.js';
+import { parsePluginSpec } from '../src/creation/spec/index.js';
+import { runBuild, runLint, runTests } from '../src/creation/steps/index.js';
+import { ensureToolchain, linkToolchain, type Toolchain } from '../src/creation/toolchain/index.js';
+import { validatePlugin } from '../src/creation/validate/index.js';
+import { scaffoldWorkspace, writeSourceFiles } from '../src/creation/workspace/index.js';
+import { runAction } from '../src/cli/run-action.js';
+import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
+import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
+
+const SPEC = {
+  name: '@elizaos/plugin-weather',
+  description: 'Weather information plugin',
+  version: '1.0.0',
+  actions: [{ name: 'getCurrentWeather', description: 'Get current weather for a location', parameters: { location: 'string' } }],
+  providers: [{ name: 'weatherData', description: 'Provides weather data context' }],
+};
+/** What the product's documentation's loop installs in every fresh workspace. */
+const NAIVE_DEV_DEPENDENCIES = ['typescript@5.9', 'eslint@9', '@eslint/js@9', 'typescript-eslint@8', 'vitest@3', '@types/node@20', '@elizaos/core@1.7.2'];
+
+async function iteration(dir: string, toolchain: Toolchain): Promise<void> {
+  const spec = parsePluginSpec(SPEC);
+  await writeSourceFiles(dir, templateFiles(spec));
+  await restoreContractTests(dir, spec);
+  const ctx = { workspaceDir: dir, toolchain, timeoutMs: 300_000, outputCapBytes: 4_000_000 };
+  for (const step of [runBuild, runLint, runTests]) {
+    const result = await step(ctx);
+    if (!result.ok) throw new Error(`${result.step} failed: ${result.rawTail}`);
+  }
+  const report = await validatePlugin({ workspaceDir: dir, spec, toolchain, timeoutMs: 60_000 });
+  if (!report.ok) throw new Error(`validation failed: ${JSON.stringify(report)}`);
+}
+
+/** The documented naive loop: a fresh workspace with its own `npm install` every iteration. */
+async function naiveIteration(root: string, n: number): Promise<number> {
+  const dir = join(root, `naive-${n}`);
+  const { ms } = await timed(async () => {
+    await scaffoldWorkspace(dir, parsePluginSpec(SPEC));
+    const installed = await runProcess({
+      command: 'npm',
+      args: ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--save-dev', ...NAIVE_DEV_DEPENDENCIES],
+      cwd: dir,
+      env: scrubbedEnv(join(root, 'home'), { npm_config_cache: join(root, 'npm-cache') }),
+      timeoutMs: 600_000,
+      maxOutputBytes: 8_000_000,
+    });
+    if (!installed.ok) throw new Error(`npm install failed: ${installed.stderr.slice(-500)}`);
+    const nm = join(dir, 'node_modules');
+    await iteration(dir, {
+      nodeModules: nm,
+      bin: { tsc: join(nm, 'typescript', 'bin', 'tsc'), eslint: join(nm, 'eslint', 'bin', 'eslint.js'), vitest: join(nm, 'vitest', 'vitest.mjs') },
+      versions: {},
+    });
+  });
+  return ms;
+}
+
+async function oursIteration(root: string, toolchain: Toolchain, n: number): Promise<number> {
+  const dir = join(root, `ours-${n}`);
+  await scaffoldWorkspace(dir, parsePluginSpec(SPEC));
+  await linkToolchain(toolchain, dir);
+  return (await timed(() => iteration(dir, toolchain))).ms;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+export async function benchCreation(): Promise<void> {
+  console.log('\n## Plugin creation (template generator, weather specification)');
+  const root = await mkdtemp(join(tmpdir(), 'pd-bench-creation-'));
+  try {
+    const toolchain = await ensureToolchain(join(root, 'data'));
+    const runs = Number(process.env['BENCH_RUNS'] ?? 3);
+    const ours: number[] = [];
+    const naive: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      naive.push(await naiveIteration(root, i));
+      ours.push(await oursIteration(root, toolchain, i));
+    }
+    console.log(`one iteration, naive loop (npm install + tsc + eslint + vitest + validate in a fresh workspace): median ${fmt(median(naive))} of ${runs} [${naive.map(fmt).join(', ')}]`);
+    console.log(`one iteration, plugin-dynamic (shared toolchain linked, same steps): median ${fmt(median(ours))} of ${runs} [${ours.map(fmt).join(', ')}]`);
+    console.log(`ratio: ${(median(naive) / median(ours)).toFixed(1)}x faster`);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+
+  const { runtime, stop } = await startBenchRuntime({ PLUGIN_DYNAMIC_GENERATOR: 'template' });
+  try {
+    const creation = runtime.getService<PluginCreationService>('plugin_creation');
+    if (!creation) throw new Error('plugin_creation did not start');
+    const { ms, value } = await timed(async () => {
+      const job = await creation.createFromSpec(SPEC);
+      const done = await creation.waitForJob(job.id);
+      if (done.status !== 'succeeded') throw new Error(`job ${done.status}: ${done.error?.message}`);
+      const run = await runAction(runtime, 'GET_CURRENT_WEATHER', JSON.stringify({ location: 'Paris' }));
+      if (!run.results[0]?.success) throw new Error('the action did not answer');
+      return done;
+    });
+    console.log(`specification -> plugin loaded and answering in a live runtime: ${fmt(ms)} (iteration ${value.iterations.length}, ${value.tests?.passed}/${value.tests?.total} tests)`);
+  } finally {
+    await stop();
+  }
+}
