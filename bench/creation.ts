@@ -5,7 +5,7 @@ import { restoreContractTests } from '../src/creation/contract-tests/index.js';
 import { templateFiles } from '../src/creation/generators/template/index.js';
 import type { PluginCreationService } from '../src/creation/plugin-creation-service.js';
 import { parsePluginSpec } from '../src/creation/spec/index.js';
-import { runBuild, runLint, runTests } from '../src/creation/steps/index.js';
+import { CheckWorker, runBuild, runLint, runTests } from '../src/creation/steps/index.js';
 import { ensureToolchain, linkToolchain, type Toolchain } from '../src/creation/toolchain/index.js';
 import { validatePlugin } from '../src/creation/validate/index.js';
 import { scaffoldWorkspace, writeSourceFiles } from '../src/creation/workspace/index.js';
@@ -23,15 +23,17 @@ const SPEC = {
 /** What the product's documentation's loop installs in every fresh workspace. */
 const NAIVE_DEV_DEPENDENCIES = ['typescript@5.9', 'eslint@9', '@eslint/js@9', 'typescript-eslint@8', 'vitest@3', '@types/node@20', '@elizaos/core@1.7.2'];
 
-async function iteration(dir: string, toolchain: Toolchain): Promise<void> {
+async function iteration(dir: string, toolchain: Toolchain, worker?: CheckWorker, n = 0): Promise<void> {
   const spec = parsePluginSpec(SPEC);
-  await writeSourceFiles(dir, templateFiles(spec));
+  // Every iteration rewrites the sources (a repair changes them), so nothing is skipped as unchanged.
+  await writeSourceFiles(dir, templateFiles(spec).map((f) => ({ ...f, content: `${f.content}// iteration ${n}\n` })));
   await restoreContractTests(dir, spec);
-  const ctx = { workspaceDir: dir, toolchain, timeoutMs: 300_000, outputCapBytes: 4_000_000 };
-  for (const step of [runBuild, runLint, runTests]) {
-    const result = await step(ctx);
-    if (!result.ok) throw new Error(`${result.step} failed: ${result.rawTail}`);
-  }
+  const ctx = { workspaceDir: dir, toolchain, timeoutMs: 300_000, outputCapBytes: 4_000_000, ...(worker ? { worker } : {}) };
+  const build = await runBuild(ctx);
+  if (!build.ok) throw new Error(`build failed: ${JSON.stringify(build.diagnostics)}`);
+  // As the pipeline does: lint and tests side by side when there is a warm checker, one after the other otherwise.
+  const [lint, test] = worker ? await Promise.all([runLint(ctx), runTests(ctx)]) : [await runLint(ctx), await runTests(ctx)];
+  for (const result of [lint, test]) if (!result.ok) throw new Error(`${result.step} failed: ${result.rawTail}`);
   const report = await validatePlugin({ workspaceDir: dir, spec, toolchain, timeoutMs: 60_000 });
   if (!report.ok) throw new Error(`validation failed: ${JSON.stringify(report)}`);
 }
@@ -60,11 +62,19 @@ async function naiveIteration(root: string, n: number): Promise<number> {
   return ms;
 }
 
-async function oursIteration(root: string, toolchain: Toolchain, n: number): Promise<number> {
-  const dir = join(root, `ours-${n}`);
+/** Our loop: one workspace with the shared toolchain linked and one warm checker, iterated. */
+async function oursIterations(root: string, toolchain: Toolchain, count: number): Promise<number[]> {
+  const dir = join(root, 'ours');
   await scaffoldWorkspace(dir, parsePluginSpec(SPEC));
   await linkToolchain(toolchain, dir);
-  return (await timed(() => iteration(dir, toolchain))).ms;
+  const worker = new CheckWorker(dir);
+  try {
+    const times: number[] = [];
+    for (let n = 0; n < count; n++) times.push((await timed(() => iteration(dir, toolchain, worker, n))).ms);
+    return times;
+  } finally {
+    worker.close();
+  }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -75,15 +85,13 @@ export async function benchCreation(): Promise<void> {
   try {
     const toolchain = await ensureToolchain(join(root, 'data'));
     const runs = Number(process.env['BENCH_RUNS'] ?? 3);
-    const ours: number[] = [];
     const naive: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      naive.push(await naiveIteration(root, i));
-      ours.push(await oursIteration(root, toolchain, i));
-    }
+    for (let i = 0; i < runs; i++) naive.push(await naiveIteration(root, i));
+    const ours = await oursIterations(root, toolchain, runs + 2);
+    const [first = 0, ...later] = ours;
     console.log(`one iteration, naive loop (npm install + tsc + eslint + vitest + validate in a fresh workspace): median ${fmt(median(naive))} of ${runs} [${naive.map(fmt).join(', ')}]`);
-    console.log(`one iteration, plugin-dynamic (shared toolchain linked, same steps): median ${fmt(median(ours))} of ${runs} [${ours.map(fmt).join(', ')}]`);
-    console.log(`ratio: ${(median(naive) / median(ours)).toFixed(1)}x faster`);
+    console.log(`one iteration, plugin-dynamic: first (cold checker) ${fmt(first)}; later iterations median ${fmt(median(later))} [${later.map(fmt).join(', ')}]`);
+    console.log(`ratio: ${(median(naive) / median(later)).toFixed(1)}x faster per repair iteration, ${(median(naive) / first).toFixed(1)}x for the first`);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

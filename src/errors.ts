@@ -62,6 +62,10 @@ export const ERROR_CATALOGUE = {
     'Install bubblewrap (apt-get install bubblewrap), or set PLUGIN_DYNAMIC_SANDBOX=none to run generated code unsandboxed.',
   // HTTP
   UNAUTHORIZED: 'Send the token from PLUGIN_DYNAMIC_API_TOKEN as "Authorization: Bearer <token>".',
+  DATA_DIR_BUSY:
+    'Another plugin-dynamic command is using this data folder; wait for it to finish, or pass another --data-dir.',
+  AGENT_UNREACHABLE:
+    'Start the agent, or fix --agent-url: the server (http://host:3000), the agent (.../api/agents/<id>) or the plugin address (.../plugins/plugin-dynamic).',
   INTERNAL: 'An unexpected error; run with --verbose and report it.',
 } as const satisfies Record<string, string>;
 

@@ -1,39 +1,68 @@
-import type { AgentRuntime } from '@elizaos/core';
 import { PluginDynamicError } from '../errors.js';
 import type { PluginCreationService } from '../creation/plugin-creation-service.js';
 import type { PluginManagementService } from '../management/plugin-management-service.js';
 import type { Backend } from './backend.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { startHeadlessRuntime } from './headless-runtime.js';
-import { followJob } from './job-progress.js';
 import { runAction } from './run-action.js';
 
-/** The services in a runtime of the CLI's own, on PGLite in the data folder. */
-export async function headlessBackend(dataDir: string): Promise<Backend> {
-  const runtime: AgentRuntime = await startHeadlessRuntime(dataDir);
+/**
+ * The services in a runtime of the CLI's own, on PGLite in the data folder, held under a lock for
+ * as long as the command runs. `signal` (Ctrl-C) reaches the long calls that take one.
+ */
+export async function headlessBackend(dataDir: string, signal: AbortSignal): Promise<Backend> {
+  const release = await lockDataDir(dataDir);
+  let runtime: Awaited<ReturnType<typeof startHeadlessRuntime>>;
+  try {
+    runtime = await startHeadlessRuntime(dataDir);
+  } catch (error) {
+    await release();
+    throw error;
+  }
   const management = runtime.getService<PluginManagementService>('plugin_management');
   const creation = runtime.getService<PluginCreationService>('plugin_creation');
-  if (!management || !creation) throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services did not start.');
+  if (!management || !creation) {
+    await release();
+    throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services did not start.');
+  }
+  let closing: Promise<void> | undefined;
   return {
     mode: 'headless',
-    search: (query, opts) => management.search(query, opts),
-    info: (name) => management.registryInfo(name),
+    search: (query, opts) => management.search(query, { ...opts, signal }),
+    info: (name) => management.registryInfo(name, { signal }),
     list: async () => management.list(),
-    install: (source, activate) => management.install(source, { activate }),
+    install: (source, opts) => management.install(source, { activate: opts.activate, signal }),
     configure: (plugin, values) => management.configure(plugin, values),
-    lifecycle: (verb, plugin) => management[verb](plugin),
+    lifecycle: (verb, plugin) => (verb === 'activate' ? management.activate(plugin, { signal }) : management[verb](plugin)),
     uninstall: (plugin) => management.uninstall(plugin),
     createFromSpec: (spec, opts) => creation.createFromSpec(spec, opts),
-    createFromDescription: (text, opts) => creation.createFromDescription(text, opts),
+    createFromDescription: (text, opts) => creation.createFromDescription(text, { ...opts, signal }),
     jobs: async () => creation.listJobs(),
     job: async (id) => creation.getJob(id),
     cancel: (id) => creation.cancel(id),
-    follow: (id, opts) => followJob(creation, id, opts),
+    watchJob: async (id, onUpdate, watchSignal) => {
+      const job = creation.getJob(id);
+      const off = creation.onJobChange((changed) => {
+        if (changed.id === job.id) onUpdate(changed);
+      });
+      try {
+        onUpdate(creation.getJob(job.id));
+        return await creation.waitForJob(job.id, { signal: watchSignal });
+      } finally {
+        off();
+      }
+    },
     capabilities: async () => creation.capabilities(),
     runAction: (name, text) => runAction(runtime, name, text),
-    close: async () => {
-      await runtime.getCache('plugin-dynamic:cli:flush');
-      await runtime.stop();
-      await runtime.close();
-    },
+    // Stopping the services lets a running job end and its records reach the database first.
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await runtime.stop();
+          await runtime.close();
+        } finally {
+          await release();
+        }
+      })()),
   };
 }

@@ -1,27 +1,45 @@
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic } from '../index.js';
 
+/** Fixed, so every command on the same data folder opens the same agent record and state. */
+const AGENT_NAME = 'plugin-dynamic-cli';
+
+/** The settings of the CLI's runtime: the data folder, and every PLUGIN_DYNAMIC_* from the environment. */
+export function headlessSettings(dataDir: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('PLUGIN_DYNAMIC_') && value) settings[key] = value;
+  }
+  settings['PLUGIN_DYNAMIC_DATA_DIR'] = dataDir;
+  settings['PGLITE_DATA_DIR'] = join(dataDir, 'db');
+  return settings;
+}
+
 /**
- * An agent runtime of the CLI's own: PGLite under the data folder (so installed plugins and jobs
- * persist between commands), plugin-dynamic registered, settings from the environment.
+ * An agent runtime of the CLI's own: PGLite under the data folder (so installed plugins, settings
+ * and jobs persist between commands) and plugin-dynamic registered. A fresh database needs the
+ * migrations before initialize() (facts file); on an existing one they are a quick no-op.
  */
 export async function startHeadlessRuntime(dataDir: string): Promise<AgentRuntime> {
-  const root = resolve(dataDir);
-  await mkdir(root, { recursive: true });
-  const settings: Record<string, string> = { PGLITE_DATA_DIR: join(root, 'db'), PLUGIN_DYNAMIC_DATA_DIR: root };
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('PLUGIN_DYNAMIC_') && key !== 'PLUGIN_DYNAMIC_DATA_DIR' && value) settings[key] = value;
-  }
-  const character: Character = { name: 'plugin-dynamic-cli', bio: ['Runs plugin-dynamic from the command line.'], settings };
-  const runtime = new AgentRuntime({ character, agentId: stringToUuid('plugin-dynamic-cli') });
+  await mkdir(dataDir, { recursive: true });
+  const character: Character = {
+    name: AGENT_NAME,
+    bio: ['Runs plugin-dynamic from the command line.'],
+    settings: headlessSettings(dataDir),
+  };
+  const runtime = new AgentRuntime({ character, agentId: stringToUuid(AGENT_NAME) });
   await runtime.registerPlugin(sqlPlugin);
   await runtime.runPluginMigrations();
   await runtime.registerPlugin(pluginDynamic);
+  // Taken before initialize() so a service that fails to start rejects here, not unhandled.
+  const services = Promise.all([
+    runtime.getServiceLoadPromise('plugin_management'),
+    runtime.getServiceLoadPromise('plugin_creation'),
+  ]);
   await runtime.initialize();
-  await runtime.getServiceLoadPromise('plugin_management');
-  await runtime.getServiceLoadPromise('plugin_creation');
+  await services;
   return runtime;
 }

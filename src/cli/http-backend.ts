@@ -1,73 +1,142 @@
-import type { z } from 'zod';
-import { PluginDynamicError, type ErrorCode, ERROR_CATALOGUE } from '../errors.js';
-import type { JobRecord } from '../creation/jobs/job-record.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { ERROR_CATALOGUE, PluginDynamicError, type ErrorCode } from '../errors.js';
+import { JobRecordSchema, type JobRecord } from '../creation/jobs/job-record.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
+import type { PluginSpec } from '../creation/spec/plugin-spec.js';
 import { API, type ApiName } from '../http/api-contract.js';
+import { resolvePluginUrl } from './agent-url.js';
 import type { Backend } from './backend.js';
 
-type Envelope = { success: true; data: unknown } | { success: false; error: { code: string; message: string } };
+const Envelope = z.union([
+  z.object({ success: z.literal(true), data: z.unknown() }),
+  z.object({ success: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
 
-/**
- * The same commands against a running agent, through the plugin's HTTP routes. `agentUrl` is the
- * plugin's base address, e.g. http://127.0.0.1:3000/api/agents/<id>/plugins/plugin-dynamic.
- */
-export function httpBackend(agentUrl: string, token: string | undefined): Backend {
-  const base = agentUrl.replace(/\/+$/, '');
+/** How often a job is polled while the CLI shows its progress. */
+const POLL_MS = 500;
+/** Failed polls in a row before giving up on the agent (it may be restarting). */
+const POLL_FAILURES = 5;
+const READ_TIMEOUT_MS = 60_000;
+/** Installs run inside the request; the agent's own install timeout ends them first. */
+const WRITE_TIMEOUT_MS = 900_000;
+
+export interface HttpBackendOptions {
+  agentUrl: string;
+  /** Agent id or name when agentUrl is a server with several agents. */
+  agent?: string;
+  /** Bearer token for mutating routes (PLUGIN_DYNAMIC_API_TOKEN). */
+  token?: string;
+  /** The ElizaOS server's own key (ELIZA_SERVER_AUTH_TOKEN), sent as X-API-KEY when set. */
+  serverKey?: string;
+  signal: AbortSignal;
+}
+
+function invalid(error: z.ZodError, where: string): PluginDynamicError {
+  const issue = error.issues[0];
+  return new PluginDynamicError('INVALID_INPUT', `${issue?.path.join('.') || where}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** The same commands against a running agent, through the plugin's HTTP routes (src/http/api-contract.ts). */
+export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
+  const serverHeaders: Record<string, string> = opts.serverKey ? { 'X-API-KEY': opts.serverKey } : {};
+  const base = await resolvePluginUrl(opts.agentUrl, {
+    ...(opts.agent ? { agent: opts.agent } : {}),
+    headers: serverHeaders,
+    signal: opts.signal,
+  });
+
   async function call<T>(name: ApiName, input?: Record<string, unknown>): Promise<T> {
     const endpoint = API[name];
     const url = new URL(`${base}${endpoint.path}`);
-    if (endpoint.method === 'GET' && input) for (const [k, v] of Object.entries(input)) url.searchParams.set(k, String(v));
-    if ('body' in endpoint && input) (endpoint.body as z.ZodType).parse(input);
+    let body: string | undefined;
+    if ('query' in endpoint) {
+      const parsed = endpoint.query.safeParse(input ?? {});
+      if (!parsed.success) throw invalid(parsed.error, 'query');
+      for (const [k, v] of Object.entries(parsed.data)) if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    if ('body' in endpoint) {
+      const parsed = endpoint.body.safeParse(input ?? {});
+      if (!parsed.success) throw invalid(parsed.error, 'body');
+      body = JSON.stringify(parsed.data);
+    }
+    const timeout = AbortSignal.timeout(endpoint.method === 'GET' ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS);
     let res: Response;
     try {
       res = await fetch(url, {
         method: endpoint.method,
         headers: {
           Accept: 'application/json',
-          ...(endpoint.method === 'POST' ? { 'Content-Type': 'application/json' } : {}),
-          ...(endpoint.mutating && token ? { Authorization: `Bearer ${token}` } : {}),
+          ...serverHeaders,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(endpoint.mutating && opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
         },
-        ...(endpoint.method === 'POST' ? { body: JSON.stringify(input ?? {}) } : {}),
-        signal: AbortSignal.timeout(600_000),
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.any([opts.signal, timeout]),
       });
     } catch (error) {
-      throw new PluginDynamicError('INTERNAL', `Could not reach the agent at ${base}: ${(error as Error).message}`);
+      if (opts.signal.aborted) throw opts.signal.reason;
+      throw new PluginDynamicError('AGENT_UNREACHABLE', `Could not reach the agent at ${base}: ${(error as Error).message}`, { cause: error });
     }
-    const envelope = (await res.json().catch(() => undefined)) as Envelope | undefined;
-    if (!envelope) throw new PluginDynamicError('INTERNAL', `The agent answered HTTP ${res.status} without JSON; is ${base} the plugin's address?`);
+    const envelope = Envelope.safeParse(await res.json().catch(() => undefined));
     if (!envelope.success) {
-      const code = (envelope.error.code in ERROR_CATALOGUE ? envelope.error.code : 'INTERNAL') as ErrorCode;
-      throw new PluginDynamicError(code, envelope.error.message);
+      throw new PluginDynamicError('AGENT_UNREACHABLE', `${endpoint.method} ${url.pathname} answered HTTP ${res.status} without plugin-dynamic's JSON.`);
     }
-    return envelope.data as T;
+    if (!envelope.data.success) {
+      const { code, message } = envelope.data.error;
+      if (code in ERROR_CATALOGUE) throw new PluginDynamicError(code as ErrorCode, message);
+      // The server's own 404: no such agent, or plugin-dynamic is not loaded in it.
+      if (res.status === 404) throw new PluginDynamicError('AGENT_UNREACHABLE', `${url.pathname}: ${message}`);
+      throw new PluginDynamicError('INTERNAL', `${code}: ${message}`);
+    }
+    return envelope.data.data as T;
   }
-  const backend: Backend = {
+
+  const job = async (id: string): Promise<JobRecord> => JobRecordSchema.parse(await call('job', { id }));
+
+  return {
     mode: 'agent',
-    search: (q, o) => call('search', { q, limit: o.limit, all: String(!o.v1Only) }),
+    search: (q, o) => call('search', { q, limit: o.limit, ...(o.v1Only ? {} : { all: 'true' }) }),
     info: (name) => call('info', { name }),
     list: () => call('list'),
-    install: (source, activate) => call('install', { source, activate }),
+    install: (source, o) => call('install', { source, activate: o.activate }),
     configure: (plugin, settings) => call('configure', { plugin, settings }),
     lifecycle: (verb, plugin) => call(verb, { plugin }),
     uninstall: (plugin) => call('uninstall', { plugin }),
-    createFromSpec: async (specification, opts) => (await call<{ job: JobRecord }>('create', { specification, ...opts })).job,
-    createFromDescription: (description, opts) => call('create', { description, ...opts }),
-    jobs: () => call('jobs'),
-    job: (id) => call('job', { id }),
-    cancel: (id) => call('cancel', { id }),
-    follow: async (id, opts) => {
-      let seen = 0;
+    createFromSpec: async (specification, o) =>
+      JobRecordSchema.parse((await call<{ job: unknown }>('create', { specification, ...o })).job),
+    createFromDescription: async (description, o) => {
+      const answer = await call<{ job: unknown; spec: PluginSpec }>('create', { description, ...o });
+      return { job: JobRecordSchema.parse(answer.job), spec: answer.spec };
+    },
+    jobs: async () => z.array(JobRecordSchema).parse(await call('jobs')),
+    job,
+    cancel: async (id) => JobRecordSchema.parse(await call('cancel', { id })),
+    watchJob: async (id, onUpdate, signal) => {
+      let seen = '';
+      let failures = 0;
       for (;;) {
-        const job = await call<JobRecord>('job', { id });
-        if (!opts.json) for (const line of job.log.slice(seen)) process.stderr.write(`  ${line.message}\n`);
-        seen = job.log.length;
-        if (TERMINAL_JOB_STATUSES.includes(job.status)) return job;
-        await new Promise((r) => setTimeout(r, 1_000));
+        signal.throwIfAborted();
+        let current: JobRecord | undefined;
+        try {
+          current = await job(id);
+          failures = 0;
+        } catch (error) {
+          if ((error as PluginDynamicError).code !== 'AGENT_UNREACHABLE' || ++failures >= POLL_FAILURES) throw error;
+        }
+        if (current && current.updatedAt !== seen) {
+          seen = current.updatedAt;
+          onUpdate(current);
+        }
+        if (current && TERMINAL_JOB_STATUSES.includes(current.status)) return current;
+        await sleep(POLL_MS, undefined, { signal });
       }
     },
     capabilities: () => call('capabilities'),
-    runAction: () => Promise.reject(new PluginDynamicError('INVALID_INPUT', '--run-action works with the headless runtime only; send the agent a message instead.')),
+    runAction: () =>
+      Promise.reject(
+        new PluginDynamicError('INVALID_INPUT', 'Running an action needs the headless runtime; against an agent, send it a message instead.'),
+      ),
     close: async () => undefined,
   };
-  return backend;
 }

@@ -1,43 +1,80 @@
 import cliProgress from 'cli-progress';
 import type { JobRecord } from '../creation/jobs/job-record.js';
-import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
-import type { PluginCreationService } from '../creation/plugin-creation-service.js';
+
+export interface ProgressView {
+  /** Shows the job as it is now; safe to call with the same record twice. */
+  update(job: JobRecord): void;
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  json: boolean;
+  /** @default process.stderr */
+  stream?: NodeJS.WriteStream;
+}
 
 /**
- * Follows a job until it ends: a live bar (phase, iteration, percentage) on a terminal, plain
- * lines otherwise, nothing with --json. cli-progress is used because it redraws one line cleanly
- * and degrades to nothing on a non-TTY stream without extra code.
+ * Shows a creation job while it runs, from whatever feeds it (job events in a headless runtime,
+ * polling against an agent). On a terminal: a live cli-progress bar with phase, iteration and
+ * percentage, the job's log lines printed above it. Elsewhere (pipes, CI logs): one plain line
+ * per log entry and per phase change. With --json: nothing, stdout stays pure data.
  */
-export async function followJob(service: PluginCreationService, id: string, opts: { json: boolean }): Promise<JobRecord> {
-  const tty = process.stderr.isTTY && !opts.json;
-  const bar = tty
-    ? new cliProgress.SingleBar(
-        { format: ' {bar} {percentage}% | iteration {iteration} | {phase} | {last}', stream: process.stderr, hideCursor: true, barsize: 24 },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
-  let printed = 0;
-  const show = (job: JobRecord): void => {
-    if (opts.json) return;
-    if (bar) {
-      bar.update(job.progress, { iteration: job.iteration, phase: job.phase ?? job.status, last: job.log.at(-1)?.message.slice(0, 60) ?? '' });
-      return;
-    }
-    for (const line of job.log.slice(printed)) process.stderr.write(`  ${line.message}\n`);
-    printed = job.log.length;
-  };
-  bar?.start(100, 0, { iteration: 0, phase: 'queued', last: '' });
-  const off = service.onJobChange((job) => {
-    if (job.id === id) show(job);
-  });
-  try {
-    const current = service.getJob(id);
-    show(current);
-    const done = TERMINAL_JOB_STATUSES.includes(current.status) ? current : await service.waitForJob(id);
-    show(done);
-    return done;
-  } finally {
-    off();
-    bar?.stop();
+export function createProgressView(opts: ProgressOptions): ProgressView {
+  const stream = opts.stream ?? process.stderr;
+  if (opts.json) return { update: () => undefined, stop: () => undefined };
+  const printed = new Set<string>();
+  const freshLog = (job: JobRecord): string[] =>
+    job.log
+      .filter((entry) => {
+        const key = `${entry.at}|${entry.message}`;
+        if (printed.has(key)) return false;
+        printed.add(key);
+        return true;
+      })
+      .map((entry) => `  ${entry.message}`);
+  const step = (job: JobRecord): string =>
+    job.phase ? `iteration ${job.iteration}/${job.maxIterations} · ${job.phase}` : job.status;
+
+  if (!stream.isTTY) {
+    let lastStep = '';
+    return {
+      update(job) {
+        for (const line of freshLog(job)) stream.write(`${line}\n`);
+        const now = step(job);
+        if (job.status === 'running' && now !== lastStep) {
+          lastStep = now;
+          stream.write(`[${String(job.progress).padStart(3)}%] ${now}\n`);
+        }
+      },
+      stop: () => undefined,
+    };
   }
+
+  // cli-progress redraws one line in place and keeps lines logged above it; it only needs a TTY.
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      format: ' {bar} {percentage}% | {step} | {duration_formatted}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bar = multi.create(100, 0, { step: 'queued' });
+  let stopped = false;
+  return {
+    update(job) {
+      if (stopped) return;
+      const lines = freshLog(job);
+      if (lines.length) multi.log(`${lines.join('\n')}\n`);
+      bar.update(job.progress, { step: step(job) });
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      multi.stop();
+    },
+  };
 }

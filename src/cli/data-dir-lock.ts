@@ -1,0 +1,44 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PluginDynamicError } from '../errors.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Holds <dataDir>/cli.lock while a headless runtime runs: PGLite must never have two processes on
+ * one database folder. A lock left by a process that died is taken over.
+ * @returns the release function (idempotent).
+ */
+export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true });
+  const file = join(dataDir, 'cli.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(file, 'wx', 0o600);
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      let released = false;
+      return async () => {
+        if (released) return;
+        released = true;
+        await rm(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
+        throw new PluginDynamicError('DATA_DIR_BUSY', `Process ${holder} is using ${dataDir}.`);
+      }
+      await rm(file, { force: true });
+    }
+  }
+  throw new PluginDynamicError('DATA_DIR_BUSY', `Could not take the lock ${file}.`);
+}

@@ -1,0 +1,121 @@
+import type { JobRecord } from '../creation/jobs/job-record.js';
+import { diagnosticLine } from '../creation/pipeline/feedback.js';
+import { pluginLine } from '../management/actions/plugin-summary.js';
+import type { SearchAnswer } from '../management/plugin-management-service.js';
+import type { PluginView } from '../management/plugin-view.js';
+import type { RegistryEntry } from '../management/types.js';
+import type { DoctorCheck } from './doctor-checks.js';
+import { table } from './output.js';
+
+/*
+ * Every line a person reads, in one place: both backends hand back the same data, so headless
+ * and --agent-url print the same text.
+ */
+
+export { pluginLine };
+
+const shortId = (id: string): string => id.slice(0, 8);
+
+export function searchText(answer: SearchAnswer): string {
+  const rows = answer.hits.map((h) => [h.entry.name, h.entry.supportsV1 ? 'yes' : 'no', h.entry.description.slice(0, 70)]);
+  const body = rows.length ? table([['PLUGIN', '1.X', 'DESCRIPTION'], ...rows]) : 'No plugin matches.';
+  return answer.warning ? `${body}\n(${answer.warning})` : body;
+}
+
+export function entryText(entry: RegistryEntry): string {
+  const version = entry.npmV1Version ? ` (npm ${entry.npmV1Version})` : entry.gitV1Branch ? ` (branch ${entry.gitV1Branch})` : '';
+  return [
+    entry.name,
+    entry.description,
+    `ElizaOS 1.x: ${entry.supportsV1 ? 'yes' : 'no'}${version}`,
+    entry.repository ? `Repository: https://github.com/${entry.repository}` : '',
+    entry.topics.length ? `Topics: ${entry.topics.join(', ')}` : '',
+    `Install: plugin-dynamic install ${entry.name}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function pluginTable(plugins: PluginView[]): string {
+  if (plugins.length === 0) return 'No plugins are installed.';
+  const rows = plugins.map((p) => [
+    p.packageName,
+    p.version,
+    p.status,
+    p.trust,
+    p.missingSettings.join(', ') || (p.status === 'error' && p.lastError ? `error: ${p.lastError.message.slice(0, 60)}` : ''),
+  ]);
+  return table([['PLUGIN', 'VERSION', 'STATUS', 'TRUST', 'NEEDS'], ...rows]);
+}
+
+/** After configure: the names stored, never their values. */
+export function configuredText(names: string[], view: PluginView): string {
+  return `Stored ${names.join(', ')} for ${pluginLine(view)}`;
+}
+
+export function jobLine(job: JobRecord): string {
+  const where = job.status === 'running' ? ` (${job.phase ?? 'starting'}, iteration ${job.iteration}, ${job.progress}%)` : '';
+  return `${shortId(job.id)}  ${job.createdAt.slice(0, 19).replace('T', ' ')}  ${job.pluginName}  ${job.status}${where}`;
+}
+
+export function jobsText(jobs: JobRecord[]): string {
+  return jobs.length ? jobs.map(jobLine).join('\n') : 'No creation jobs yet.';
+}
+
+/** What a person wants after a creation: did it work, how well, where is it, what does it need. */
+export function jobSummaryText(job: JobRecord): string {
+  const iterations = job.iterations.length;
+  const lines = [
+    `${job.pluginName}: ${job.status}${iterations ? ` after ${iterations} iteration${iterations === 1 ? '' : 's'}` : ''} (job ${shortId(job.id)}, ${job.generator} generator)`,
+  ];
+  if (job.status === 'running' || job.status === 'queued') {
+    lines.push(`Now:         ${job.phase ?? job.status}, iteration ${job.iteration} of ${job.maxIterations}, ${job.progress}%`);
+  }
+  if (job.tests) lines.push(`Tests:       ${job.tests.passed}/${job.tests.total} passed`);
+  if (job.validation) {
+    const score = job.validation.score === undefined ? '' : `, review score ${job.validation.score}/100`;
+    lines.push(`Validation:  ${job.validation.ok ? 'passed' : 'failed'}${score}`);
+  }
+  if (job.result) {
+    lines.push(`Plugin:      ${job.result.packageName} is ${job.result.pluginStatus}`, `Installed:   ${job.result.installDir}`);
+    if (job.result.missingSettings.length) {
+      lines.push(`Needs:       ${job.result.missingSettings.join(', ')} (plugin-dynamic configure ${job.result.packageName} --secret NAME)`);
+    }
+  }
+  const lastFailure = [...job.iterations].reverse().find((i) => i.failedAt);
+  if (job.status === 'failed' && lastFailure) {
+    lines.push(`Iteration ${lastFailure.iteration} failed at ${lastFailure.failedAt}:`);
+    for (const d of lastFailure.diagnostics.slice(0, 5)) lines.push(`  - ${diagnosticLine(d)}`);
+  }
+  if (job.error) lines.push(`error ${job.error.code}: ${job.error.message}`);
+  return lines.join('\n');
+}
+
+/** `status <job>`: the summary plus the recent log. */
+export function jobStatusText(job: JobRecord, logLines = 10): string {
+  const log = job.log.slice(-logLines).map((l) => `  ${l.at.slice(11, 19)} ${l.message}`);
+  return [jobSummaryText(job), ...(log.length ? ['Log:', ...log] : [])].join('\n');
+}
+
+export interface ActionAnswer {
+  action: string;
+  message: string;
+  success: boolean;
+  text: string;
+}
+
+export function answerText(answer: ActionAnswer): string {
+  return [`Action:      ${answer.action}${answer.success ? '' : ' (failed)'}`, `Message:     ${answer.message}`, `Answer:      ${answer.text}`].join('\n');
+}
+
+const MARK: Record<DoctorCheck['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
+
+export function doctorText(checks: DoctorCheck[]): string {
+  const width = Math.max(...checks.map((c) => c.check.length));
+  return checks
+    .map((c) => {
+      const line = `${MARK[c.status]}  ${c.check.padEnd(width)}  ${c.detail}`;
+      return c.hint && c.status !== 'ok' ? `${line}\n      ${' '.repeat(width)}  → ${c.hint}` : line;
+    })
+    .join('\n');
+}
