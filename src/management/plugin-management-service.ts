@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Service, type IAgentRuntime, type Plugin } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
@@ -52,6 +53,12 @@ export class PluginManagementService extends Service {
   private readonly mutex = new KeyedMutex();
   /** Modules imported for plugins that are active or inactive; unload forgets them. */
   private readonly modules = new Map<string, Plugin>();
+  /**
+   * Every module this process imported, by entry file and its size and modification time. Node never
+   * frees an ES module, so importing an unchanged entry again would only grow the heap (about 1.7 MB
+   * per cycle for plugin-bootstrap); a changed file (a rebuild, a reinstall) is imported afresh.
+   */
+  private readonly imported = new Map<string, Plugin>();
   private generation = 0;
   private settingsStore!: PluginSettingsStore;
   /** Plugins the host registered before this service started: never unloaded from here. */
@@ -343,7 +350,10 @@ export class PluginManagementService extends Service {
   private async moduleFor(record: PluginRecord): Promise<Plugin> {
     const cached = this.modules.get(record.packageName);
     if (cached) return cached;
-    const plugin = await importPluginModule(record.entry, ++this.generation);
+    const info = await stat(record.entry);
+    const key = `${record.entry}:${info.size}:${info.mtimeMs}`;
+    const plugin = this.imported.get(key) ?? (await importPluginModule(record.entry, ++this.generation));
+    this.imported.set(key, plugin);
     this.modules.set(record.packageName, plugin);
     return plugin;
   }
