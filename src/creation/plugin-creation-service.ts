@@ -18,6 +18,10 @@ import { runPipeline } from './pipeline/run-pipeline.js';
 import { describeToSpec, describeWithModel, parsePluginSpec } from './spec/index.js';
 import type { PluginSpec } from './spec/plugin-spec.js';
 import { ensureToolchain, linkToolchain } from './toolchain/index.js';
+import { WORKER_DIR } from './steps/index.js';
+import { hostNodeModules } from '../management/install/host-packages.js';
+import { bwrapWorks, selectSandbox } from '../shared/sandbox/index.js';
+import type { ProcessSpec } from '../shared/process-runner.js';
 import { scaffoldWorkspace } from './workspace/index.js';
 import { addWorkspaceDependencies, installWorkspaceDependencies } from './pipeline/install-dependencies.js';
 
@@ -67,6 +71,8 @@ export class PluginCreationService extends Service {
   private readonly controllers = new Map<string, AbortController>();
   private readonly running = new Set<Promise<unknown>>();
   private toolchainVersions: Record<string, string> | undefined;
+  /** What the sandbox setting gives on this machine, for the capabilities provider and doctor. */
+  private sandboxStatus = 'not checked yet';
   private stopping: Promise<void> | undefined;
 
   constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
@@ -84,6 +90,12 @@ export class PluginCreationService extends Service {
 
   /** Loads the jobs; a job that was running when the process stopped is failed or re-queued. */
   async restore(): Promise<void> {
+    this.sandboxStatus =
+      this.settings.sandbox === 'none'
+        ? 'none (PLUGIN_DYNAMIC_SANDBOX=none: generated code runs unsandboxed)'
+        : (await bwrapWorks())
+          ? 'bwrap'
+          : 'unavailable (install bubblewrap, or set PLUGIN_DYNAMIC_SANDBOX=none): generated code will not run';
     const corrupt = await this.jobs.load();
     if (corrupt.count > 0) {
       this.runtime.logger.warn(
@@ -184,7 +196,7 @@ export class PluginCreationService extends Service {
       generator: this.settings.generator,
       modelAvailable: this.hasModel(),
       effectiveGenerator: this.effectiveGenerator(),
-      sandbox: this.settings.sandbox,
+      sandbox: this.sandboxStatus,
       limits: {
         maxIterations: this.settings.maxIterations,
         maxConcurrentJobs: this.settings.maxConcurrentJobs,
@@ -268,7 +280,7 @@ export class PluginCreationService extends Service {
       request,
       ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
       generator,
-      sandbox: this.settings.sandbox,
+      sandbox: 'pending',
       activate: opts.activate ?? true,
       workspaceDir: join(this.workspacesRoot(), id),
       log: [{ at: now, message: `Queued: ${spec.name} (${generator} generator)` }],
@@ -318,6 +330,12 @@ export class PluginCreationService extends Service {
       const toolchain = await ensureToolchain(this.settings.dataDir, { signal });
       this.toolchainVersions = toolchain.versions;
       await linkToolchain(toolchain, workspaceDir);
+      // Generated code runs only inside the sandbox: it sees the system and the toolchain read-only,
+      // its own workspace read-write, no network, no host environment, nothing of other jobs.
+      const sandbox = await selectSandbox(this.settings.sandbox);
+      const policy = { writable: [workspaceDir], readOnly: [join(this.settings.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR], network: false };
+      const wrap = (spec: ProcessSpec): ProcessSpec => sandbox.wrap(spec, policy);
+      await this.jobs.update(id, () => ({ sandbox: sandbox.kind }), `Sandbox: ${sandbox.kind}`);
       const addDependencies = async (deps: Record<string, string>, s: AbortSignal): Promise<void> => {
         if (!(await addWorkspaceDependencies(workspaceDir, deps))) return;
         await installDeps(s);
@@ -336,6 +354,7 @@ export class PluginCreationService extends Service {
           outputCapBytes: this.settings.outputCapBytes,
           reviewThreshold: this.settings.reviewThreshold,
           addDependencies,
+          wrap,
           signal,
           ...(queued.generator === 'model' && this.hasModel()
             ? { review: (files, s) => reviewWithModel(this.runtime, spec, files, s) }

@@ -6,8 +6,9 @@ import { PluginDynamicError } from '../../errors.js';
 import { scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Diagnostic } from './diagnostics.js';
 
-/** worker/ ships beside src/ and dist/. */
-const WORKER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'worker', 'check-worker.mjs');
+/** worker/ ships beside src/ and dist/ (a sandbox must let the checker read it). */
+export const WORKER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'worker');
+const WORKER_SCRIPT = join(WORKER_DIR, 'check-worker.mjs');
 
 export interface WorkerAnswer {
   ok: boolean;

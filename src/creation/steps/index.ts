@@ -3,4 +3,4 @@ export { runBuild, runLint, runTests, type StepContext, type StepResult } from '
 export { parseTscOutput } from './parse-tsc.js';
 export { parseEslintJson } from './parse-eslint.js';
 export { parseVitestJson, type TestCounts } from './parse-vitest.js';
-export { CheckWorker } from './check-worker.js';
+export { CheckWorker, WORKER_DIR } from './check-worker.js';

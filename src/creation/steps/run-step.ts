@@ -87,7 +87,9 @@ export async function runLint(ctx: StepContext): Promise<StepResult> {
 export async function runTests(ctx: StepContext): Promise<StepResult> {
   const reportFile = join(ctx.workspaceDir, '.vitest', 'report.json');
   await rm(reportFile, { force: true });
-  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--reporter=json', `--outputFile=${reportFile}`]);
+  // The runner config loader reads vitest.config.ts without writing a bundle into node_modules,
+  // which is read-only in the sandbox.
+  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--configLoader', 'runner', '--reporter=json', `--outputFile=${reportFile}`]);
   const report = parseVitestJson(await readFile(reportFile, 'utf8').catch(() => ''), ctx.workspaceDir);
   const ok = run.ok && report !== undefined && report.counts.failed === 0 && report.counts.total > 0;
   return result('test', { ...run, ok }, report?.diagnostics ?? [], report ? { tests: report.counts } : {});

@@ -39,6 +39,12 @@ function processesIn(dir: string): number[] {
     .map(Number);
 }
 
+/** Killed process trees take a moment to go (the sandbox's namespace ends after its parent). */
+async function settledProcessesIn(dir: string): Promise<number[]> {
+  for (let i = 0; i < 30 && processesIn(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  return processesIn(dir);
+}
+
 describe('the model path with a scripted model', () => {
   let t: TestRuntime;
   let script: (prompt: string, generation: number) => string = () => '';
@@ -137,8 +143,7 @@ describe('the model path with a scripted model', () => {
     expect(processesIn(running.workspaceDir).length).toBeGreaterThan(0);
     const job = await creation().cancel(queued.id);
     expect(job.status).toBe('cancelled');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(processesIn(running.workspaceDir)).toEqual([]);
+    expect(await settledProcessesIn(running.workspaceDir)).toEqual([]);
   });
 
   it('a test that hangs hits the command time limit and the iteration fails naming it', async () => {
@@ -149,6 +154,6 @@ describe('the model path with a scripted model', () => {
     await creation().cancel(queued.id).catch(() => undefined);
     expect(job.iterations[0]?.failedAt).toBe('test');
     expect(job.iterations[0]?.diagnostics[0]?.message).toContain('ran past its time limit');
-    expect(processesIn(job.workspaceDir)).toEqual([]);
+    expect(await settledProcessesIn(job.workspaceDir)).toEqual([]);
   }, 120_000);
 });

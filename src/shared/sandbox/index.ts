@@ -1,0 +1,1 @@
+export { bwrapSandbox, noSandbox, selectSandbox, bwrapWorks, type Sandbox, type SandboxPolicy } from './sandbox.js';

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PluginDynamicError } from '../../errors.js';
+import { runProcess, type ProcessSpec } from '../process-runner.js';
+
+/** What a sandboxed command may touch. */
+export interface SandboxPolicy {
+  /** Folders it may write (normally only the job's workspace). */
+  writable: string[];
+  /** Extra folders it may read (the shared toolchain, the host's node_modules, the checker script). */
+  readOnly: string[];
+  /** Only a dependency install may reach the network. */
+  network: boolean;
+}
+
+export interface Sandbox {
+  readonly kind: 'bwrap' | 'none';
+  wrap(spec: ProcessSpec, policy: SandboxPolicy): ProcessSpec;
+}
+
+/** System folders a Node tool needs to start; /root, /home, the data folder and the rest stay unseen. */
+const SYSTEM_READ_ONLY = ['/usr', '/bin', '/lib', '/lib64', '/sbin', '/etc/ssl', '/etc/ca-certificates', '/etc/hosts', '/etc/localtime'];
+
+/**
+ * bubblewrap: new user, PID, network, IPC and UTS namespaces; the system read-only; only the
+ * writable folders bound read-write; a private /tmp; the environment replaced by exactly the one
+ * given; the whole tree dies with its parent, so nothing it started outlives the job.
+ */
+export const bwrapSandbox: Sandbox = {
+  kind: 'bwrap',
+  wrap(spec, policy) {
+    const args = ['--unshare-all', ...(policy.network ? ['--share-net'] : []), '--die-with-parent', '--new-session', '--hostname', 'sandbox'];
+    for (const path of SYSTEM_READ_ONLY) args.push('--ro-bind-try', path, path);
+    const nodeDir = dirname(process.execPath);
+    if (!nodeDir.startsWith('/usr/') && !nodeDir.startsWith('/bin')) args.push('--ro-bind', nodeDir, nodeDir);
+    args.push('--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev');
+    for (const path of policy.readOnly) if (existsSync(path)) args.push('--ro-bind', path, path);
+    for (const path of policy.writable) args.push('--bind', path, path);
+    args.push('--chdir', spec.cwd, '--clearenv');
+    for (const [key, value] of Object.entries(spec.env)) args.push('--setenv', key, value);
+    args.push('--', spec.command, ...spec.args);
+    return { ...spec, command: 'bwrap', args, env: { PATH: spec.env['PATH'] ?? '/usr/bin:/bin' } };
+  },
+};
+
+/** Runs generated code without isolation: only when the user asked for it explicitly. */
+export const noSandbox: Sandbox = { kind: 'none', wrap: (spec) => spec };
+
+let probe: Promise<boolean> | undefined;
+
+/** True when bubblewrap can create its namespaces here (it is installed and user namespaces work). */
+export function bwrapWorks(): Promise<boolean> {
+  probe ??= runProcess({
+    command: 'bwrap',
+    args: ['--unshare-all', '--die-with-parent', '--ro-bind', '/usr', '/usr', '--ro-bind-try', '/bin', '/bin', '--ro-bind-try', '/lib', '/lib', '--ro-bind-try', '/lib64', '/lib64', '--', '/bin/true'],
+    cwd: '/',
+    env: { PATH: '/usr/bin:/bin' },
+    timeoutMs: 10_000,
+  }).then(
+    (r) => r.ok,
+    () => false,
+  );
+  return probe;
+}
+
+/**
+ * The sandbox a job runs in. `auto` and `bwrap` need a working bubblewrap: without one, generated
+ * code is not run at all, and the refusal says how to allow running it unsandboxed.
+ */
+export async function selectSandbox(mode: 'auto' | 'bwrap' | 'none'): Promise<Sandbox> {
+  if (mode === 'none') return noSandbox;
+  if (await bwrapWorks()) return bwrapSandbox;
+  throw new PluginDynamicError(
+    'SANDBOX_UNAVAILABLE',
+    `bubblewrap is not available here (${process.platform}), so generated code will not run. Install it (apt-get install bubblewrap) or set PLUGIN_DYNAMIC_SANDBOX=none to run it without isolation.`,
+  );
+}
