@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentRuntime, stringToUuid, type Character, type Plugin } from '@elizaos/core';
+import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic } from '../src/index.js';
 
@@ -24,7 +24,7 @@ export async function startBenchRuntime(settings: Record<string, string> = {}): 
   const runtime = new AgentRuntime({ character, agentId: stringToUuid('BenchAgent') });
   await runtime.registerPlugin(sqlPlugin);
   await runtime.runPluginMigrations();
-  await runtime.registerPlugin(pluginDynamic as Plugin);
+  await runtime.registerPlugin(pluginDynamic);
   await runtime.initialize();
   await runtime.getServiceLoadPromise('plugin_management');
   await runtime.getServiceLoadPromise('plugin_creation');

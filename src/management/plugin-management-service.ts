@@ -241,7 +241,8 @@ export class PluginManagementService extends Service {
         this.runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName, code: e.code }, e.message);
         throw e;
       }
-      const { lastError: _cleared, ...rest } = record;
+      const rest: PluginRecord = { ...record };
+      delete rest.lastError;
       this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName }, 'Plugin activated.');
       return this.view(await this.installed.put({ ...rest, status: 'active' }));
     });

@@ -34,7 +34,7 @@ export async function startAgentServer(runtime: IAgentRuntime): Promise<{ url: s
       body,
       query: Object.fromEntries(url.searchParams),
       params: {},
-      headers: req.headers as Record<string, string | string[] | undefined>,
+      headers: req.headers,
       method: req.method ?? 'GET',
       path: url.pathname,
       url: req.url ?? '/',

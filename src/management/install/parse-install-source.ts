@@ -8,6 +8,7 @@ import type { InstallSource } from '../types.js';
 /** npm's rules for a package name, plus nothing a shell or a path could misread. */
 const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const GITHUB = /^github:([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})(?:#([A-Za-z0-9._/-]{1,200}))?$/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const FORBIDDEN = /[\s;&|`$<>\\'"(){}*?!]|[\u0000-\u001f\u007f]/;
 
 export function assertPackageName(name: string): void {
@@ -21,6 +22,7 @@ export function assertPackageName(name: string): void {
 }
 
 function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are made visible
   return value.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 120);
 }
 
@@ -51,6 +53,7 @@ export function parseInstallSource(raw: string, opts: { cwd: string; allowedRoot
   if (input === '' || input.length > 500) {
     throw new PluginDynamicError('INVALID_SOURCE', 'Say what to install: a plugin name, name@version, github:owner/repo or a path.');
   }
+  // eslint-disable-next-line no-control-regex -- control characters are refused
   if (/[\u0000-\u001f\u007f]/.test(input)) {
     throw new PluginDynamicError('INVALID_PLUGIN_NAME', 'The plugin name contains control characters.');
   }
@@ -82,7 +85,7 @@ export function parseInstallSource(raw: string, opts: { cwd: string; allowedRoot
     const name = namePart;
     const range = input.slice(at + 1);
     assertPackageName(name);
-    if (range.length > 100 || /[;&|`$\'"]/.test(range)) {
+    if (range.length > 100 || /[;&|`$\\'"]/.test(range)) {
       throw new PluginDynamicError('INVALID_VERSION', `"${printable(range)}" is not a semver version or range (e.g. 1.2.3, ^1.2.0).`);
     }
     if (!semver.validRange(range) && range !== 'latest') {

@@ -63,7 +63,7 @@ export async function readPluginManifest(dir: string): Promise<PluginManifest> {
 export function declaredSettings(manifest: PluginManifest): SettingDeclaration[] {
   const settings = new Map<string, SettingDeclaration>();
   for (const [name, p] of Object.entries(manifest.agentConfig?.pluginParameters ?? {})) {
-    const defaultValue = p.default === undefined || p.default === null ? undefined : String(p.default);
+    const defaultValue = typeof p.default === 'string' || typeof p.default === 'number' || typeof p.default === 'boolean' ? String(p.default) : undefined;
     settings.set(name, {
       name,
       description: p.description ?? '',

@@ -118,7 +118,7 @@ export class PluginLoader {
       await within(Promise.all(services), remaining, `${plugin.name} services`, signal);
       // Give rejections fired during the load a turn to surface.
       await new Promise((resolve) => setImmediate(resolve));
-      if (stray !== undefined) throw stray instanceof Error ? stray : new Error(String(stray));
+      if (stray !== undefined) throw stray instanceof Error ? stray : new Error(`unhandled rejection: ${JSON.stringify(stray) ?? typeof stray}`);
     } catch (error) {
       const ledger = diffSnapshot(this.runtime, before);
       await removeLedger(this.runtime, ledger, { stopTimeoutMs: this.opts.loadTimeoutMs });

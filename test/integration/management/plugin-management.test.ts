@@ -54,7 +54,7 @@ describe('plugin management in a live runtime', () => {
       stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
         output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
         return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write;
+      });
       restoreWrites.push(() => (stream.write = original));
     }
     server = await startFixtureServer();

@@ -38,18 +38,13 @@ export function createModelGenerator(runtime: IAgentRuntime): PluginGenerator {
 }
 
 /** Dependencies the model asks for, held to the same rules as the specification's own. */
-function validatedDependencies(spec: Parameters<typeof parsePluginSpec>[0] & object, json: string): Record<string, string> {
+function validatedDependencies(spec: { name: string; description: string; version: string }, json: string): Record<string, string> {
   let asked: unknown;
   try {
     asked = JSON.parse(json);
   } catch {
     throw new PluginDynamicError('MODEL_OUTPUT_REFUSED', 'The dependencies block is not JSON.');
   }
-  const checked = parsePluginSpec({
-    name: (spec as { name: string }).name,
-    description: (spec as { description: string }).description,
-    version: (spec as { version: string }).version,
-    dependencies: asked,
-  });
+  const checked = parsePluginSpec({ name: spec.name, description: spec.description, version: spec.version, dependencies: asked });
   return checked.dependencies;
 }
