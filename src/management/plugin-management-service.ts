@@ -5,6 +5,7 @@ import { Service, type IAgentRuntime, type Plugin } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import { KeyedMutex } from '../shared/keyed-mutex.js';
+import { bwrapSandbox, bwrapWorks } from '../shared/sandbox/index.js';
 import { parseInstallSource, PluginInstaller } from './install/index.js';
 import { importPluginModule, PluginLoader } from './loader/index.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
@@ -82,6 +83,7 @@ export class PluginManagementService extends Service {
       outputCapBytes: this.settings.outputCapBytes,
       allowInstallScripts: this.settings.allowInstallScripts,
       resolveRegistryEntry: (name, signal) => this.registry.resolve(name, signal ? { signal } : {}),
+      sandbox: async () => (this.settings.sandbox !== 'none' && (await bwrapWorks()) ? bwrapSandbox : undefined),
     });
     this.loader = new PluginLoader(runtime, { loadTimeoutMs: this.settings.loadTimeoutMs, logger: runtime.logger });
     this.installed = new InstalledPlugins(runtime);

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PluginDynamicError } from '../../errors.js';
-import { runProcess, scrubbedEnv } from '../../shared/process-runner.js';
+import { runProcess, scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
 import type { ComponentSummary } from '../types.js';
 
 export interface ModuleInspection {
@@ -35,9 +35,9 @@ try {
 
 export async function inspectPluginModule(
   entry: string,
-  opts: { timeoutMs: number; home: string; signal?: AbortSignal },
+  opts: { timeoutMs: number; home: string; signal?: AbortSignal; wrap?: (spec: ProcessSpec) => ProcessSpec },
 ): Promise<ModuleInspection> {
-  const result = await runProcess({
+  const spec: ProcessSpec = {
     command: process.execPath,
     args: ['--input-type=module', '-e', INSPECTOR, pathToFileURL(entry).href],
     cwd: dirname(entry),
@@ -45,7 +45,8 @@ export async function inspectPluginModule(
     timeoutMs: opts.timeoutMs,
     maxOutputBytes: 1_048_576,
     ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  };
+  const result = await runProcess(opts.wrap ? opts.wrap(spec) : spec);
   const line = result.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"ok"'));
   if (!line) {
     const why = result.timedOut ? 'importing it took too long' : (result.stderr.trim().split('\n').slice(-3).join(' ') || `the check exited with ${result.exitCode}`);

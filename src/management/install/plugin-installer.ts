@@ -4,6 +4,8 @@ import { lstat, mkdir, readFile, realpath, rename, rm, symlink, writeFile } from
 import { join, relative } from 'node:path';
 import { PluginDynamicError, isPluginDynamicError } from '../../errors.js';
 import { isInside } from '../../shared/paths.js';
+import type { ProcessSpec } from '../../shared/process-runner.js';
+import type { Sandbox } from '../../shared/sandbox/index.js';
 import type { InstalledPackage, InstallSource, RegistryEntry } from '../types.js';
 import { hostNodeModules, hostOverrides, hostPackageDir } from './host-packages.js';
 import { checkInstallPolicy } from './install-policy.js';
@@ -18,6 +20,11 @@ export interface InstallerOptions {
   outputCapBytes: number;
   allowInstallScripts: string[];
   resolveRegistryEntry: (name: string, signal?: AbortSignal) => Promise<RegistryEntry>;
+  /**
+   * Isolation for the import check, the first time the package's code runs. Without it the check
+   * still runs in a child process with a scrubbed environment (activation runs it in-process anyway).
+   */
+  sandbox?: () => Promise<Sandbox | undefined>;
 }
 
 /** A folder name derived from the package name, never from raw input. */
@@ -71,10 +78,13 @@ export class PluginInstaller {
         throw new PluginDynamicError('NOT_A_PLUGIN', `${manifest.name} has no ${relative(manifest.dir, entry)} (published without its build?).`);
       }
       await this.checkSharedCore(manifest.dir, staging);
+      const sandbox = await this.opts.sandbox?.();
+      const policy = { writable: [], readOnly: [staging, hostNodeModules(), join(this.opts.dataDir, 'node_modules')], network: false };
       const inspection = await inspectPluginModule(entry, {
         timeoutMs: Math.min(this.opts.timeoutMs, 60_000),
         home: join(this.opts.dataDir, 'npm-home'),
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(sandbox ? { wrap: (spec: ProcessSpec) => sandbox.wrap(spec, policy) } : {}),
       });
       const finalDir = join(this.pluginsDir, installFolderName(manifest.name));
       if (existsSync(finalDir)) {
