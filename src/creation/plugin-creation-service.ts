@@ -333,7 +333,12 @@ export class PluginCreationService extends Service {
       // Generated code runs only inside the sandbox: it sees the system and the toolchain read-only,
       // its own workspace read-write, no network, no host environment, nothing of other jobs.
       const sandbox = await selectSandbox(this.settings.sandbox);
-      const policy = { writable: [workspaceDir], readOnly: [join(this.settings.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR], network: false };
+      const policy = {
+        writable: [workspaceDir],
+        readOnly: [join(this.settings.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR],
+        network: false,
+        limits: { cpuSeconds: Math.ceil(this.settings.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
+      };
       const wrap = (spec: ProcessSpec): ProcessSpec => sandbox.wrap(spec, policy);
       await this.jobs.update(id, () => ({ sandbox: sandbox.kind }), `Sandbox: ${sandbox.kind}`);
       const addDependencies = async (deps: Record<string, string>, s: AbortSignal): Promise<void> => {

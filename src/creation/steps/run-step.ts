@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
+import { sandboxBoundHit } from '../../shared/sandbox/index.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { CheckWorker, WorkerAnswer } from './check-worker.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -49,6 +50,11 @@ async function tool(ctx: StepContext, entry: string, args: string[]): Promise<Pr
   return runProcess(ctx.wrap ? ctx.wrap(spec) : spec);
 }
 
+function boundNote(run: ProcessResult): string {
+  const bound = run.ok ? undefined : sandboxBoundHit(run);
+  return bound ? `stopped by ${bound}. ` : '';
+}
+
 function result(step: StepResult['step'], run: ProcessResult, diagnostics: Diagnostic[], extra: Partial<StepResult> = {}): StepResult {
   return {
     step,
@@ -58,7 +64,7 @@ function result(step: StepResult['step'], run: ProcessResult, diagnostics: Diagn
     timedOut: run.timedOut,
     cancelled: run.cancelled,
     outputLimitHit: run.outputLimitHit,
-    rawTail: `${run.stdout}\n${run.stderr}`.trim().slice(-2_000),
+    rawTail: `${boundNote(run)}${`${run.stdout}\n${run.stderr}`.trim().slice(-2_000)}`,
     ...extra,
   };
 }

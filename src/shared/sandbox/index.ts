@@ -1,1 +1,1 @@
-export { bwrapSandbox, noSandbox, selectSandbox, bwrapWorks, type Sandbox, type SandboxPolicy } from './sandbox.js';
+export { sandboxBoundHit, bwrapSandbox, noSandbox, selectSandbox, bwrapWorks, type Sandbox, type SandboxPolicy } from './sandbox.js';

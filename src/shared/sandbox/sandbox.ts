@@ -11,6 +11,8 @@ export interface SandboxPolicy {
   readOnly: string[];
   /** Only a dependency install may reach the network. */
   network: boolean;
+  /** Per-process bounds set with prlimit inside the sandbox (wall time and output are the runner's). */
+  limits?: { cpuSeconds?: number; fileBytes?: number; openFiles?: number };
 }
 
 export interface Sandbox {
@@ -38,7 +40,15 @@ export const bwrapSandbox: Sandbox = {
     for (const path of policy.writable) args.push('--bind', path, path);
     args.push('--chdir', spec.cwd, '--clearenv');
     for (const [key, value] of Object.entries(spec.env)) args.push('--setenv', key, value);
-    args.push('--', spec.command, ...spec.args);
+    const limits = policy.limits ?? {};
+    const prlimit = [
+      ...(limits.cpuSeconds ? [`--cpu=${limits.cpuSeconds}`] : []),
+      ...(limits.fileBytes ? [`--fsize=${limits.fileBytes}`] : []),
+      ...(limits.openFiles ? [`--nofile=${limits.openFiles}`] : []),
+    ];
+    // prlimit (util-linux) sets the bounds on the tool itself; its children inherit them.
+    if (prlimit.length > 0 && existsSync('/usr/bin/prlimit')) args.push('--', '/usr/bin/prlimit', ...prlimit, '--', spec.command, ...spec.args);
+    else args.push('--', spec.command, ...spec.args);
     return { ...spec, command: 'bwrap', args, env: { PATH: spec.env['PATH'] ?? '/usr/bin:/bin' } };
   },
 };
@@ -74,4 +84,16 @@ export async function selectSandbox(mode: 'auto' | 'bwrap' | 'none'): Promise<Sa
     'SANDBOX_UNAVAILABLE',
     `bubblewrap is not available here (${process.platform}), so generated code will not run. Install it (apt-get install bubblewrap) or set PLUGIN_DYNAMIC_SANDBOX=none to run it without isolation.`,
   );
+}
+
+/** Which bound a failed sandboxed run hit, in words for the job report; undefined when none. */
+export function sandboxBoundHit(result: { timedOut: boolean; cancelled: boolean; outputLimitHit: boolean; signal: string | null; exitCode: number | null; stderr: string }): string | undefined {
+  if (result.timedOut) return 'the wall-time limit';
+  if (result.outputLimitHit) return 'the output-size limit';
+  if (/EFBIG|file too large/i.test(result.stderr) || result.signal === 'SIGXFSZ') return 'the file-size limit';
+  // bwrap reports its child's death by signal as 128 + the signal: 137 for SIGKILL, 152 for SIGXCPU.
+  const killed = result.signal === 'SIGXCPU' || result.signal === 'SIGKILL' || result.exitCode === 137 || result.exitCode === 152;
+  if (!result.cancelled && killed) return 'the CPU-time limit';
+  if (/heap out of memory|ENOMEM/i.test(result.stderr)) return 'the memory limit';
+  return undefined;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, scrubbedEnv } from '../../../src/shared/process-runner.js';
-import { bwrapSandbox, selectSandbox, type SandboxPolicy } from '../../../src/shared/sandbox/index.js';
+import { bwrapSandbox, sandboxBoundHit, selectSandbox, type SandboxPolicy } from '../../../src/shared/sandbox/index.js';
 
 describe('the bubblewrap sandbox around generated code', () => {
   let workspace: string;
@@ -97,5 +97,33 @@ describe('the bubblewrap sandbox around generated code', () => {
     const r = await run('for (;;) {}', 1_500);
     expect(r.timedOut).toBe(true);
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('resource bounds inside the sandbox', () => {
+  it('stops an endless loop at its CPU-time limit and names the bound', async () => {
+    const { mkdtemp: mk } = await import('node:fs/promises');
+    const ws = await mk(join(tmpdir(), 'pd-sandbox-cpu-'));
+    const result = await runProcess(
+      bwrapSandbox.wrap(
+        { command: process.execPath, args: ['-e', 'for (;;) {}'], cwd: ws, env: scrubbedEnv(ws), timeoutMs: 30_000 },
+        { writable: [ws], readOnly: [], network: false, limits: { cpuSeconds: 1 } },
+      ),
+    );
+    expect(result.timedOut).toBe(false);
+    expect(sandboxBoundHit(result)).toBe('the CPU-time limit');
+  });
+
+  it('refuses a file larger than the file-size limit and names the bound', async () => {
+    const { mkdtemp: mk } = await import('node:fs/promises');
+    const ws = await mk(join(tmpdir(), 'pd-sandbox-fsize-'));
+    const result = await runProcess(
+      bwrapSandbox.wrap(
+        { command: process.execPath, args: ['-e', "require('fs').writeFileSync('big.bin', Buffer.alloc(4_000_000))"], cwd: ws, env: scrubbedEnv(ws), timeoutMs: 30_000 },
+        { writable: [ws], readOnly: [], network: false, limits: { fileBytes: 1_000_000 } },
+      ),
+    );
+    expect(result.ok).toBe(false);
+    expect(sandboxBoundHit(result)).toBe('the file-size limit');
   });
 });
