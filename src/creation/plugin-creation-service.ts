@@ -337,7 +337,8 @@ export class PluginCreationService extends Service {
         writable: [workspaceDir],
         readOnly: [join(this.settings.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR],
         network: false,
-        limits: { cpuSeconds: Math.ceil(this.settings.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
+        // CPU time is a backstop behind the wall-time limit (twice it, so the wall clock names a hang).
+        limits: { cpuSeconds: 2 * Math.ceil(this.settings.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
       };
       const wrap = (spec: ProcessSpec): ProcessSpec => sandbox.wrap(spec, policy);
       await this.jobs.update(id, () => ({ sandbox: sandbox.kind }), `Sandbox: ${sandbox.kind}`);
