@@ -1,5 +1,6 @@
 import type { JobRecord } from '../creation/jobs/job-record.js';
 import { diagnosticLine } from '../creation/pipeline/feedback.js';
+import type { Diagnostic } from '../creation/steps/diagnostics.js';
 import { pluginLine } from '../management/actions/plugin-summary.js';
 import type { SearchAnswer } from '../management/plugin-management-service.js';
 import type { PluginView } from '../management/plugin-view.js';
@@ -85,7 +86,7 @@ export function jobSummaryText(job: JobRecord): string {
   const lastFailure = [...job.iterations].reverse().find((i) => i.failedAt);
   if (job.status === 'failed' && lastFailure) {
     lines.push(`Iteration ${lastFailure.iteration} failed at ${lastFailure.failedAt}:`);
-    for (const d of lastFailure.diagnostics.slice(0, 5)) lines.push(`  - ${diagnosticLine(d)}`);
+    for (const d of lastFailure.diagnostics.slice(0, 5)) lines.push(`  - ${diagnosticLine({ ...d, tool: d.tool as Diagnostic['tool'] })}`);
   }
   if (job.error) lines.push(`error ${job.error.code}: ${job.error.message}`);
   return lines.join('\n');

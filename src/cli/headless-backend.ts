@@ -58,6 +58,9 @@ export async function headlessBackend(dataDir: string, signal: AbortSignal): Pro
     close: () =>
       (closing ??= (async () => {
         try {
+          // The runtime logs model calls without awaiting the writes; a query queued behind them
+          // lets them land before the database closes.
+          await runtime.getCache('plugin-dynamic:cli:flush');
           await runtime.stop();
           await runtime.close();
         } finally {

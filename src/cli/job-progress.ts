@@ -33,7 +33,7 @@ export function createProgressView(opts: ProgressOptions): ProgressView {
       })
       .map((entry) => `  ${entry.message}`);
   const step = (job: JobRecord): string =>
-    job.phase ? `iteration ${job.iteration}/${job.maxIterations} · ${job.phase}` : job.status;
+    job.phase && job.status === 'running' ? `iteration ${job.iteration}/${job.maxIterations} · ${job.phase}` : job.status;
 
   if (!stream.isTTY) {
     let lastStep = '';
@@ -41,7 +41,7 @@ export function createProgressView(opts: ProgressOptions): ProgressView {
       update(job) {
         for (const line of freshLog(job)) stream.write(`${line}\n`);
         const now = step(job);
-        if (job.status === 'running' && now !== lastStep) {
+        if (job.status === 'running' && job.phase && now !== lastStep) {
           lastStep = now;
           stream.write(`[${String(job.progress).padStart(3)}%] ${now}\n`);
         }

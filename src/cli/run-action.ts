@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ChannelType,
   createUniqueUuid,
@@ -7,7 +8,6 @@ import {
   type Memory,
   type UUID,
 } from '@elizaos/core';
-import { randomUUID } from 'node:crypto';
 
 export interface ActionRun {
   results: ActionResult[];
@@ -16,8 +16,10 @@ export interface ActionRun {
 }
 
 /**
- * Runs an action the way the runtime does after the model chose it: a user message in a real
- * room, a response memory naming the action, runtime.processActions, then getActionResults.
+ * Runs an action the way the runtime does after the model chose it: a user message stored in a
+ * real room (entity, world and room made with ensureConnection), a response memory naming the
+ * action, runtime.processActions, then runtime.getActionResults. An action that is not loaded
+ * gives no results, as in the runtime.
  */
 export async function runAction(runtime: IAgentRuntime, actionName: string, text: string): Promise<ActionRun> {
   const entityId = createUniqueUuid(runtime, 'cli-user');
@@ -33,7 +35,7 @@ export async function runAction(runtime: IAgentRuntime, actionName: string, text
     type: ChannelType.DM,
   });
   const message: Memory = {
-    id: randomUUID() as UUID,
+    id: randomUUID(),
     entityId,
     agentId: runtime.agentId,
     roomId,
@@ -42,7 +44,7 @@ export async function runAction(runtime: IAgentRuntime, actionName: string, text
   };
   await runtime.createMemory(message, 'messages');
   const response: Memory = {
-    id: randomUUID() as UUID,
+    id: randomUUID(),
     entityId: runtime.agentId,
     agentId: runtime.agentId,
     roomId,

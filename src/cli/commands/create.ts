@@ -1,0 +1,105 @@
+import { Option } from 'commander';
+import type { JobRecord } from '../../creation/jobs/job-record.js';
+import type { CreateOptions, GeneratorChoice } from '../../creation/plugin-creation-service.js';
+import { PluginDynamicError } from '../../errors.js';
+import type { Backend } from '../backend.js';
+import type { CliContext } from '../context.js';
+import { followJob } from '../follow-job.js';
+import { answerText, jobSummaryText, type ActionAnswer } from '../format.js';
+import { note, printResult } from '../output.js';
+import { answerOf, pickAction, sampleMessage } from '../action-choice.js';
+import { readSpecFile } from '../spec-file.js';
+import type { CommandGroup } from './command-kit.js';
+
+interface CreateFlags {
+  describe?: string;
+  generator?: GeneratorChoice;
+  activate: boolean;
+  wait: boolean;
+  runAction?: string | true;
+  input?: string;
+}
+
+/** Refuses combinations that cannot work before anything starts. */
+function checkFlags(ctx: CliContext, specPath: string | undefined, flags: CreateFlags): void {
+  if ((specPath === undefined) === (flags.describe === undefined)) {
+    throw new PluginDynamicError('INVALID_INPUT', 'Give a specification file or --describe "what the plugin should do" (one of them).');
+  }
+  if (flags.runAction !== undefined) {
+    if (ctx.mode === 'agent') {
+      throw new PluginDynamicError('INVALID_INPUT', '--run-action needs the headless runtime; against an agent, send it a message instead.');
+    }
+    if (!flags.activate || !flags.wait) {
+      throw new PluginDynamicError('INVALID_INPUT', '--run-action needs the plugin loaded: leave out --no-activate and --no-wait.');
+    }
+  }
+  if (!flags.wait && ctx.mode === 'headless') {
+    throw new PluginDynamicError(
+      'INVALID_INPUT',
+      '--no-wait needs --agent-url: the headless runtime stops when the command ends, and its job with it.',
+    );
+  }
+}
+
+async function submit(b: Backend, spec: unknown, flags: CreateFlags): Promise<JobRecord> {
+  const opts: CreateOptions = { activate: flags.activate, ...(flags.generator ? { generator: flags.generator } : {}) };
+  if (flags.describe !== undefined) return (await b.createFromDescription(flags.describe, opts)).job;
+  return b.createFromSpec(spec, opts);
+}
+
+/** Runs one of the new plugin's actions through the runtime and returns what it answered. */
+async function tryAction(b: Backend, job: JobRecord, flags: CreateFlags): Promise<ActionAnswer> {
+  if (job.result?.pluginStatus !== 'active') {
+    const needs = job.result?.missingSettings.length ? ` (needs ${job.result.missingSettings.join(', ')})` : '';
+    throw new PluginDynamicError('NEEDS_CONFIGURATION', `${job.pluginName} is ${job.result?.pluginStatus ?? 'not installed'}${needs}; its actions cannot run yet.`);
+  }
+  const action = pickAction(job.spec, flags.runAction === true ? undefined : flags.runAction);
+  const message = flags.input ?? sampleMessage(action);
+  const answer = answerOf(await b.runAction(action.actionName, message));
+  return { action: action.actionName, message, ...answer };
+}
+
+/** create: a specification (file or sentence) becomes a built, tested, loaded plugin. */
+export const createCommands: CommandGroup = (program, run) => {
+  program
+    .command('create')
+    .description('create a plugin from a JSON specification, or from a sentence with --describe')
+    .argument('[spec.json]', 'the specification (see examples/); relative to here, or to the package')
+    .option('--describe <sentence>', 'describe the plugin instead, e.g. "a plugin that keeps a shopping list"')
+    .addOption(new Option('--generator <kind>', 'who writes the code (default: the PLUGIN_DYNAMIC_GENERATOR setting)').choices(['template', 'model', 'auto']))
+    .option('--no-activate', 'install the result but do not load it')
+    .option('--no-wait', 'return once the job is queued (--agent-url only; follow it with `status <job> --watch`)')
+    .option('--run-action [ACTION]', 'then run one of its actions (the first by default) and print the answer (headless)')
+    .option('--input <message>', 'the message for --run-action (default: a sample value for each parameter, as JSON)')
+    .action((specPath: string | undefined, flags: CreateFlags) =>
+      run(async (ctx) => {
+        checkFlags(ctx, specPath, flags);
+        const spec = specPath === undefined ? undefined : await readSpecFile(specPath);
+        const b = await ctx.backend();
+        const job = await submit(b, spec, flags);
+        note(ctx.out, `Creating ${job.pluginName} (job ${job.id.slice(0, 8)}, ${job.generator} generator)`);
+        if (!flags.wait) {
+          printResult(ctx.out, { job }, () => `Job ${job.id.slice(0, 8)} is ${job.status}; follow it with: plugin-dynamic status ${job.id.slice(0, 8)} --watch`);
+          return;
+        }
+        let done: JobRecord;
+        try {
+          done = await followJob(ctx, b, job.id);
+        } catch (error) {
+          if (ctx.signal.aborted && b.mode === 'headless') {
+            // The runtime ends with this command: cancel the job rather than leave it half done.
+            await b.cancel(job.id).catch(() => undefined);
+            note(ctx.out, `Cancelled job ${job.id.slice(0, 8)}.`);
+          } else if (ctx.signal.aborted) {
+            note(ctx.out, `The job keeps running on the agent: plugin-dynamic status ${job.id.slice(0, 8)} --watch`);
+          }
+          throw error;
+        }
+        const answer = flags.runAction !== undefined && done.status === 'succeeded' ? await tryAction(b, done, flags) : undefined;
+        printResult(ctx.out, { job: done, ...(answer ? { answer } : {}) }, () =>
+          [jobSummaryText(done), ...(answer ? [answerText(answer)] : [])].join('\n'),
+        );
+        if (done.status !== 'succeeded' || (answer && !answer.success)) process.exitCode = 1;
+      }),
+    );
+};

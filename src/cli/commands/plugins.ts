@@ -1,0 +1,62 @@
+import type { LifecycleVerb } from '../backend.js';
+import { pluginLine, pluginTable } from '../format.js';
+import { note, printResult } from '../output.js';
+import type { CommandGroup } from './command-kit.js';
+
+const LIFECYCLE: Record<LifecycleVerb, string> = {
+  activate: 'load an installed plugin into the live runtime',
+  deactivate: 'take a plugin out of the runtime (its code stays in memory, its settings stay)',
+  unload: 'deactivate a plugin and forget its module',
+};
+
+/** list, install, activate, deactivate, unload, uninstall: installed plugins and their lifecycle. */
+export const pluginCommands: CommandGroup = (program, run) => {
+  program
+    .command('list')
+    .description('installed plugins with their status and missing settings')
+    .action(() =>
+      run(async (ctx) => {
+        const plugins = await (await ctx.backend()).list();
+        printResult(ctx.out, plugins, () => pluginTable(plugins));
+      }),
+    );
+
+  program
+    .command('install')
+    .description('install a plugin: a registry name, name@range, github:owner/repo#ref, a folder or a .tgz')
+    .argument('<source>')
+    .option('--no-activate', 'only install; do not load it')
+    .action((source: string, opts: { activate: boolean }) =>
+      run(async (ctx) => {
+        const b = await ctx.backend();
+        // A person at a terminal waits up to npm's time; a pipe gets only the answer or the error.
+        if (process.stderr.isTTY) note(ctx.out, `Installing ${source}…`);
+        const view = await b.install(source, { activate: opts.activate });
+        printResult(ctx.out, view, () => `Installed ${pluginLine(view)}`);
+      }),
+    );
+
+  for (const verb of Object.keys(LIFECYCLE) as LifecycleVerb[]) {
+    program
+      .command(verb)
+      .description(LIFECYCLE[verb])
+      .argument('<plugin>')
+      .action((plugin: string) =>
+        run(async (ctx) => {
+          const view = await (await ctx.backend()).lifecycle(verb, plugin);
+          printResult(ctx.out, view, () => pluginLine(view));
+        }),
+      );
+  }
+
+  program
+    .command('uninstall')
+    .description('unload a plugin and remove its files and settings')
+    .argument('<plugin>')
+    .action((plugin: string) =>
+      run(async (ctx) => {
+        const result = await (await ctx.backend()).uninstall(plugin);
+        printResult(ctx.out, result, () => `Uninstalled ${result.packageName}.`);
+      }),
+    );
+};

@@ -1,0 +1,31 @@
+import { entryText, searchText } from '../format.js';
+import { printResult } from '../output.js';
+import { intBetween, type CommandGroup } from './command-kit.js';
+
+/** search, info: what the plugin registry knows. */
+export const registryCommands: CommandGroup = (program, run) => {
+  program
+    .command('search')
+    .description('search the plugin registry (ElizaOS 1.x plugins unless --all)')
+    .argument('[words...]', 'what to look for; nothing lists the best known plugins')
+    .option('--limit <n>', 'how many results (1-50)', intBetween(1, 50), 10)
+    .option('--all', 'include plugins that do not support ElizaOS 1.x')
+    .action((words: string[], opts: { limit: number; all?: boolean }) =>
+      run(async (ctx) => {
+        const b = await ctx.backend();
+        const answer = await b.search(words.join(' '), { limit: opts.limit, v1Only: opts.all !== true });
+        printResult(ctx.out, answer, () => searchText(answer));
+      }),
+    );
+
+  program
+    .command('info')
+    .description('what the registry knows about one plugin')
+    .argument('<plugin>', 'a name as you would say it: "discord", "plugin-discord", "@elizaos/plugin-discord"')
+    .action((name: string) =>
+      run(async (ctx) => {
+        const entry = await (await ctx.backend()).info(name);
+        printResult(ctx.out, entry, () => entryText(entry));
+      }),
+    );
+};
