@@ -17,34 +17,97 @@ const FORBIDDEN_MODULES = new Map([
   ['dgram', 'opens raw network sockets'],
   ['tls', 'opens raw network sockets'],
   ['inspector', 'attaches a debugger'],
+  ['module', 'loads modules around the import checks (createRequire)'],
 ]);
 const FS_WRITES = new Set([
   'writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync',
   'unlink', 'unlinkSync', 'rename', 'renameSync', 'createWriteStream', 'cp', 'cpSync', 'copyFile', 'copyFileSync', 'symlink', 'symlinkSync', 'chmod', 'chmodSync',
+  'truncate', 'truncateSync', 'link', 'linkSync', 'chown', 'chownSync', 'utimes', 'utimesSync',
 ]);
+/** open() is a write when its flags say so ('w', 'a', 'r+', ...). */
+const FS_OPENS = new Set(['open', 'openSync']);
+/** Names under which code can reach the global object (and so eval or Function). */
+const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'window', 'self']);
+/** process members that reach into Node's internals. */
+const PROCESS_INTERNALS = new Set(['binding', 'dlopen', '_linkedBinding', 'mainModule']);
 
 const moduleName = (spec: string): string => spec.replace(/^node:/, '').split('/')[0] ?? spec;
 
-function isProcessEnv(node: ts.Node): boolean {
-  return ts.isPropertyAccessExpression(node) && node.name.text === 'env' && ts.isIdentifier(node.expression) && node.expression.text === 'process';
+/** `process` itself, also when reached through the global object (`globalThis.process`). */
+function isProcess(node: ts.Node): boolean {
+  if (ts.isIdentifier(node)) return node.text === 'process';
+  return ts.isPropertyAccessExpression(node) && node.name.text === 'process' && ts.isIdentifier(node.expression) && GLOBAL_OBJECTS.has(node.expression.text);
 }
 
-function literalPath(node: ts.Expression | undefined): string | undefined {
-  if (!node) return undefined;
+/** The member a property or literal element access reads (`a.b`, `a['b']`), else undefined. */
+function memberName(node: ts.Node): string | undefined {
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression.text;
+  return undefined;
+}
+
+function isProcessEnv(node: ts.Node): boolean {
+  return (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && memberName(node) === 'env' && isProcess(node.expression);
+}
+
+/** `const NAME = <expression>` anywhere in the file, so a path kept in a constant is still judged. */
+function constants(source: ts.SourceFile): Map<string, ts.Expression> {
+  const out = new Map<string, ts.Expression>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclarationList(node) && node.flags & ts.NodeFlags.Const) {
+      for (const d of node.declarations) if (ts.isIdentifier(d.name) && d.initializer) out.set(d.name.text, d.initializer);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
+function literalPath(node: ts.Expression): string | undefined {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (ts.isTemplateExpression(node)) return node.head.text;
   return undefined;
 }
 
-function leavesPluginData(node: ts.Expression | undefined): boolean {
+/** Whether a path expression leads outside the plugin's own data: absolute, home, temp, or "..". */
+function leavesPluginData(node: ts.Expression | undefined, consts: Map<string, ts.Expression>, depth = 0): boolean {
+  if (!node || depth > 8) return false;
+  const next = (e: ts.Expression | undefined): boolean => leavesPluginData(e, consts, depth + 1);
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return next(node.expression);
+  if (ts.isIdentifier(node)) return next(consts.get(node.text));
   const path = literalPath(node);
-  if (path !== undefined) return path.startsWith('/') || path.startsWith('~') || path.split(/[\\/]/).includes('..');
-  if (node && ts.isCallExpression(node)) {
-    const callee = node.expression.getText();
-    if (/homedir|tmpdir/.test(callee)) return true;
-    if (/(^|\.)(join|resolve)$/.test(callee)) return node.arguments.some((a) => leavesPluginData(a));
+  if (path !== undefined) {
+    const climbs = path.startsWith('/') || path.startsWith('~') || path.split(/[\\/]/).includes('..');
+    return climbs || (ts.isTemplateExpression(node) && node.templateSpans.some((s) => next(s.expression) || s.literal.text.split(/[\\/]/).includes('..')));
+  }
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return next(node.left) || next(node.right);
+  if (ts.isCallExpression(node)) {
+    const callee = node.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    if (name === 'homedir' || name === 'tmpdir') return true;
+    if (name === 'join' || name === 'resolve') return node.arguments.some((a) => next(a));
   }
   return false;
+}
+
+/** open()'s flags argument asks for writing. */
+function opensForWriting(flags: ts.Expression | undefined): boolean {
+  return flags !== undefined && ts.isStringLiteralLike(flags) && /[wa+]/.test(flags.text);
+}
+
+/** An identifier used as a value, not as a property name, a declaration's name or a type. */
+function isValueReference(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
+  if (ts.isQualifiedName(parent) && parent.right === node) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertySignature(parent) || ts.isMethodSignature(parent)) && parent.name === node) return false;
+  if ((ts.isVariableDeclaration(parent) || ts.isFunctionDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.name === node) return false;
+  if (ts.isBindingElement(parent) && parent.propertyName === node) return false;
+  if (ts.isTypeReferenceNode(parent) || ts.isExpressionWithTypeArguments(parent) || ts.isTypeQueryNode(parent)) return false;
+  if (ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent) || ts.isLabeledStatement(parent)) return false;
+  // `x instanceof Function` tests a value; it builds nothing.
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && parent.right === node) return false;
+  return true;
 }
 
 /**
@@ -56,6 +119,7 @@ export function scanSource(files: { path: string; content: string }[]): Finding[
   const findings: Finding[] = [];
   for (const file of files) {
     const source = ts.createSourceFile(file.path, file.content, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const consts = constants(source);
     const add = (node: ts.Node, rule: string, message: string): void => {
       findings.push({ file: file.path, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, rule, message });
     };
@@ -77,16 +141,30 @@ export function scanSource(files: { path: string; content: string }[]): Finding[
           if (first && ts.isStringLiteral(first)) checkModule(node, first.text);
           else add(node, 'dynamic-import', 'imports a module whose name is computed at run time');
         }
-        if (ts.isIdentifier(callee) && callee.text === 'eval') add(node, 'eval', 'runs text as code with eval');
-        if (ts.isIdentifier(callee) && callee.text === 'Function') add(node, 'new-function', 'builds a function from text');
         const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-        if (FS_WRITES.has(name) && leavesPluginData(first)) add(node, 'write-outside', `${name} writes outside the plugin's own data`);
+        const writes = FS_WRITES.has(name) || (FS_OPENS.has(name) && opensForWriting(node.arguments[1]));
+        if (writes && leavesPluginData(first, consts)) add(node, 'write-outside', `${name} writes outside the plugin's own data`);
       }
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Function') {
-        add(node, 'new-function', 'builds a function from text with new Function');
+      // eval and Function as values, however reached: eval(x), (0, eval)(x), globalThis.eval, new Function(x).
+      if (ts.isIdentifier(node) && (node.text === 'eval' || node.text === 'Function') && isValueReference(node)) {
+        if (node.text === 'eval') add(node, 'eval', 'runs text as code with eval');
+        else add(node, 'new-function', 'builds a function from text with Function');
       }
-      if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'process' && ['binding', 'dlopen', '_linkedBinding'].includes(node.name.text)) {
-        add(node, 'process-internals', `uses process.${node.name.text}`);
+      const member = memberName(node);
+      if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && member !== undefined) {
+        if ((member === 'eval' || member === 'Function') && ts.isIdentifier(node.expression) && GLOBAL_OBJECTS.has(node.expression.text)) {
+          add(node, member === 'eval' ? 'eval' : 'new-function', `reaches ${member} through ${node.expression.text}`);
+        }
+        if (PROCESS_INTERNALS.has(member) && isProcess(node.expression)) add(node, 'process-internals', `uses process.${member}`);
+      }
+      // const { env } = process
+      if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer && isProcess(node.initializer)) {
+        for (const element of node.name.elements) {
+          const key = element.propertyName ?? element.name;
+          const keyName = ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : '';
+          if (keyName === 'env') add(element, 'environment-read', 'takes the whole environment out of process (use runtime.getSetting for one value)');
+          if (PROCESS_INTERNALS.has(keyName)) add(element, 'process-internals', `uses process.${keyName}`);
+        }
       }
       if (isProcessEnv(node)) {
         const parent = node.parent;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import { runProcess, scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
 import { CONTRACT_DIR } from '../contract-tests/index.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
@@ -19,12 +20,35 @@ export interface ValidationReport {
   untested: string[];
 }
 
+// Runs in the child: prints one JSON line, then exits at once so a timer the plugin starts at load
+// cannot keep it waiting for the time limit.
 const LIST_COMPONENTS = `
-const ns = await import(process.argv[1]);
+let ns;
+try {
+  ns = await import(process.argv[1]);
+} catch (error) {
+  console.log(JSON.stringify({ importError: String((error && error.message) || error) }));
+  process.exit(1);
+}
 const p = ns.plugin ?? ns.default;
 const names = (l, k = 'name') => (Array.isArray(l) ? l.map((c) => c && c[k]) : []);
-console.log(JSON.stringify(p ? { actions: names(p.actions), providers: names(p.providers), evaluators: names(p.evaluators), services: names(p.services, 'serviceType') } : null));
+console.log(JSON.stringify({ components: p ? { actions: names(p.actions), providers: names(p.providers), evaluators: names(p.evaluators), services: names(p.services, 'serviceType') } : null }));
+process.exit(0);
 `;
+
+const ChildAnswer = z.union([
+  z.object({ importError: z.string() }),
+  z.object({ components: z.record(z.string(), z.array(z.unknown())).nullable() }),
+]);
+
+function lastJsonLine(stdout: string): z.infer<typeof ChildAnswer> | undefined {
+  try {
+    const answer = ChildAnswer.safeParse(JSON.parse(stdout.trim().split('\n').pop() ?? ''));
+    return answer.success ? answer.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The deterministic checks before a plugin may load: the built module (imported in a child
@@ -51,7 +75,7 @@ export async function validatePlugin(opts: {
   ];
 
   const entry = join(workspaceDir, 'dist', 'index.js');
-  let built: Record<string, string[]> | null = null;
+  let built: Record<string, unknown[]> | null = null;
   if (existsSync(entry)) {
     const home = join(workspaceDir, '.home');
     const spec: ProcessSpec = {
@@ -64,13 +88,15 @@ export async function validatePlugin(opts: {
       ...(opts.signal ? { signal: opts.signal } : {}),
     };
     const run = await runProcess(opts.wrap ? opts.wrap(spec) : spec);
-    try {
-      built = JSON.parse(run.stdout.trim().split('\n').pop() ?? 'null') as Record<string, string[]> | null;
-    } catch {
-      built = null;
-    }
-    if (!run.ok && built === null) {
-      findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: `the built plugin could not be imported: ${run.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 400)}` });
+    // A cancelled job ends here, as every other step does, rather than as a failed import.
+    opts.signal?.throwIfAborted();
+    const answer = lastJsonLine(run.stdout);
+    if (answer && 'components' in answer) {
+      built = answer.components;
+      if (built === null) findings.push({ file: 'dist/index.js', line: 1, rule: 'no-plugin-export', message: 'the built module exports neither `plugin` nor a default plugin object' });
+    } else {
+      const why = answer && 'importError' in answer ? answer.importError : run.timedOut ? 'it ran past its time limit' : run.stderr.trim().split('\n').slice(-3).join(' ');
+      findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: `the built plugin could not be imported: ${why.slice(0, 400)}` });
     }
   }
   const missing = wanted.filter((w) => !(built?.[w.kind] ?? []).includes(w.name)).map((w) => `${w.kind.slice(0, -1)} ${w.name}`);
