@@ -41,6 +41,12 @@ const ConfigSchema = z.object({
   /** @default 70 */
   reviewThreshold: z.coerce.number().min(0).max(100),
   sandbox: z.enum(['auto', 'bwrap', 'none']),
+  /** Memory of one creation job's processes together. @default 2048 */
+  jobMemoryMb: positiveInt.min(128),
+  /** Processes and threads of one creation job together. @default 512 */
+  jobMaxProcesses: positiveInt.min(32),
+  /** What a job's workspace may hold, node_modules included. @default 1024 */
+  workspaceLimitMb: positiveInt,
   apiToken: z.string().min(16).optional(),
   secretKey: z.string().min(16).optional(),
   allowInstallScripts: z.array(z.string()),
@@ -67,6 +73,9 @@ export const SETTING_NAMES = {
   retentionDays: 'PLUGIN_DYNAMIC_RETENTION_DAYS',
   reviewThreshold: 'PLUGIN_DYNAMIC_REVIEW_THRESHOLD',
   sandbox: 'PLUGIN_DYNAMIC_SANDBOX',
+  jobMemoryMb: 'PLUGIN_DYNAMIC_JOB_MEMORY_MB',
+  jobMaxProcesses: 'PLUGIN_DYNAMIC_JOB_MAX_PROCESSES',
+  workspaceLimitMb: 'PLUGIN_DYNAMIC_WORKSPACE_LIMIT_MB',
   apiToken: 'PLUGIN_DYNAMIC_API_TOKEN',
   secretKey: 'PLUGIN_DYNAMIC_SECRET_KEY',
   allowInstallScripts: 'PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS',
@@ -99,6 +108,9 @@ export function loadConfig(source: SettingSource, cwd: string = process.cwd()): 
     retentionDays: get('retentionDays') ?? 7,
     reviewThreshold: get('reviewThreshold') ?? 70,
     sandbox: get('sandbox') ?? 'auto',
+    jobMemoryMb: get('jobMemoryMb') ?? 2048,
+    jobMaxProcesses: get('jobMaxProcesses') ?? 512,
+    workspaceLimitMb: get('workspaceLimitMb') ?? 1024,
     apiToken: get('apiToken'),
     secretKey: get('secretKey'),
     allowInstallScripts: (get('allowInstallScripts') ?? '')

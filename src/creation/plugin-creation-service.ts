@@ -20,7 +20,7 @@ import type { PluginSpec } from './spec/plugin-spec.js';
 import { ensureToolchain, linkToolchain } from './toolchain/index.js';
 import { WORKER_DIR } from './steps/index.js';
 import { hostNodeModules } from '../management/install/host-packages.js';
-import { bwrapWorks, selectSandbox } from '../shared/sandbox/index.js';
+import { bwrapWorks, openResourceGroup, selectSandbox, sweepResourceGroups, type GroupBounds, type ResourceGroup } from '../shared/sandbox/index.js';
 import type { ProcessSpec } from '../shared/process-runner.js';
 import { scaffoldWorkspace } from './workspace/index.js';
 import { addWorkspaceDependencies, installWorkspaceDependencies } from './pipeline/install-dependencies.js';
@@ -52,7 +52,12 @@ export interface CreationCapabilities {
     commandTimeoutMs: number;
     jobDeadlineMs: number;
     outputCapBytes: number;
+    jobMemoryMb: number;
+    jobMaxProcesses: number;
+    workspaceLimitMb: number;
   };
+  /** How memory and process bounds are enforced here ("cgroup-v1"), or why they are not. */
+  resourceBounds: string;
   toolchain: Record<string, string> | undefined;
 }
 
@@ -73,6 +78,8 @@ export class PluginCreationService extends Service {
   private toolchainVersions: Record<string, string> | undefined;
   /** What the sandbox setting gives on this machine, for the capabilities provider and doctor. */
   private sandboxStatus = 'not checked yet';
+  /** Whether control groups bound each job's memory and processes here. */
+  private resourceBoundsStatus = 'not checked yet';
   private stopping: Promise<void> | undefined;
 
   constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
@@ -96,6 +103,13 @@ export class PluginCreationService extends Service {
         : (await bwrapWorks())
           ? 'bwrap'
           : 'unavailable (install bubblewrap, or set PLUGIN_DYNAMIC_SANDBOX=none): generated code will not run';
+    // Groups left by a process that crashed are emptied first; then one probe says whether they work.
+    await sweepResourceGroups();
+    const probe = openResourceGroup('probe', this.groupBounds());
+    this.resourceBoundsStatus = probe
+      ? `${probe.kind}: ${this.settings.jobMemoryMb} MB memory and ${this.settings.jobMaxProcesses} processes per job`
+      : 'not enforced: control groups are not writable here (run as root, or with a delegated cgroup, and install cgroup-tools)';
+    await probe?.dispose();
     const corrupt = await this.jobs.load();
     if (corrupt.count > 0) {
       this.runtime.logger.warn(
@@ -204,7 +218,11 @@ export class PluginCreationService extends Service {
         commandTimeoutMs: this.settings.commandTimeoutMs,
         jobDeadlineMs: this.settings.jobDeadlineMs,
         outputCapBytes: this.settings.outputCapBytes,
+        jobMemoryMb: this.settings.jobMemoryMb,
+        jobMaxProcesses: this.settings.jobMaxProcesses,
+        workspaceLimitMb: this.settings.workspaceLimitMb,
       },
+      resourceBounds: this.resourceBoundsStatus,
       toolchain: this.toolchainVersions,
     };
   }
@@ -312,6 +330,7 @@ export class PluginCreationService extends Service {
     );
     const signal = controller.signal;
     const spec = queued.spec as unknown as PluginSpec;
+    let group: ResourceGroup | undefined;
     try {
       await this.jobs.update(id, () => ({ status: 'running', startedAt: new Date().toISOString() }), 'Started');
       const workspaceDir = queued.workspaceDir;
@@ -340,8 +359,18 @@ export class PluginCreationService extends Service {
         // CPU time is a backstop behind the wall-time limit (twice it, so the wall clock names a hang).
         limits: { cpuSeconds: 2 * Math.ceil(this.settings.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
       };
-      const wrap = (spec: ProcessSpec): ProcessSpec => sandbox.wrap(spec, policy);
-      await this.jobs.update(id, () => ({ sandbox: sandbox.kind }), `Sandbox: ${sandbox.kind}`);
+      // Memory and process counts are bounded for the job as a whole, by a control group per job.
+      group = sandbox.kind === 'none' ? undefined : openResourceGroup(`job-${id}`, this.groupBounds());
+      const jobGroup = group;
+      const wrap = (spec: ProcessSpec): ProcessSpec => {
+        const sandboxed = sandbox.wrap(spec, policy);
+        return jobGroup ? jobGroup.wrap(sandboxed) : sandboxed;
+      };
+      const bounds = jobGroup
+        ? `${jobGroup.kind}: ${this.settings.jobMemoryMb} MB memory, ${this.settings.jobMaxProcesses} processes`
+        : 'memory and process counts not bounded (no control group)';
+      const described = `${sandbox.kind} (${bounds}; workspace ${this.settings.workspaceLimitMb} MB; CPU ${policy.limits.cpuSeconds} s and files ${policy.limits.fileBytes / 1024 / 1024} MB per process)`;
+      await this.jobs.update(id, () => ({ sandbox: sandbox.kind === 'none' ? 'none' : described }), `Sandbox: ${described}`);
       const addDependencies = async (deps: Record<string, string>, s: AbortSignal): Promise<void> => {
         if (!(await addWorkspaceDependencies(workspaceDir, deps))) return;
         await installDeps(s);
@@ -361,6 +390,8 @@ export class PluginCreationService extends Service {
           reviewThreshold: this.settings.reviewThreshold,
           addDependencies,
           wrap,
+          ...(jobGroup ? { resourceGroup: jobGroup } : {}),
+          workspaceLimitBytes: this.settings.workspaceLimitMb * 1024 * 1024,
           signal,
           ...(queued.generator === 'model' && this.hasModel()
             ? { review: (files, s) => reviewWithModel(this.runtime, spec, files, s) }
@@ -459,7 +490,13 @@ export class PluginCreationService extends Service {
     } finally {
       clearTimeout(deadline);
       this.controllers.delete(id);
+      // Nothing the job started survives it: whatever is left in its group is killed.
+      await group?.dispose();
     }
+  }
+
+  private groupBounds(): GroupBounds {
+    return { memoryBytes: this.settings.jobMemoryMb * 1024 * 1024, maxProcesses: this.settings.jobMaxProcesses };
   }
 
   private generatorFor(kind: 'template' | 'model'): PluginGenerator {

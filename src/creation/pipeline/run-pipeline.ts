@@ -1,5 +1,6 @@
 import { isPluginDynamicError, PluginDynamicError } from '../../errors.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
+import type { ResourceGroup } from '../../shared/sandbox/index.js';
 import { restoreContractTests } from '../contract-tests/index.js';
 import type { GeneratedFile, PluginGenerator } from '../generators/generator.js';
 import type { JobPhase } from '../jobs/job-status.js';
@@ -21,6 +22,10 @@ export interface PipelineOptions {
   outputCapBytes: number;
   /** Wraps every tool run (the sandbox). */
   wrap?: (spec: ProcessSpec) => ProcessSpec;
+  /** The job's control group, asked after each step which bounds were hit. */
+  resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
+  /** The most the workspace may hold after a step. */
+  workspaceLimitBytes?: number;
   /** A model's review of the code; omitted when no model is available. */
   review?: (files: GeneratedFile[], signal: AbortSignal) => Promise<ModelReview>;
   reviewThreshold: number;
@@ -111,6 +116,8 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       signal,
       worker,
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
+      ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
+      ...(opts.workspaceLimitBytes !== undefined ? { workspaceLimitBytes: opts.workspaceLimitBytes } : {}),
     };
     let failed: IterationFeedback | undefined;
     const judge = async (result: StepResult): Promise<boolean> => {
@@ -123,7 +130,9 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
         await hooks.log(`${result.step} passed`);
         return true;
       }
-      failed = feedbackFor(result.step, result.diagnostics.length ? result.diagnostics : [rawFailure(result.step, result)]);
+      // A sandbox bound leads the feedback: it is why the step failed, whatever the tool printed.
+      const diagnostics = result.bounds.length > 0 ? [boundFailure(result), ...result.diagnostics] : result.diagnostics;
+      failed = feedbackFor(result.step, diagnostics.length ? diagnostics : [rawFailure(result.step, result)]);
       return false;
     };
     await hooks.phase('build', iteration);
@@ -153,6 +162,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       timeoutMs: opts.commandTimeoutMs,
       signal,
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
+      ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
     });
     const review = report.ok && opts.review ? await opts.review(await readSourceFiles(workspaceDir), signal) : undefined;
     validation = { ...report, ...(review ? { review, score: review.score } : {}) };
@@ -178,13 +188,21 @@ function throwIfStopped(result: StepResult, signal: AbortSignal, gate: string): 
   }
 }
 
+function toolOf(gate: string): Diagnostic['tool'] {
+  return gate === 'build' ? 'tsc' : gate === 'lint' ? 'eslint' : 'vitest';
+}
+
+function boundFailure(result: StepResult): Diagnostic {
+  return { tool: toolOf(result.step), code: 'sandbox-bound', message: `${result.step} was stopped by the sandbox: ${result.bounds.join(' and ')}.` };
+}
+
 function rawFailure(gate: string, result: StepResult): Diagnostic {
   const why = result.timedOut
     ? 'ran past its time limit and was killed'
     : result.outputLimitHit
       ? 'printed more than the output cap and was killed'
       : 'failed without a readable diagnostic';
-  return { tool: gate === 'build' ? 'tsc' : gate === 'lint' ? 'eslint' : 'vitest', message: `${gate} ${why}: ${result.rawTail.slice(-800)}` };
+  return { tool: toolOf(gate), message: `${gate} ${why}: ${result.rawTail.slice(-800)}` };
 }
 
 function validationDiagnostics(report: ValidationReport, review: ModelReview | undefined, threshold: number): Diagnostic[] {

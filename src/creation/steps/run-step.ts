@@ -1,7 +1,8 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
-import { sandboxBoundHit } from '../../shared/sandbox/index.js';
+import { folderBytes } from '../../shared/folder-size.js';
+import { sandboxBoundHit, type ResourceGroup } from '../../shared/sandbox/index.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { CheckWorker, WorkerAnswer } from './check-worker.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -19,6 +20,10 @@ export interface StepContext {
   wrap?: (spec: ProcessSpec) => ProcessSpec;
   /** A warm TypeScript + ESLint process for this workspace; without one each step starts the tool. */
   worker?: CheckWorker;
+  /** The job's control group: which of its memory and process bounds a step ran into. */
+  resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
+  /** The most the workspace may hold after a step (bytes, symbolic links not counted). */
+  workspaceLimitBytes?: number;
 }
 
 /** A gate's verdict: a red build is a result, not an exception. */
@@ -33,6 +38,8 @@ export interface StepResult {
   tests?: TestCounts;
   /** The end of the tool's output, for failures no parser understood. */
   rawTail: string;
+  /** Sandbox bounds the step ran into ("the memory limit (2048 MB)"); a step that hit one fails. */
+  bounds: string[];
 }
 
 async function tool(ctx: StepContext, entry: string, args: string[]): Promise<ProcessResult> {
@@ -50,43 +57,69 @@ async function tool(ctx: StepContext, entry: string, args: string[]): Promise<Pr
   return runProcess(ctx.wrap ? ctx.wrap(spec) : spec);
 }
 
-function boundNote(run: ProcessResult): string {
-  const bound = run.ok ? undefined : sandboxBoundHit(run);
-  return bound ? `stopped by ${bound}. ` : '';
+/**
+ * The bounds a step ran into: the job group's memory and process counters, the workspace's size,
+ * then what the process's own end says (a signal from a prlimit bound, the wall clock, the output cap).
+ */
+async function boundsHit(ctx: StepContext, run: Pick<ProcessResult, 'ok' | 'timedOut' | 'cancelled' | 'outputLimitHit' | 'signal' | 'exitCode' | 'stderr'>): Promise<string[]> {
+  const hit = ctx.resourceGroup?.takeBoundsHit() ?? [];
+  if (ctx.workspaceLimitBytes !== undefined) {
+    const bytes = await folderBytes(ctx.workspaceDir, ctx.workspaceLimitBytes);
+    if (bytes > ctx.workspaceLimitBytes) hit.push(`the workspace-size limit (${Math.round(ctx.workspaceLimitBytes / 1024 / 1024)} MB)`);
+  }
+  // A SIGKILL is the memory bound's doing when the group saw an OOM kill; otherwise prlimit's CPU bound.
+  const own = run.ok ? undefined : sandboxBoundHit(run);
+  if (own && !(hit.length > 0 && own === 'the CPU-time limit')) hit.push(own);
+  return hit;
 }
 
-function result(step: StepResult['step'], run: ProcessResult, diagnostics: Diagnostic[], extra: Partial<StepResult> = {}): StepResult {
+async function result(ctx: StepContext, step: StepResult['step'], run: ProcessResult, diagnostics: Diagnostic[], extra: Partial<StepResult> = {}): Promise<StepResult> {
+  const bounds = await boundsHit(ctx, run);
+  const note = bounds.length > 0 ? `stopped by ${bounds.join(' and ')}. ` : '';
   return {
     step,
-    ok: run.ok,
+    ok: run.ok && bounds.length === 0,
     diagnostics,
     durationMs: run.durationMs,
     timedOut: run.timedOut,
     cancelled: run.cancelled,
     outputLimitHit: run.outputLimitHit,
-    rawTail: `${boundNote(run)}${`${run.stdout}\n${run.stderr}`.trim().slice(-2_000)}`,
+    rawTail: `${note}${`${run.stdout}\n${run.stderr}`.trim().slice(-2_000)}`,
+    bounds,
     ...extra,
   };
 }
 
-function fromWorker(step: StepResult['step'], answer: WorkerAnswer): StepResult {
-  const rawTail = answer.timedOut ? `${step} ran past its time limit and was killed` : answer.cancelled ? `${step} was cancelled` : '';
-  return { step, ok: answer.ok, diagnostics: answer.diagnostics, durationMs: answer.durationMs, timedOut: answer.timedOut, cancelled: answer.cancelled, outputLimitHit: false, rawTail };
+async function fromWorker(ctx: StepContext, step: 'build' | 'lint'): Promise<StepResult> {
+  const worker = ctx.worker as CheckWorker;
+  let answer: WorkerAnswer;
+  try {
+    answer = await worker.request(step, { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  } catch (error) {
+    // The checker died under it: a bound (memory, processes) is the job's failure, not the tool's.
+    const bounds = await boundsHit(ctx, { ok: false, timedOut: false, cancelled: false, outputLimitHit: false, signal: null, exitCode: null, stderr: '' });
+    if (bounds.length === 0) throw error;
+    return { step, ok: false, diagnostics: [], durationMs: 0, timedOut: false, cancelled: false, outputLimitHit: false, rawTail: `stopped by ${bounds.join(' and ')}.`, bounds };
+  }
+  const bounds = await boundsHit(ctx, { ok: true, timedOut: false, cancelled: false, outputLimitHit: false, signal: null, exitCode: 0, stderr: '' });
+  if (answer.timedOut) bounds.push('the wall-time limit');
+  const rawTail = bounds.length > 0 ? `stopped by ${bounds.join(' and ')}.` : answer.cancelled ? `${step} was cancelled` : '';
+  return { step, ok: answer.ok && bounds.length === 0, diagnostics: answer.diagnostics, durationMs: answer.durationMs, timedOut: answer.timedOut, cancelled: answer.cancelled, outputLimitHit: false, rawTail, bounds };
 }
 
 /** tsc over the whole workspace (sources and tests), emitting dist/. */
 export async function runBuild(ctx: StepContext): Promise<StepResult> {
-  if (ctx.worker) return fromWorker('build', await ctx.worker.request('build', { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) }));
+  if (ctx.worker) return fromWorker(ctx, 'build');
   const run = await tool(ctx, ctx.toolchain.bin.tsc, ['-p', 'tsconfig.json', '--pretty', 'false']);
-  return result('build', run, parseTscOutput(run.stdout, ctx.workspaceDir));
+  return result(ctx, 'build', run, parseTscOutput(run.stdout, ctx.workspaceDir));
 }
 
 /** ESLint's automatic fixes first, then the judgement on what is left. */
 export async function runLint(ctx: StepContext): Promise<StepResult> {
-  if (ctx.worker) return fromWorker('lint', await ctx.worker.request('lint', { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) }));
+  if (ctx.worker) return fromWorker(ctx, 'lint');
   // With --fix, the JSON report lists what is left after the fixes were written.
   const run = await tool(ctx, ctx.toolchain.bin.eslint, ['--fix', '--format', 'json', '.']);
-  return result('lint', run, parseEslintJson(run.stdout, ctx.workspaceDir));
+  return result(ctx, 'lint', run, parseEslintJson(run.stdout, ctx.workspaceDir));
 }
 
 /** vitest once, its JSON report read from a file inside the workspace. */
@@ -98,5 +131,5 @@ export async function runTests(ctx: StepContext): Promise<StepResult> {
   const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--configLoader', 'runner', '--reporter=json', `--outputFile=${reportFile}`]);
   const report = parseVitestJson(await readFile(reportFile, 'utf8').catch(() => ''), ctx.workspaceDir);
   const ok = run.ok && report !== undefined && report.counts.failed === 0 && report.counts.total > 0;
-  return result('test', { ...run, ok }, report?.diagnostics ?? [], report ? { tests: report.counts } : {});
+  return result(ctx, 'test', { ...run, ok }, report?.diagnostics ?? [], report ? { tests: report.counts } : {});
 }

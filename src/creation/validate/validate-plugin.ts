@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { sandboxBoundHit, type ResourceGroup } from '../../shared/sandbox/index.js';
 import { runProcess, scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
 import { CONTRACT_DIR } from '../contract-tests/index.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
@@ -62,6 +63,7 @@ export async function validatePlugin(opts: {
   timeoutMs: number;
   signal?: AbortSignal;
   wrap?: (spec: ProcessSpec) => ProcessSpec;
+  resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
 }): Promise<ValidationReport> {
   const { spec, workspaceDir } = opts;
   const files = await readSourceFiles(workspaceDir);
@@ -95,7 +97,13 @@ export async function validatePlugin(opts: {
       built = answer.components;
       if (built === null) findings.push({ file: 'dist/index.js', line: 1, rule: 'no-plugin-export', message: 'the built module exports neither `plugin` nor a default plugin object' });
     } else {
-      const why = answer && 'importError' in answer ? answer.importError : run.timedOut ? 'it ran past its time limit' : run.stderr.trim().split('\n').slice(-3).join(' ');
+      const bounds = [...(opts.resourceGroup?.takeBoundsHit() ?? []), ...(run.ok ? [] : [sandboxBoundHit(run)].filter((b) => b !== undefined))];
+      const why =
+        answer && 'importError' in answer
+          ? answer.importError
+          : bounds.length > 0
+            ? `it was stopped by the sandbox: ${[...new Set(bounds)].join(' and ')}`
+            : run.stderr.trim().split('\n').slice(-3).join(' ');
       findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: `the built plugin could not be imported: ${why.slice(0, 400)}` });
     }
   }

@@ -1,1 +1,2 @@
 export { sandboxBoundHit, bwrapSandbox, noSandbox, selectSandbox, bwrapWorks, type Sandbox, type SandboxPolicy } from './sandbox.js';
+export { openResourceGroup, sweepResourceGroups, type GroupBounds, type ResourceGroup } from './resource-group.js';

@@ -12,7 +12,7 @@ export interface SandboxPolicy {
   /** Only a dependency install may reach the network. */
   network: boolean;
   /** Per-process bounds set with prlimit inside the sandbox (wall time and output are the runner's). */
-  limits?: { cpuSeconds?: number; fileBytes?: number; openFiles?: number };
+  limits?: { cpuSeconds?: number; fileBytes?: number; openFiles?: number; tmpBytes?: number };
 }
 
 export interface Sandbox {
@@ -35,7 +35,8 @@ export const bwrapSandbox: Sandbox = {
     for (const path of SYSTEM_READ_ONLY) args.push('--ro-bind-try', path, path);
     const nodeDir = dirname(process.execPath);
     if (!nodeDir.startsWith('/usr/') && !nodeDir.startsWith('/bin')) args.push('--ro-bind', nodeDir, nodeDir);
-    args.push('--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev');
+    // The private /tmp is memory: sized, so filling it is a bounded failure, not the host's problem.
+    args.push('--size', String(policy.limits?.tmpBytes ?? 64 * 1024 * 1024), '--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev');
     for (const path of policy.readOnly) if (existsSync(path)) args.push('--ro-bind', path, path);
     for (const path of policy.writable) args.push('--bind', path, path);
     args.push('--chdir', spec.cwd, '--clearenv');
