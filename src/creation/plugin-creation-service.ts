@@ -421,6 +421,8 @@ export class PluginCreationService extends Service {
           },
         },
       );
+      // The tools are done: whatever they left running goes now, before the job reports anything.
+      await group?.dispose();
       if (outcome.validation) {
         const v = outcome.validation;
         await this.jobs.update(id, () => ({
@@ -478,6 +480,7 @@ export class PluginCreationService extends Service {
         `Succeeded in iteration ${outcome.iterations}: ${view.packageName} is ${view.status}.${needs}`,
       );
     } catch (error) {
+      await group?.dispose();
       const reason: unknown = signal.aborted ? signal.reason : error;
       const e = toPluginDynamicError(reason);
       const status = e.code === 'JOB_CANCELLED' ? 'cancelled' : 'failed';

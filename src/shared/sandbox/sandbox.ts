@@ -39,6 +39,9 @@ export const bwrapSandbox: Sandbox = {
     args.push('--size', String(policy.limits?.tmpBytes ?? 64 * 1024 * 1024), '--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev');
     for (const path of policy.readOnly) if (existsSync(path)) args.push('--ro-bind', path, path);
     for (const path of policy.writable) args.push('--bind', path, path);
+    // The root bwrap builds (with the folders it made to mount the binds on) becomes read-only:
+    // only the writable binds and the private /tmp take writes.
+    args.push('--remount-ro', '/');
     args.push('--chdir', spec.cwd, '--clearenv');
     for (const [key, value] of Object.entries(spec.env)) args.push('--setenv', key, value);
     const limits = policy.limits ?? {};

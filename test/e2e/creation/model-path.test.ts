@@ -153,7 +153,7 @@ describe('the model path with a scripted model', () => {
     const job = await until(queued.id, (j) => j.iterations.length >= 1);
     await creation().cancel(queued.id).catch(() => undefined);
     expect(job.iterations[0]?.failedAt).toBe('test');
-    expect(job.iterations[0]?.diagnostics[0]?.message).toContain('ran past its time limit');
+    expect(job.iterations[0]?.diagnostics[0]?.message).toContain('test was stopped by the sandbox: the wall-time limit');
     expect(await settledProcessesIn(job.workspaceDir)).toEqual([]);
   }, 120_000);
 });
