@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,20 @@ import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginView } from '../../../src/management/plugin-view.js';
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
 import { cliArgv, envelope, ROOT, runCli, SECRET_FIXTURE, STACK_LINE, type CliResult } from './cli-process.js';
+
+/** Processes whose working folder is under a folder. */
+function processesUnder(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /*
  * The CLI as a person runs it: a real child process, its own headless runtime on PGLite in a temp
@@ -169,6 +184,38 @@ describe('plugin-dynamic headless', () => {
     const again = await cli(['cancel', id]);
     expect(again.code).toBe(1);
     expect(again.stderr.split('\n')[0]).toMatch(/^error ILLEGAL_TRANSITION: Job .* is cancelled already/);
+  });
+
+  it('killed with SIGKILL in the middle of a job: no process of it survives, the job is failed: interrupted with its workspace kept, nothing else is lost', async () => {
+    const before = envelope<PluginView[]>((await cli(['--json', 'list'])).stdout);
+    const child = spawn(process.execPath, cliArgv(['--data-dir', dataDir, 'create', 'examples/notes.json']), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/iteration 1\/5 · (build|lint|test)/.test(stderr)) resolve();
+      });
+    });
+    // Only the CLI's own process is killed, as a crash or the OOM killer would: nothing runs its cleanup.
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const id = /Creating plugin-notes \(job ([0-9a-f]{8})/.exec(stderr)?.[1] ?? '';
+    const workspaces = join(dataDir, 'workspaces');
+    // The sandboxed tools die with their parent (bubblewrap's --die-with-parent, a PID namespace).
+    for (let i = 0; i < 50 && processesUnder(workspaces).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(processesUnder(workspaces)).toEqual([]);
+
+    // The next command takes over the dead process's lock and finds the job interrupted.
+    const jobs = envelope<JobRecord[]>((await cli(['--json', 'jobs'])).stdout);
+    const job = jobs.success ? jobs.data.find((j) => j.id.startsWith(id)) : undefined;
+    expect(job?.status).toBe('failed');
+    expect(job?.error).toMatchObject({ code: 'JOB_INTERRUPTED', message: expect.stringContaining('interrupted') });
+    expect(job?.log.at(-1)?.message).toContain('workspace kept');
+    expect(existsSync(job?.workspaceDir ?? '/nonexistent')).toBe(true);
+    // Installed plugins and the other jobs are as they were.
+    expect(envelope<PluginView[]>((await cli(['--json', 'list'])).stdout)).toEqual(before);
+    expect(jobs.success && jobs.data.filter((j) => j.status === 'cancelled').length).toBeGreaterThan(0);
   });
 
   it('checks Node, the data folder, the toolchain, the runtime, the registry, the model and the sandbox', async () => {
