@@ -31,6 +31,10 @@ export const ERROR_CATALOGUE = {
   UNSAFE_DEPENDENCY: 'The package depends on git, URL or out-of-tree file: sources, which are refused by default.',
   ALREADY_INSTALLED: 'The plugin is installed already; uninstall it first to install another version.',
   NOT_INSTALLED: 'Install the plugin first (INSTALL_PLUGIN).',
+  LOCKFILE_INVALID:
+    'npm left no lockfile, or a package in it has no integrity hash; install from a source npm can pin (a registry version, a folder, a tarball).',
+  RESTORE_FAILED:
+    "The plugin's files could not be reinstalled from its lockfile (reason in the message); uninstall it and install it again.",
   // lifecycle
   ILLEGAL_TRANSITION: 'The plugin is not in a state that allows this; the message lists what is allowed now.',
   NEEDS_CONFIGURATION: 'Set the missing settings with CONFIGURE_PLUGIN, then activate the plugin.',

@@ -124,7 +124,17 @@ export function sandboxCheck(caps: CreationCapabilities, mode: Backend['mode'], 
     return { check: 'sandbox', status: 'warn', detail: 'off (PLUGIN_DYNAMIC_SANDBOX=none): generated code runs unsandboxed', hint: ERROR_CATALOGUE.SANDBOX_UNAVAILABLE };
   }
   if (mode === 'agent') return { check: 'sandbox', status: 'skip', detail: `${caps.sandbox} on the agent; bubblewrap is checked on its machine` };
-  if (bwrap) return { check: 'sandbox', status: 'ok', detail: `${caps.sandbox}: bubblewrap at ${bwrap}` };
+  if (bwrap) {
+    // An agent of an older version may not report its control groups.
+    const bounds = (caps as Partial<CreationCapabilities>).resourceBounds ?? 'not reported';
+    const bounded = bounds.startsWith('cgroup');
+    return {
+      check: 'sandbox',
+      status: bounded ? 'ok' : 'warn',
+      detail: `${caps.sandbox}: bubblewrap at ${bwrap}; per job: ${bounds}`,
+      ...(bounded ? {} : { hint: 'Memory and process counts per job are bounded only with writable control groups: run as root or with a delegated cgroup, and install cgroup-tools.' }),
+    };
+  }
   return {
     check: 'sandbox',
     status: caps.sandbox === 'bwrap' ? 'fail' : 'warn',

@@ -18,8 +18,7 @@ import { runPipeline } from './pipeline/run-pipeline.js';
 import { describeToSpec, describeWithModel, parsePluginSpec } from './spec/index.js';
 import type { PluginSpec } from './spec/plugin-spec.js';
 import { ensureToolchain, linkToolchain } from './toolchain/index.js';
-import { WORKER_DIR } from './steps/index.js';
-import { hostNodeModules } from '../management/install/host-packages.js';
+import { jobSandboxPolicy } from './job-sandbox.js';
 import { bwrapWorks, openResourceGroup, selectSandbox, sweepResourceGroups, type GroupBounds, type ResourceGroup } from '../shared/sandbox/index.js';
 import type { ProcessSpec } from '../shared/process-runner.js';
 import { scaffoldWorkspace } from './workspace/index.js';
@@ -335,12 +334,16 @@ export class PluginCreationService extends Service {
       await this.jobs.update(id, () => ({ status: 'running', startedAt: new Date().toISOString() }), 'Started');
       const workspaceDir = queued.workspaceDir;
       await scaffoldWorkspace(workspaceDir, spec);
+      // Generated code runs only inside the sandbox: it sees the system and the toolchain read-only,
+      // its own workspace read-write, no network, no host environment, nothing of other jobs.
+      const sandbox = await selectSandbox(this.settings.sandbox);
       const installDeps = (s: AbortSignal) =>
         installWorkspaceDependencies(workspaceDir, {
           dataDir: this.settings.dataDir,
           timeoutMs: this.settings.installTimeoutMs,
           outputCapBytes: this.settings.outputCapBytes,
           signal: s,
+          ...(sandbox.kind === 'none' ? {} : { sandbox }),
         });
       if (Object.keys(spec.dependencies).length > 0) {
         await this.jobs.update(id, () => ({}), `Installing dependencies: ${Object.keys(spec.dependencies).join(', ')}`);
@@ -349,16 +352,7 @@ export class PluginCreationService extends Service {
       const toolchain = await ensureToolchain(this.settings.dataDir, { signal });
       this.toolchainVersions = toolchain.versions;
       await linkToolchain(toolchain, workspaceDir);
-      // Generated code runs only inside the sandbox: it sees the system and the toolchain read-only,
-      // its own workspace read-write, no network, no host environment, nothing of other jobs.
-      const sandbox = await selectSandbox(this.settings.sandbox);
-      const policy = {
-        writable: [workspaceDir],
-        readOnly: [join(this.settings.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR],
-        network: false,
-        // CPU time is a backstop behind the wall-time limit (twice it, so the wall clock names a hang).
-        limits: { cpuSeconds: 2 * Math.ceil(this.settings.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
-      };
+      const policy = jobSandboxPolicy({ dataDir: this.settings.dataDir, workspaceDir, commandTimeoutMs: this.settings.commandTimeoutMs });
       // Memory and process counts are bounded for the job as a whole, by a control group per job.
       group = sandbox.kind === 'none' ? undefined : openResourceGroup(`job-${id}`, this.groupBounds());
       const jobGroup = group;

@@ -111,7 +111,7 @@ export class PluginManagementService extends Service {
       );
     }
     for (const record of this.installed.all()) {
-      if (!existsSync(record.entry)) {
+      if (!existsSync(record.installDir)) {
         this.runtime.logger.warn(
           { src: LOG_SRC, plugin: record.packageName, installDir: record.installDir },
           'Installed plugin folder is gone; forgetting it.',
@@ -119,6 +119,7 @@ export class PluginManagementService extends Service {
         await this.installed.remove(record.packageName);
         continue;
       }
+      if (!(await this.restoreFiles(record))) continue;
       const wasActive = record.status === 'active';
       const status: PluginStatus = this.missingSettings(record).length > 0 ? 'needs_configuration' : 'installed';
       await this.installed.put({ ...record, status });
@@ -132,6 +133,24 @@ export class PluginManagementService extends Service {
           );
         }
       }
+    }
+  }
+
+  /**
+   * Reinstalls a plugin's packages from its lockfile when its folder lost them (node_modules deleted,
+   * the data folder copied without it). False when that failed: the plugin is left in `error`.
+   */
+  private async restoreFiles(record: PluginRecord): Promise<boolean> {
+    try {
+      if (await this.installer.restore(record)) {
+        this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName }, 'Reinstalled the plugin from its lockfile.');
+      }
+      return true;
+    } catch (error) {
+      const e = toPluginDynamicError(error, 'RESTORE_FAILED');
+      this.runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName, code: e.code }, e.message);
+      await this.installed.put({ ...record, status: 'error', lastError: { code: e.code, message: e.message, at: new Date().toISOString() } });
+      return false;
     }
   }
 

@@ -2,28 +2,35 @@ import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
-import { processFailure, runProcess, scrubbedEnv } from '../../shared/process-runner.js';
+import { runNpm } from '../../management/install/npm-client.js';
+import { processFailure } from '../../shared/process-runner.js';
+import type { Sandbox } from '../../shared/sandbox/index.js';
 
 /**
  * `npm install` in a workspace whose specification adds dependencies: registry packages only (the
  * specification schema refused anything else), no install scripts, peers not pulled in (the
- * toolchain links the host's @elizaos/core afterwards).
+ * toolchain links the host's @elizaos/core afterwards). Inside the job's sandbox when it has one,
+ * with the network on for npm alone and only the workspace and npm's cache writable.
  */
 export async function installWorkspaceDependencies(
   workspaceDir: string,
-  opts: { dataDir: string; timeoutMs: number; outputCapBytes: number; signal: AbortSignal },
+  opts: { dataDir: string; timeoutMs: number; outputCapBytes: number; signal: AbortSignal; sandbox?: Sandbox },
 ): Promise<void> {
   await detachToolchainLinks(workspaceDir);
-  const result = await runProcess({
-    command: 'npm',
-    args: ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock'],
-    cwd: workspaceDir,
-    env: scrubbedEnv(join(opts.dataDir, 'npm-home'), { npm_config_cache: join(opts.dataDir, 'npm-cache') }),
-    timeoutMs: opts.timeoutMs,
-    maxOutputBytes: opts.outputCapBytes,
-    signal: opts.signal,
-  });
-  if (result.cancelled) throw new PluginDynamicError('JOB_CANCELLED', 'Cancelled while installing dependencies.');
+  let result;
+  try {
+    result = await runNpm(['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock'], {
+      cwd: workspaceDir,
+      dataDir: opts.dataDir,
+      timeoutMs: opts.timeoutMs,
+      outputCapBytes: opts.outputCapBytes,
+      signal: opts.signal,
+      ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+    });
+  } catch (error) {
+    if (opts.signal.aborted) throw new PluginDynamicError('JOB_CANCELLED', 'Cancelled while installing dependencies.');
+    throw error;
+  }
   if (!result.ok) {
     const failure = processFailure('npm install of the specification\'s dependencies', result);
     throw new PluginDynamicError('INSTALL_FAILED', failure.message, { cause: failure });

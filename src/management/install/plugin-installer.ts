@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { copyFile, lstat, mkdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
 import { PluginDynamicError, isPluginDynamicError } from '../../errors.js';
 import { isInside } from '../../shared/paths.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
@@ -10,6 +10,7 @@ import type { InstalledPackage, InstallSource, RegistryEntry } from '../types.js
 import { hostNodeModules, hostOverrides, hostPackageDir } from './host-packages.js';
 import { checkInstallPolicy } from './install-policy.js';
 import { inspectPluginModule } from './inspect-plugin-module.js';
+import { LOCKFILE, verifyLockfile } from './lockfile.js';
 import { npmComplaint, runNpm, type NpmOptions } from './npm-client.js';
 import { declaredSettings, entryFile, readPluginManifest } from './plugin-manifest.js';
 import { resolvePublished, sourceForRegistryEntry } from './resolve-version.js';
@@ -21,8 +22,10 @@ export interface InstallerOptions {
   allowInstallScripts: string[];
   resolveRegistryEntry: (name: string, signal?: AbortSignal) => Promise<RegistryEntry>;
   /**
-   * Isolation for the import check, the first time the package's code runs. Without it the check
-   * still runs in a child process with a scrubbed environment (activation runs it in-process anyway).
+   * Isolation for every npm run (view, pack, install, ci: network on, writes only to the plugin's
+   * folder and npm's cache) and for the import check, the first time the package's code runs.
+   * Without it both still run as child processes with a scrubbed environment (activation runs the
+   * code in-process anyway).
    */
   sandbox?: () => Promise<Sandbox | undefined>;
 }
@@ -36,7 +39,9 @@ export function installFolderName(packageName: string): string {
  * Installs plugin packages, each into its own folder under <data>/plugins, with npm as a child
  * process (no scripts, scrubbed environment, bounded), linked to the host's single @elizaos/core,
  * checked by importing it in a child process. Work happens in a staging folder that becomes the
- * plugin's folder only when every check passed: a failure leaves nothing behind.
+ * plugin's folder only when every check passed: a failure leaves nothing behind. The folder keeps
+ * its package.json and lockfile (every package pinned by integrity), from which `restore` reinstalls
+ * the same bytes with `npm ci`. Every npm run is inside the sandbox when one is available.
  */
 export class PluginInstaller {
   private readonly pluginsDir: string;
@@ -50,24 +55,20 @@ export class PluginInstaller {
     await mkdir(this.pluginsDir, { recursive: true });
     await this.linkHostModules();
     const staging = join(this.pluginsDir, `.staging-${randomBytes(6).toString('hex')}`);
-    const npm: NpmOptions = {
-      cwd: staging,
-      dataDir: this.opts.dataDir,
-      timeoutMs: this.opts.timeoutMs,
-      outputCapBytes: this.opts.outputCapBytes,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    };
+    const sandbox = await this.opts.sandbox?.();
+    const overrides = await hostOverrides(this.opts.dataDir);
+    const sourcePath = source.kind === 'folder' || source.kind === 'tarball' ? [source.path] : [];
+    const npm = this.npmOptions(staging, overrides, sandbox, opts.signal, sourcePath);
     await mkdir(staging, { recursive: true });
     try {
       const target = await this.npmSpec(source, npm);
-      await writeFile(
-        join(staging, 'package.json'),
-        JSON.stringify({ name: 'plugin-dynamic-install', private: true, overrides: await hostOverrides(this.opts.dataDir) }, null, 2),
-      );
+      await writeFile(join(staging, 'package.json'), JSON.stringify({ name: 'plugin-dynamic-install', private: true, overrides }, null, 2));
       const installed = await runNpm(['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', target.spec], npm);
       if (!installed.ok) {
         throw new PluginDynamicError('INSTALL_FAILED', `npm could not install ${target.label}: ${npmComplaint(installed)}`);
       }
+      // The lockfile is what a restore reinstalls from: every package in it must be pinned.
+      await verifyLockfile(staging);
       const deps = (JSON.parse(await readFile(join(staging, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
       const packageName = Object.keys(deps)[0];
       if (!packageName) throw new PluginDynamicError('INSTALL_FAILED', `npm installed nothing for ${target.label}.`);
@@ -78,7 +79,6 @@ export class PluginInstaller {
         throw new PluginDynamicError('NOT_A_PLUGIN', `${manifest.name} has no ${relative(manifest.dir, entry)} (published without its build?).`);
       }
       await this.checkSharedCore(manifest.dir, staging);
-      const sandbox = await this.opts.sandbox?.();
       const policy = { writable: [], readOnly: [staging, hostNodeModules(), join(this.opts.dataDir, 'node_modules')], network: false };
       const inspection = await inspectPluginModule(entry, {
         timeoutMs: Math.min(this.opts.timeoutMs, 60_000),
@@ -107,12 +107,77 @@ export class PluginInstaller {
     }
   }
 
+  /**
+   * Brings back the files of an installed plugin whose folder kept its package.json and lockfile but
+   * lost node_modules (deleted, or the data folder copied without it): `npm ci` reinstalls exactly
+   * the locked packages and checks each against its integrity hash. Resolves false when nothing was
+   * missing.
+   */
+  async restore(pkg: Pick<InstalledPackage, 'packageName' | 'installDir' | 'entry'>, opts: { signal?: AbortSignal } = {}): Promise<boolean> {
+    opts.signal?.throwIfAborted();
+    if (!isInside(this.pluginsDir, pkg.installDir) || pkg.installDir === this.pluginsDir) {
+      throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `${pkg.installDir} is not a plugin folder of this data directory.`);
+    }
+    if (existsSync(pkg.entry)) return false;
+    const reinstall = `uninstall ${pkg.packageName} and install it again`;
+    if (!existsSync(join(pkg.installDir, LOCKFILE)) || !existsSync(join(pkg.installDir, 'package.json'))) {
+      throw new PluginDynamicError(
+        'RESTORE_FAILED',
+        `${pkg.packageName}'s files are gone and its folder has no ${LOCKFILE} to reinstall them from; ${reinstall}.`,
+      );
+    }
+    await verifyLockfile(pkg.installDir);
+    await this.linkHostModules();
+    const overrides = await hostOverrides(this.opts.dataDir);
+    const recorded = (JSON.parse(await readFile(join(pkg.installDir, 'package.json'), 'utf8')) as { overrides?: Record<string, string> }).overrides ?? {};
+    const moved = Object.keys(overrides).filter((name) => recorded[name] !== undefined && recorded[name] !== overrides[name]);
+    if (moved.length > 0) {
+      // The lockfile links to the host's packages by path; ci would link to where they used to be.
+      throw new PluginDynamicError(
+        'RESTORE_FAILED',
+        `${pkg.packageName} was installed against ${moved.join(', ')} at another path than this agent's; ${reinstall}.`,
+      );
+    }
+    const npm = this.npmOptions(pkg.installDir, overrides, await this.opts.sandbox?.(), opts.signal);
+    const result = await runNpm(['ci', '--ignore-scripts', '--no-audit', '--no-fund'], npm);
+    if (!result.ok) {
+      throw new PluginDynamicError('RESTORE_FAILED', `npm ci could not reinstall ${pkg.packageName} from its lockfile: ${npmComplaint(result)}`);
+    }
+    await this.checkSharedCore(join(pkg.installDir, 'node_modules', pkg.packageName), pkg.installDir);
+    if (!existsSync(pkg.entry)) {
+      throw new PluginDynamicError('RESTORE_FAILED', `npm ci ran, but ${relative(pkg.installDir, pkg.entry)} is still missing; ${reinstall}.`);
+    }
+    return true;
+  }
+
   /** Removes a plugin's folder; refuses anything outside the plugins folder. */
   async uninstall(pkg: Pick<InstalledPackage, 'installDir'>): Promise<void> {
     if (!isInside(this.pluginsDir, pkg.installDir) || pkg.installDir === this.pluginsDir) {
       throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `${pkg.installDir} is not a plugin folder of this data directory.`);
     }
     await rm(pkg.installDir, { recursive: true, force: true });
+  }
+
+  /** How npm runs for one folder: bounded, cancellable, sandboxed when a sandbox is given. */
+  private npmOptions(
+    cwd: string,
+    overrides: Record<string, string>,
+    sandbox: Sandbox | undefined,
+    signal: AbortSignal | undefined,
+    sources: string[] = [],
+  ): NpmOptions {
+    // Overrides link the host's packages by file: path, so npm must be able to read them.
+    const linked = Object.values(overrides)
+      .filter((spec) => spec.startsWith('file:'))
+      .map((spec) => spec.slice('file:'.length));
+    return {
+      cwd,
+      dataDir: this.opts.dataDir,
+      timeoutMs: this.opts.timeoutMs,
+      outputCapBytes: this.opts.outputCapBytes,
+      ...(signal ? { signal } : {}),
+      ...(sandbox ? { sandbox, readOnly: [hostNodeModules(), ...linked, ...sources] } : {}),
+    };
   }
 
   /** The npm argument for a source, after the checks that can run before anything is fetched. */
@@ -130,8 +195,12 @@ export class PluginInstaller {
       }
       case 'github':
         return { spec: `github:${source.owner}/${source.repo}${source.ref ? `#${source.ref}` : ''}`, label: `github:${source.owner}/${source.repo}` };
-      case 'tarball':
-        return { spec: source.path, label: source.path };
+      case 'tarball': {
+        // Kept in the plugin's folder, so a restore never depends on the original file.
+        const copy = join(npm.cwd, basename(source.path));
+        await copyFile(source.path, copy);
+        return { spec: copy, label: source.path };
+      }
       case 'folder': {
         checkInstallPolicy(await readPluginManifest(source.path), { allowInstallScripts: this.opts.allowInstallScripts });
         // Packed first, so the install is a copy of what the folder publishes, never a link to it.

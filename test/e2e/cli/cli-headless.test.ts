@@ -225,6 +225,11 @@ describe('plugin-dynamic headless', () => {
     expect(checks.map((c) => c.check)).toEqual(['node', 'data folder', 'toolchain', 'runtime', 'registry', 'model', 'sandbox']);
     const status = Object.fromEntries(checks.map((c) => [c.check, c.status]));
     expect(status).toMatchObject({ node: 'ok', 'data folder': 'ok', toolchain: 'ok', runtime: 'ok', registry: 'ok', model: 'warn' });
+    // bubblewrap, and a control group per job bounding memory and processes (CI runs as root).
+    expect(checks.find((c) => c.check === 'sandbox')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/bubblewrap at .*; per job: cgroup-v[12]: 2048 MB memory and 512 processes per job$/),
+    });
     expect(code).toBe(checks.some((c) => c.status === 'fail') ? 1 : 0);
     const human = await cli(['doctor']);
     expect(human.stdout).toMatch(/^warn {2}model +none registered: the template generator writes plugins, offline\n\s+→ To write plugins with a model/m);

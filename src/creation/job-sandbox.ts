@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { hostNodeModules } from '../management/install/host-packages.js';
+import type { SandboxPolicy } from '../shared/sandbox/index.js';
+import { WORKER_DIR } from './steps/index.js';
+
+/**
+ * What a creation job's tools may touch: the workspace read-write; the shared toolchain, the
+ * host's node_modules (for @elizaos/core) and the checker script read-only; no network. CPU time
+ * is a backstop behind the wall-time limit (twice it, so the wall clock names a hang).
+ */
+export function jobSandboxPolicy(opts: { dataDir: string; workspaceDir: string; commandTimeoutMs: number }): SandboxPolicy & { limits: { cpuSeconds: number; fileBytes: number } } {
+  return {
+    writable: [opts.workspaceDir],
+    readOnly: [join(opts.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR],
+    network: false,
+    limits: { cpuSeconds: 2 * Math.ceil(opts.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
+  };
+}
