@@ -15,7 +15,7 @@ export const pluginCreationCapabilitiesProvider: Provider = {
       text: [
         '# Plugin creation capabilities',
         `Generator: ${c.effectiveGenerator} (setting ${c.generator}; model ${c.modelAvailable ? 'available' : 'not available'})`,
-        `Sandbox: ${c.sandbox}`,
+        `Sandbox: ${c.sandbox}; memory and processes per job: ${c.resourceBounds}; workspace at most ${c.limits.workspaceLimitMb} MB`,
         `Limits: ${c.limits.maxIterations} iterations, ${c.limits.maxConcurrentJobs} concurrent jobs, ${c.limits.jobsPerHour} per hour`,
         `Toolchain: ${toolchain}`,
       ].join('\n'),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../process-alive.js';
 import type { ProcessSpec } from '../process-runner.js';
 
 /** Bounds shared by every process of one job, however many it starts. */
@@ -203,15 +204,6 @@ async function removeGroup(layout: Layout): Promise<void> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes job groups whose owning process is gone (a crash), killing anything left in them. */
 export async function sweepResourceGroups(): Promise<number> {
   const probe = layoutFor('probe');
@@ -228,7 +220,7 @@ export async function sweepResourceGroups(): Promise<number> {
   }
   for (const name of names) {
     const owner = Number(/^(\d+)-/.exec(name)?.[1]);
-    if (!owner || alive(owner)) continue;
+    if (!owner || processAlive(owner)) continue;
     const layout = layoutFor(name);
     if (!layout) continue;
     await removeGroup(layout);

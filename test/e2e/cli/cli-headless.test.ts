@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,21 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginView } from '../../../src/management/plugin-view.js';
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
+import { settledProcessesIn } from '../../helpers/processes.js';
 import { cliArgv, envelope, ROOT, runCli, SECRET_FIXTURE, STACK_LINE, type CliResult } from './cli-process.js';
-
-/** Processes whose working folder is under a folder. */
-function processesUnder(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((pid) => {
-      try {
-        return readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /*
  * The CLI as a person runs it: a real child process, its own headless runtime on PGLite in a temp
@@ -203,8 +190,7 @@ describe('plugin-dynamic headless', () => {
     const id = /Creating plugin-notes \(job ([0-9a-f]{8})/.exec(stderr)?.[1] ?? '';
     const workspaces = join(dataDir, 'workspaces');
     // The sandboxed tools die with their parent (bubblewrap's --die-with-parent, a PID namespace).
-    for (let i = 0; i < 50 && processesUnder(workspaces).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(processesUnder(workspaces)).toEqual([]);
+    expect(await settledProcessesIn(workspaces)).toEqual([]);
 
     // The next command takes over the dead process's lock and finds the job interrupted.
     const jobs = envelope<JobRecord[]>((await cli(['--json', 'jobs'])).stdout);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
 import { pluginDynamic } from '../../../src/index.js';
+import { processesIn } from '../../helpers/processes.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 
 /**
@@ -31,26 +32,12 @@ const goodFiles = (name: string): File[] => templateFiles(parsePluginSpec(specFo
 const ATTACK_TEST = 'src/__tests__/attack.test.ts';
 const attackTest = (body: string, imports = ''): File => ({
   path: ATTACK_TEST,
-  content: `${imports}import { expect, it } from 'vitest';\n\nit('attacks the host', async () => {\n${body}\n  expect(true).toBe(true);\n}, 60_000);\n`,
+  content: `${imports}import { ${body.includes('expect(') ? 'expect, ' : ''}it } from 'vitest';\n\nit('attacks the host', async () => {\n${body}\n}, 60_000);\n`,
 });
 
 const PLANTED = 'planted-secret-4f9c1e7a';
 const MEMORY_MB = 1024;
 const MAX_PROCESSES = 160;
-
-/** Processes whose working folder is inside a folder (the job's tools run with cwd = workspace). */
-function processesIn(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((pid) => {
-      try {
-        return readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 describe('the adversarial suite: generated code that attacks the host is contained', () => {
   let t: TestRuntime;
@@ -77,7 +64,8 @@ describe('the adversarial suite: generated code that attacks the host is contain
   };
   const finished = async (key: string): Promise<JobRecord> => {
     const job = await jobs.get(key)!;
-    // Nothing the job started is still running, however it was started.
+    // Nothing the job started is still running, however it was started: its group was emptied
+    // before it reported, so this holds at once (no settling needed).
     expect(processesIn(job.workspaceDir)).toEqual([]);
     return job;
   };
@@ -172,6 +160,12 @@ describe('the adversarial suite: generated code that attacks the host is contain
     const job = await finished('honest');
     expect(job.status, reasonOf(job)).toBe('succeeded');
     expect(job.sandbox).toMatch(/^bwrap \(cgroup-v[12]: 1024 MB memory, 160 processes; workspace/);
+    // What the agent itself is told: the capabilities provider names the sandbox and its bounds.
+    const state = await t.runtime.composeState(
+      { id: '00000000-0000-0000-0000-000000000002', entityId: t.runtime.agentId, roomId: t.runtime.agentId, content: { text: 'can you make plugins?' } },
+      ['plugin_creation_capabilities'],
+    );
+    expect(state.text).toMatch(/Sandbox: bwrap; memory and processes per job: cgroup-v[12]: 1024 MB memory and 160 processes per job; workspace at most 1024 MB/);
   });
 
   it("reading the user's ~/.ssh key is refused: the file is not there inside the sandbox", async () => {
@@ -236,19 +230,10 @@ describe('the adversarial suite: generated code that attacks the host is contain
   }, 180_000);
 
   it('a detached process does not outlive the job, and the plugin is refused for starting it', async () => {
+    // finished() checks that the detached sleep is gone with the rest of the job.
     const job = await finished('detached');
     expect(job.status).toBe('failed');
     expect(reasonOf(job)).toContain('forbidden-module');
-    const sleepers = readdirSync('/proc')
-      .filter((p) => /^\d+$/.test(p))
-      .filter((pid) => {
-        try {
-          return readlinkSync(`/proc/${pid}/exe`).endsWith('/sleep') && readlinkSync(`/proc/${pid}/cwd`).startsWith(job.workspaceDir);
-        } catch {
-          return false;
-        }
-      });
-    expect(sleepers).toEqual([]);
   }, 180_000);
 
   it('code that steals a key at import time is refused the same way', async () => {

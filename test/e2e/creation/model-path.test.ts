@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateFiles } from '../../../src/creation/generators/template/index.js';
@@ -6,6 +6,7 @@ import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
 import { pluginDynamic } from '../../../src/index.js';
+import { processesIn, settledProcessesIn } from '../../helpers/processes.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 
 type File = { path: string; content: string };
@@ -24,26 +25,6 @@ function specFor(name: string) {
 const goodFiles = (name: string): File[] => templateFiles(parsePluginSpec(specFor(name)));
 const withFile = (files: File[], extra: File): File[] => [...files.filter((f) => f.path !== extra.path), extra];
 const EXTRA_TEST = 'src/__tests__/extra.test.ts';
-
-/** Processes whose working folder is inside a folder (the job's tools run with cwd = workspace). */
-function processesIn(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((pid) => {
-      try {
-        return readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-/** Killed process trees take a moment to go (the sandbox's namespace ends after its parent). */
-async function settledProcessesIn(dir: string): Promise<number[]> {
-  for (let i = 0; i < 30 && processesIn(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  return processesIn(dir);
-}
 
 describe('the model path with a scripted model', () => {
   let t: TestRuntime;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { pluginDynamic } from '../../../src/index.js';
+import { BAD_SPEC_FIELDS } from '../../helpers/bad-specs.js';
 import { DEFAULT_FIXTURE_ROOT, startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 
@@ -59,14 +60,7 @@ describe('untrusted input from users, models and registries', () => {
     expect(management().list()).toEqual([]);
   });
 
-  const fieldOf: Record<string, string> = {
-    'bad-action-name.json': 'actions[0].name',
-    'bad-version.json': 'version',
-    'duplicate-actions.json': 'actions[1].name',
-    'missing-description.json': 'description',
-    'shell-name.json': 'name',
-    'traversal-name.json': 'name',
-  };
+  const fieldOf = BAD_SPEC_FIELDS;
 
   it('knows every bad specification in the shared fixtures', () => {
     expect(readdirSync(BAD_SPECS).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(fieldOf).sort());

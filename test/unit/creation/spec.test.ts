@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { camelCase, describeToSpec, parsePluginSpec, safeParsePluginSpec, upperSnake } from '../../../src/creation/spec/index.js';
+import { BAD_SPEC_FIELDS } from '../../helpers/bad-specs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(here, '..', '..', '..', '..', 'shared', 'fixtures');
@@ -16,15 +17,7 @@ describe('the specification schema', () => {
     });
   }
 
-  const refusals: Record<string, string> = {
-    'bad-action-name.json': 'actions[0].name',
-    'bad-version.json': 'version',
-    'duplicate-actions.json': 'actions[1].name',
-    'missing-description.json': 'description',
-    'shell-name.json': 'name',
-    'traversal-name.json': 'name',
-  };
-  for (const [file, field] of Object.entries(refusals)) {
+  for (const [file, field] of Object.entries(BAD_SPEC_FIELDS)) {
     it(`refuses ${file}, naming ${field}`, () => {
       const result = safeParsePluginSpec(read(join(FIXTURES, 'specs', 'bad', file)));
       expect(result.success).toBe(false);

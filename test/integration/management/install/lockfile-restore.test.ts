@@ -6,23 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostPackageDir, PluginInstaller, runNpm } from '../../../../src/management/install/index.js';
 import { unpinnedPackages, type Lockfile } from '../../../../src/management/install/lockfile.js';
-import type { InstalledPackage, RegistryEntry } from '../../../../src/management/types.js';
+import type { InstalledPackage } from '../../../../src/management/types.js';
 import { bwrapSandbox, bwrapWorks } from '../../../../src/shared/sandbox/index.js';
+import { entry } from '../../../unit/management/registry/snapshot.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, '..', 'fixtures', 'plugin-secret-echo');
 const sandboxed = await bwrapWorks();
-
-const entry = (name: string): RegistryEntry => ({
-  name,
-  description: '',
-  repository: undefined,
-  supportsV1: true,
-  npmV1Version: '1.0.0',
-  gitV1Branch: undefined,
-  topics: [],
-  stars: 0,
-});
 
 const readLock = async (dir: string) => JSON.parse(await readFile(join(dir, 'package-lock.json'), 'utf8')) as Lockfile;
 

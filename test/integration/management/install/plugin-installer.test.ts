@@ -5,21 +5,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostPackageDir, PluginInstaller, runNpm } from '../../../../src/management/install/index.js';
-import type { RegistryEntry } from '../../../../src/management/types.js';
+import { entry } from '../../../unit/management/registry/snapshot.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, '..', 'fixtures', 'plugin-secret-echo');
-
-const entry = (name: string): RegistryEntry => ({
-  name,
-  description: '',
-  repository: undefined,
-  supportsV1: true,
-  npmV1Version: '1.0.0',
-  gitV1Branch: undefined,
-  topics: [],
-  stars: 0,
-});
 
 async function fixturePackage(root: string, name: string, pkg: Record<string, unknown>, code: string): Promise<string> {
   const dir = join(root, name);
