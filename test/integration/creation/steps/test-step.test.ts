@@ -119,4 +119,24 @@ describe('add', () => {
     expect(result).toMatchObject({ ok: false, cancelled: true, timedOut: false });
     await expectNothingLeft(dir, pgid ?? 0);
   });
+
+  it('fails a run that fills its workspace past the workspace-size limit, naming the bound', async () => {
+    const dir = await makeWorkspace(root, 'tests-fill', toolchain, {
+      ...SOURCE,
+      'src/fill.test.ts': `import { writeFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+
+it('writes 3 MB of files that pass', () => {
+  for (let i = 0; i < 3; i++) writeFileSync(\`fill-\${i}.bin\`, Buffer.alloc(1024 * 1024, 1));
+  expect(1 + 1).toBe(2);
+});
+`,
+    });
+    // The tests pass, but the workspace (sources, build output, the 3 MB) is over a 2 MB bound.
+    const result = await runTests(stepContext(dir, toolchain, { workspaceLimitBytes: 2 * 1024 * 1024 }));
+    expect(result.tests).toMatchObject({ passed: 1, failed: 0 });
+    expect(result.ok).toBe(false);
+    expect(result.bounds).toEqual(['the workspace-size limit (2 MB)']);
+    expect(result.rawTail).toMatch(/^stopped by the workspace-size limit \(2 MB\)\./);
+  });
 });
