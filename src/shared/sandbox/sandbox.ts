@@ -81,9 +81,9 @@ export function bwrapWorks(): Promise<boolean> {
  * The sandbox a job runs in. `auto` and `bwrap` need a working bubblewrap: without one, generated
  * code is not run at all, and the refusal says how to allow running it unsandboxed.
  */
-export async function selectSandbox(mode: 'auto' | 'bwrap' | 'none'): Promise<Sandbox> {
+export async function selectSandbox(mode: 'auto' | 'bwrap' | 'none', works: () => Promise<boolean> = bwrapWorks): Promise<Sandbox> {
   if (mode === 'none') return noSandbox;
-  if (await bwrapWorks()) return bwrapSandbox;
+  if (await works()) return bwrapSandbox;
   throw new PluginDynamicError(
     'SANDBOX_UNAVAILABLE',
     `bubblewrap is not available here (${process.platform}), so generated code will not run. Install it (apt-get install bubblewrap) or set PLUGIN_DYNAMIC_SANDBOX=none to run it without isolation.`,

@@ -38,6 +38,16 @@ describe('the bubblewrap sandbox around generated code', () => {
     expect((await selectSandbox('none')).kind).toBe('none');
   });
 
+  it('without a working bubblewrap, refuses to run generated code and says how to proceed', async () => {
+    for (const mode of ['auto', 'bwrap'] as const) {
+      const refusal = selectSandbox(mode, () => Promise.resolve(false));
+      await expect(refusal).rejects.toMatchObject({ code: 'SANDBOX_UNAVAILABLE' });
+      await expect(refusal).rejects.toThrow(/apt-get install bubblewrap.*PLUGIN_DYNAMIC_SANDBOX=none/);
+    }
+    // Only the explicit setting runs it unsandboxed.
+    expect((await selectSandbox('none', () => Promise.resolve(false))).kind).toBe('none');
+  });
+
   it("cannot see the user's home folder or ~/.ssh", async () => {
     const r = await run("const fs=require('fs'); console.log(['/root','/root/.ssh','/home'].map((p)=>fs.existsSync(p)).join(','))");
     expect(r.stdout.trim()).toBe('false,false,false');
