@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PluginDynamicError } from '../../errors.js';
+import { sandboxBoundHit } from '../../shared/sandbox/index.js';
 import { runProcess, scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
 import type { ComponentSummary } from '../types.js';
 
@@ -35,7 +36,7 @@ try {
 
 export async function inspectPluginModule(
   entry: string,
-  opts: { timeoutMs: number; home: string; signal?: AbortSignal; wrap?: (spec: ProcessSpec) => ProcessSpec },
+  opts: { timeoutMs: number; home: string; signal?: AbortSignal; wrap?: (spec: ProcessSpec) => ProcessSpec; boundsHit?: () => string[] },
 ): Promise<ModuleInspection> {
   const spec: ProcessSpec = {
     command: process.execPath,
@@ -49,7 +50,11 @@ export async function inspectPluginModule(
   const result = await runProcess(opts.wrap ? opts.wrap(spec) : spec);
   const line = result.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"ok"'));
   if (!line) {
-    const why = result.timedOut ? 'importing it took too long' : (result.stderr.trim().split('\n').slice(-3).join(' ') || `the check exited with ${result.exitCode}`);
+    const bounds = [...new Set([...(opts.boundsHit?.() ?? []), sandboxBoundHit(result)].filter((b) => b !== undefined))];
+    const why =
+      bounds.length > 0
+        ? `importing it was stopped by the sandbox: ${bounds.join(' and ')}`
+        : result.stderr.trim().split('\n').slice(-3).join(' ') || `the check exited with ${result.exitCode}`;
     throw new PluginDynamicError('NOT_A_PLUGIN', `The package's entry could not be checked: ${why}.`);
   }
   const parsed = JSON.parse(line) as { ok: boolean; reason?: string } & Partial<ModuleInspection>;

@@ -5,7 +5,7 @@ import { basename, join, relative } from 'node:path';
 import { PluginDynamicError, isPluginDynamicError } from '../../errors.js';
 import { isInside } from '../../shared/paths.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
-import type { Sandbox } from '../../shared/sandbox/index.js';
+import { openResourceGroup, type Sandbox } from '../../shared/sandbox/index.js';
 import type { InstalledPackage, InstallSource, RegistryEntry } from '../types.js';
 import { hostNodeModules, hostOverrides, hostPackageDir } from './host-packages.js';
 import { checkInstallPolicy } from './install-policy.js';
@@ -29,6 +29,9 @@ export interface InstallerOptions {
    */
   sandbox?: () => Promise<Sandbox | undefined>;
 }
+
+/** What a package's import check may use: it only loads the module and lists what it declares. */
+const IMPORT_CHECK_BOUNDS = { memoryBytes: 1024 * 1024 * 1024, maxProcesses: 128 };
 
 /** A folder name derived from the package name, never from raw input. */
 export function installFolderName(packageName: string): string {
@@ -80,12 +83,23 @@ export class PluginInstaller {
       }
       await this.checkSharedCore(manifest.dir, staging);
       const policy = { writable: [], readOnly: [staging, hostNodeModules(), join(this.opts.dataDir, 'node_modules')], network: false };
+      // The package's code runs here for the first time: sandboxed, and bounded in memory and
+      // processes by a control group of its own when control groups can be used.
+      const group = sandbox ? openResourceGroup(`install-${randomBytes(4).toString('hex')}`, IMPORT_CHECK_BOUNDS) : undefined;
       const inspection = await inspectPluginModule(entry, {
         timeoutMs: Math.min(this.opts.timeoutMs, 60_000),
         home: join(this.opts.dataDir, 'npm-home'),
         ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(sandbox ? { wrap: (spec: ProcessSpec) => sandbox.wrap(spec, policy) } : {}),
-      });
+        ...(sandbox
+          ? {
+              wrap: (spec: ProcessSpec) => {
+                const sandboxed = sandbox.wrap(spec, policy);
+                return group ? group.wrap(sandboxed) : sandboxed;
+              },
+            }
+          : {}),
+        ...(group ? { boundsHit: () => group.takeBoundsHit() } : {}),
+      }).finally(() => group?.dispose());
       const finalDir = join(this.pluginsDir, installFolderName(manifest.name));
       if (existsSync(finalDir)) {
         throw new PluginDynamicError('ALREADY_INSTALLED', `${manifest.name} is installed already; uninstall it first.`);

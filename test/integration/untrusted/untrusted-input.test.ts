@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
@@ -58,6 +60,21 @@ describe('untrusted input from users, models and registries', () => {
     await expect(attempt).rejects.toThrow(/PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS/);
     expect(folder('plugins').filter((f) => !f.startsWith('.') && f !== 'node_modules')).toEqual([]);
     expect(management().list()).toEqual([]);
+  });
+
+  it('a package that allocates without end when imported is stopped at the memory bound and not installed', async () => {
+    const source = await mkdtemp(join(tmpdir(), 'pd-greedy-plugin-'));
+    try {
+      await mkdir(join(source, 'dist'));
+      await writeFile(join(source, 'package.json'), JSON.stringify({ name: 'plugin-greedy', version: '1.0.0', type: 'module', main: 'dist/index.js' }));
+      await writeFile(join(source, 'dist', 'index.js'), 'const keep = [];\nfor (;;) keep.push(Buffer.alloc(16 * 1024 * 1024, 1));\nexport default { name: "greedy", description: "never loads" };\n');
+      const attempt = management().install(source, { allowedRoots: [source] });
+      await expect(attempt).rejects.toMatchObject({ code: 'NOT_A_PLUGIN' });
+      await expect(attempt).rejects.toThrow('importing it was stopped by the sandbox: the memory limit (1024 MB)');
+      expect(folder('plugins').filter((f) => !f.startsWith('.') && f !== 'node_modules')).toEqual([]);
+    } finally {
+      await rm(source, { recursive: true, force: true });
+    }
   });
 
   const fieldOf = BAD_SPEC_FIELDS;
