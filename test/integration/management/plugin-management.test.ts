@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentRuntime } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pluginDynamic } from '../../../src/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { runAction } from '../../helpers/run-action.js';
-import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import type { TestRuntime } from '../../helpers/runtime.js';
+import { startManagementRuntime } from '../../helpers/management-runtime.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, 'fixtures', 'plugin-secret-echo');
@@ -38,12 +38,7 @@ describe('plugin management in a live runtime', () => {
   const restoreWrites: (() => void)[] = [];
 
   const start = async () => {
-    t = await createTestRuntime({
-      dataDir,
-      plugins: [pluginDynamic],
-      settings: { PLUGIN_DYNAMIC_REGISTRY_URL: `${server.url}/registry/generated-registry.json` },
-    });
-    await t.runtime.getServiceLoadPromise('plugin_management');
+    t = await startManagementRuntime(dataDir, server.url);
   };
   const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
 

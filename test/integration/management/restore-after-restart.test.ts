@@ -3,11 +3,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pluginDynamic } from '../../../src/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { runAction } from '../../helpers/run-action.js';
-import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import type { TestRuntime } from '../../helpers/runtime.js';
+import { startManagementRuntime } from '../../helpers/management-runtime.js';
 
 /** A plugin folder whose one action answers with a fixed word. */
 async function pluginFolder(root: string, name: string, action: string): Promise<string> {
@@ -34,12 +34,7 @@ describe('installed plugins after a restart that lost their node_modules', () =>
   let t: TestRuntime;
 
   const start = async () => {
-    t = await createTestRuntime({
-      dataDir,
-      plugins: [pluginDynamic],
-      settings: { PLUGIN_DYNAMIC_REGISTRY_URL: `${server.url}/registry/generated-registry.json` },
-    });
-    await t.runtime.getServiceLoadPromise('plugin_management');
+    t = await startManagementRuntime(dataDir, server.url);
   };
   const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
 
