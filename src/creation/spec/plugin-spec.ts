@@ -58,6 +58,14 @@ export interface EnvironmentVariableSpec {
   sensitive: boolean;
 }
 
+export interface PermissionsSpec {
+  /**
+   * Host names the plugin may reach over the network (e.g. "api.github.com"), lower case, no scheme,
+   * no port. Empty: no network at all (the default).
+   */
+  network: string[];
+}
+
 export interface PluginSpec {
   /** A valid npm package name. */
   name: string;
@@ -71,4 +79,5 @@ export interface PluginSpec {
   /** npm name → registry semver range only. */
   dependencies: Record<string, string>;
   environmentVariables: EnvironmentVariableSpec[];
+  permissions: PermissionsSpec;
 }

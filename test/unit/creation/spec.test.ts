@@ -29,6 +29,20 @@ describe('the specification schema', () => {
     expect(() => parsePluginSpec({ name: 'plugin-x; rm -rf ~', description: 'd' })).toThrow(/name "plugin-x; rm -rf ~": must be a valid npm package name/);
   });
 
+  it('takes network permissions as host names, lower-cased and without repeats; no network by default', () => {
+    expect(parsePluginSpec({ name: 'plugin-a', description: 'd' }).permissions.network).toEqual([]);
+    const spec = parsePluginSpec({ name: 'plugin-b', description: 'd', permissions: { network: ['API.GitHub.com', 'api.github.com', 'wttr.in'] } });
+    expect(spec.permissions.network).toEqual(['api.github.com', 'wttr.in']);
+  });
+
+  it('refuses network permissions that are not plain host names', () => {
+    for (const host of ['https://api.github.com', 'api.github.com:443', '*.github.com', '127.0.0.1', 'localhost', 'api.github.com/x']) {
+      const result = safeParsePluginSpec({ name: 'plugin-c', description: 'd', permissions: { network: [host] } });
+      expect(result.success, host).toBe(false);
+      if (!result.success) expect(result.issues[0]?.field).toBe('permissions.network[0]');
+    }
+  });
+
   it('turns kebab, upper snake and spaced names into distinct identifiers', () => {
     const spec = parsePluginSpec({
       name: 'plugin-names',
