@@ -59,6 +59,10 @@ export const ERROR_CATALOGUE = {
   MODEL_UNAVAILABLE: 'No text model is registered; use the template generator or add a model plugin.',
   MODEL_OUTPUT_REFUSED: 'The model tried to write a file it may not write; the answer was refused.',
   TOOLCHAIN_UNAVAILABLE: 'The TypeScript/ESLint/Vitest toolchain could not be prepared; run `plugin-dynamic doctor`.',
+  UNSAFE_WORKSPACE_FILE:
+    'Generated code left a link, a device or pipe, or an oversized file where the agent reads or writes; it was not followed. Fix the tests so they leave the workspace alone.',
+  SHIPPED_BUILD_MISMATCH:
+    'The files to install differ from the build the job checked; nothing was installed. Create the plugin again.',
   // processes and sandbox
   PROCESS_TIMEOUT: 'A child process ran past its time limit and was killed with its whole process group.',
   PROCESS_OUTPUT_LIMIT: 'A child process printed more than the output cap and was killed.',

@@ -5,13 +5,14 @@ import { WORKER_DIR } from './steps/index.js';
 
 /**
  * What a creation job's tools may touch: the workspace read-write; the shared toolchain, the
- * host's node_modules (for @elizaos/core) and the checker script read-only; no network. CPU time
+ * host's node_modules (for @elizaos/core), the checker script and the job's dependencies read-only; no network. CPU time
  * is a backstop behind the wall-time limit (twice it, so the wall clock names a hang).
  */
-export function jobSandboxPolicy(opts: { dataDir: string; workspaceDir: string; commandTimeoutMs: number }): SandboxPolicy & { limits: { cpuSeconds: number; fileBytes: number } } {
+export function jobSandboxPolicy(opts: { dataDir: string; workspaceDir: string; commandTimeoutMs: number; dependencyDir?: string }): SandboxPolicy & { limits: { cpuSeconds: number; fileBytes: number } } {
   return {
     writable: [opts.workspaceDir],
-    readOnly: [join(opts.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR],
+    // The job's dependency folder (npm's) is read-only to its tools; the sandbox binds it once it exists.
+    readOnly: [join(opts.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR, ...(opts.dependencyDir ? [opts.dependencyDir] : [])],
     network: false,
     limits: { cpuSeconds: 2 * Math.ceil(opts.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
   };

@@ -17,12 +17,11 @@ import { reviewWithModel } from './pipeline/model-review.js';
 import { runPipeline } from './pipeline/run-pipeline.js';
 import { describeToSpec, describeWithModel, parsePluginSpec } from './spec/index.js';
 import type { PluginSpec } from './spec/plugin-spec.js';
-import { ensureToolchain, linkToolchain } from './toolchain/index.js';
+import { ensureToolchain } from './toolchain/index.js';
 import { jobSandboxPolicy } from './job-sandbox.js';
 import { bwrapWorks, openResourceGroup, selectSandbox, sweepResourceGroups, type GroupBounds, type ResourceGroup } from '../shared/sandbox/index.js';
 import type { ProcessSpec } from '../shared/process-runner.js';
-import { scaffoldWorkspace } from './workspace/index.js';
-import { addWorkspaceDependencies, installWorkspaceDependencies } from './pipeline/install-dependencies.js';
+import { JobFiles } from './pipeline/job-files.js';
 
 const LOG_SRC = 'plugin-dynamic:creation';
 const HOUR_MS = 3_600_000;
@@ -330,29 +329,32 @@ export class PluginCreationService extends Service {
     const signal = controller.signal;
     const spec = queued.spec as unknown as PluginSpec;
     let group: ResourceGroup | undefined;
+    let jobFiles: JobFiles | undefined;
     try {
       await this.jobs.update(id, () => ({ status: 'running', startedAt: new Date().toISOString() }), 'Started');
       const workspaceDir = queued.workspaceDir;
-      await scaffoldWorkspace(workspaceDir, spec);
       // Generated code runs only inside the sandbox: it sees the system and the toolchain read-only,
       // its own workspace read-write, no network, no host environment, nothing of other jobs.
       const sandbox = await selectSandbox(this.settings.sandbox);
-      const installDeps = (s: AbortSignal) =>
-        installWorkspaceDependencies(workspaceDir, {
-          dataDir: this.settings.dataDir,
-          timeoutMs: this.settings.installTimeoutMs,
-          outputCapBytes: this.settings.outputCapBytes,
-          signal: s,
-          ...(sandbox.kind === 'none' ? {} : { sandbox }),
-        });
+      jobFiles = new JobFiles({
+        dataDir: this.settings.dataDir,
+        jobId: id,
+        workspaceDir,
+        spec,
+        installTimeoutMs: this.settings.installTimeoutMs,
+        outputCapBytes: this.settings.outputCapBytes,
+        ...(sandbox.kind === 'none' ? {} : { sandbox }),
+      });
+      const files = jobFiles;
+      await files.scaffold();
       if (Object.keys(spec.dependencies).length > 0) {
         await this.jobs.update(id, () => ({}), `Installing dependencies: ${Object.keys(spec.dependencies).join(', ')}`);
-        await installDeps(signal);
+        await files.installDependencies(signal);
       }
       const toolchain = await ensureToolchain(this.settings.dataDir, { signal });
       this.toolchainVersions = toolchain.versions;
-      await linkToolchain(toolchain, workspaceDir);
-      const policy = jobSandboxPolicy({ dataDir: this.settings.dataDir, workspaceDir, commandTimeoutMs: this.settings.commandTimeoutMs });
+      await files.restore(toolchain);
+      const policy = jobSandboxPolicy({ dataDir: this.settings.dataDir, workspaceDir, commandTimeoutMs: this.settings.commandTimeoutMs, dependencyDir: files.dependencyDir });
       // Memory and process counts are bounded for the job as a whole, by a control group per job.
       group = sandbox.kind === 'none' ? undefined : openResourceGroup(`job-${id}`, this.groupBounds());
       const jobGroup = group;
@@ -366,9 +368,7 @@ export class PluginCreationService extends Service {
       const described = `${sandbox.kind} (${bounds}; workspace ${this.settings.workspaceLimitMb} MB; CPU ${policy.limits.cpuSeconds} s and files ${policy.limits.fileBytes / 1024 / 1024} MB per process)`;
       await this.jobs.update(id, () => ({ sandbox: sandbox.kind === 'none' ? 'none' : described }), `Sandbox: ${described}`);
       const addDependencies = async (deps: Record<string, string>, s: AbortSignal): Promise<void> => {
-        if (!(await addWorkspaceDependencies(workspaceDir, deps))) return;
-        await installDeps(s);
-        await linkToolchain(toolchain, workspaceDir);
+        if (await files.addDependencies(deps, s)) await files.restore(toolchain);
       };
 
       const generator = this.generatorFor(queued.generator);
@@ -383,6 +383,7 @@ export class PluginCreationService extends Service {
           outputCapBytes: this.settings.outputCapBytes,
           reviewThreshold: this.settings.reviewThreshold,
           addDependencies,
+          restoreConfig: () => files.restore(toolchain),
           wrap,
           ...(jobGroup ? { resourceGroup: jobGroup } : {}),
           workspaceLimitBytes: this.settings.workspaceLimitMb * 1024 * 1024,
@@ -439,6 +440,9 @@ export class PluginCreationService extends Service {
         );
       }
 
+      // What is installed is built now, from the accepted sources, after every untrusted step.
+      const shipped = await files.ship(toolchain, outcome.sources, { timeoutMs: this.settings.commandTimeoutMs, signal });
+      await this.jobs.update(id, () => ({ shipped: { sha256: shipped.sha256, files: shipped.files } }), `Shipped build: ${shipped.files} file(s), sha256 ${shipped.sha256}`);
       await this.jobs.update(id, () => ({ phase: 'install' }), 'Installing and loading the plugin');
       const management = this.runtime.getService<PluginManagementService>('plugin_management');
       if (!management) throw new PluginDynamicError('INTERNAL', 'The plugin_management service is not running.');
@@ -449,13 +453,14 @@ export class PluginCreationService extends Service {
         await management.uninstall(previous.packageName);
       }
       const view = await management.install(
-        { kind: 'folder', path: workspaceDir },
+        { kind: 'folder', path: shipped.dir },
         {
           signal,
           activate: queued.activate,
           trust: 'generated',
           recordSource: { kind: 'generated', jobId: id },
-          allowedRoots: [this.workspacesRoot()],
+          allowedRoots: [join(this.settings.dataDir, 'shipped')],
+          shippedHash: shipped.sha256,
         },
       );
       const needs = view.missingSettings.length ? ` It needs ${view.missingSettings.join(', ')} before it can load.` : '';
@@ -487,6 +492,7 @@ export class PluginCreationService extends Service {
     } finally {
       clearTimeout(deadline);
       this.controllers.delete(id);
+      await jobFiles?.dispose();
       // Nothing the job started survives it: whatever is left in its group is killed.
       await group?.dispose();
     }

@@ -29,6 +29,8 @@ export interface InstallOptions {
   recordSource?: PluginRecord['source'];
   /** Folders a local folder or tarball may come from, besides the working folder. */
   allowedRoots?: string[];
+  /** sha256 of dist/ as a creation job built it; the install is refused when the package differs. */
+  shippedHash?: string;
 }
 
 export interface SearchAnswer {
@@ -183,7 +185,10 @@ export class PluginManagementService extends Service {
         : input;
     const lockKey = source.kind === 'registry' || source.kind === 'npm' ? source.name : JSON.stringify(source);
     const record = await this.mutex.run(`install:${lockKey}`, async () => {
-      const pkg = await this.installer.install(source, opts.signal ? { signal: opts.signal } : {});
+      const pkg = await this.installer.install(source, {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.shippedHash ? { shippedHash: opts.shippedHash } : {}),
+      });
       const existing = this.installed.get(pkg.packageName);
       if (existing) {
         await this.installer.uninstall(pkg).catch(() => undefined);

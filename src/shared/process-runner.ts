@@ -135,3 +135,73 @@ export function processFailure(what: string, result: ProcessResult): PluginDynam
   const tail = (result.stderr || result.stdout).trim().split('\n').slice(-15).join('\n');
   return new PluginDynamicError('INTERNAL', `${what} exited with ${result.exitCode ?? result.signal}: ${tail}`);
 }
+
+/** A long-lived child (the warm checker) that answers one line at a time on stdout. */
+export interface LineProcess {
+  /** Writes one line to its stdin. */
+  send(line: string): void;
+  /** Kills its whole process group. Idempotent. */
+  kill(): void;
+  /** Settles when it has ended; `outputLimitHit` when it printed a line longer than the cap. */
+  readonly ended: Promise<{ outputLimitHit: boolean }>;
+}
+
+/**
+ * Starts a long-lived child under the same rules as runProcess (argv, no shell, its own process
+ * group, only the given environment, stderr discarded) with its stdout cut into lines. The cap is
+ * `maxOutputBytes` per line: a child that prints more without a newline is killed with its group,
+ * so what the agent holds of its output never exceeds the cap, however much it prints.
+ */
+export function startLineProcess(spec: ProcessSpec, onLine: (line: string) => void): LineProcess {
+  const maxLineBytes = spec.maxOutputBytes ?? 1_048_576;
+  const child = execa(spec.command, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    extendEnv: false,
+    detached: true,
+    reject: false,
+    buffer: false,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'ignore',
+  });
+  const pid = child.pid;
+  let outputLimitHit = false;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const kill = (): void => killGroup(pid, 'SIGKILL');
+  child.stdout?.on('data', (chunk: Buffer) => {
+    let start = 0;
+    for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
+      const piece = chunk.subarray(start, newline);
+      if (pendingBytes + piece.length <= maxLineBytes) onLine(Buffer.concat([...pending, piece]).toString('utf8'));
+      pending = [];
+      pendingBytes = 0;
+      start = newline + 1;
+    }
+    const rest = chunk.subarray(start);
+    if (rest.length === 0) return;
+    if (pendingBytes + rest.length > maxLineBytes) {
+      // Nothing of an over-long line is kept: the child is stopped and its bytes dropped.
+      outputLimitHit = true;
+      pending = [];
+      pendingBytes = 0;
+      child.stdout?.destroy();
+      kill();
+      return;
+    }
+    pending.push(Buffer.from(rest));
+    pendingBytes += rest.length;
+  });
+  const ended = child.then(
+    () => ({ outputLimitHit }),
+    () => ({ outputLimitHit }),
+  );
+  return {
+    send: (line) => {
+      child.stdin?.write(`${line}\n`);
+    },
+    kill,
+    ended,
+  };
+}

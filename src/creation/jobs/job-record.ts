@@ -52,6 +52,8 @@ export const JobRecordSchema = z.object({
         .optional(),
     })
     .optional(),
+  /** The build that was installed: made after the checks from the accepted sources; sha256 over its dist/. */
+  shipped: z.object({ sha256: z.string(), files: z.number().int().nonnegative() }).optional(),
   result: z
     .object({
       packageName: z.string(),

@@ -1,14 +1,14 @@
 import { isPluginDynamicError, PluginDynamicError } from '../../errors.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
 import type { ResourceGroup } from '../../shared/sandbox/index.js';
-import { restoreContractTests } from '../contract-tests/index.js';
+import { contractTestFiles, restoreContractTests } from '../contract-tests/index.js';
 import type { GeneratedFile, PluginGenerator } from '../generators/generator.js';
 import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepResult } from '../steps/index.js';
 import type { Toolchain } from '../toolchain/index.js';
 import { validatePlugin, type ValidationReport } from '../validate/index.js';
-import { readSourceFiles, writeSourceFiles } from '../workspace/index.js';
+import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
 import type { ModelReview } from './model-review.js';
 
@@ -31,6 +31,8 @@ export interface PipelineOptions {
   reviewThreshold: number;
   /** Adds dependencies a generator asked for (already validated) to the workspace and installs them. */
   addDependencies?: (dependencies: Record<string, string>, signal: AbortSignal) => Promise<void>;
+  /** Puts the pipeline's own configuration back in the workspace; called before every step. */
+  restoreConfig?: () => Promise<void>;
   signal: AbortSignal;
 }
 
@@ -55,6 +57,8 @@ export interface PipelineOutcome {
   tests: StepResult['tests'];
   validation: (ValidationReport & { review?: ModelReview }) | undefined;
   lastFeedback: IterationFeedback | undefined;
+  /** The accepted sources the checks ran on (what the shipped build is made from). */
+  sources: GeneratedFile[];
 }
 
 /**
@@ -64,7 +68,7 @@ export interface PipelineOutcome {
  */
 export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): Promise<PipelineOutcome> {
   // One warm TypeScript + ESLint process per job: later iterations skip both tools' start-up.
-  const worker = new CheckWorker(opts.workspaceDir, opts.wrap);
+  const worker = new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes);
   try {
     return await iterate(opts, hooks, worker);
   } finally {
@@ -77,6 +81,8 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
   let feedback: IterationFeedback | undefined;
   let tests: StepResult['tests'];
   let validation: PipelineOutcome['validation'];
+  // The pipeline's copy of the sources: src/ is rebuilt from it each iteration, and the model sees it.
+  const sources = new AcceptedSources(workspaceDir, contractTestFiles(spec));
 
   for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
     signal.throwIfAborted();
@@ -87,12 +93,12 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
 
     await hooks.phase('generate', iteration);
     await hooks.log(`Iteration ${iteration}: generating with the ${opts.generator.kind} generator`);
-    const currentFiles = iteration === 1 ? [] : await readSourceFiles(workspaceDir);
+    const currentFiles = iteration === 1 ? [] : sources.list();
     let generated: Awaited<ReturnType<PluginGenerator['generate']>>;
     try {
       generated = await opts.generator.generate({ spec, iteration, currentFiles, feedback, signal });
       // Refuses the whole answer before writing anything when one path is not allowed.
-      await writeSourceFiles(workspaceDir, generated.files);
+      await sources.accept(generated.files);
     } catch (error) {
       if (!isPluginDynamicError(error) || error.code !== 'MODEL_OUTPUT_REFUSED') throw error;
       // A malformed or unsafe answer is a failed iteration: the model is told why and tries again.
@@ -118,6 +124,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
       ...(opts.workspaceLimitBytes !== undefined ? { workspaceLimitBytes: opts.workspaceLimitBytes } : {}),
+      ...(opts.restoreConfig ? { restoreConfig: opts.restoreConfig } : {}),
     };
     let failed: IterationFeedback | undefined;
     const judge = async (result: StepResult): Promise<boolean> => {
@@ -164,7 +171,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
     });
-    const review = report.ok && opts.review ? await opts.review(await readSourceFiles(workspaceDir), signal) : undefined;
+    const review = report.ok && opts.review ? await opts.review(sources.list(), signal) : undefined;
     validation = { ...report, ...(review ? { review, score: review.score } : {}) };
     const problems = validationDiagnostics(report, review, opts.reviewThreshold);
     if (problems.length > 0) {
@@ -175,9 +182,9 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     }
     await hooks.log(review ? `validation passed (review score ${review.score})` : 'validation passed');
     await finish(undefined, []);
-    return { ok: true, iterations: iteration, tests, validation, lastFeedback: undefined };
+    return { ok: true, iterations: iteration, tests, validation, lastFeedback: undefined, sources: sources.list() };
   }
-  return { ok: false, iterations: opts.maxIterations, tests, validation, lastFeedback: feedback };
+  return { ok: false, iterations: opts.maxIterations, tests, validation, lastFeedback: feedback, sources: sources.list() };
 }
 
 function throwIfStopped(result: StepResult, signal: AbortSignal, gate: string): void {

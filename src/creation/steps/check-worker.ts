@@ -1,9 +1,7 @@
-import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
 import { PluginDynamicError } from '../../errors.js';
-import { scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
+import { scrubbedEnv, startLineProcess, type LineProcess, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Diagnostic } from './diagnostics.js';
 
 /** worker/ ships beside src/ and dist/ (a sandbox must let the checker read it). */
@@ -16,6 +14,8 @@ export interface WorkerAnswer {
   durationMs: number;
   timedOut: boolean;
   cancelled: boolean;
+  /** The checker printed a line longer than the output cap and was killed. */
+  outputLimitHit: boolean;
 }
 
 interface Pending {
@@ -30,13 +30,18 @@ interface Pending {
  * timeout or cancel; the next request starts a fresh one.
  */
 export class CheckWorker {
-  private child: ResultPromise | undefined;
+  private child: LineProcess | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
+  /**
+   * @param outputCapBytes the most one answer line may hold; the same cap as every other child's
+   * output. @default 1_048_576
+   */
   constructor(
     private readonly workspaceDir: string,
     private readonly wrap?: (spec: ProcessSpec) => ProcessSpec,
+    private readonly outputCapBytes = 1_048_576,
   ) {}
 
   async request(command: 'build' | 'lint', opts: { timeoutMs: number; signal?: AbortSignal }): Promise<WorkerAnswer> {
@@ -52,14 +57,21 @@ export class CheckWorker {
         timer = setTimeout(() => reject(new PluginDynamicError('PROCESS_TIMEOUT', `${command} ran past its time limit`)), opts.timeoutMs);
         onAbort = () => reject(new PluginDynamicError('JOB_CANCELLED', `${command} was cancelled`));
         opts.signal?.addEventListener('abort', onAbort, { once: true });
-        child.stdin?.write(`${JSON.stringify({ id, command })}\n`);
+        child.send(JSON.stringify({ id, command }));
       });
-      return { ...answer, durationMs: Date.now() - started, timedOut: false, cancelled: false };
+      return { ...answer, durationMs: Date.now() - started, timedOut: false, cancelled: false, outputLimitHit: false };
     } catch (error) {
       this.kill();
       const code = (error as { code?: string }).code;
-      if (code === 'PROCESS_TIMEOUT' || code === 'JOB_CANCELLED') {
-        return { ok: false, diagnostics: [], durationMs: Date.now() - started, timedOut: code === 'PROCESS_TIMEOUT', cancelled: code === 'JOB_CANCELLED' };
+      if (code === 'PROCESS_TIMEOUT' || code === 'JOB_CANCELLED' || code === 'PROCESS_OUTPUT_LIMIT') {
+        return {
+          ok: false,
+          diagnostics: [],
+          durationMs: Date.now() - started,
+          timedOut: code === 'PROCESS_TIMEOUT',
+          cancelled: code === 'JOB_CANCELLED',
+          outputLimitHit: code === 'PROCESS_OUTPUT_LIMIT',
+        };
       }
       throw error;
     } finally {
@@ -74,7 +86,7 @@ export class CheckWorker {
     this.kill();
   }
 
-  private start(): ResultPromise {
+  private start(): LineProcess {
     if (this.child) return this.child;
     const home = join(this.workspaceDir, '.home');
     let spec: ProcessSpec = {
@@ -82,22 +94,11 @@ export class CheckWorker {
       args: ['--max-old-space-size=1536', WORKER_SCRIPT],
       cwd: this.workspaceDir,
       env: scrubbedEnv(home, { NODE_ENV: 'test', TMPDIR: home }),
+      maxOutputBytes: this.outputCapBytes,
     };
     if (this.wrap) spec = this.wrap(spec);
-    const child = execa(spec.command, [...spec.args], {
-      cwd: spec.cwd,
-      env: spec.env,
-      extendEnv: false,
-      detached: true,
-      reject: false,
-      buffer: false,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'ignore',
-    });
-    this.child = child;
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
+    // Through the process runner, like every child: its output is capped there, not here.
+    const child = startLineProcess(spec, (line) => {
       let message: { id?: number; ok?: boolean; diagnostics?: Diagnostic[]; error?: string };
       try {
         message = JSON.parse(line) as typeof message;
@@ -109,9 +110,16 @@ export class CheckWorker {
       if (message.error) waiting.reject(new PluginDynamicError('TOOLCHAIN_UNAVAILABLE', `the checker failed: ${message.error.slice(0, 1_000)}`));
       else waiting.resolve({ ok: message.ok === true, diagnostics: message.diagnostics ?? [] });
     });
-    void child.then(() => {
+    this.child = child;
+    void child.ended.then(({ outputLimitHit }) => {
       if (this.child === child) this.child = undefined;
-      for (const waiting of this.pending.values()) waiting.reject(new PluginDynamicError('TOOLCHAIN_UNAVAILABLE', 'the checker process ended unexpectedly'));
+      for (const waiting of this.pending.values()) {
+        waiting.reject(
+          outputLimitHit
+            ? new PluginDynamicError('PROCESS_OUTPUT_LIMIT', `the checker printed more than ${this.outputCapBytes} bytes in one answer and was killed`)
+            : new PluginDynamicError('TOOLCHAIN_UNAVAILABLE', 'the checker process ended unexpectedly'),
+        );
+      }
     });
     return child;
   }
@@ -119,11 +127,6 @@ export class CheckWorker {
   private kill(): void {
     const child = this.child;
     this.child = undefined;
-    if (child?.pid === undefined) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
+    child?.kill();
   }
 }

@@ -1,7 +1,7 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isPluginDynamicError } from '../../errors.js';
 import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
 import { folderBytes } from '../../shared/folder-size.js';
+import { safeDirectory, safeReadFile, safeRemove } from '../../shared/safe-fs/index.js';
 import { sandboxBoundHit, type ResourceGroup } from '../../shared/sandbox/index.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { CheckWorker, WorkerAnswer } from './check-worker.js';
@@ -24,7 +24,12 @@ export interface StepContext {
   resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
   /** The most the workspace may hold after a step (bytes, symbolic links not counted). */
   workspaceLimitBytes?: number;
+  /** Puts the pipeline's own configuration back in the workspace; run before every step. */
+  restoreConfig?: () => Promise<void>;
 }
+
+/** The most of a test report the agent reads. */
+export const REPORT_MAX_BYTES = 8 * 1024 * 1024;
 
 /** A gate's verdict: a red build is a result, not an exception. */
 export interface StepResult {
@@ -43,8 +48,9 @@ export interface StepResult {
 }
 
 async function tool(ctx: StepContext, entry: string, args: string[]): Promise<ProcessResult> {
-  const home = join(ctx.workspaceDir, '.home');
-  await mkdir(home, { recursive: true });
+  await ctx.restoreConfig?.();
+  // A link a test left at .home is replaced, never followed.
+  const home = await safeDirectory(ctx.workspaceDir, '.home');
   const spec: ProcessSpec = {
     command: process.execPath,
     args: [entry, ...args],
@@ -92,6 +98,7 @@ async function result(ctx: StepContext, step: StepResult['step'], run: ProcessRe
 
 async function fromWorker(ctx: StepContext, step: 'build' | 'lint'): Promise<StepResult> {
   const worker = ctx.worker as CheckWorker;
+  await ctx.restoreConfig?.();
   let answer: WorkerAnswer;
   try {
     answer = await worker.request(step, { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
@@ -103,8 +110,9 @@ async function fromWorker(ctx: StepContext, step: 'build' | 'lint'): Promise<Ste
   }
   const bounds = await boundsHit(ctx, { ok: true, timedOut: false, cancelled: false, outputLimitHit: false, signal: null, exitCode: 0, stderr: '' });
   if (answer.timedOut) bounds.push('the wall-time limit');
+  if (answer.outputLimitHit) bounds.push('the output-size limit');
   const rawTail = bounds.length > 0 ? `stopped by ${bounds.join(' and ')}.` : answer.cancelled ? `${step} was cancelled` : '';
-  return { step, ok: answer.ok && bounds.length === 0, diagnostics: answer.diagnostics, durationMs: answer.durationMs, timedOut: answer.timedOut, cancelled: answer.cancelled, outputLimitHit: false, rawTail, bounds };
+  return { step, ok: answer.ok && bounds.length === 0, diagnostics: answer.diagnostics, durationMs: answer.durationMs, timedOut: answer.timedOut, cancelled: answer.cancelled, outputLimitHit: answer.outputLimitHit, rawTail, bounds };
 }
 
 /** tsc over the whole workspace (sources and tests), emitting dist/. */
@@ -122,14 +130,27 @@ export async function runLint(ctx: StepContext): Promise<StepResult> {
   return result(ctx, 'lint', run, parseEslintJson(run.stdout, ctx.workspaceDir));
 }
 
-/** vitest once, its JSON report read from a file inside the workspace. */
+const REPORT = '.vitest-report/report.json';
+
+/**
+ * vitest once, its JSON report read from a file inside the workspace: through safeReadFile, since
+ * the tests could have put a link, a FIFO or a huge file in its place.
+ */
 export async function runTests(ctx: StepContext): Promise<StepResult> {
-  const reportFile = join(ctx.workspaceDir, '.vitest', 'report.json');
-  await rm(reportFile, { force: true });
+  await safeRemove(ctx.workspaceDir, '.vitest-report');
   // The runner config loader reads vitest.config.ts without writing a bundle into node_modules,
-  // which is read-only in the sandbox.
-  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--configLoader', 'runner', '--reporter=json', `--outputFile=${reportFile}`]);
-  const report = parseVitestJson(await readFile(reportFile, 'utf8').catch(() => ''), ctx.workspaceDir);
+  // which is read-only in the sandbox. The config is named, so no other file is looked for.
+  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--config', 'vitest.config.ts', '--configLoader', 'runner', '--reporter=json', `--outputFile=${REPORT}`]);
+  let text: string | undefined;
+  let refused: string | undefined;
+  try {
+    text = await safeReadFile(ctx.workspaceDir, REPORT, { maxBytes: REPORT_MAX_BYTES, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  } catch (error) {
+    if (!isPluginDynamicError(error) || error.code !== 'UNSAFE_WORKSPACE_FILE') throw error;
+    refused = error.message;
+  }
+  const report = parseVitestJson(text ?? '', ctx.workspaceDir);
   const ok = run.ok && report !== undefined && report.counts.failed === 0 && report.counts.total > 0;
-  return result(ctx, 'test', { ...run, ok }, report?.diagnostics ?? [], report ? { tests: report.counts } : {});
+  const diagnostics = refused ? [{ tool: 'vitest' as const, code: 'UNSAFE_WORKSPACE_FILE', message: `The test report was not read: ${refused}` }] : (report?.diagnostics ?? []);
+  return result(ctx, 'test', { ...run, ok }, diagnostics, report ? { tests: report.counts } : {});
 }

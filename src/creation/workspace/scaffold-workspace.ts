@@ -1,10 +1,16 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../shared/atomic-file.js';
+import { safeReadFile, safeRemove, safeWriteFile } from '../../shared/safe-fs/index.js';
+
+const CONFIG_MAX_BYTES = 64 * 1024;
 import type { PluginSpec } from '../spec/plugin-spec.js';
 
-/** package.json of a generated plugin, with its settings declared the ElizaOS way. */
-export function workspacePackageJson(spec: PluginSpec): Record<string, unknown> {
+/**
+ * package.json of a generated plugin, with its settings declared the ElizaOS way. `dependencies`
+ * are the specification's plus any a generator added (already validated); the default is the
+ * specification's alone.
+ */
+export function workspacePackageJson(spec: PluginSpec, dependencies: Record<string, string> = spec.dependencies): Record<string, unknown> {
   const pluginParameters = Object.fromEntries(
     spec.environmentVariables.map((v) => [
       v.name,
@@ -22,7 +28,7 @@ export function workspacePackageJson(spec: PluginSpec): Record<string, unknown> 
     keywords: ['elizaos', 'elizaos-plugin', 'plugin'],
     scripts: { build: 'tsc -p tsconfig.json', lint: 'eslint .', test: 'vitest run' },
     peerDependencies: { '@elizaos/core': '^1.7.0' },
-    dependencies: spec.dependencies,
+    dependencies,
     agentConfig: { pluginType: 'elizaos:plugin:1.0.0', pluginParameters },
     elizaos: { environmentVariables: spec.environmentVariables.map((v) => ({ ...v })) },
   };
@@ -76,11 +82,45 @@ export default defineConfig({
 });
 `;
 
+/** The configuration files the pipeline owns, by name, with their content. */
+export function pipelineConfigFiles(spec: PluginSpec, dependencies: Record<string, string> = spec.dependencies): Record<string, string> {
+  return {
+    'package.json': `${JSON.stringify(workspacePackageJson(spec, dependencies), null, 2)}\n`,
+    'tsconfig.json': `${JSON.stringify(WORKSPACE_TSCONFIG, null, 2)}\n`,
+    'eslint.config.js': WORKSPACE_ESLINT_CONFIG,
+    'vitest.config.ts': WORKSPACE_VITEST_CONFIG,
+  };
+}
+
+/**
+ * Names at the workspace's top that configure a tool the pipeline runs (Vitest/Vite, ESLint,
+ * TypeScript, npm and other package managers, dotenv files Vite would load): a test that writes one
+ * would change how the next step judges the plugin.
+ */
+const TOOL_CONFIG = /^(?:(?:vite|vitest)\.(?:config|workspace|projects)\.|eslint\.config\.|\.eslintrc|tsconfig.*\.json$|jsconfig.*\.json$|\.npmrc$|\.yarnrc|bunfig\.toml$|\.env)/;
+
+/**
+ * Puts the pipeline's own configuration back: its files rewritten (through links never followed),
+ * and any other tool configuration at the workspace's top removed. Runs before every step.
+ */
+export async function restoreWorkspaceConfig(dir: string, spec: PluginSpec, dependencies: Record<string, string> = spec.dependencies): Promise<void> {
+  const own = pipelineConfigFiles(spec, dependencies);
+  for (const name of await readdir(dir)) {
+    if (!(name in own) && TOOL_CONFIG.test(name)) await safeRemove(dir, name);
+  }
+  for (const [name, content] of Object.entries(own)) {
+    // Rewritten only when changed: a step running beside this one keeps the same file.
+    // A folder, FIFO or link at the name is removed (never followed), then the file is written.
+    const current = await safeReadFile(dir, name, { maxBytes: CONFIG_MAX_BYTES }).catch(async () => {
+      await safeRemove(dir, name);
+      return undefined;
+    });
+    if (current !== content) await safeWriteFile(dir, name, content);
+  }
+}
+
 /** Creates a job's workspace: package.json, tsconfig, ESLint and Vitest configs. No sources yet. */
-export async function scaffoldWorkspace(dir: string, spec: PluginSpec): Promise<void> {
+export async function scaffoldWorkspace(dir: string, spec: PluginSpec, dependencies: Record<string, string> = spec.dependencies): Promise<void> {
   await mkdir(join(dir, 'src'), { recursive: true });
-  await writeFileAtomic(join(dir, 'package.json'), `${JSON.stringify(workspacePackageJson(spec), null, 2)}\n`);
-  await writeFileAtomic(join(dir, 'tsconfig.json'), `${JSON.stringify(WORKSPACE_TSCONFIG, null, 2)}\n`);
-  await writeFileAtomic(join(dir, 'eslint.config.js'), WORKSPACE_ESLINT_CONFIG);
-  await writeFileAtomic(join(dir, 'vitest.config.ts'), WORKSPACE_VITEST_CONFIG);
+  await restoreWorkspaceConfig(dir, spec, dependencies);
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
 import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
@@ -13,8 +13,8 @@ export interface NpmOptions {
   outputCapBytes: number;
   signal?: AbortSignal;
   /**
-   * Runs npm inside it when given: network on, writes only to `cwd` and npm's cache and home under
-   * the data folder, reads only the system, npm itself and `readOnly`.
+   * Runs npm inside it when given: network on, writes only to `cwd` and this run's own home and
+   * cache, reads only the system, npm itself, the shared npm config and `readOnly`.
    */
   sandbox?: Sandbox;
   /** Folders npm must read besides its own (a source folder, the host packages overrides link to). */
@@ -24,51 +24,87 @@ export interface NpmOptions {
 /** System files npm needs for DNS that the sandbox does not bind by itself. */
 const NETWORK_FILES = ['/etc/resolv.conf', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf'];
 
-/** What sandboxed npm may touch. */
-export function npmSandboxPolicy(opts: NpmOptions): SandboxPolicy {
+/** Every program npm could start (git for git sources, the shell for scripts, an editor, node-gyp): refused. */
+const REFUSE = '/bin/false';
+const NO_PROGRAMS: Record<string, string> = {
+  npm_config_git: REFUSE,
+  npm_config_script_shell: REFUSE,
+  npm_config_shell: REFUSE,
+  npm_config_editor: REFUSE,
+  npm_config_visual: REFUSE,
+  npm_config_node_gyp: REFUSE,
+  npm_config_browser: 'false',
+  npm_config_ignore_scripts: 'true',
+  npm_config_foreground_scripts: 'false',
+};
+
+/** The npm configuration every run reads (read-only to npm): `<data>/npm-home/.npmrc`, when there is one. */
+export function sharedNpmConfig(dataDir: string): string {
+  return join(dataDir, 'npm-home', '.npmrc');
+}
+
+/** What sandboxed npm may touch: `runDir` is this run's own home and cache. */
+export function npmSandboxPolicy(opts: NpmOptions, runDir: string): SandboxPolicy {
   const npm = findNpm();
+  const config = sharedNpmConfig(opts.dataDir);
   return {
     network: true,
-    writable: [opts.cwd, join(opts.dataDir, 'npm-cache'), join(opts.dataDir, 'npm-home')],
-    readOnly: [...(npm ? [npm.dir] : []), ...NETWORK_FILES.filter((f) => existsSync(f)), ...(opts.readOnly ?? [])],
-    // npm unpacks through its cache, not /tmp, but git sources are cloned under the temp folder.
+    writable: [opts.cwd, runDir],
+    readOnly: [
+      ...(npm ? [npm.dir] : []),
+      ...NETWORK_FILES.filter((f) => existsSync(f)),
+      ...(existsSync(config) ? [config] : []),
+      ...(opts.readOnly ?? []),
+    ],
     limits: { tmpBytes: 512 * 1024 * 1024 },
   };
 }
 
 /**
- * npm as a child process: argv only, no shell, an environment with nothing of the host's secrets
- * (its own HOME and cache under the data folder), install scripts never run, and inside the sandbox
- * when one is given.
+ * npm as a child process: argv only, no shell, an environment with nothing of the host's secrets,
+ * and inside the sandbox when one is given. Each run gets a home and a cache of its own, made fresh
+ * and removed after, so nothing a run (or anything it fetched) writes reaches a later run; the
+ * shared config is only read. Every program npm could start is set to refusal by environment
+ * variables, which outrank a project's and the user's .npmrc in npm's order of precedence.
  */
 export async function runNpm(args: string[], opts: NpmOptions): Promise<ProcessResult> {
-  const home = join(opts.dataDir, 'npm-home');
-  const cache = join(opts.dataDir, 'npm-cache');
-  // Bound read-write into the sandbox, so they must exist first.
-  await Promise.all([mkdir(home, { recursive: true }), mkdir(cache, { recursive: true })]);
-  const env = scrubbedEnv(home, {
-    npm_config_cache: cache,
-    npm_config_ignore_scripts: 'true',
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    ...(process.env['npm_config_registry'] ? { npm_config_registry: process.env['npm_config_registry'] } : {}),
-  });
-  // npm's own script run by this Node, so the sandbox needs no PATH lookup through links.
-  const npm = findNpm();
-  const spec: ProcessSpec = {
-    command: npm ? process.execPath : 'npm',
-    args: npm ? [npm.cli, ...args] : args,
-    cwd: opts.cwd,
-    env,
-    timeoutMs: opts.timeoutMs,
-    maxOutputBytes: opts.outputCapBytes,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  };
-  const result = await runProcess(opts.sandbox ? opts.sandbox.wrap(spec, npmSandboxPolicy(opts)) : spec);
-  if (result.cancelled) throw new PluginDynamicError('INSTALL_FAILED', `npm ${args[0]} was cancelled.`);
-  if (result.timedOut) throw new PluginDynamicError('INSTALL_TIMEOUT', `npm ${args[0]} took longer than ${Math.round(opts.timeoutMs / 1000)} s.`);
-  return result;
+  const runs = join(opts.dataDir, 'npm-runs');
+  await mkdir(runs, { recursive: true });
+  const runDir = await mkdtemp(join(runs, 'run-'));
+  try {
+    const home = join(runDir, 'home');
+    const cache = join(runDir, 'cache');
+    await Promise.all([mkdir(home), mkdir(cache)]);
+    const emptyGlobal = join(runDir, 'globalconfig');
+    await writeFile(emptyGlobal, '');
+    const env = scrubbedEnv(home, {
+      npm_config_cache: cache,
+      npm_config_userconfig: sharedNpmConfig(opts.dataDir),
+      npm_config_globalconfig: emptyGlobal,
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+      ...NO_PROGRAMS,
+      ...(process.env['npm_config_registry'] ? { npm_config_registry: process.env['npm_config_registry'] } : {}),
+    });
+    // npm's own script run by this Node, so the sandbox needs no PATH lookup through links.
+    const npm = findNpm();
+    const spec: ProcessSpec = {
+      command: npm ? process.execPath : 'npm',
+      args: npm ? [npm.cli, ...args] : args,
+      cwd: opts.cwd,
+      env,
+      timeoutMs: opts.timeoutMs,
+      maxOutputBytes: opts.outputCapBytes,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
+    const result = await runProcess(opts.sandbox ? opts.sandbox.wrap(spec, npmSandboxPolicy(opts, runDir)) : spec);
+    if (result.cancelled) throw new PluginDynamicError('INSTALL_FAILED', `npm ${args[0]} was cancelled.`);
+    if (result.timedOut) throw new PluginDynamicError('INSTALL_TIMEOUT', `npm ${args[0]} took longer than ${Math.round(opts.timeoutMs / 1000)} s.`);
+    return result;
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
 }
 
 /** The tail of npm's complaint, for an error message a person can act on. */

@@ -4,6 +4,7 @@ import { copyFile, lstat, mkdir, readFile, realpath, rename, rm, symlink, writeF
 import { basename, join, relative } from 'node:path';
 import { PluginDynamicError, isPluginDynamicError } from '../../errors.js';
 import { isInside } from '../../shared/paths.js';
+import { hashTree } from '../../shared/tree-hash.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
 import { openResourceGroup, type Sandbox } from '../../shared/sandbox/index.js';
 import type { InstalledPackage, InstallSource, RegistryEntry } from '../types.js';
@@ -33,6 +34,17 @@ export interface InstallerOptions {
 /** What a package's import check may use: it only loads the module and lists what it declares. */
 const IMPORT_CHECK_BOUNDS = { memoryBytes: 1024 * 1024 * 1024, maxProcesses: 128 };
 
+/** Refuses a package whose dist/ is not, byte for byte, the build its creation job checked. */
+async function checkShippedHash(packageDir: string, expected: string): Promise<void> {
+  const actual = await hashTree(join(packageDir, 'dist')).catch(() => undefined);
+  if (actual?.sha256 !== expected) {
+    throw new PluginDynamicError(
+      'SHIPPED_BUILD_MISMATCH',
+      `The installed dist/ of ${basename(packageDir)} hashes ${actual?.sha256 ?? '(unreadable)'}, not ${expected} as the creation job recorded; it was not installed.`,
+    );
+  }
+}
+
 /** A folder name derived from the package name, never from raw input. */
 export function installFolderName(packageName: string): string {
   return packageName.replace(/^@/, '').replace(/\//g, '__');
@@ -53,7 +65,11 @@ export class PluginInstaller {
     this.pluginsDir = join(opts.dataDir, 'plugins');
   }
 
-  async install(source: InstallSource, opts: { signal?: AbortSignal } = {}): Promise<InstalledPackage> {
+  /**
+   * `shippedHash`, when given, is the sha256 (see hashTree) of the package's dist/ as its creation job
+   * built it: the installed dist/ must hash the same, or nothing is installed (SHIPPED_BUILD_MISMATCH).
+   */
+  async install(source: InstallSource, opts: { signal?: AbortSignal; shippedHash?: string } = {}): Promise<InstalledPackage> {
     opts.signal?.throwIfAborted();
     await mkdir(this.pluginsDir, { recursive: true });
     await this.linkHostModules();
@@ -82,6 +98,7 @@ export class PluginInstaller {
         throw new PluginDynamicError('NOT_A_PLUGIN', `${manifest.name} has no ${relative(manifest.dir, entry)} (published without its build?).`);
       }
       await this.checkSharedCore(manifest.dir, staging);
+      if (opts.shippedHash !== undefined) await checkShippedHash(manifest.dir, opts.shippedHash);
       const policy = { writable: [], readOnly: [staging, hostNodeModules(), join(this.opts.dataDir, 'node_modules')], network: false };
       // The package's code runs here for the first time: sandboxed, and bounded in memory and
       // processes by a control group of its own when control groups can be used.
@@ -208,7 +225,11 @@ export class PluginInstaller {
         return { spec: `${source.name}@${published.version}`, label: `${source.name}@${published.version}` };
       }
       case 'github':
-        return { spec: `github:${source.owner}/${source.repo}${source.ref ? `#${source.ref}` : ''}`, label: `github:${source.owner}/${source.repo}` };
+        // As a tarball over https: npm runs no git (it is set to refusal), and the lockfile pins the bytes.
+        return {
+          spec: `https://codeload.github.com/${source.owner}/${source.repo}/tar.gz/${encodeURIComponent(source.ref ?? 'HEAD')}`,
+          label: `github:${source.owner}/${source.repo}`,
+        };
       case 'tarball': {
         // Kept in the plugin's folder, so a restore never depends on the original file.
         const copy = join(npm.cwd, basename(source.path));

@@ -1,0 +1,96 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Sandbox } from '../../shared/sandbox/index.js';
+import type { GeneratedFile } from '../generators/generator.js';
+import type { PluginSpec } from '../spec/plugin-spec.js';
+import type { Toolchain } from '../toolchain/index.js';
+import { restoreWorkspaceConfig, scaffoldWorkspace } from '../workspace/index.js';
+import { installDependencyFolder, linkWorkspaceModules } from './dependency-folder.js';
+import { buildShipped, type ShippedBuild } from './shipped-build.js';
+
+export interface JobFilesOptions {
+  dataDir: string;
+  jobId: string;
+  workspaceDir: string;
+  spec: PluginSpec;
+  installTimeoutMs: number;
+  outputCapBytes: number;
+  /** npm runs in it when given. */
+  sandbox?: Sandbox;
+}
+
+/**
+ * The folders of one creation job that the agent owns around the workspace, and what it keeps
+ * there for itself: the dependency folder (npm's, read-only to the job's tools), the pipeline's own
+ * configuration (put back before every step), and the shipped build (made after the checks).
+ */
+export class JobFiles {
+  /** The specification's dependencies plus any a generator added (validated before they get here). */
+  readonly dependencies: Record<string, string>;
+  private dependencyModules: string | undefined;
+
+  constructor(private readonly opts: JobFilesOptions) {
+    this.dependencies = { ...opts.spec.dependencies };
+  }
+
+  /** Where npm installs the job's dependencies: outside the workspace, bound read-only into the job's sandbox. */
+  get dependencyDir(): string {
+    return join(this.opts.dataDir, 'dependencies', this.opts.jobId);
+  }
+
+  /** Where the shipped build is made. */
+  get shippedDir(): string {
+    return join(this.opts.dataDir, 'shipped', this.opts.jobId);
+  }
+
+  async scaffold(): Promise<void> {
+    await scaffoldWorkspace(this.opts.workspaceDir, this.opts.spec, this.dependencies);
+  }
+
+  /** Installs the dependencies from a fresh folder holding only a package.json made from them. */
+  async installDependencies(signal: AbortSignal): Promise<void> {
+    if (Object.keys(this.dependencies).length === 0) return;
+    this.dependencyModules = await installDependencyFolder(this.dependencyDir, this.dependencies, {
+      dataDir: this.opts.dataDir,
+      timeoutMs: this.opts.installTimeoutMs,
+      outputCapBytes: this.opts.outputCapBytes,
+      signal,
+      ...(this.opts.sandbox ? { sandbox: this.opts.sandbox } : {}),
+    });
+  }
+
+  /** Adds dependencies a generator asked for; true when something new was installed. */
+  async addDependencies(dependencies: Record<string, string>, signal: AbortSignal): Promise<boolean> {
+    const before = JSON.stringify(this.dependencies);
+    Object.assign(this.dependencies, dependencies);
+    if (JSON.stringify(this.dependencies) === before) return false;
+    await this.installDependencies(signal);
+    return true;
+  }
+
+  /** The pipeline's configuration and node_modules put back, whatever a test did to them. */
+  async restore(toolchain: Toolchain): Promise<void> {
+    await restoreWorkspaceConfig(this.opts.workspaceDir, this.opts.spec, this.dependencies);
+    await linkWorkspaceModules(this.opts.workspaceDir, toolchain, this.dependencyModules);
+  }
+
+  /** The shipped build from the accepted sources, with its hash. */
+  ship(toolchain: Toolchain, sources: GeneratedFile[], opts: { timeoutMs: number; signal: AbortSignal }): Promise<ShippedBuild> {
+    return buildShipped({
+      dir: this.shippedDir,
+      spec: this.opts.spec,
+      dependencies: this.dependencies,
+      sources,
+      toolchain,
+      ...(this.dependencyModules ? { dependencyModules: this.dependencyModules } : {}),
+      timeoutMs: opts.timeoutMs,
+      outputCapBytes: this.opts.outputCapBytes,
+      signal: opts.signal,
+    });
+  }
+
+  /** Removes the dependency folder and the shipped build (the installed copy is the plugin's own). */
+  async dispose(): Promise<void> {
+    await Promise.all([rm(this.dependencyDir, { recursive: true, force: true }), rm(this.shippedDir, { recursive: true, force: true })]);
+  }
+}

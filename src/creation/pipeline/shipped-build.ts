@@ -1,0 +1,72 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PluginDynamicError } from '../../errors.js';
+import { runProcess, scrubbedEnv } from '../../shared/process-runner.js';
+import { safeWriteFile } from '../../shared/safe-fs/index.js';
+import { hashTree } from '../../shared/tree-hash.js';
+import type { GeneratedFile } from '../generators/generator.js';
+import type { PluginSpec } from '../spec/plugin-spec.js';
+import { linkToolchain, type Toolchain } from '../toolchain/index.js';
+import { pipelineConfigFiles, WORKSPACE_TSCONFIG } from '../workspace/index.js';
+import { linkDependencies } from './dependency-folder.js';
+
+/** The folder the shipped build is made in, and the hash of what it ships (sha256 over dist/). */
+export interface ShippedBuild {
+  dir: string;
+  sha256: string;
+  files: number;
+}
+
+/** Tests never ship: the build leaves them out, so dist/ holds exactly what the package publishes. */
+export function isShippedSource(path: string): boolean {
+  return !/\.test\.ts$/.test(path) && !path.startsWith('src/__tests__/') && !path.startsWith('src/__contract__/');
+}
+
+const SHIPPED_TSCONFIG = { ...WORKSPACE_TSCONFIG, exclude: ['src/**/*.test.ts', 'src/__tests__', 'src/__contract__'] };
+
+/**
+ * Builds what is installed, after every untrusted step has ended: a fresh folder outside the
+ * workspace, the pipeline's own package.json and tsconfig, the accepted sources (the files the
+ * checks ran on, never the workspace as the tests left it), the toolchain and the job's dependency
+ * folder linked in, and the host's tsc run on it. No generated code runs here or after; the hash of
+ * dist/ is recorded so the installer can check it installs these bytes.
+ */
+export async function buildShipped(opts: {
+  dir: string;
+  spec: PluginSpec;
+  dependencies: Record<string, string>;
+  sources: GeneratedFile[];
+  toolchain: Toolchain;
+  /** node_modules of the job's dependency folder, when the plugin has dependencies. */
+  dependencyModules?: string;
+  timeoutMs: number;
+  outputCapBytes: number;
+  signal: AbortSignal;
+}): Promise<ShippedBuild> {
+  await rm(opts.dir, { recursive: true, force: true });
+  await mkdir(opts.dir, { recursive: true });
+  const config = pipelineConfigFiles(opts.spec, opts.dependencies);
+  await safeWriteFile(opts.dir, 'package.json', config['package.json'] ?? '');
+  await safeWriteFile(opts.dir, 'tsconfig.json', `${JSON.stringify(SHIPPED_TSCONFIG, null, 2)}\n`);
+  for (const file of opts.sources.filter((f) => isShippedSource(f.path))) await safeWriteFile(opts.dir, file.path, file.content);
+  if (opts.dependencyModules) await linkDependencies(opts.dependencyModules, opts.dir);
+  await linkToolchain(opts.toolchain, opts.dir);
+  const run = await runProcess({
+    command: process.execPath,
+    args: [opts.toolchain.bin.tsc, '-p', 'tsconfig.json', '--pretty', 'false'],
+    cwd: opts.dir,
+    env: scrubbedEnv(opts.dir),
+    timeoutMs: opts.timeoutMs,
+    maxOutputBytes: opts.outputCapBytes,
+    signal: opts.signal,
+  });
+  if (run.cancelled || opts.signal.aborted) throw new PluginDynamicError('JOB_CANCELLED', 'Cancelled while building the shipped output.');
+  if (!run.ok) {
+    throw new PluginDynamicError(
+      'GENERATION_FAILED',
+      `The shipped build (tsc over the accepted sources, without tests) failed: ${`${run.stdout}\n${run.stderr}`.trim().slice(-1_500)}`,
+    );
+  }
+  const { sha256, files } = await hashTree(join(opts.dir, 'dist'));
+  return { dir: opts.dir, sha256, files };
+}

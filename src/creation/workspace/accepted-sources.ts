@@ -1,0 +1,45 @@
+import { safeRemove } from '../../shared/safe-fs/index.js';
+import type { GeneratedFile } from '../generators/generator.js';
+import { checkGeneratedPaths, writeSourceFiles } from './workspace-files.js';
+
+/**
+ * The pipeline's own copy of a plugin's sources: every file a generator's answer was accepted with,
+ * later answers replacing earlier files of the same path. The workspace's src/ is rebuilt from it
+ * before each iteration's checks (whatever a test left there, links included, goes), the model is
+ * shown it, and the shipped build is made from it: never from the workspace after tests ran.
+ */
+export class AcceptedSources {
+  private readonly files = new Map<string, string>();
+
+  /**
+   * @param pinned files the pipeline owns (the contract tests): written after the accepted ones on
+   * every rebuild, whatever an answer said for their paths, and listed with them.
+   */
+  constructor(
+    private readonly workspaceDir: string,
+    private readonly pinned: GeneratedFile[] = [],
+  ) {}
+
+  /**
+   * Takes an answer over the earlier files and rebuilds src/ from the result. A refused path
+   * refuses the whole answer (MODEL_OUTPUT_REFUSED) before anything is kept or written.
+   */
+  async accept(answer: GeneratedFile[]): Promise<void> {
+    const next = new Map(this.files);
+    for (const file of answer) next.set(file.path, file.content);
+    const all = [...next].map(([path, content]) => ({ path, content }));
+    // Every path is checked before src/ is emptied: a refused answer changes nothing.
+    checkGeneratedPaths(all);
+    await safeRemove(this.workspaceDir, 'src');
+    await writeSourceFiles(this.workspaceDir, [...all, ...this.pinned]);
+    this.files.clear();
+    for (const [path, content] of next) this.files.set(path, content);
+  }
+
+  /** The accepted files with the pinned ones over them, sorted by path. */
+  list(): GeneratedFile[] {
+    const all = new Map(this.files);
+    for (const file of this.pinned) all.set(file.path, file.content);
+    return [...all].map(([path, content]) => ({ path, content })).sort((a, b) => a.path.localeCompare(b.path));
+  }
+}

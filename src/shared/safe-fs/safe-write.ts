@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { componentsOf, directoryInside, unsafe } from './walk-inside.js';
+
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/**
+ * The one way the agent writes into a folder that sandboxed code could shape (a job's workspace):
+ * every folder on the way is opened without following links (see directoryInside), the content goes
+ * to a fresh temp file created with O_EXCL|O_NOFOLLOW, and a rename puts it in place, which replaces
+ * a link at the name instead of writing through it. A folder at the name is refused.
+ */
+export async function safeWriteFile(root: string, relativePath: string, content: string | Uint8Array): Promise<string> {
+  const parts = componentsOf(relativePath);
+  const name = parts.pop() as string;
+  const dir = await directoryInside(root, parts, { create: true });
+  const target = join(dir, name);
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing?.isDirectory()) throw unsafe(target, 'is a folder where a file is written');
+  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, CREATE_FLAGS, 0o644);
+  try {
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return target;
+}
+
+/** Removes a file, link or folder inside the root; the folders on the way are checked like a write's. */
+export async function safeRemove(root: string, relativePath: string): Promise<void> {
+  const parts = componentsOf(relativePath);
+  const name = parts.pop() as string;
+  const dir = await directoryInside(root, parts, { create: false }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  // rm never follows a link: it removes the link itself, and walks folders with lstat.
+  if (dir) await rm(join(dir, name), { recursive: true, force: true });
+}
+
+/**
+ * A folder inside the root, made when missing; whatever else stands at its name (a link a test
+ * left, a file) is removed first. Resolves its path under the root as given.
+ */
+export async function safeDirectory(root: string, relativePath: string): Promise<string> {
+  const parts = componentsOf(relativePath);
+  const parent = await directoryInside(root, parts.slice(0, -1), { create: true });
+  const existing = await lstat(join(parent, parts.at(-1) as string)).catch(() => undefined);
+  if (existing && !existing.isDirectory()) await rm(join(parent, parts.at(-1) as string), { recursive: true, force: true });
+  await directoryInside(root, parts, { create: true });
+  return join(root, ...parts);
+}
