@@ -170,6 +170,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       signal,
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
+      files: sources.list(),
     });
     const review = report.ok && opts.review ? await opts.review(sources.list(), signal) : undefined;
     validation = { ...report, ...(review ? { review, score: review.score } : {}) };

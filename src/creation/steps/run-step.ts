@@ -144,8 +144,10 @@ export async function runTests(ctx: StepContext): Promise<StepResult> {
   let text: string | undefined;
   let refused: string | undefined;
   try {
-    text = await safeReadFile(ctx.workspaceDir, REPORT, { maxBytes: REPORT_MAX_BYTES, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    // A cancelled run's report is not read: the job is stopping.
+    if (!run.cancelled) text = await safeReadFile(ctx.workspaceDir, REPORT, { maxBytes: REPORT_MAX_BYTES, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   } catch (error) {
+    if (ctx.signal?.aborted) return result(ctx, 'test', { ...run, ok: false, cancelled: true }, []);
     if (!isPluginDynamicError(error) || error.code !== 'UNSAFE_WORKSPACE_FILE') throw error;
     refused = error.message;
   }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sandboxBoundHit, type ResourceGroup } from '../../shared/sandbox/index.js';
 import { runProcess, scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
 import { CONTRACT_DIR } from '../contract-tests/index.js';
+import type { GeneratedFile } from '../generators/generator.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { readSourceFiles } from '../workspace/workspace-files.js';
@@ -64,9 +65,13 @@ export async function validatePlugin(opts: {
   signal?: AbortSignal;
   wrap?: (spec: ProcessSpec) => ProcessSpec;
   resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
+  /** The sources to scan (the pipeline's accepted ones); read from the workspace when omitted. */
+  files?: GeneratedFile[];
 }): Promise<ValidationReport> {
   const { spec, workspaceDir } = opts;
-  const files = await readSourceFiles(workspaceDir);
+  // The accepted sources, not the workspace as the tests left it: a test could rewrite a source
+  // after it was built, to pass the scan with code that was not what shipped.
+  const files = opts.files ?? (await readSourceFiles(workspaceDir, opts.signal ? { signal: opts.signal } : {}));
   const findings = scanSource(files.filter((f) => !f.path.startsWith(`${CONTRACT_DIR}/`)));
 
   const wanted = [

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
 import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
@@ -38,7 +38,11 @@ const NO_PROGRAMS: Record<string, string> = {
   npm_config_foreground_scripts: 'false',
 };
 
-/** The npm configuration every run reads (read-only to npm): `<data>/npm-home/.npmrc`, when there is one. */
+/**
+ * The user-level npm configuration every run reads (read-only to npm): `<data>/npm-home/.npmrc`, when
+ * there is one. The machine's global npmrc (a CA file, a mirror) is read as usual; it lies under
+ * npm's own read-only prefix.
+ */
 export function sharedNpmConfig(dataDir: string): string {
   return join(dataDir, 'npm-home', '.npmrc');
 }
@@ -75,12 +79,9 @@ export async function runNpm(args: string[], opts: NpmOptions): Promise<ProcessR
     const home = join(runDir, 'home');
     const cache = join(runDir, 'cache');
     await Promise.all([mkdir(home), mkdir(cache)]);
-    const emptyGlobal = join(runDir, 'globalconfig');
-    await writeFile(emptyGlobal, '');
     const env = scrubbedEnv(home, {
       npm_config_cache: cache,
       npm_config_userconfig: sharedNpmConfig(opts.dataDir),
-      npm_config_globalconfig: emptyGlobal,
       npm_config_audit: 'false',
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
