@@ -8,8 +8,16 @@ import { WORKER_DIR } from './steps/index.js';
  * host's node_modules (for @elizaos/core), the checker script and the job's dependencies read-only; no network. CPU time
  * is a backstop behind the wall-time limit (twice it, so the wall clock names a hang).
  */
-export function jobSandboxPolicy(opts: { dataDir: string; workspaceDir: string; commandTimeoutMs: number; dependencyDir?: string }): SandboxPolicy & { limits: { cpuSeconds: number; fileBytes: number } } {
+export function jobSandboxPolicy(opts: {
+  dataDir: string;
+  workspaceDir: string;
+  commandTimeoutMs: number;
+  dependencyDir?: string;
+  /** The pipeline's configuration files, bound read-only over the workspace's: no test can rewrite them. */
+  configFiles?: { source: string; target: string }[];
+}): SandboxPolicy & { limits: { cpuSeconds: number; fileBytes: number } } {
   return {
+    ...(opts.configFiles ? { readOnlyFiles: opts.configFiles } : {}),
     writable: [opts.workspaceDir],
     // The job's dependency folder (npm's) is read-only to its tools; the sandbox binds it once it exists.
     readOnly: [join(opts.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR, ...(opts.dependencyDir ? [opts.dependencyDir] : [])],

@@ -354,7 +354,13 @@ export class PluginCreationService extends Service {
       const toolchain = await ensureToolchain(this.settings.dataDir, { signal });
       this.toolchainVersions = toolchain.versions;
       await files.restore(toolchain);
-      const policy = jobSandboxPolicy({ dataDir: this.settings.dataDir, workspaceDir, commandTimeoutMs: this.settings.commandTimeoutMs, dependencyDir: files.dependencyDir });
+      const policy = jobSandboxPolicy({
+        dataDir: this.settings.dataDir,
+        workspaceDir,
+        commandTimeoutMs: this.settings.commandTimeoutMs,
+        dependencyDir: files.dependencyDir,
+        configFiles: files.configBinds(),
+      });
       // Memory and process counts are bounded for the job as a whole, by a control group per job.
       group = sandbox.kind === 'none' ? undefined : openResourceGroup(`job-${id}`, this.groupBounds());
       const jobGroup = group;

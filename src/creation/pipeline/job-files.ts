@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { join } from 'node:path';
 import type { Sandbox } from '../../shared/sandbox/index.js';
 import type { GeneratedFile } from '../generators/generator.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/index.js';
-import { restoreWorkspaceConfig, scaffoldWorkspace } from '../workspace/index.js';
+import { pipelineConfigFiles, restoreWorkspaceConfig, scaffoldWorkspace } from '../workspace/index.js';
 import { installDependencyFolder, linkWorkspaceModules } from './dependency-folder.js';
 import { buildShipped, type ShippedBuild } from './shipped-build.js';
 
@@ -38,6 +39,16 @@ export class JobFiles {
     return join(this.opts.dataDir, 'dependencies', this.opts.jobId);
   }
 
+  /** The pipeline's own copies of the workspace's configuration, bound read-only over it in the sandbox. */
+  get configDir(): string {
+    return join(this.opts.dataDir, 'job-config', this.opts.jobId);
+  }
+
+  /** Each configuration file of the pipeline's, and where it is bound in the workspace. */
+  configBinds(): { source: string; target: string }[] {
+    return Object.keys(pipelineConfigFiles(this.opts.spec)).map((name) => ({ source: join(this.configDir, name), target: join(this.opts.workspaceDir, name) }));
+  }
+
   /** Where the shipped build is made. */
   get shippedDir(): string {
     return join(this.opts.dataDir, 'shipped', this.opts.jobId);
@@ -45,6 +56,13 @@ export class JobFiles {
 
   async scaffold(): Promise<void> {
     await scaffoldWorkspace(this.opts.workspaceDir, this.opts.spec, this.dependencies);
+    await this.writeConfigCopies();
+  }
+
+  private async writeConfigCopies(): Promise<void> {
+    for (const [name, content] of Object.entries(pipelineConfigFiles(this.opts.spec, this.dependencies))) {
+      await writeFileAtomic(join(this.configDir, name), content);
+    }
   }
 
   /** Installs the dependencies from a fresh folder holding only a package.json made from them. */
@@ -64,6 +82,7 @@ export class JobFiles {
     const before = JSON.stringify(this.dependencies);
     Object.assign(this.dependencies, dependencies);
     if (JSON.stringify(this.dependencies) === before) return false;
+    await this.writeConfigCopies();
     await this.installDependencies(signal);
     return true;
   }
@@ -89,8 +108,8 @@ export class JobFiles {
     });
   }
 
-  /** Removes the dependency folder and the shipped build (the installed copy is the plugin's own). */
+  /** Removes the dependency folder, the configuration copies and the shipped build (the installed copy is the plugin's own). */
   async dispose(): Promise<void> {
-    await Promise.all([rm(this.dependencyDir, { recursive: true, force: true }), rm(this.shippedDir, { recursive: true, force: true })]);
+    await Promise.all([this.dependencyDir, this.configDir, this.shippedDir].map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }

@@ -11,6 +11,8 @@ export interface SandboxPolicy {
   readOnly: string[];
   /** Only a dependency install may reach the network. */
   network: boolean;
+  /** Files bound read-only over paths inside the writable folders (a job's configuration). */
+  readOnlyFiles?: { source: string; target: string }[];
   /** Per-process bounds set with prlimit inside the sandbox (wall time and output are the runner's). */
   limits?: { cpuSeconds?: number; fileBytes?: number; openFiles?: number; tmpBytes?: number };
 }
@@ -39,6 +41,7 @@ export const bwrapSandbox: Sandbox = {
     args.push('--size', String(policy.limits?.tmpBytes ?? 64 * 1024 * 1024), '--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev');
     for (const path of policy.readOnly) if (existsSync(path)) args.push('--ro-bind', path, path);
     for (const path of policy.writable) args.push('--bind', path, path);
+    for (const file of policy.readOnlyFiles ?? []) args.push('--ro-bind', file.source, file.target);
     // The root bwrap builds (with the folders it made to mount the binds on) becomes read-only:
     // only the writable binds and the private /tmp take writes.
     args.push('--remount-ro', '/');

