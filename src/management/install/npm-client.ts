@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
 import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Sandbox, SandboxPolicy } from '../../shared/sandbox/index.js';
 import { findNpm } from './npm-location.js';
+import { startRegistryProxy } from './registry-proxy.js';
 
 export interface NpmOptions {
   cwd: string;
@@ -47,6 +48,38 @@ export function sharedNpmConfig(dataDir: string): string {
   return join(dataDir, 'npm-home', '.npmrc');
 }
 
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+
+function registryIn(file: string): string | undefined {
+  try {
+    return /^\s*registry\s*=\s*(\S+)\s*$/m.exec(readFileSync(file, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The registry npm will use: the environment's npm_config_registry, else the shared user config's,
+ * else the machine's global npmrc's, else npm's default.
+ */
+export function npmRegistry(dataDir: string): URL {
+  const candidates = [
+    process.env['npm_config_registry'],
+    registryIn(sharedNpmConfig(dataDir)),
+    registryIn(join(dirname(process.execPath), '..', 'etc', 'npmrc')),
+    DEFAULT_REGISTRY,
+  ];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    try {
+      return new URL(candidate);
+    } catch {
+      // Not a URL: the next source decides.
+    }
+  }
+  return new URL(DEFAULT_REGISTRY);
+}
+
 /** What sandboxed npm may touch: `runDir` is this run's own home and cache. */
 export function npmSandboxPolicy(opts: NpmOptions, runDir: string): SandboxPolicy {
   const npm = findNpm();
@@ -75,11 +108,20 @@ export async function runNpm(args: string[], opts: NpmOptions): Promise<ProcessR
   const runs = join(opts.dataDir, 'npm-runs');
   await mkdir(runs, { recursive: true });
   const runDir = await mkdtemp(join(runs, 'run-'));
+  let closeProxy: (() => Promise<void>) | undefined;
   try {
     const home = join(runDir, 'home');
     const cache = join(runDir, 'cache');
     await Promise.all([mkdir(home), mkdir(cache)]);
+    // npm reaches the network only through a proxy that passes the registry (and a tarball URL the
+    // caller named itself, such as a GitHub source) and refuses every other host.
+    const named = args.filter((arg) => /^https:\/\//.test(arg)).map((arg) => new URL(arg));
+    const proxy = await startRegistryProxy([npmRegistry(opts.dataDir), ...named]);
+    closeProxy = proxy.close;
     const env = scrubbedEnv(home, {
+      npm_config_proxy: proxy.url,
+      npm_config_https_proxy: proxy.url,
+      npm_config_noproxy: '',
       npm_config_cache: cache,
       npm_config_userconfig: sharedNpmConfig(opts.dataDir),
       npm_config_audit: 'false',
@@ -104,6 +146,7 @@ export async function runNpm(args: string[], opts: NpmOptions): Promise<ProcessR
     if (result.timedOut) throw new PluginDynamicError('INSTALL_TIMEOUT', `npm ${args[0]} took longer than ${Math.round(opts.timeoutMs / 1000)} s.`);
     return result;
   } finally {
+    await closeProxy?.();
     await rm(runDir, { recursive: true, force: true });
   }
 }

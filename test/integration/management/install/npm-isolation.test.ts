@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,5 +86,42 @@ describe('npm runs isolated from what a workspace or an earlier run left', () =>
     expect(existsSync(join(dir, '.npmrc'))).toBe(false);
     expect(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'))).toEqual({ name: 'plugin-dynamic-dependencies', private: true, dependencies: {} });
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('npm reaches the registry and no other host: a tarball a packument places elsewhere is never fetched', async () => {
+    const otherHostRequests: string[] = [];
+    const other = createServer((req, res) => {
+      otherHostRequests.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherPort = (other.address() as AddressInfo).port;
+    const registry: Server = createServer((req, res) => {
+      if (req.url?.includes('evil-pkg')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            name: 'evil-pkg',
+            'dist-tags': { latest: '1.0.0' },
+            versions: { '1.0.0': { name: 'evil-pkg', version: '1.0.0', dist: { tarball: `http://127.0.0.1:${otherPort}/evil-pkg-1.0.0.tgz` } } },
+          }),
+        );
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    const before = process.env['npm_config_registry'];
+    process.env['npm_config_registry'] = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`;
+    try {
+      const dir = join(root, 'other-host');
+      await mkdir(dir);
+      const result = await runNpm(['install', '--ignore-scripts', '--no-audit', '--no-fund', 'evil-pkg'], { ...npmOptions(dir), sandbox: bwrapSandbox });
+      expect(result.ok).toBe(false);
+      expect(otherHostRequests).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env['npm_config_registry'];
+      else process.env['npm_config_registry'] = before;
+      registry.close();
+      other.close();
+    }
   });
 });
