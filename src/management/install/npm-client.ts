@@ -117,7 +117,7 @@ export async function runNpm(args: string[], opts: NpmOptions): Promise<ProcessR
     // caller named itself, such as a GitHub source) and refuses every other host.
     const named = args.filter((arg) => /^https:\/\//.test(arg)).map((arg) => new URL(arg));
     const proxy = await startRegistryProxy([npmRegistry(opts.dataDir), ...named]);
-    closeProxy = proxy.close;
+    closeProxy = () => proxy.close();
     const env = scrubbedEnv(home, {
       npm_config_proxy: proxy.url,
       npm_config_https_proxy: proxy.url,
