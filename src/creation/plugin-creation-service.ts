@@ -21,7 +21,7 @@ import { ensureToolchain } from './toolchain/index.js';
 import { jobSandboxPolicy } from './job-sandbox.js';
 import { bwrapWorks, openResourceGroup, selectSandbox, sweepResourceGroups, type GroupBounds, type ResourceGroup } from '../shared/sandbox/index.js';
 import type { ProcessSpec } from '../shared/process-runner.js';
-import { JobFiles } from './pipeline/job-files.js';
+import { JobFiles, sweepJobFiles } from './pipeline/job-files.js';
 
 const LOG_SRC = 'plugin-dynamic:creation';
 const HOUR_MS = 3_600_000;
@@ -240,6 +240,7 @@ export class PluginCreationService extends Service {
       const info = await stat(dir).catch(() => undefined);
       if (info && info.mtimeMs < cutoff) await rm(dir, { recursive: true, force: true });
     }
+    await sweepJobFiles(this.settings.dataDir, new Set(this.controllers.keys()));
     return { removedJobs: old.map((j) => j.id) };
   }
 

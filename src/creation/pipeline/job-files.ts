@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { join } from 'node:path';
 import type { Sandbox } from '../../shared/sandbox/index.js';
@@ -111,5 +111,18 @@ export class JobFiles {
   /** Removes the dependency folder, the configuration copies and the shipped build (the installed copy is the plugin's own). */
   async dispose(): Promise<void> {
     await Promise.all([this.dependencyDir, this.configDir, this.shippedDir].map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+}
+
+/**
+ * Removes what crashed jobs left in the agent's own per-job folders (dependencies, configuration
+ * copies, shipped builds): every entry whose job is not in `running`.
+ */
+export async function sweepJobFiles(dataDir: string, running: ReadonlySet<string>): Promise<void> {
+  for (const kind of ['dependencies', 'job-config', 'shipped']) {
+    const root = join(dataDir, kind);
+    for (const name of await readdir(root).catch(() => [] as string[])) {
+      if (!running.has(name)) await rm(join(root, name), { recursive: true, force: true });
+    }
   }
 }
