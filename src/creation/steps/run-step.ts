@@ -9,6 +9,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { parseEslintJson } from './parse-eslint.js';
 import { parseTscOutput } from './parse-tsc.js';
 import { parseVitestJson, type TestCounts } from './parse-vitest.js';
+import { childNode } from '../../shared/child-node.js';
 
 export interface StepContext {
   workspaceDir: string;
@@ -46,7 +47,7 @@ async function tool(ctx: StepContext, entry: string, args: string[]): Promise<Pr
   const home = join(ctx.workspaceDir, '.home');
   await mkdir(home, { recursive: true });
   const spec: ProcessSpec = {
-    command: process.execPath,
+    command: (await childNode(ctx.signal)).path,
     args: [entry, ...args],
     cwd: ctx.workspaceDir,
     env: scrubbedEnv(home, { NODE_ENV: 'test', TMPDIR: home }),
