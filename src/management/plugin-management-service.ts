@@ -183,7 +183,12 @@ export class PluginManagementService extends Service {
         : input;
     const lockKey = source.kind === 'registry' || source.kind === 'npm' ? source.name : JSON.stringify(source);
     const record = await this.mutex.run(`install:${lockKey}`, async () => {
-      const pkg = await this.installer.install(source, opts.signal ? { signal: opts.signal } : {});
+      const pkg = await this.installer.install(source, opts.signal ? { signal: opts.signal } : {}).catch((error: unknown) => {
+        // Logged here, where the refusal is decided (install policy, sandbox, Node), and nowhere else.
+        const e = toPluginDynamicError(error);
+        this.runtime.logger.warn({ src: LOG_SRC, source: lockKey, code: e.code }, `[${e.code}] Install refused: ${e.message}`);
+        throw error;
+      });
       const existing = this.installed.get(pkg.packageName);
       if (existing) {
         await this.installer.uninstall(pkg).catch(() => undefined);
