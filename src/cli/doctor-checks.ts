@@ -3,6 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import semver from 'semver';
 import type { CreationCapabilities } from '../creation/plugin-creation-service.js';
+import { WITHOUT_MODEL_WORKS } from '../creation/providers/creation-capabilities.js';
 import type { RuntimeReport } from '../shared/child-node.js';
 import { ensureToolchain } from '../creation/toolchain/index.js';
 import { ERROR_CATALOGUE, toPluginDynamicError } from '../errors.js';
@@ -92,8 +93,7 @@ export async function registryCheck(backend: Backend): Promise<DoctorCheck> {
 }
 
 /** What works without a model and what does not: chat needs one, everything else does not. */
-export const WITHOUT_MODEL =
-  'chat messages get no answer (bootstrap replies through TEXT_LARGE); the CLI, the HTTP API, the web panel and the TypeScript API all work, and the template generator writes plugins offline';
+const WITHOUT_MODEL = `chat messages get no answer (bootstrap replies through TEXT_LARGE); ${WITHOUT_MODEL_WORKS}`;
 
 export function modelCheck(caps: CreationCapabilities): DoctorCheck {
   if (caps.modelAvailable) {

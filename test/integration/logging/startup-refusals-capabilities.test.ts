@@ -14,7 +14,7 @@ function callsWithCode(spy: MockInstance, code: string): unknown[][] {
   return spy.mock.calls.filter((call) => (call[0] as { code?: string } | undefined)?.code === code);
 }
 
-describe("plugin-dynamic's start-up line and refusal logs, through the runtime's logger", () => {
+describe("plugin-dynamic's start-up line, refusal logs and capabilities, in a real runtime", () => {
   let dataDir: string;
   let runtime: AgentRuntime;
   let info: MockInstance;
@@ -56,6 +56,18 @@ describe("plugin-dynamic's start-up line and refusal logs, through the runtime's
     expect(line).toContain('bounds: 300 s and 1024 KB output per tool run, 1800 s per job, workspace 1024 MB');
     expect(line).toContain('generator auto (template now: no TEXT_LARGE model, so chat cannot be answered)');
     expect(line).toMatch(/agent on node \d+\.\d+\.\d+, child processes on node \d+\.\d+\.\d+ at \/\S+ \(the agent itself\)$/);
+  });
+
+  it('tells the agent, through the capabilities provider, that chat needs a model and what works without one', async () => {
+    const state = await runtime.composeState(
+      { id: '00000000-0000-0000-0000-0000000000c1', entityId: runtime.agentId, roomId: runtime.agentId, content: { text: 'can you make plugins?' } },
+      ['plugin_creation_capabilities'],
+    );
+    expect(state.text).toContain(
+      'Chat: no TEXT_LARGE model, so chat messages get no answer (bootstrap replies through TEXT_LARGE); the CLI, the HTTP API, the web panel and the TypeScript API work without one',
+    );
+    expect(state.text).toMatch(/Runtime: agent on node \d+\.\d+\.\d+; child processes on node \d+\.\d+\.\d+ at \/\S+/);
+    expect(state.values['chatNeedsModel']).toBe(true);
   });
 
   it('logs a refused install once, with its code', async () => {
