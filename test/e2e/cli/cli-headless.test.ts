@@ -204,7 +204,7 @@ describe('plugin-dynamic headless', () => {
     expect(jobs.success && jobs.data.filter((j) => j.status === 'cancelled').length).toBeGreaterThan(0);
   });
 
-  it('checks Node, the data folder, the toolchain, the runtime, the registry, the model and the sandbox', async () => {
+  it('checks Node, the data folder, the toolchain, the runtime, the Node its children run on, the registry, the model and the sandbox', async () => {
     const { code, stdout } = await cli(['--json', 'doctor']);
     const answer = envelope<{ check: string; status: string }[]>(stdout);
     const checks = answer.success ? answer.data : [];
