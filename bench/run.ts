@@ -1,11 +1,36 @@
+import { spawnSync } from 'node:child_process';
 import { benchCreation } from './creation.js';
 import { benchManagement } from './management.js';
 import { benchSandbox } from './sandbox.js';
 
+const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox } as const;
+type BenchName = keyof typeof BENCHMARKS;
+const isBenchName = (name: string): name is BenchName => Object.hasOwn(BENCHMARKS, name);
+
 // `npm run bench` runs all; `npm run bench -- management`, `-- creation` or `-- sandbox` runs one.
 const only = process.argv[2];
-console.log(`# plugin-dynamic benchmarks (Node ${process.versions.node}, ${new Date().toISOString()})`);
-if (!only || only === 'management') await benchManagement();
-if (!only || only === 'creation') await benchCreation();
-if (!only || only === 'sandbox') await benchSandbox();
+if (only !== undefined && !isBenchName(only)) {
+  console.error(`unknown benchmark "${only}": use one of ${Object.keys(BENCHMARKS).join(', ')}`);
+  process.exit(2);
+}
+
+if (only === undefined) {
+  console.log(`# plugin-dynamic benchmarks (Node ${process.versions.node}, ${new Date().toISOString()})`);
+  // PGLite allows one database per process and a runtime's close() ends it for good, so every
+  // benchmark that starts a runtime runs in a process of its own.
+  let failed = 0;
+  for (const name of Object.keys(BENCHMARKS)) {
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1] ?? 'bench/run.ts', name, '--child'], { stdio: 'inherit' });
+    if (child.status !== 0) {
+      failed += 1;
+      console.error(`benchmark ${name} failed (exit ${child.status ?? child.signal})`);
+    }
+  }
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+if (process.argv[3] !== '--child') {
+  console.log(`# plugin-dynamic benchmarks (Node ${process.versions.node}, ${new Date().toISOString()})`);
+}
+await BENCHMARKS[only]();
 process.exit(process.exitCode ?? 0);

@@ -68,8 +68,13 @@ export const ERROR_CATALOGUE = {
   PROCESS_OUTPUT_LIMIT: 'A child process printed more than the output cap and was killed.',
   SANDBOX_UNAVAILABLE:
     'Install bubblewrap (apt-get install bubblewrap), or set PLUGIN_DYNAMIC_SANDBOX=none to run generated code unsandboxed.',
+  NODE_UNAVAILABLE:
+    'Child processes need Node >= 20.19 even when the agent runs on bun: install it and put it on PATH, or set PLUGIN_DYNAMIC_NODE to the node binary.',
   // HTTP
-  UNAUTHORIZED: 'Send the token from PLUGIN_DYNAMIC_API_TOKEN as "Authorization: Bearer <token>".',
+  UNAUTHORIZED:
+    'Send the token from PLUGIN_DYNAMIC_API_TOKEN as "Authorization: Bearer <token>" (the CLI: --token or PLUGIN_DYNAMIC_API_TOKEN).',
+  SERVER_AUTH_REQUIRED:
+    "The ElizaOS server is protected by its own API key: set ELIZA_SERVER_AUTH_TOKEN to the server's key (sent as X-API-KEY).",
   DATA_DIR_BUSY:
     'Another plugin-dynamic command is using this data folder; wait for it to finish, or pass another --data-dir.',
   AGENT_UNREACHABLE:

@@ -8,6 +8,18 @@ const AgentList = z.object({
 });
 
 /**
+ * A 401 or 403 that is not plugin-dynamic's own answer: the ElizaOS server itself refused the
+ * request, because ELIZA_SERVER_AUTH_TOKEN is set on it and the request carried no (or another) key.
+ */
+export function serverAuthError(status: number, url: string, opts: { sentServerKey: boolean; body?: unknown }): PluginDynamicError {
+  const said = typeof opts.body === 'object' && opts.body !== null && 'error' in opts.body && typeof opts.body.error === 'string' ? `: "${opts.body.error}"` : '';
+  const cause = opts.sentServerKey
+    ? 'the key in ELIZA_SERVER_AUTH_TOKEN is not the one the server was started with. Set ELIZA_SERVER_AUTH_TOKEN to the server\'s key'
+    : 'the server is protected by its own API key and none was sent. Set ELIZA_SERVER_AUTH_TOKEN to the server\'s key (the value of ELIZA_SERVER_AUTH_TOKEN where the server runs); the CLI sends it as X-API-KEY';
+  return new PluginDynamicError('SERVER_AUTH_REQUIRED', `The ElizaOS server refused ${url} with HTTP ${status}${said}: ${cause}.`);
+}
+
+/**
  * Turns what a person types into the plugin's base address on an ElizaOS 1.x server:
  * - `.../api/agents/<id>/plugins/plugin-dynamic` is used as it is;
  * - `.../api/agents/<id>` gets the plugin prefix appended;
@@ -33,14 +45,19 @@ export async function resolvePluginUrl(
 
   const listUrl = `${base}/api/agents`;
   let body: unknown;
+  let status: number;
   try {
     const res = await fetch(listUrl, {
       headers: { Accept: 'application/json', ...opts.headers },
       signal: opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
     });
-    body = await res.json();
+    status = res.status;
+    body = await res.json().catch(() => undefined);
   } catch (error) {
     throw new PluginDynamicError('AGENT_UNREACHABLE', `Could not list the agents at ${listUrl}: ${(error as Error).message}`, { cause: error });
+  }
+  if (status === 401 || status === 403) {
+    throw serverAuthError(status, listUrl, { sentServerKey: Object.keys(opts.headers ?? {}).some((h) => h.toLowerCase() === 'x-api-key'), body });
   }
   const parsed = AgentList.safeParse(body);
   if (!parsed.success) {

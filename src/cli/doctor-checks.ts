@@ -3,12 +3,14 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import semver from 'semver';
 import type { CreationCapabilities } from '../creation/plugin-creation-service.js';
+import { WITHOUT_MODEL_WORKS } from '../creation/providers/creation-capabilities.js';
+import type { RuntimeReport } from '../shared/child-node.js';
 import { ensureToolchain } from '../creation/toolchain/index.js';
 import { ERROR_CATALOGUE, toPluginDynamicError } from '../errors.js';
 import type { Backend } from './backend.js';
 
 export interface DoctorCheck {
-  check: 'node' | 'data folder' | 'toolchain' | 'runtime' | 'registry' | 'model' | 'sandbox';
+  check: 'node' | 'data folder' | 'toolchain' | 'runtime' | 'agent runtime' | 'registry' | 'model' | 'sandbox';
   /** `warn`: works, with less (no model, no sandbox); `skip`: cannot be checked from here. */
   status: 'ok' | 'warn' | 'fail' | 'skip';
   detail: string;
@@ -90,19 +92,28 @@ export async function registryCheck(backend: Backend): Promise<DoctorCheck> {
   }
 }
 
+/** What works without a model and what does not: chat needs one, everything else does not. */
+const WITHOUT_MODEL = `chat messages get no answer (bootstrap replies through TEXT_LARGE); ${WITHOUT_MODEL_WORKS}`;
+
 export function modelCheck(caps: CreationCapabilities): DoctorCheck {
   if (caps.modelAvailable) {
-    return { check: 'model', status: 'ok', detail: `a TEXT_LARGE model is registered; new jobs use the ${caps.effectiveGenerator} generator` };
+    return { check: 'model', status: 'ok', detail: `a TEXT_LARGE model is registered: chat is answered; new jobs use the ${caps.effectiveGenerator} generator` };
   }
+  const hint =
+    'To chat with the agent or write plugins with a model, install and configure a model plugin, e.g. `plugin-dynamic install @elizaos/plugin-openai` then `configure @elizaos/plugin-openai --secret OPENAI_API_KEY`.';
   if (caps.generator === 'model') {
-    return { check: 'model', status: 'fail', detail: 'PLUGIN_DYNAMIC_GENERATOR=model, but no TEXT_LARGE model is registered', hint: ERROR_CATALOGUE.MODEL_UNAVAILABLE };
+    return { check: 'model', status: 'fail', detail: `PLUGIN_DYNAMIC_GENERATOR=model, but no TEXT_LARGE model is registered; ${WITHOUT_MODEL}`, hint: ERROR_CATALOGUE.MODEL_UNAVAILABLE };
   }
-  return {
-    check: 'model',
-    status: 'warn',
-    detail: 'none registered: the template generator writes plugins, offline',
-    hint: 'To write plugins with a model, install and configure a model plugin, e.g. `plugin-dynamic install @elizaos/plugin-openai` then `configure @elizaos/plugin-openai --secret OPENAI_API_KEY`.',
-  };
+  return { check: 'model', status: 'warn', detail: `none registered: ${WITHOUT_MODEL}`, hint };
+}
+
+/** Which runtime the agent runs on (node or bun) and which Node its child processes get. */
+export function agentRuntimeCheck(report: RuntimeReport | undefined): DoctorCheck {
+  if (!report) return { check: 'agent runtime', status: 'skip', detail: 'the agent does not report it (an older plugin-dynamic)' };
+  const detail = `agent on ${report.agent}; child processes (npm, checker, tsc, eslint, vitest, import checks) on ${report.children}`;
+  return report.childrenOk
+    ? { check: 'agent runtime', status: 'ok', detail }
+    : { check: 'agent runtime', status: 'fail', detail, hint: ERROR_CATALOGUE.NODE_UNAVAILABLE };
 }
 
 /** An executable on PATH, as a shell would find it (but without running one). */

@@ -5,7 +5,7 @@ import { JobRecordSchema, type JobRecord } from '../creation/jobs/job-record.js'
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
 import type { PluginSpec } from '../creation/spec/plugin-spec.js';
 import { API, type ApiName } from '../http/api-contract.js';
-import { resolvePluginUrl } from './agent-url.js';
+import { resolvePluginUrl, serverAuthError } from './agent-url.js';
 import type { Backend } from './backend.js';
 
 const Envelope = z.union([
@@ -78,12 +78,21 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
       if (opts.signal.aborted) throw opts.signal.reason;
       throw new PluginDynamicError('AGENT_UNREACHABLE', `Could not reach the agent at ${base}: ${(error as Error).message}`, { cause: error });
     }
-    const envelope = Envelope.safeParse(await res.json().catch(() => undefined));
+    const json: unknown = await res.json().catch(() => undefined);
+    const envelope = Envelope.safeParse(json);
     if (!envelope.success) {
+      // Not our answer: a 401/403 is the server's own API key check, not a wrong address.
+      if (res.status === 401 || res.status === 403) throw serverAuthError(res.status, url.pathname, { sentServerKey: opts.serverKey !== undefined, body: json });
       throw new PluginDynamicError('AGENT_UNREACHABLE', `${endpoint.method} ${url.pathname} answered HTTP ${res.status} without plugin-dynamic's JSON.`);
     }
     if (!envelope.data.success) {
       const { code, message } = envelope.data.error;
+      if (code === 'UNAUTHORIZED') {
+        const fix = opts.token
+          ? 'The token sent (--token or PLUGIN_DYNAMIC_API_TOKEN) is not the agent\'s PLUGIN_DYNAMIC_API_TOKEN.'
+          : 'Changes need the agent\'s PLUGIN_DYNAMIC_API_TOKEN: pass it with --token or set PLUGIN_DYNAMIC_API_TOKEN.';
+        throw new PluginDynamicError('UNAUTHORIZED', `${message} ${fix}`);
+      }
       if (code in ERROR_CATALOGUE) throw new PluginDynamicError(code as ErrorCode, message);
       // The server's own 404: no such agent, or plugin-dynamic is not loaded in it.
       if (res.status === 404) throw new PluginDynamicError('AGENT_UNREACHABLE', `${url.pathname}: ${message}`);

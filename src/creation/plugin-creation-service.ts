@@ -22,6 +22,8 @@ import { jobSandboxPolicy } from './job-sandbox.js';
 import { bwrapWorks, openResourceGroup, selectSandbox, sweepResourceGroups, type GroupBounds, type ResourceGroup } from '../shared/sandbox/index.js';
 import type { ProcessSpec } from '../shared/process-runner.js';
 import { JobFiles, sweepJobFiles } from './pipeline/job-files.js';
+import { runtimeReport, type RuntimeReport } from '../shared/child-node.js';
+import { startupSummary } from '../startup-summary.js';
 
 const LOG_SRC = 'plugin-dynamic:creation';
 const HOUR_MS = 3_600_000;
@@ -56,6 +58,8 @@ export interface CreationCapabilities {
   };
   /** How memory and process bounds are enforced here ("cgroup-v1"), or why they are not. */
   resourceBounds: string;
+  /** The agent's runtime (node or bun) and the Node its child processes run on (absent from older agents). */
+  runtime?: RuntimeReport;
   toolchain: Record<string, string> | undefined;
 }
 
@@ -78,6 +82,7 @@ export class PluginCreationService extends Service {
   private sandboxStatus = 'not checked yet';
   /** Whether control groups bound each job's memory and processes here. */
   private resourceBoundsStatus = 'not checked yet';
+  private runtimeStatus: RuntimeReport | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
@@ -90,6 +95,11 @@ export class PluginCreationService extends Service {
   static override async start(runtime: IAgentRuntime): Promise<PluginCreationService> {
     const service = new PluginCreationService(runtime);
     await service.restore();
+    const caps = service.capabilities();
+    runtime.logger.info({ src: 'plugin-dynamic', dataDir: service.settings.dataDir }, startupSummary(caps, service.settings.dataDir));
+    if (caps.runtime && !caps.runtime.childrenOk) {
+      runtime.logger.error({ src: 'plugin-dynamic', code: 'NODE_UNAVAILABLE' }, `[NODE_UNAVAILABLE] ${caps.runtime.children}`);
+    }
     return service;
   }
 
@@ -108,6 +118,7 @@ export class PluginCreationService extends Service {
       ? `${probe.kind}: ${this.settings.jobMemoryMb} MB memory and ${this.settings.jobMaxProcesses} processes per job`
       : 'not enforced: control groups are not writable here (run as root, or with a delegated cgroup, and install cgroup-tools)';
     await probe?.dispose();
+    this.runtimeStatus = await runtimeReport();
     const corrupt = await this.jobs.load();
     if (corrupt.count > 0) {
       this.runtime.logger.warn(
@@ -221,6 +232,7 @@ export class PluginCreationService extends Service {
         workspaceLimitMb: this.settings.workspaceLimitMb,
       },
       resourceBounds: this.resourceBoundsStatus,
+      ...(this.runtimeStatus ? { runtime: this.runtimeStatus } : {}),
       toolchain: this.toolchainVersions,
     };
   }

@@ -65,6 +65,10 @@ export function jsonRoute<E extends Endpoint>(endpoint: E, handler: (input: Inpu
         res.status(200).json({ success: true, data });
       } catch (error) {
         const e = toPluginDynamicError(error);
+        // A refused token is decided here; every other refusal is logged where it is decided.
+        if (e.code === 'UNAUTHORIZED') {
+          runtime.logger.warn({ src: 'plugin-dynamic:http', code: e.code, route: `${endpoint.method} ${endpoint.path}` }, `[${e.code}] ${e.message}`);
+        }
         const { error: body } = errorEnvelope(e);
         res.status(httpStatus(e.code)).json({ success: false, error: { code: body.code, message: body.message } });
       }

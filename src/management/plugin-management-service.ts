@@ -188,6 +188,11 @@ export class PluginManagementService extends Service {
       const pkg = await this.installer.install(source, {
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.shippedHash ? { shippedHash: opts.shippedHash } : {}),
+      }).catch((error: unknown) => {
+        // Logged here, where the refusal is decided (install policy, sandbox, Node), and nowhere else.
+        const e = toPluginDynamicError(error);
+        this.runtime.logger.warn({ src: LOG_SRC, source: lockKey, code: e.code }, `[${e.code}] Install refused: ${e.message}`);
+        throw error;
       });
       const existing = this.installed.get(pkg.packageName);
       if (existing) {

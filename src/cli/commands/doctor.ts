@@ -1,6 +1,7 @@
 import type { Backend } from '../backend.js';
 import type { CliContext } from '../context.js';
 import {
+  agentRuntimeCheck,
   dataDirCheck,
   failedCheck,
   modelCheck,
@@ -39,21 +40,22 @@ async function runChecks(ctx: CliContext): Promise<DoctorCheck[]> {
       detail: headless ? `headless runtime on PGLite in ${ctx.dataDir}` : `the agent answers at ${ctx.options.agentUrl ?? ''}`,
     });
     if (!headless) checks.push(remoteToolchainCheck(caps));
+    checks.push(agentRuntimeCheck(caps.runtime));
     checks.push(await registryCheck(backend), modelCheck(caps), sandboxCheck(caps, backend.mode));
   } catch (error) {
     checks.push(failedCheck('runtime', error));
-    for (const check of ['registry', 'model', 'sandbox'] as const) checks.push({ check, status: 'skip', detail: 'needs the runtime' });
+    for (const check of ['agent runtime', 'registry', 'model', 'sandbox'] as const) checks.push({ check, status: 'skip', detail: 'needs the runtime' });
   }
   // One order for both modes (the agent's toolchain line comes from its capabilities).
-  const order: DoctorCheck['check'][] = ['node', 'data folder', 'toolchain', 'runtime', 'registry', 'model', 'sandbox'];
+  const order: DoctorCheck['check'][] = ['node', 'data folder', 'toolchain', 'runtime', 'agent runtime', 'registry', 'model', 'sandbox'];
   return order.map((name) => checks.find((c) => c.check === name) ?? { check: name, status: 'skip', detail: 'needs the runtime' });
 }
 
-/** doctor: Node, data folder, toolchain, runtime, registry, model, sandbox: each ok/warn/FAIL with what to do. */
+/** doctor: Node, data folder, toolchain, runtime, agent runtime, registry, model, sandbox: each ok/warn/FAIL with what to do. */
 export const doctorCommands: CommandGroup = (program, run) => {
   program
     .command('doctor')
-    .description('check Node, the data folder, the toolchain, the runtime, the registry, the model and the sandbox')
+    .description('check Node, the data folder, the toolchain, the runtime (and the Node its children run on), the registry, the model and the sandbox')
     .action(() =>
       run(async (ctx) => {
         const checks = await runChecks(ctx);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { PluginDynamicError } from '../../errors.js';
 import { scrubbedEnv, startLineProcess, type LineProcess, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Diagnostic } from './diagnostics.js';
+import { childNode } from '../../shared/child-node.js';
 
 /** worker/ ships beside src/ and dist/ (a sandbox must let the checker read it). */
 export const WORKER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'worker');
@@ -47,7 +48,7 @@ export class CheckWorker {
   async request(command: 'build' | 'lint', opts: { timeoutMs: number; signal?: AbortSignal }): Promise<WorkerAnswer> {
     opts.signal?.throwIfAborted();
     const started = Date.now();
-    const child = this.start();
+    const child = this.start((await childNode(opts.signal)).path);
     const id = this.nextId++;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -86,11 +87,11 @@ export class CheckWorker {
     this.kill();
   }
 
-  private start(): LineProcess {
+  private start(node: string): LineProcess {
     if (this.child) return this.child;
     const home = join(this.workspaceDir, '.home');
     let spec: ProcessSpec = {
-      command: process.execPath,
+      command: node,
       args: ['--max-old-space-size=1536', WORKER_SCRIPT],
       cwd: this.workspaceDir,
       env: scrubbedEnv(home, { NODE_ENV: 'test', TMPDIR: home }),

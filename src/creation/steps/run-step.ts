@@ -9,6 +9,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { parseEslintJson } from './parse-eslint.js';
 import { parseTscOutput } from './parse-tsc.js';
 import { parseVitestJson, type TestCounts } from './parse-vitest.js';
+import { childNode } from '../../shared/child-node.js';
 
 export interface StepContext {
   workspaceDir: string;
@@ -52,7 +53,7 @@ async function tool(ctx: StepContext, entry: string, args: string[]): Promise<Pr
   // A link a test left at .home is replaced, never followed.
   const home = await safeDirectory(ctx.workspaceDir, '.home');
   const spec: ProcessSpec = {
-    command: process.execPath,
+    command: (await childNode(ctx.signal)).path,
     args: [entry, ...args],
     cwd: ctx.workspaceDir,
     env: scrubbedEnv(home, { NODE_ENV: 'test', TMPDIR: home }),

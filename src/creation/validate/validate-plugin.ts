@@ -10,6 +10,7 @@ import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { readSourceFiles } from '../workspace/workspace-files.js';
 import { scanSource, type Finding } from './static-scan.js';
+import { childNode } from '../../shared/child-node.js';
 
 export interface ValidationReport {
   ok: boolean;
@@ -86,7 +87,7 @@ export async function validatePlugin(opts: {
   if (existsSync(entry)) {
     const home = join(workspaceDir, '.home');
     const spec: ProcessSpec = {
-      command: process.execPath,
+      command: (await childNode(opts.signal)).path,
       args: ['--input-type=module', '-e', LIST_COMPONENTS, pathToFileURL(entry).href],
       cwd: workspaceDir,
       env: scrubbedEnv(home),

@@ -4,6 +4,7 @@ import { PluginDynamicError } from '../../errors.js';
 import { sandboxBoundHit } from '../../shared/sandbox/index.js';
 import { runProcess, scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
 import type { ComponentSummary } from '../types.js';
+import { childNode } from '../../shared/child-node.js';
 
 export interface ModuleInspection {
   pluginName: string;
@@ -39,7 +40,7 @@ export async function inspectPluginModule(
   opts: { timeoutMs: number; home: string; signal?: AbortSignal; wrap?: (spec: ProcessSpec) => ProcessSpec; boundsHit?: () => string[] },
 ): Promise<ModuleInspection> {
   const spec: ProcessSpec = {
-    command: process.execPath,
+    command: (await childNode(opts.signal)).path,
     args: ['--input-type=module', '-e', INSPECTOR, pathToFileURL(entry).href],
     cwd: dirname(entry),
     env: scrubbedEnv(opts.home, { NODE_ENV: 'production' }),

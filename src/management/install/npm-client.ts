@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
 import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
+import { childNode } from '../../shared/child-node.js';
 import type { Sandbox, SandboxPolicy } from '../../shared/sandbox/index.js';
 import { findNpm } from './npm-location.js';
 import { startRegistryProxy } from './registry-proxy.js';
@@ -130,10 +131,11 @@ export async function runNpm(args: string[], opts: NpmOptions): Promise<ProcessR
       ...NO_PROGRAMS,
       ...(process.env['npm_config_registry'] ? { npm_config_registry: process.env['npm_config_registry'] } : {}),
     });
-    // npm's own script run by this Node, so the sandbox needs no PATH lookup through links.
-    const npm = findNpm();
+    // npm's own script run by a real Node (never bun), so the sandbox needs no PATH lookup through links.
+    const node = await childNode(opts.signal);
+    const npm = findNpm(node.path);
     const spec: ProcessSpec = {
-      command: npm ? process.execPath : 'npm',
+      command: npm ? node.path : 'npm',
       args: npm ? [npm.cli, ...args] : args,
       cwd: opts.cwd,
       env,

@@ -33,9 +33,9 @@ let cached: NpmLocation | null | undefined;
 
 /**
  * The npm that `npm` on PATH runs (a link into its package folder), else the one installed next to
- * this Node. Undefined when neither is found: the caller then runs `npm` by name.
+ * the Node children run on. Undefined when neither is found: the caller then runs `npm` by name.
  */
-export function findNpm(): NpmLocation | undefined {
+export function findNpm(nodePath: string = process.execPath): NpmLocation | undefined {
   if (cached !== undefined) return cached ?? undefined;
   const onPath = (process.env['PATH'] ?? '')
     .split(delimiter)
@@ -44,7 +44,7 @@ export function findNpm(): NpmLocation | undefined {
     .filter((file) => existsSync(file));
   const candidates = [
     ...onPath.map((file) => () => packageDirOf(realpathSync(file))),
-    () => join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'),
+    () => join(dirname(nodePath), '..', 'lib', 'node_modules', 'npm'),
     () => '/usr/lib/node_modules/npm',
   ];
   for (const candidate of candidates) {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
 import { runProcess, type ProcessSpec } from '../process-runner.js';
 
@@ -35,10 +35,15 @@ export const bwrapSandbox: Sandbox = {
   wrap(spec, policy) {
     const args = ['--unshare-all', ...(policy.network ? ['--share-net'] : []), '--die-with-parent', '--new-session', '--hostname', 'sandbox'];
     for (const path of SYSTEM_READ_ONLY) args.push('--ro-bind-try', path, path);
-    const nodeDir = dirname(process.execPath);
-    if (!nodeDir.startsWith('/usr/') && !nodeDir.startsWith('/bin')) args.push('--ro-bind', nodeDir, nodeDir);
     // The private /tmp is memory: sized, so filling it is a bounded failure, not the host's problem.
     args.push('--size', String(policy.limits?.tmpBytes ?? 64 * 1024 * 1024), '--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev');
+    // The program itself (the child Node, found by child-node.ts) when it lives outside the system
+    // folders (nvm, /opt, even /tmp): its folder read-only, bound after the private /tmp so that
+    // cannot hide it.
+    const programDir = isAbsolute(spec.command) ? dirname(spec.command) : undefined;
+    if (programDir && !SYSTEM_READ_ONLY.some((dir) => programDir === dir || programDir.startsWith(`${dir}/`))) {
+      args.push('--ro-bind', programDir, programDir);
+    }
     for (const path of policy.readOnly) if (existsSync(path)) args.push('--ro-bind', path, path);
     for (const path of policy.writable) args.push('--bind', path, path);
     for (const file of policy.readOnlyFiles ?? []) args.push('--ro-bind', file.source, file.target);

@@ -149,13 +149,15 @@ describe('plugin-dynamic --agent-url', () => {
   it('runs doctor against the agent with the same checks, skipping what only its machine can check', async () => {
     const answer = envelope<{ check: string; status: string }[]>((await agent(['--json', 'doctor'])).stdout);
     const checks = answer.success ? answer.data : [];
-    expect(checks.map((c) => c.check)).toEqual(['node', 'data folder', 'toolchain', 'runtime', 'registry', 'model', 'sandbox']);
+    expect(checks.map((c) => c.check)).toEqual(['node', 'data folder', 'toolchain', 'runtime', 'agent runtime', 'registry', 'model', 'sandbox']);
     expect(Object.fromEntries(checks.map((c) => [c.check, c.status]))).toEqual({
       node: 'ok',
       'data folder': 'skip',
       // The agent has run creation jobs in this file, so it reports its toolchain.
       toolchain: 'ok',
       runtime: 'ok',
+      // The agent reports its own runtime and the Node its children run on.
+      'agent runtime': 'ok',
       registry: 'ok',
       model: 'warn',
       sandbox: 'skip',

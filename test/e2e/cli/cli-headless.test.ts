@@ -204,13 +204,17 @@ describe('plugin-dynamic headless', () => {
     expect(jobs.success && jobs.data.filter((j) => j.status === 'cancelled').length).toBeGreaterThan(0);
   });
 
-  it('checks Node, the data folder, the toolchain, the runtime, the registry, the model and the sandbox', async () => {
+  it('checks Node, the data folder, the toolchain, the runtime, the Node its children run on, the registry, the model and the sandbox', async () => {
     const { code, stdout } = await cli(['--json', 'doctor']);
     const answer = envelope<{ check: string; status: string }[]>(stdout);
     const checks = answer.success ? answer.data : [];
-    expect(checks.map((c) => c.check)).toEqual(['node', 'data folder', 'toolchain', 'runtime', 'registry', 'model', 'sandbox']);
+    expect(checks.map((c) => c.check)).toEqual(['node', 'data folder', 'toolchain', 'runtime', 'agent runtime', 'registry', 'model', 'sandbox']);
     const status = Object.fromEntries(checks.map((c) => [c.check, c.status]));
-    expect(status).toMatchObject({ node: 'ok', 'data folder': 'ok', toolchain: 'ok', runtime: 'ok', registry: 'ok', model: 'warn' });
+    expect(status).toMatchObject({ node: 'ok', 'data folder': 'ok', toolchain: 'ok', runtime: 'ok', 'agent runtime': 'ok', registry: 'ok', model: 'warn' });
+    // The headless runtime is this Node process; its children run on the same Node.
+    expect(checks.find((c) => c.check === 'agent runtime')).toMatchObject({
+      detail: expect.stringMatching(/^agent on node \d+\.\d+\.\d+; child processes .* on node \d+\.\d+\.\d+ at \/\S+ \(the agent itself\)$/),
+    });
     // bubblewrap, and a control group per job bounding memory and processes (CI runs as root).
     expect(checks.find((c) => c.check === 'sandbox')).toMatchObject({
       status: 'ok',
@@ -218,7 +222,7 @@ describe('plugin-dynamic headless', () => {
     });
     expect(code).toBe(checks.some((c) => c.status === 'fail') ? 1 : 0);
     const human = await cli(['doctor']);
-    expect(human.stdout).toMatch(/^warn {2}model +none registered: the template generator writes plugins, offline\n\s+→ To write plugins with a model/m);
+    expect(human.stdout).toMatch(/^warn {2}model +none registered: chat messages get no answer \(bootstrap replies through TEXT_LARGE\); the CLI, the HTTP API, the web panel and the TypeScript API work without one, and the template generator writes plugins offline\n\s+→ To chat with the agent or write plugins with a model/m);
   });
 
   it('refuses to open a data folder another live process holds, and takes over a lock its dead owner left', async () => {
