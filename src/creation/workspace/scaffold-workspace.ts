@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 
-/** package.json of a generated plugin, with its settings declared the ElizaOS way. */
+/** package.json of a generated plugin, with its settings declared the ElizaOS way and its network hosts. */
 export function workspacePackageJson(spec: PluginSpec): Record<string, unknown> {
   const pluginParameters = Object.fromEntries(
     spec.environmentVariables.map((v) => [
@@ -23,7 +23,8 @@ export function workspacePackageJson(spec: PluginSpec): Record<string, unknown> 
     scripts: { build: 'tsc -p tsconfig.json', lint: 'eslint .', test: 'vitest run' },
     peerDependencies: { '@elizaos/core': '^1.7.0' },
     dependencies: spec.dependencies,
-    agentConfig: { pluginType: 'elizaos:plugin:1.0.0', pluginParameters },
+    // The hosts the plugin may reach; read back at install by declaredNetworkHosts (none: no network).
+    agentConfig: { pluginType: 'elizaos:plugin:1.0.0', pluginParameters, permissions: { network: [...spec.permissions.network] } },
     elizaos: { environmentVariables: spec.environmentVariables.map((v) => ({ ...v })) },
   };
 }

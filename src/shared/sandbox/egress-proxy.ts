@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { PluginDynamicError } from '../../errors.js';
 import { normalizeHostName } from './host-name.js';
 import { answerConnect, forward, tunnel } from './egress-relay.js';
-import { destinationRefusal, isPublicAddress, parseConnectTarget, parseForwardTarget, type EgressRefusal, type EgressTarget } from './egress-rules.js';
+import { destinationRefusal, parseConnectTarget, parseForwardTarget, resolvedRefusal, type EgressRefusal, type EgressTarget } from './egress-rules.js';
 
 export interface EgressLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -119,8 +119,8 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
   };
 
   const admit = async (target: EgressTarget): Promise<Admission> => {
-    const refusal = destinationRefusal(target, allowed);
-    if (refusal) return { ok: false, refusal };
+    const refused = destinationRefusal(target, allowed);
+    if (refused) return { ok: false, refusal: refused };
     let destinations: ResolvedDestination[];
     try {
       destinations = isIP(target.host) ? [{ address: target.host }] : await withTimeout(resolve(target.host, target.port), connectTimeoutMs);
@@ -129,8 +129,8 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     }
     const first = destinations[0];
     if (first === undefined) return { ok: false, unresolved: true };
-    // One private answer is enough to refuse: a rebinding name mixes public and private answers.
-    if (!opts.allowPrivateAddresses && !destinations.every((d) => isPublicAddress(d.address))) return { ok: false, refusal: 'private-address' };
+    const refusal = opts.allowPrivateAddresses ? undefined : resolvedRefusal(destinations.map((d) => d.address));
+    if (refusal) return { ok: false, refusal };
     return { ok: true, address: first.address, port: first.port ?? target.port };
   };
 

@@ -49,6 +49,14 @@ export function destinationRefusal(target: EgressTarget, allowedHosts: ReadonlyS
 }
 
 /**
+ * Whether the addresses a declared name resolved to may be reached: only when every one is public.
+ * One private answer is enough to refuse, since a rebinding name can mix public and private answers.
+ */
+export function resolvedRefusal(addresses: readonly string[]): EgressRefusal | undefined {
+  return addresses.every(isPublicAddress) ? undefined : 'private-address';
+}
+
+/**
  * True when an address belongs to the public internet. Loopback, private, link-local (the cloud
  * metadata address 169.254.169.254 among them), unique-local, carrier-grade NAT, multicast, reserved
  * and unspecified addresses are not; an IPv4 address written as IPv6 (`::ffff:127.0.0.1`) is judged

@@ -82,12 +82,16 @@ describe('the egress proxy', () => {
     expect(logger.warnings.map((w) => w.fields['reason'])).toEqual(['malformed-target', 'malformed-target', 'malformed-target']);
   });
 
-  it('refuses a declared name when any of its addresses is private, and connects nowhere', async () => {
+  it('refuses a declared name that resolves to a private address, and connects nowhere', async () => {
+    // Only loopback answers here, so that a wrong proxy would still send nothing off this machine.
     const { proxy, logger } = await start({
       allowPrivateAddresses: false,
-      resolveHost: () => Promise.resolve([{ address: '93.184.216.34' }, { address: '169.254.169.254' }]),
+      resolveHost: () => Promise.resolve([{ address: '127.0.0.1', port: internet.httpPort }]),
     });
-    expect(await exchange(proxy.socketPath, `CONNECT ${ALLOWED_HOST}:443 HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403 /);
+    const before = internet.requests.length;
+    expect(await exchange(proxy.socketPath, `CONNECT ${ALLOWED_HOST}:80 HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403 /);
+    expect(await exchange(proxy.socketPath, `GET http://${ALLOWED_HOST}/ HTTP/1.1\r\nHost: ${ALLOWED_HOST}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403 /);
+    expect(internet.requests.length).toBe(before);
     expect(logger.warnings.map((w) => w.fields)).toEqual([expect.objectContaining({ plugin: 'plugin-notes', host: ALLOWED_HOST, reason: 'private-address' })]);
   });
 
