@@ -24,6 +24,26 @@ function relay(socketPath) {
 }
 
 /**
+ * The global agent for plain http: requests go through the proxy, except a request already addressed to
+ * the relay itself. That is what a library that reads HTTP_PROXY on its own sends (axios sends
+ * `GET http://host/path` to the proxy); proxying it a second time would mangle it.
+ */
+class BridgeHttpAgent extends http.Agent {
+  constructor(relayPort, viaProxy) {
+    super();
+    this.relayPort = relayPort;
+    this.viaProxy = viaProxy;
+    this.direct = new http.Agent();
+  }
+
+  addRequest(req, options) {
+    const host = options.host ?? options.hostname;
+    const toRelay = (host === '127.0.0.1' || host === 'localhost') && Number(options.port) === this.relayPort;
+    return (toRelay ? this.direct : this.viaProxy).addRequest(req, options);
+  }
+}
+
+/**
  * Routes this process's HTTP(S) traffic through the egress proxy at `socketPath`.
  * Resolves to the proxy URL the process now uses and a `close()` that stops the relay.
  */
@@ -45,7 +65,7 @@ export async function installEgressBridge(socketPath) {
   // Every request, http: too, goes through CONNECT: the name is resolved by the proxy, never here.
   setGlobalDispatcher(new ProxyAgent({ uri: proxyUrl, proxyTunnel: true }));
   // http.get / https.get and every library that uses the global agents.
-  http.globalAgent = new HttpProxyAgent(proxyUrl);
+  http.globalAgent = new BridgeHttpAgent(server.address().port, new HttpProxyAgent(proxyUrl));
   https.globalAgent = new HttpsProxyAgent(proxyUrl);
   // Libraries that read the conventional variables (axios, got with global-agent, npm, curl children).
   for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) process.env[name] = proxyUrl;

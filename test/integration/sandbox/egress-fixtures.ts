@@ -86,7 +86,7 @@ export async function startFixtureInternet(): Promise<FixtureInternet> {
   };
 }
 
-export type Probe = { name: string; kind: 'fetch' | 'http.get' | 'https.get'; url: string } | { name: string; kind: 'connect'; host: string; port: number };
+export type Probe = { name: string; kind: 'fetch' | 'http.get' | 'https.get' | 'axios'; url: string } | { name: string; kind: 'connect'; host: string; port: number };
 
 /**
  * Runs the probe script in the real bubblewrap sandbox (no network namespace access), with the egress

@@ -36,13 +36,16 @@ describe('a sandboxed plugin reaches the network only through the egress proxy',
     return { proxy, logger };
   };
 
-  it('reaches a declared host with fetch, https.get and http.get; an undeclared host, another port and 127.0.0.1 are refused', async () => {
+  it('reaches a declared host with fetch, https.get, http.get and axios; an undeclared host, another port and 127.0.0.1 are refused', async () => {
     const { proxy, logger } = await start([ALLOWED_HOST], true);
     const seen = await probeFromSandbox(internet, proxy.socketPath, [
       { name: 'fetch https', kind: 'fetch', url: `https://${ALLOWED_HOST}/weather?city=Oslo` },
       { name: 'https.get', kind: 'https.get', url: `https://${ALLOWED_HOST}/forecast` },
       { name: 'fetch http', kind: 'fetch', url: `http://${ALLOWED_HOST}/plain` },
       { name: 'http.get', kind: 'http.get', url: `http://${ALLOWED_HOST}/forwarded` },
+      { name: 'axios https', kind: 'axios', url: `https://${ALLOWED_HOST}/axios-tls` },
+      { name: 'axios http', kind: 'axios', url: `http://${ALLOWED_HOST}/axios-plain` },
+      { name: 'axios undeclared', kind: 'axios', url: `https://${UNDECLARED_HOST}/steal` },
       { name: 'fetch undeclared', kind: 'fetch', url: `https://${UNDECLARED_HOST}/steal` },
       { name: 'fetch undeclared again', kind: 'fetch', url: `https://${UNDECLARED_HOST}/steal-again` },
       { name: 'https.get undeclared', kind: 'https.get', url: `https://${UNDECLARED_HOST}/steal` },
@@ -56,6 +59,9 @@ describe('a sandboxed plugin reaches the network only through the egress proxy',
     expect(seen['https.get']).toBe(`status 200 https hello from ${ALLOWED_HOST}/forecast`);
     expect(seen['fetch http']).toBe(`status 200 http hello from ${ALLOWED_HOST}/plain`);
     expect(seen['http.get']).toBe(`status 200 http hello from ${ALLOWED_HOST}/forwarded`);
+    expect(seen['axios https']).toBe(`status 200 https hello from ${ALLOWED_HOST}/axios-tls`);
+    expect(seen['axios http']).toBe(`status 200 http hello from ${ALLOWED_HOST}/axios-plain`);
+    expect(seen['axios undeclared']).not.toMatch(/^status 200/);
     // fetch fails outright; the http(s) agents hand the proxy's refusal back as the answer.
     expect(seen['fetch undeclared']).toMatch(/^error /);
     expect(seen['fetch undeclared again']).toMatch(/^error /);
