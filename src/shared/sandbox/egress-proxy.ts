@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
@@ -19,7 +19,10 @@ export interface EgressProxyOptions {
   /** Named in every refusal the proxy logs. */
   pluginName: string;
   logger: EgressLogger;
-  /** The proxy makes a folder of its own under this one (mode 700) and puts its socket there. */
+  /**
+   * The proxy makes a folder of its own (`egress-*`, mode 700) under this one, created if missing, and
+   * puts its socket there. Keep it short: a unix socket path holds at most 107 bytes.
+   */
   dir: string;
   /** Aborting closes the proxy, as `close()` does. */
   signal?: AbortSignal;
@@ -54,6 +57,7 @@ export interface EgressProxy {
 }
 
 const SRC = 'plugin-dynamic:egress';
+const FOLDER_PREFIX = 'egress-';
 /** A unix socket path holds at most 107 bytes on Linux (108 with the terminating NUL). */
 const MAX_SOCKET_PATH = 107;
 /** Distinct refusals logged per proxy; past it one line says the rest go unlogged. */
@@ -94,7 +98,8 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
   const resolve = opts.resolveHost ?? systemResolve;
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
 
-  const folder = await mkdtemp(join(opts.dir, 'egress-'));
+  await mkdir(opts.dir, { recursive: true });
+  const folder = await mkdtemp(join(opts.dir, FOLDER_PREFIX));
   await chmod(folder, 0o700);
   const socketPath = join(folder, 'proxy.sock');
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
@@ -111,7 +116,7 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     if (logged.has(key) || logged.size > MAX_LOGGED_REFUSALS) return;
     logged.add(key);
     if (logged.size > MAX_LOGGED_REFUSALS) {
-      opts.logger.warn({ src: SRC, plugin: opts.pluginName }, `Plugin ${opts.pluginName} was refused network access more than ${MAX_LOGGED_REFUSALS} times; further refusals are not logged.`);
+      opts.logger.warn({ src: SRC, plugin: opts.pluginName }, `Plugin ${opts.pluginName} was refused network access for more than ${MAX_LOGGED_REFUSALS} different hosts; further refusals are not logged.`);
       return;
     }
     const where = port === undefined ? host : `${host}:${port}`;
@@ -210,4 +215,15 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     opts.signal.throwIfAborted();
   }
   return { socketPath, close };
+}
+
+/**
+ * Removes the socket folders that proxies of a process that died left under `dir`. Call it once at
+ * start, before any proxy of this process exists.
+ */
+export async function sweepEgressFolders(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const stale = names.filter((name) => name.startsWith(FOLDER_PREFIX));
+  for (const name of stale) await rm(join(dir, name), { recursive: true, force: true });
+  return stale.length;
 }

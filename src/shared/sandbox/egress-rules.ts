@@ -17,7 +17,7 @@ export interface EgressTarget {
  * The host comes back normalized for comparison with the allowlist.
  */
 export function parseConnectTarget(authority: string): EgressTarget | undefined {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]/\s@]+)):(\d{1,5})$/.exec(authority);
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9._-]{1,253})):(\d{1,5})$/.exec(authority);
   if (!match) return undefined;
   const port = Number(match[3]);
   const host = match[1] ?? match[2];

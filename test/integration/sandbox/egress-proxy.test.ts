@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEgressProxy, type EgressProxy } from '../../../src/shared/sandbox/egress-proxy.js';
+import { startEgressProxy, sweepEgressFolders, type EgressProxy } from '../../../src/shared/sandbox/egress-proxy.js';
 import { ALLOWED_HOST, recordingLogger, startFixtureInternet, type FixtureInternet } from './egress-fixtures.js';
 
 /** Sends raw bytes to the proxy's socket and returns everything it answers until it closes the connection. */
@@ -124,6 +124,18 @@ describe('the egress proxy', () => {
     expect(existsSync(proxy.socketPath)).toBe(true);
     controller.abort();
     await vi.waitFor(() => expect(existsSync(dirname(proxy.socketPath))).toBe(false), { timeout: 30_000 });
+  });
+
+  it('makes its folder when it is missing; a sweep at start removes the socket folders a dead process left', async () => {
+    const runDir = join(socketDir, 'run', 'egress');
+    const { proxy } = await start({ dir: runDir });
+    await proxy.close();
+    await mkdir(join(runDir, 'egress-left-by-a-crash'));
+    await writeFile(join(runDir, 'egress-left-by-a-crash', 'proxy.sock'), '');
+    await writeFile(join(runDir, 'unrelated.txt'), 'kept');
+    expect(await sweepEgressFolders(runDir)).toBe(1);
+    expect(await readdir(runDir)).toEqual(['unrelated.txt']);
+    expect(await sweepEgressFolders(join(socketDir, 'missing'))).toBe(0);
   });
 
   it('refuses a folder whose socket path would be too long for a unix socket, leaving nothing behind', async () => {

@@ -6,7 +6,7 @@ describe('egress rules', () => {
   it('reads CONNECT targets, normalizing the host, and rejects anything else', () => {
     expect(parseConnectTarget('API.GitHub.com.:443')).toEqual({ host: 'api.github.com', port: 443 });
     expect(parseConnectTarget('[::1]:80')).toEqual({ host: '::1', port: 80 });
-    for (const bad of ['api.github.com', 'api.github.com:', 'api.github.com:0', 'api.github.com:70000', 'user@api.github.com:443', 'http://api.github.com:443', '[::1:80', 'a b:443', '']) {
+    for (const bad of ['api.github.com', 'api.github.com:', 'api.github.com:0', 'api.github.com:70000', 'user@api.github.com:443', 'http://api.github.com:443', '[::1:80', 'a b:443', 'a\u0001b.com:443', 'a%2fb.com:443', '']) {
       expect(parseConnectTarget(bad), bad).toBeUndefined();
     }
   });
