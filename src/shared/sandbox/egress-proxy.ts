@@ -160,7 +160,7 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
         return answerConnect(client, 403, 'Forbidden', `plugin-dynamic egress proxy: ${target.host}:${target.port} refused: ${REFUSAL_WORDS[admission.refusal]}.`);
       }
       answerConnect(client, 502, 'Bad Gateway', `plugin-dynamic egress proxy: ${target.host} could not be resolved.`);
-    });
+    }).catch(() => client.destroy());
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -178,7 +178,7 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
         return refuse(403, `${target.host}:${target.port} refused: ${REFUSAL_WORDS[admission.refusal]}.`);
       }
       refuse(502, `${target.host} could not be resolved.`);
-    });
+    }).catch(() => res.destroy());
   };
 
   const server = createServer(onRequest);

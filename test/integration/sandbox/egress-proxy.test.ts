@@ -101,6 +101,16 @@ describe('the egress proxy', () => {
     expect(logger.warnings).toEqual([]);
   });
 
+  it('a destination it cannot even try ends that one connection, and the proxy goes on serving', async () => {
+    // Port 70000 makes net.connect throw at once: that must not become an unhandled rejection in the agent.
+    let calls = 0;
+    const { proxy } = await start({
+      resolveHost: (host, port) => (calls++ === 0 ? Promise.resolve([{ address: '127.0.0.1', port: 70_000 }]) : internet.resolveHost(host, port)),
+    });
+    expect(await exchange(proxy.socketPath, `CONNECT ${ALLOWED_HOST}:443 HTTP/1.1\r\n\r\n`)).toBe('');
+    expect(await exchange(proxy.socketPath, `GET http://${ALLOWED_HOST}/after HTTP/1.1\r\nHost: ${ALLOWED_HOST}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
   it('logs a bounded number of distinct refusals, then says the rest are not logged', async () => {
     const { proxy, logger } = await start();
     for (let i = 0; i < 205; i++) await exchange(proxy.socketPath, `CONNECT host-${i}.undeclared.test:443 HTTP/1.1\r\n\r\n`);
