@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { benchCreation } from './creation.js';
+import { benchEgress } from './egress.js';
 import { benchManagement } from './management.js';
 import { benchSandbox } from './sandbox.js';
 
-const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox } as const;
+const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox, egress: benchEgress } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const isBenchName = (name: string): name is BenchName => Object.hasOwn(BENCHMARKS, name);
 
-// `npm run bench` runs all; `npm run bench -- management`, `-- creation` or `-- sandbox` runs one.
+// `npm run bench` runs all; `npm run bench -- <name>` (a key of BENCHMARKS) runs one.
 const only = process.argv[2];
 if (only !== undefined && !isBenchName(only)) {
   console.error(`unknown benchmark "${only}": use one of ${Object.keys(BENCHMARKS).join(', ')}`);

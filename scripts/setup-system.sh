@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages plugin-dynamic needs, and nothing when they are already there.
 #   scripts/setup-system.sh main    bubblewrap (the sandbox) and cgroup-tools (per-job memory and process bounds)
-#   scripts/setup-system.sh test    the same plus chromium (the panel's end-to-end tests)
+#   scripts/setup-system.sh test    the same plus chromium (the panel's end-to-end tests) and openssl (a throwaway
+#                                   certificate for the egress tests' HTTPS fixture server)
 # As root it runs apt-get itself, otherwise through sudo; when neither works it says which packages
 # to install and stops.
 set -euo pipefail
@@ -9,7 +10,7 @@ set -euo pipefail
 profile="${1:-main}"
 case "$profile" in
   main) wanted=(bubblewrap:bwrap cgroup-tools:cgexec) ;;
-  test) wanted=(bubblewrap:bwrap cgroup-tools:cgexec chromium:chromium) ;;
+  test) wanted=(bubblewrap:bwrap cgroup-tools:cgexec chromium:chromium openssl:openssl) ;;
   *) echo "setup-system: unknown profile \"$profile\" (use main or test)" >&2; exit 2 ;;
 esac
 

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { PluginDynamicError } from '../../errors.js';
+import { isHostName } from '../../shared/sandbox/host-name.js';
 import { COMPONENT_NAME, componentIdentifier, isHardReserved, isReserved, pascalCase, snakeCase, upperSnake } from './identifiers.js';
 import type { ParameterSpec, ParameterType, PluginSpec } from './plugin-spec.js';
 
@@ -15,8 +16,6 @@ const LIMITS = { components: 20, parameters: 20, methods: 30, triggers: 20, depe
 const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
-/** A DNS host name (no scheme, port, path or wildcard); IP literals and localhost are refused separately. */
-const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const TYPE_ALIASES: Record<string, ParameterType> = {
   string: 'string', text: 'string', number: 'number', integer: 'number', int: 'number', float: 'number',
   boolean: 'boolean', bool: 'boolean', object: 'object', json: 'object', record: 'object',
@@ -182,7 +181,7 @@ export function safeParsePluginSpec(input: unknown): { success: true; spec: Plug
   });
   const network = [...new Set((s.permissions?.network ?? []).map((h) => h.trim().toLowerCase()))];
   network.forEach((host, i) => {
-    if (!HOST_NAME.test(host)) {
+    if (!isHostName(host)) {
       issues.push({ field: `permissions.network[${i}]`, value: host, message: 'must be a host name such as "api.github.com": no scheme, port, path, wildcard, IP address or localhost' });
     }
   });

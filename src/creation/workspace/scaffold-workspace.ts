@@ -6,9 +6,9 @@ const CONFIG_MAX_BYTES = 64 * 1024;
 import type { PluginSpec } from '../spec/plugin-spec.js';
 
 /**
- * package.json of a generated plugin, with its settings declared the ElizaOS way. `dependencies`
- * are the specification's plus any a generator added (already validated); the default is the
- * specification's alone.
+ * package.json of a generated plugin, with its settings declared the ElizaOS way and its network
+ * hosts. `dependencies` are the specification's plus any a generator added (already validated); the
+ * default is the specification's alone.
  */
 export function workspacePackageJson(spec: PluginSpec, dependencies: Record<string, string> = spec.dependencies): Record<string, unknown> {
   const pluginParameters = Object.fromEntries(
@@ -29,7 +29,8 @@ export function workspacePackageJson(spec: PluginSpec, dependencies: Record<stri
     scripts: { build: 'tsc -p tsconfig.json', lint: 'eslint .', test: 'vitest run' },
     peerDependencies: { '@elizaos/core': '^1.7.0' },
     dependencies,
-    agentConfig: { pluginType: 'elizaos:plugin:1.0.0', pluginParameters },
+    // The hosts the plugin may reach; read back at install by declaredNetworkHosts (none: no network).
+    agentConfig: { pluginType: 'elizaos:plugin:1.0.0', pluginParameters, permissions: { network: [...spec.permissions.network] } },
     elizaos: { environmentVariables: spec.environmentVariables.map((v) => ({ ...v })) },
   };
 }

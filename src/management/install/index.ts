@@ -5,3 +5,4 @@ export { inspectPluginModule, type ModuleInspection } from './inspect-plugin-mod
 export { checkInstallPolicy } from './install-policy.js';
 export { hostPackageDir, hostNodeModules } from './host-packages.js';
 export { runNpm } from './npm-client.js';
+export { declaredNetworkHosts, NETWORK_HOSTS_SETTING, type DeclaredNetworkHosts } from './declared-network-hosts.js';

@@ -41,8 +41,8 @@ describe('scripts/setup-system.sh', () => {
     const asUser = process.getuid?.() === 0 ? ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', BASH] : [BASH];
     const result = await run([...asUser, SCRIPT, 'test'], bare);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('setup-system: root is needed to install bubblewrap cgroup-tools chromium, and sudo is not available here.');
-    expect(result.stderr).toContain('as root, run: apt-get install -y bubblewrap cgroup-tools chromium');
+    expect(result.stderr).toContain('setup-system: root is needed to install bubblewrap cgroup-tools chromium openssl, and sudo is not available here.');
+    expect(result.stderr).toContain('as root, run: apt-get install -y bubblewrap cgroup-tools chromium openssl');
   });
 
   it('refuses a profile it does not know', async () => {

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { SettingSource } from '../../config.js';
+import { PluginDynamicError } from '../../errors.js';
+import { isHostName, normalizeHostName } from '../../shared/sandbox/host-name.js';
+import type { PluginManifest } from './plugin-manifest.js';
+
+/**
+ * The agent-wide setting that grants (or withdraws) network hosts per plugin, as JSON:
+ * `{"@acme/plugin-weather": ["api.weather.example"], "plugin-notes": []}`.
+ */
+export const NETWORK_HOSTS_SETTING = 'PLUGIN_DYNAMIC_NETWORK_HOSTS';
+
+/** More hosts than this in one package.json are not taken. */
+const MAX_HOSTS = 50;
+
+export interface DeclaredNetworkHosts {
+  /** Host names the plugin may reach: normalized, distinct. Empty means no network at all. */
+  hosts: string[];
+  /** Where the list came from: the agent's setting, the plugin's package.json, or neither. */
+  source: 'setting' | 'package' | 'none';
+  /** What was left out of the package.json's list and why, for the install log. */
+  problems: string[];
+}
+
+const SettingSchema = z.record(z.string().min(1), z.array(z.string()).max(MAX_HOSTS));
+const ManifestPermissions = z.object({ permissions: z.object({ network: z.unknown().optional() }).loose().optional() }).loose();
+
+function hostsSetting(settings: SettingSource): Record<string, string[]> | undefined {
+  const raw = settings(NETWORK_HOSTS_SETTING);
+  if (raw === null || raw === undefined || String(raw).trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(raw));
+  } catch {
+    parsed = undefined;
+  }
+  const checked = SettingSchema.safeParse(parsed);
+  const example = '{"plugin-name": ["api.example.com"]}';
+  if (!checked.success) throw new PluginDynamicError('INVALID_SETTING', `${NETWORK_HOSTS_SETTING} is invalid: it must be JSON such as ${example}, at most ${MAX_HOSTS} hosts per plugin.`);
+  for (const [plugin, hosts] of Object.entries(checked.data)) {
+    const bad = hosts.find((host) => !isHostName(normalizeHostName(host)));
+    if (bad !== undefined) {
+      throw new PluginDynamicError('INVALID_SETTING', `${NETWORK_HOSTS_SETTING} is invalid: "${bad}" (for ${plugin}) is not a host name such as "api.github.com": no scheme, port, path, wildcard, IP address or localhost.`);
+    }
+  }
+  return checked.data;
+}
+
+/**
+ * The host names a plugin may reach over the network. The agent's setting decides when it names the
+ * plugin (an empty list there withdraws all access); otherwise the plugin's package.json
+ * `agentConfig.permissions.network`, where creation writes a generated plugin's specification. An entry
+ * that is not a plain host name (an IP, localhost, a wildcard, a URL) is left out and reported.
+ * No declaration at all means no network.
+ */
+export function declaredNetworkHosts(manifest: Pick<PluginManifest, 'name' | 'agentConfig'>, settings: SettingSource): DeclaredNetworkHosts {
+  const granted = hostsSetting(settings)?.[manifest.name];
+  if (granted) return { hosts: [...new Set(granted.map(normalizeHostName))], source: 'setting', problems: [] };
+
+  const declared = ManifestPermissions.safeParse(manifest.agentConfig ?? {});
+  const network = declared.success ? declared.data.permissions?.network : undefined;
+  if (network === undefined) return { hosts: [], source: 'none', problems: [] };
+  if (!Array.isArray(network)) return { hosts: [], source: 'none', problems: ['agentConfig.permissions.network is not a list of host names; the plugin gets no network.'] };
+
+  const hosts = new Set<string>();
+  const problems: string[] = [];
+  for (const entry of network) {
+    const host = typeof entry === 'string' ? normalizeHostName(entry) : undefined;
+    if (host === undefined || !isHostName(host)) problems.push(`${JSON.stringify(entry)?.slice(0, 100) ?? String(entry)} is not a host name and was left out.`);
+    else if (hosts.size >= MAX_HOSTS) problems.push(`${host} was left out: at most ${MAX_HOSTS} hosts are taken from package.json.`);
+    else hosts.add(host);
+  }
+  return { hosts: [...hosts], source: hosts.size > 0 ? 'package' : 'none', problems };
+}
