@@ -7,7 +7,7 @@ export {
   type RegistrySearchOptions,
   type RegistryMatchField,
 } from './search-registry.js';
-export { resolvePluginName, candidateNames } from './resolve-plugin-name.js';
+export { resolvePluginName, candidateNames, type ResolveOptions } from './resolve-plugin-name.js';
 export { fetchRegistry, DEFAULT_MAX_REGISTRY_BYTES, type FetchRegistryOptions } from './fetch-registry.js';
 export {
   readRegistryCache,
