@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Service, type IAgentRuntime, type Plugin } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
@@ -11,7 +11,8 @@ import { parseInstallSource, PluginInstaller, readPluginManifest } from './insta
 import { hostPluginFor, protectedPluginError } from './install/host-plugin-guard.js';
 import { importPluginModule, PluginLoader } from './loader/index.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
-import { RegistryClient, type RegistrySearchHit } from './registry/index.js';
+import { npmComplaint, runNpm } from './install/npm-client.js';
+import { NpmV1Verifier, RegistryClient, v1ViewArgs, type RegistrySearchHit } from './registry/index.js';
 import { InstalledPlugins } from './state/installed-plugins.js';
 import type { PluginRecord, TrustTier } from './state/plugin-record.js';
 import { PluginSettingsStore } from './state/plugin-settings-store.js';
@@ -58,6 +59,7 @@ export class PluginManagementService extends Service {
 
   readonly settings: PluginDynamicConfig;
   private readonly registry: RegistryClient;
+  private readonly v1Verifier: NpmV1Verifier;
   private readonly installer: PluginInstaller;
   private readonly loader: PluginLoader;
   private readonly installed: InstalledPlugins;
@@ -96,7 +98,11 @@ export class PluginManagementService extends Service {
       allowInstallScripts: this.settings.allowInstallScripts,
       // An install takes only the name the user wrote (or the CLI's variants of it); a near name is suggested.
       resolveRegistryEntry: (name, signal) => this.registry.resolve(name, { fuzzy: false, ...(signal ? { signal } : {}) }),
-      sandbox: async () => (this.settings.sandbox !== 'none' && (await bwrapWorks()) ? bwrapSandbox : undefined),
+      sandbox: () => this.npmSandbox(),
+    });
+    this.v1Verifier = new NpmV1Verifier({
+      view: (name, signal) => this.npmViewV1(name, signal),
+      timeoutMs: this.settings.registryTimeoutMs * 2,
     });
     this.loader = new PluginLoader(runtime, { loadTimeoutMs: this.settings.loadTimeoutMs, logger: runtime.logger });
     this.installed = new InstalledPlugins(runtime);
@@ -172,8 +178,62 @@ export class PluginManagementService extends Service {
 
   // ---- registry ----
 
-  async search(query: string, opts: { limit?: number; v1Only?: boolean; signal?: AbortSignal } = {}): Promise<SearchAnswer> {
-    return this.registry.search(query, opts);
+  /**
+   * Registry matches. With `v1Only`, only entries npm confirms have a usable 1.x release are
+   * offered: each is checked with `npm view` (cached, bounded) unless `verify` is 'cached', which
+   * uses what is known and labels the rest unverified (for providers, which must answer at once).
+   */
+  async search(
+    query: string,
+    opts: { limit?: number; v1Only?: boolean; signal?: AbortSignal; verify?: 'npm' | 'cached' } = {},
+  ): Promise<SearchAnswer> {
+    const { verify = 'npm', ...rest } = opts;
+    if (!opts.v1Only) return this.registry.search(query, rest);
+    const limit = opts.limit ?? 10;
+    // Room for the entries npm refuses.
+    const answer = await this.registry.search(query, { ...rest, limit: limit * 2 });
+    const names = answer.hits.map((h) => h.entry.name);
+    const checks =
+      verify === 'cached'
+        ? new Map(names.map((n) => [n, this.v1Verifier.cached(n)] as const))
+        : await this.v1Verifier.verify(names, opts.signal ? { signal: opts.signal } : {});
+    const refused: string[] = [];
+    const hits: RegistrySearchHit[] = [];
+    for (const hit of answer.hits) {
+      const check = checks.get(hit.entry.name) ?? { status: 'unverified' as const, reason: 'not checked against npm yet' };
+      if (check.status === 'refused') refused.push(hit.entry.name);
+      else hits.push({ ...hit, npm: check });
+    }
+    const left = refused.length
+      ? `Left out ${refused.join(', ')}: the registry marks ${refused.length > 1 ? 'them' : 'it'} ElizaOS 1.x, but npm has no usable 1.x release.`
+      : undefined;
+    const warning = [answer.warning, left].filter(Boolean).join(' ');
+    return { hits: hits.slice(0, limit), origin: answer.origin, ...(warning ? { warning } : {}) };
+  }
+
+  /** What npm says about a package's 1.x range; 'missing' when it has none. */
+  private async npmViewV1(name: string, signal: AbortSignal): Promise<unknown> {
+    const cwd = join(this.settings.dataDir, 'cache', 'npm-view');
+    await mkdir(cwd, { recursive: true });
+    const sandbox = await this.npmSandbox();
+    const result = await runNpm(['view', ...v1ViewArgs(name)], {
+      cwd,
+      dataDir: this.settings.dataDir,
+      timeoutMs: this.settings.registryTimeoutMs,
+      outputCapBytes: this.settings.outputCapBytes,
+      signal,
+      ...(sandbox ? { sandbox } : {}),
+    });
+    if (!result.ok) {
+      const complaint = npmComplaint(result);
+      if (/E404|No match found|is not in this registry/i.test(complaint)) return 'missing';
+      throw new Error(complaint);
+    }
+    return JSON.parse(result.stdout || 'null') as unknown;
+  }
+
+  private async npmSandbox() {
+    return this.settings.sandbox !== 'none' && (await bwrapWorks()) ? bwrapSandbox : undefined;
   }
 
   async registryInfo(word: string, opts: { signal?: AbortSignal } = {}) {
