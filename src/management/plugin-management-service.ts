@@ -67,7 +67,7 @@ export class PluginManagementService extends Service {
   /** Modules imported for plugins that are active or inactive; unload forgets them. */
   private readonly modules = new Map<string, Plugin>();
   /**
-   * Every module this process imported, by entry file and its size and modification time. Node never
+   * Every module this process imported, by entry file and its inode, size and times. Node never
    * frees an ES module, so importing an unchanged entry again would only grow the heap (about 1.7 MB
    * per cycle for plugin-bootstrap); a changed file (a rebuild, a reinstall) is imported afresh.
    */
@@ -545,7 +545,8 @@ export class PluginManagementService extends Service {
     const cached = this.modules.get(record.packageName);
     if (cached) return cached;
     const info = await stat(record.entry);
-    const key = `${record.entry}:${info.size}:${info.mtimeMs}`;
+    // npm gives every unpacked file the same fixed mtime: the inode and change time tell a reinstall apart.
+    const key = `${record.entry}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
     const plugin = this.imported.get(key) ?? (await importPluginModule(record.entry, ++this.generation));
     this.imported.set(key, plugin);
     this.modules.set(record.packageName, plugin);
