@@ -9,10 +9,14 @@ import { redactDeep } from './redact.js';
  * caller gets a redacted copy. Returns a function that puts the original back.
  */
 export function redactComposedState(runtime: IAgentRuntime, secrets: () => readonly string[]): () => void {
-  const original = runtime.composeState;
-  const redacting: IAgentRuntime['composeState'] = async (...args) => redactDeep(await original.apply(runtime, args), secrets());
+  const original = runtime.composeState.bind(runtime);
+  const own = Object.prototype.hasOwnProperty.call(runtime, 'composeState');
+  const redacting: IAgentRuntime['composeState'] = async (...args) => redactDeep(await original(...args), secrets());
   runtime.composeState = redacting;
   return () => {
-    if (runtime.composeState === redacting) runtime.composeState = original;
+    if (runtime.composeState !== redacting) return;
+    // Back to the class's own method, or to what was set on the object before.
+    if (own) runtime.composeState = original;
+    else delete (runtime as Partial<IAgentRuntime>).composeState;
   };
 }

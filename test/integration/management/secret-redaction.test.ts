@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChannelType, createUniqueUuid, type Memory, type UUID } from '@elizaos/core';
+import { ChannelType, createUniqueUuid, type Memory } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
@@ -36,7 +36,7 @@ describe('secrets while a plugin that copies its token runs beside bootstrap', (
       source: 'test',
       type: ChannelType.DM,
     });
-    const message: Memory = { id: randomUUID() as UUID, entityId, agentId: t.runtime.agentId, roomId, content: { text, source: 'test', channelType: ChannelType.DM }, createdAt: Date.now() };
+    const message: Memory = { id: randomUUID(), entityId, agentId: t.runtime.agentId, roomId, content: { text, source: 'test', channelType: ChannelType.DM }, createdAt: Date.now() };
     if (store) await t.runtime.createMemory(message, 'messages');
     return message;
   };
