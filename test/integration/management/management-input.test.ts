@@ -77,6 +77,11 @@ describe('management input through processActions', () => {
     const run = await runAction(t.runtime, 'INSTALL_PLUGIN', 'install bootstrapp');
     expectRefusal(run.results[0], run.replies[0], 'PLUGIN_NOT_FOUND');
     expect(run.results[0]?.text).toContain('Did you mean @elizaos/plugin-bootstrap?');
+    // The CLI and the routes call the service with the text as typed: the same answer.
+    await expect(management().install('bootstrapp', { activate: true })).rejects.toMatchObject({
+      code: 'PLUGIN_NOT_FOUND',
+      details: { suggestions: ['@elizaos/plugin-bootstrap'] },
+    });
     expect(management().list()).toEqual([]);
     expect(await pluginFolders()).toEqual([]);
   });
