@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Service, type IAgentRuntime, type Plugin } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
@@ -11,8 +11,8 @@ import { parseInstallSource, PluginInstaller, readPluginManifest } from './insta
 import { hostPluginFor, protectedPluginError } from './install/host-plugin-guard.js';
 import { importPluginModule, PluginLoader } from './loader/index.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
-import { npmComplaint, runNpm } from './install/npm-client.js';
-import { NpmV1Verifier, RegistryClient, v1ViewArgs, type RegistrySearchHit } from './registry/index.js';
+import { npmViewV1 } from './install/npm-view-v1.js';
+import { NpmV1Verifier, RegistryClient, verifiedSearch, type SearchAnswer } from './registry/index.js';
 import { InstalledPlugins } from './state/installed-plugins.js';
 import type { PluginRecord, TrustTier } from './state/plugin-record.js';
 import { PluginSettingsStore } from './state/plugin-settings-store.js';
@@ -21,6 +21,8 @@ import { defaultKeyFile, SecretBox } from './state/secret-box.js';
 import { secretList } from './secrets/redact.js';
 import { redactComposedState } from './secrets/state-redaction.js';
 import type { InstalledPackage, InstallSource } from './types.js';
+
+export type { SearchAnswer } from './registry/index.js';
 
 const LOG_SRC = 'plugin-dynamic:management';
 
@@ -42,11 +44,6 @@ export interface InstallOptions {
   replace?: boolean;
 }
 
-export interface SearchAnswer {
-  hits: RegistrySearchHit[];
-  origin: 'network' | 'cache' | 'stale-cache' | 'none';
-  warning?: string;
-}
 
 /**
  * Manages plugins in the live runtime: registry search, install, configure, activate, deactivate,
@@ -101,7 +98,15 @@ export class PluginManagementService extends Service {
       sandbox: () => this.npmSandbox(),
     });
     this.v1Verifier = new NpmV1Verifier({
-      view: (name, signal) => this.npmViewV1(name, signal),
+      view: async (name, signal) =>
+        npmViewV1(name, {
+          cwd: join(this.settings.dataDir, 'cache', 'npm-view'),
+          dataDir: this.settings.dataDir,
+          timeoutMs: this.settings.registryTimeoutMs,
+          outputCapBytes: this.settings.outputCapBytes,
+          signal,
+          ...(await this.npmSandbox().then((sandbox) => (sandbox ? { sandbox } : {}))),
+        }),
       timeoutMs: this.settings.registryTimeoutMs * 2,
     });
     this.loader = new PluginLoader(runtime, { loadTimeoutMs: this.settings.loadTimeoutMs, logger: runtime.logger });
@@ -180,56 +185,13 @@ export class PluginManagementService extends Service {
 
   /**
    * Registry matches. With `v1Only`, only entries npm confirms have a usable 1.x release are
-   * offered: each is checked with `npm view` (cached, bounded) unless `verify` is 'cached', which
-   * uses what is known and labels the rest unverified (for providers, which must answer at once).
+   * offered (see verifiedSearch); `verify: 'cached'` answers at once from what is already checked.
    */
   async search(
     query: string,
     opts: { limit?: number; v1Only?: boolean; signal?: AbortSignal; verify?: 'npm' | 'cached' } = {},
   ): Promise<SearchAnswer> {
-    const { verify = 'npm', ...rest } = opts;
-    if (!opts.v1Only) return this.registry.search(query, rest);
-    const limit = opts.limit ?? 10;
-    // Room for the entries npm refuses.
-    const answer = await this.registry.search(query, { ...rest, limit: limit * 2 });
-    const names = answer.hits.map((h) => h.entry.name);
-    const checks =
-      verify === 'cached'
-        ? new Map(names.map((n) => [n, this.v1Verifier.cached(n)] as const))
-        : await this.v1Verifier.verify(names, opts.signal ? { signal: opts.signal } : {});
-    const refused: string[] = [];
-    const hits: RegistrySearchHit[] = [];
-    for (const hit of answer.hits) {
-      const check = checks.get(hit.entry.name) ?? { status: 'unverified' as const, reason: 'not checked against npm yet' };
-      if (check.status === 'refused') refused.push(hit.entry.name);
-      else hits.push({ ...hit, npm: check });
-    }
-    const left = refused.length
-      ? `Left out ${refused.join(', ')}: the registry marks ${refused.length > 1 ? 'them' : 'it'} ElizaOS 1.x, but npm has no usable 1.x release.`
-      : undefined;
-    const warning = [answer.warning, left].filter(Boolean).join(' ');
-    return { hits: hits.slice(0, limit), origin: answer.origin, ...(warning ? { warning } : {}) };
-  }
-
-  /** What npm says about a package's 1.x range; 'missing' when it has none. */
-  private async npmViewV1(name: string, signal: AbortSignal): Promise<unknown> {
-    const cwd = join(this.settings.dataDir, 'cache', 'npm-view');
-    await mkdir(cwd, { recursive: true });
-    const sandbox = await this.npmSandbox();
-    const result = await runNpm(['view', ...v1ViewArgs(name)], {
-      cwd,
-      dataDir: this.settings.dataDir,
-      timeoutMs: this.settings.registryTimeoutMs,
-      outputCapBytes: this.settings.outputCapBytes,
-      signal,
-      ...(sandbox ? { sandbox } : {}),
-    });
-    if (!result.ok) {
-      const complaint = npmComplaint(result);
-      if (/E404|No match found|is not in this registry/i.test(complaint)) return 'missing';
-      throw new Error(complaint);
-    }
-    return JSON.parse(result.stdout || 'null') as unknown;
+    return verifiedSearch(this.registry, this.v1Verifier, query, opts);
   }
 
   private async npmSandbox() {

@@ -25,3 +25,4 @@ export {
 } from './registry-client.js';
 export { judgeV1Releases, coreRangeRefused, v1ViewArgs, V1_RANGE, type NpmV1Check } from './npm-v1-check.js';
 export { NpmV1Verifier, type NpmV1View, type NpmV1VerifierOptions } from './npm-v1-verifier.js';
+export { verifiedSearch, type SearchAnswer } from './verified-search.js';
