@@ -29,7 +29,7 @@ export const ERROR_CATALOGUE = {
   INSTALL_SCRIPTS_REFUSED:
     'The package runs scripts at install time. Allow it by name with PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS if you trust it.',
   UNSAFE_DEPENDENCY: 'The package depends on git, URL or out-of-tree file: sources, which are refused by default.',
-  ALREADY_INSTALLED: 'The plugin is installed already; uninstall it first to install another version.',
+  ALREADY_INSTALLED: 'The plugin is installed already; uninstall it first, or, for a plugin made by a creation job, ask again with replace.',
   NOT_INSTALLED: 'Install the plugin first (INSTALL_PLUGIN).',
   LOCKFILE_INVALID:
     'npm left no lockfile, or a package in it has no integrity hash; install from a source npm can pin (a registry version, a folder, a tarball).',
@@ -42,7 +42,7 @@ export const ERROR_CATALOGUE = {
   COMPONENT_CONFLICT: 'Another loaded plugin already registers a component with this name; unload it first.',
   LOAD_FAILED: 'The plugin failed while loading and was rolled back; the reason is in the message.',
   LOAD_TIMEOUT: 'The plugin did not finish init or start its services in time and was rolled back.',
-  PROTECTED_PLUGIN: 'Plugins registered when the agent started (and plugin-dynamic itself) cannot be unloaded at runtime.',
+  PROTECTED_PLUGIN: 'Plugins registered when the agent started (and plugin-dynamic itself) cannot be installed again, unloaded or uninstalled at runtime.',
   // state and secrets
   STATE_CORRUPT: 'A stored record was unreadable; it was moved aside and the rest was kept.',
   SECRET_KEY_UNAVAILABLE:

@@ -18,7 +18,10 @@ export { pluginLine };
 const shortId = (id: string): string => id.slice(0, 8);
 
 export function searchText(answer: SearchAnswer): string {
-  const rows = answer.hits.map((h) => [h.entry.name, h.entry.supportsV1 ? 'yes' : 'no', h.entry.description.slice(0, 70)]);
+  // "yes" only when npm confirmed it; the registry's flag alone is a claim, checked again at install.
+  const v1 = (h: SearchAnswer['hits'][number]) =>
+    !h.entry.supportsV1 ? 'no' : h.npm === undefined || h.npm.status === 'verified' ? 'yes' : h.npm.status === 'refused' ? 'no' : 'unverified';
+  const rows = answer.hits.map((h) => [h.entry.name, v1(h), h.entry.description.slice(0, 70)]);
   const body = rows.length ? table([['PLUGIN', '1.X', 'DESCRIPTION'], ...rows]) : 'No plugin matches.';
   return answer.warning ? `${body}\n(${answer.warning})` : body;
 }

@@ -37,6 +37,11 @@ export interface CreateOptions {
   activate?: boolean;
   /** Overrides the PLUGIN_DYNAMIC_GENERATOR setting for this job. */
   generator?: GeneratorChoice;
+  /**
+   * Replace a plugin of the same name made by an earlier job; without it such a job is refused.
+   * The earlier version stays until the new one is loaded. @default false
+   */
+  replace?: boolean;
 }
 
 export interface CreationCapabilities {
@@ -283,6 +288,30 @@ export class PluginCreationService extends Service {
     return choice;
   }
 
+  /**
+   * A job never replaces an installed plugin silently: only a plugin an earlier job made, and only
+   * when the request says to replace it.
+   */
+  private refuseSilentReplace(packageName: string, replace: boolean): void {
+    const previous = this.runtime
+      .getService<PluginManagementService>('plugin_management')
+      ?.list()
+      .find((p) => p.packageName === packageName);
+    if (!previous) return;
+    if (previous.trust !== 'generated') {
+      throw new PluginDynamicError(
+        'ALREADY_INSTALLED',
+        `${packageName} is installed already and was not made by a creation job; pick another name or uninstall it first.`,
+      );
+    }
+    if (!replace) {
+      throw new PluginDynamicError(
+        'ALREADY_INSTALLED',
+        `${packageName}@${previous.version} was made by an earlier job; ask again with replace to replace it (it stays until the new one loads), or pick another name.`,
+      );
+    }
+  }
+
   private workspacesRoot(): string {
     return join(this.settings.dataDir, 'workspaces');
   }
@@ -295,6 +324,7 @@ export class PluginCreationService extends Service {
         `${recent.length} plugin creations started in the last hour (limit ${this.settings.jobsPerHour}). Try again later.`,
       );
     }
+    this.refuseSilentReplace(spec.name, opts.replace === true);
     const generator = this.effectiveGenerator(opts.generator);
     const id = randomUUID();
     const now = new Date().toISOString();
@@ -311,6 +341,7 @@ export class PluginCreationService extends Service {
       generator,
       sandbox: 'pending',
       activate: opts.activate ?? true,
+      ...(opts.replace ? { replace: true } : {}),
       workspaceDir: join(this.workspacesRoot(), id),
       log: [{ at: now, message: `Queued: ${spec.name} (${generator} generator)` }],
       iterations: [],
@@ -465,11 +496,11 @@ export class PluginCreationService extends Service {
       await this.jobs.update(id, () => ({ phase: 'install' }), 'Installing and loading the plugin');
       const management = this.runtime.getService<PluginManagementService>('plugin_management');
       if (!management) throw new PluginDynamicError('INTERNAL', 'The plugin_management service is not running.');
+      const replace = queued.replace === true;
+      this.refuseSilentReplace(spec.name, replace);
       const previous = management.list().find((p) => p.packageName === spec.name);
-      if (previous?.trust === 'generated') {
-        // Creating a plugin again replaces what an earlier job made; anything else is the user's.
-        await this.jobs.update(id, () => ({}), `Replacing ${previous.packageName}@${previous.version} made by an earlier job`);
-        await management.uninstall(previous.packageName);
+      if (previous) {
+        await this.jobs.update(id, () => ({}), `Replacing ${previous.packageName}@${previous.version} made by an earlier job once the new one loads`);
       }
       const view = await management.install(
         { kind: 'folder', path: shipped.dir },
@@ -480,6 +511,7 @@ export class PluginCreationService extends Service {
           recordSource: { kind: 'generated', jobId: id },
           allowedRoots: [join(this.settings.dataDir, 'shipped')],
           shippedHash: shipped.sha256,
+          replace,
         },
       );
       const needs = view.missingSettings.length ? ` It needs ${view.missingSettings.join(', ')} before it can load.` : '';

@@ -29,6 +29,7 @@ export const API = {
         description: z.string().trim().min(1).max(2_000).optional(),
         generator: z.enum(['template', 'model', 'auto']).optional(),
         activate: z.boolean().optional(),
+        replace: z.boolean().optional(),
       })
       .refine((b) => (b.specification === undefined) !== (b.description === undefined), { message: 'send either specification or description' }),
   },

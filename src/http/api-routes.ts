@@ -14,7 +14,7 @@ export const apiRoutes: Route[] = [
   jsonRoute(API.unload, (b, s) => s.management.unload(b.plugin)),
   jsonRoute(API.uninstall, (b, s) => s.management.uninstall(b.plugin)),
   jsonRoute(API.create, async (b, s) => {
-    const opts = { ...(b.generator ? { generator: b.generator } : {}), ...(b.activate === undefined ? {} : { activate: b.activate }) };
+    const opts = { ...(b.generator ? { generator: b.generator } : {}), ...(b.activate === undefined ? {} : { activate: b.activate }), ...(b.replace ? { replace: true } : {}) };
     if (b.description !== undefined) return s.creation.createFromDescription(b.description, opts);
     return { job: await s.creation.createFromSpec(b.specification, opts) };
   }),

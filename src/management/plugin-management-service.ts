@@ -1,21 +1,28 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Service, type IAgentRuntime, type Plugin } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import { KeyedMutex } from '../shared/keyed-mutex.js';
 import { bwrapSandbox, bwrapWorks } from '../shared/sandbox/index.js';
-import { parseInstallSource, PluginInstaller } from './install/index.js';
+import { parseInstallSource, PluginInstaller, readPluginManifest } from './install/index.js';
+import { hostPluginFor, protectedPluginError } from './install/host-plugin-guard.js';
 import { importPluginModule, PluginLoader } from './loader/index.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
-import { RegistryClient, type RegistrySearchHit } from './registry/index.js';
+import { npmViewV1 } from './install/npm-view-v1.js';
+import { NpmV1Verifier, RegistryClient, verifiedSearch, type SearchAnswer } from './registry/index.js';
 import { InstalledPlugins } from './state/installed-plugins.js';
 import type { PluginRecord, TrustTier } from './state/plugin-record.js';
 import { PluginSettingsStore } from './state/plugin-settings-store.js';
 import { pluginLifecycle, type PluginStatus } from './state/plugin-status.js';
 import { defaultKeyFile, SecretBox } from './state/secret-box.js';
+import { secretList } from './secrets/redact.js';
+import { redactComposedState } from './secrets/state-redaction.js';
 import type { InstalledPackage, InstallSource } from './types.js';
+
+export type { SearchAnswer } from './registry/index.js';
 
 const LOG_SRC = 'plugin-dynamic:management';
 
@@ -31,13 +38,14 @@ export interface InstallOptions {
   allowedRoots?: string[];
   /** sha256 of dist/ as a creation job built it; the install is refused when the package differs. */
   shippedHash?: string;
+  /**
+   * Replace an installed plugin of the same package name. The earlier version stays installed
+   * (and loaded, if it was) until the new one is installed and, when it is to be active, loaded.
+   * @default false
+   */
+  replace?: boolean;
 }
 
-export interface SearchAnswer {
-  hits: RegistrySearchHit[];
-  origin: 'network' | 'cache' | 'stale-cache' | 'none';
-  warning?: string;
-}
 
 /**
  * Manages plugins in the live runtime: registry search, install, configure, activate, deactivate,
@@ -50,6 +58,7 @@ export class PluginManagementService extends Service {
 
   readonly settings: PluginDynamicConfig;
   private readonly registry: RegistryClient;
+  private readonly v1Verifier: NpmV1Verifier;
   private readonly installer: PluginInstaller;
   private readonly loader: PluginLoader;
   private readonly installed: InstalledPlugins;
@@ -57,7 +66,7 @@ export class PluginManagementService extends Service {
   /** Modules imported for plugins that are active or inactive; unload forgets them. */
   private readonly modules = new Map<string, Plugin>();
   /**
-   * Every module this process imported, by entry file and its size and modification time. Node never
+   * Every module this process imported, by entry file and its inode, size and times. Node never
    * frees an ES module, so importing an unchanged entry again would only grow the heap (about 1.7 MB
    * per cycle for plugin-bootstrap); a changed file (a rebuild, a reinstall) is imported afresh.
    */
@@ -67,6 +76,8 @@ export class PluginManagementService extends Service {
   /** Plugins the host registered before this service started: never unloaded from here. */
   private readonly protectedPlugins: Set<string>;
   private stopping: Promise<void> | undefined;
+  /** Puts the runtime's own composeState back. */
+  private stopRedacting: (() => void) | undefined;
 
   constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
     super(runtime);
@@ -84,8 +95,21 @@ export class PluginManagementService extends Service {
       timeoutMs: this.settings.installTimeoutMs,
       outputCapBytes: this.settings.outputCapBytes,
       allowInstallScripts: this.settings.allowInstallScripts,
-      resolveRegistryEntry: (name, signal) => this.registry.resolve(name, signal ? { signal } : {}),
-      sandbox: async () => (this.settings.sandbox !== 'none' && (await bwrapWorks()) ? bwrapSandbox : undefined),
+      // An install takes only the name the user wrote (or the CLI's variants of it); a near name is suggested.
+      resolveRegistryEntry: (name, signal) => this.registry.resolve(name, { fuzzy: false, ...(signal ? { signal } : {}) }),
+      sandbox: () => this.npmSandbox(),
+    });
+    this.v1Verifier = new NpmV1Verifier({
+      view: async (name, signal) =>
+        npmViewV1(name, {
+          cwd: join(this.settings.dataDir, 'cache', 'npm-view'),
+          dataDir: this.settings.dataDir,
+          timeoutMs: this.settings.registryTimeoutMs,
+          outputCapBytes: this.settings.outputCapBytes,
+          signal,
+          ...(await this.npmSandbox().then((sandbox) => (sandbox ? { sandbox } : {}))),
+        }),
+      timeoutMs: this.settings.registryTimeoutMs * 2,
     });
     this.loader = new PluginLoader(runtime, { loadTimeoutMs: this.settings.loadTimeoutMs, logger: runtime.logger });
     this.installed = new InstalledPlugins(runtime);
@@ -105,6 +129,7 @@ export class PluginManagementService extends Service {
     });
     this.settingsStore = new PluginSettingsStore(this.runtime, box);
     const settingsCorrupt = await this.settingsStore.load();
+    this.stopRedacting ??= redactComposedState(this.runtime, () => this.secretValues());
     const corrupt = await this.installed.load();
     if (corrupt.count > 0 || settingsCorrupt.corrupt > 0) {
       this.runtime.logger.warn(
@@ -123,7 +148,9 @@ export class PluginManagementService extends Service {
       }
       if (!(await this.restoreFiles(record))) continue;
       const wasActive = record.status === 'active';
-      const status: PluginStatus = this.missingSettings(record).length > 0 ? 'needs_configuration' : 'installed';
+      // A plugin the user deactivated stays deactivated (and says so) across a restart.
+      const status: PluginStatus =
+        this.missingSettings(record).length > 0 ? 'needs_configuration' : record.status === 'inactive' ? 'inactive' : 'installed';
       await this.installed.put({ ...record, status });
       if (wasActive && status === 'installed') {
         try {
@@ -158,8 +185,19 @@ export class PluginManagementService extends Service {
 
   // ---- registry ----
 
-  async search(query: string, opts: { limit?: number; v1Only?: boolean; signal?: AbortSignal } = {}): Promise<SearchAnswer> {
-    return this.registry.search(query, opts);
+  /**
+   * Registry matches. With `v1Only`, only entries npm confirms have a usable 1.x release are
+   * offered (see verifiedSearch); `verify: 'cached'` answers at once from what is already checked.
+   */
+  async search(
+    query: string,
+    opts: { limit?: number; v1Only?: boolean; signal?: AbortSignal; verify?: 'npm' | 'cached' } = {},
+  ): Promise<SearchAnswer> {
+    return verifiedSearch(this.registry, this.v1Verifier, query, opts);
+  }
+
+  private async npmSandbox() {
+    return this.settings.sandbox !== 'none' && (await bwrapWorks()) ? bwrapSandbox : undefined;
   }
 
   async registryInfo(word: string, opts: { signal?: AbortSignal } = {}) {
@@ -185,25 +223,22 @@ export class PluginManagementService extends Service {
         : input;
     const lockKey = source.kind === 'registry' || source.kind === 'npm' ? source.name : JSON.stringify(source);
     const record = await this.mutex.run(`install:${lockKey}`, async () => {
-      const pkg = await this.installer.install(source, {
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.shippedHash ? { shippedHash: opts.shippedHash } : {}),
-      }).catch((error: unknown) => {
-        // Logged here, where the refusal is decided (install policy, sandbox, Node), and nowhere else.
-        const e = toPluginDynamicError(error);
-        this.runtime.logger.warn({ src: LOG_SRC, source: lockKey, code: e.code }, `[${e.code}] Install refused: ${e.message}`);
-        throw error;
-      });
+      // Checked before anything is written: a host plugin, or a plugin installed already.
+      const named = await this.packageNameOf(source, opts.signal);
+      if (named) this.refuseHostPlugin(named);
+      const previous = named ? this.installed.get(named) : undefined;
+      if (previous && !opts.replace) throw this.alreadyInstalled(previous);
+      if (previous) return this.mutex.run(previous.packageName, () => this.replaceInstalled(previous, source, opts));
+      const pkg = await this.installPackage(source, opts, lockKey);
+      const host = hostPluginFor(pkg.pluginName, this.protectedPlugins);
       const existing = this.installed.get(pkg.packageName);
-      if (existing) {
+      if (host || existing) {
         await this.installer.uninstall(pkg).catch(() => undefined);
-        throw new PluginDynamicError(
-          'ALREADY_INSTALLED',
-          `${pkg.packageName} ${existing.version} is installed already; uninstall it first.`,
-        );
+        throw existing ? this.alreadyInstalled(existing) : protectedPluginError(pkg.packageName, host ?? pkg.pluginName);
       }
       return this.installed.put(this.newRecord(pkg, source, opts));
     });
+    if (record.status === 'active') return this.view(record);
     this.runtime.logger.info(
       { src: LOG_SRC, plugin: record.packageName, version: record.version },
       `Installed ${record.packageName}@${record.version} (${record.status}).`,
@@ -321,8 +356,21 @@ export class PluginManagementService extends Service {
     });
   }
 
+  /**
+   * Every value that must never reach a prompt: the sensitive settings stored here, the live value
+   * of any setting an installed plugin declares sensitive, and the character's secrets.
+   */
+  secretValues(): string[] {
+    const declared = this.installed
+      .all()
+      .flatMap((r) => r.settings.filter((s) => s.sensitive).map((s) => this.runtime.getSetting(s.name)));
+    const character = Object.values(this.runtime.character.secrets ?? {});
+    return secretList([...this.settingsStore.sensitiveValues(), ...declared, ...character]);
+  }
+
   override async stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.stopRedacting?.();
       const active = this.installed.all().filter((r) => r.status === 'active');
       // Reverse order of activation is not recorded; take them out one by one, keeping the stored
       // status so the next start re-activates them.
@@ -340,6 +388,98 @@ export class PluginManagementService extends Service {
   }
 
   // ---- internals ----
+
+  /** The package a source will install, when it can be known before anything is fetched or written. */
+  private async packageNameOf(source: InstallSource, signal: AbortSignal | undefined): Promise<string | undefined> {
+    switch (source.kind) {
+      case 'npm':
+        return source.name;
+      case 'registry':
+        return (await this.registry.resolve(source.name, { fuzzy: false, ...(signal ? { signal } : {}) })).name;
+      case 'folder':
+        return (await readPluginManifest(source.path)).name;
+      default:
+        return undefined;
+    }
+  }
+
+  private refuseHostPlugin(packageName: string): void {
+    const host = hostPluginFor(packageName, this.protectedPlugins);
+    if (host) throw protectedPluginError(packageName, host);
+  }
+
+  private alreadyInstalled(existing: PluginRecord): PluginDynamicError {
+    return new PluginDynamicError(
+      'ALREADY_INSTALLED',
+      `${existing.packageName} ${existing.version} is installed already; uninstall it first, or ask to replace it.`,
+      { details: { packageName: existing.packageName, version: existing.version } },
+    );
+  }
+
+  /**
+   * Installs a new version over an installed plugin without losing the earlier one on the way: its
+   * folder is moved aside, the new version installed, the earlier one taken out of the runtime and
+   * the new one loaded; if any of that fails the earlier folder, module and state come back.
+   */
+  /** The installer's work, its refusal logged here, where it is decided (install policy, sandbox, Node). */
+  private installPackage(source: InstallSource, opts: InstallOptions, label: string): ReturnType<PluginInstaller['install']> {
+    return this.installer
+      .install(source, {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.shippedHash ? { shippedHash: opts.shippedHash } : {}),
+      })
+      .catch((error: unknown) => {
+        const e = toPluginDynamicError(error);
+        this.runtime.logger.warn({ src: LOG_SRC, source: label, code: e.code }, `[${e.code}] Install refused: ${e.message}`);
+        throw error;
+      });
+  }
+
+  private async replaceInstalled(previous: PluginRecord, source: InstallSource, opts: InstallOptions): Promise<PluginRecord> {
+    this.refuseProtected(previous);
+    const aside = `${previous.installDir}.previous-${randomBytes(4).toString('hex')}`;
+    await rename(previous.installDir, aside);
+    const putBack = () => rename(aside, previous.installDir);
+    let pkg: InstalledPackage;
+    try {
+      pkg = await this.installPackage(source, opts, previous.packageName);
+    } catch (error) {
+      await putBack();
+      throw error;
+    }
+    if (pkg.packageName !== previous.packageName) {
+      await this.installer.uninstall(pkg);
+      await putBack();
+      throw new PluginDynamicError('INVALID_SOURCE', `The new package is ${pkg.packageName}, not ${previous.packageName}; nothing was replaced.`);
+    }
+    const wasActive = previous.status === 'active' && this.loader.isLoaded(previous.pluginName);
+    const earlierModule = this.modules.get(previous.packageName);
+    const fresh = this.newRecord(pkg, source, opts);
+    const load = (opts.activate ?? wasActive) && fresh.status === 'installed';
+    if (wasActive) await this.removeFromRuntime(previous);
+    this.modules.delete(previous.packageName);
+    try {
+      if (load) {
+        this.settingsStore.applyTo(fresh.packageName);
+        await this.loader.load(await this.moduleFor(fresh), opts.signal ? { signal: opts.signal } : {});
+      }
+    } catch (error) {
+      const e = toPluginDynamicError(error, 'LOAD_FAILED');
+      this.modules.delete(previous.packageName);
+      await this.installer.uninstall(pkg);
+      await putBack();
+      if (earlierModule) this.modules.set(previous.packageName, earlierModule);
+      if (wasActive) await this.loader.load(await this.moduleFor(previous)).catch(() => undefined);
+      throw new PluginDynamicError(e.code, `${e.message} The earlier ${previous.packageName}@${previous.version} was kept.`, { cause: e });
+    }
+    const record = await this.installed.put({ ...fresh, installedAt: previous.installedAt, status: load ? 'active' : fresh.status });
+    await rm(aside, { recursive: true, force: true });
+    this.runtime.logger.info(
+      { src: LOG_SRC, plugin: record.packageName, from: previous.version, to: record.version },
+      `Replaced ${record.packageName}@${previous.version} with ${record.version}.`,
+    );
+    return record;
+  }
 
   private view(record: PluginRecord): PluginView {
     return toPluginView(record, (name) => this.settingsStore.isSet(record.packageName, name));
@@ -383,7 +523,8 @@ export class PluginManagementService extends Service {
     const cached = this.modules.get(record.packageName);
     if (cached) return cached;
     const info = await stat(record.entry);
-    const key = `${record.entry}:${info.size}:${info.mtimeMs}`;
+    // npm gives every unpacked file the same fixed mtime: the inode and change time tell a reinstall apart.
+    const key = `${record.entry}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
     const plugin = this.imported.get(key) ?? (await importPluginModule(record.entry, ++this.generation));
     this.imported.set(key, plugin);
     this.modules.set(record.packageName, plugin);

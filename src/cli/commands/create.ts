@@ -15,6 +15,7 @@ interface CreateFlags {
   describe?: string;
   generator?: GeneratorChoice;
   activate: boolean;
+  replace?: boolean;
   wait: boolean;
   runAction?: string | true;
   input?: string;
@@ -42,7 +43,11 @@ function checkFlags(ctx: CliContext, specPath: string | undefined, flags: Create
 }
 
 async function submit(b: Backend, spec: unknown, flags: CreateFlags): Promise<JobRecord> {
-  const opts: CreateOptions = { activate: flags.activate, ...(flags.generator ? { generator: flags.generator } : {}) };
+  const opts: CreateOptions = {
+    activate: flags.activate,
+    ...(flags.generator ? { generator: flags.generator } : {}),
+    ...(flags.replace ? { replace: true } : {}),
+  };
   if (flags.describe !== undefined) return (await b.createFromDescription(flags.describe, opts)).job;
   return b.createFromSpec(spec, opts);
 }
@@ -68,6 +73,7 @@ export const createCommands: CommandGroup = (program, run) => {
     .option('--describe <sentence>', 'describe the plugin instead, e.g. "a plugin that keeps a shopping list"')
     .addOption(new Option('--generator <kind>', 'who writes the code (default: the PLUGIN_DYNAMIC_GENERATOR setting)').choices(['template', 'model', 'auto']))
     .option('--no-activate', 'install the result but do not load it')
+    .option('--replace', 'replace a plugin of the same name made by an earlier job (kept until the new one loads)')
     .option('--no-wait', 'return once the job is queued (--agent-url only; follow it with `status <job> --watch`)')
     .option('--run-action [ACTION]', 'then run one of its actions (the first by default) and print the answer (headless)')
     .option('--input <message>', 'the message for --run-action (default: a sample value for each parameter, as JSON)')

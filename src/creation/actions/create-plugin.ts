@@ -29,6 +29,7 @@ export const createPluginAction = serviceAction<PluginCreationService>({
     const job = await service.createFromSpec(spec, {
       requestedBy: message.entityId,
       ...(params['activate'] === false ? { activate: false } : {}),
+      ...(params['replace'] === true ? { replace: true } : {}),
     });
     return {
       text: `Plugin creation job started with id ${job.id.slice(0, 8)} for ${job.pluginName} (${job.generator} generator). Ask me for its status at any time.`,

@@ -36,6 +36,8 @@ export const JobRecordSchema = z.object({
   generator: z.enum(['template', 'model']),
   sandbox: z.string(),
   activate: z.boolean(),
+  /** The request said to replace a plugin of the same name made by an earlier job. */
+  replace: z.boolean().optional(),
   workspaceDir: z.string(),
   log: z.array(z.object({ at: z.string(), message: z.string() })),
   iterations: z.array(IterationSchema),

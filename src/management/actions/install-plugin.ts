@@ -4,17 +4,28 @@ import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import { pluginLine } from './plugin-summary.js';
 
-/** The install source in a request: a parameter, a package-like word, or the word after "install". */
-function sourceIn(params: Record<string, unknown>, text: string): string {
+/** Words around the source that are part of the sentence, not of the name ("install the X plugin please"). */
+const LEADING_WORDS = /^(?:(?:the|a|an)\s+)?(?:plugin\s+)?/i;
+const TRAILING_WORDS = /(?:\s+(?:please|now|for\s+me|plugin|package|to\s+the\s+agent|from\s+the\s+registry))+$/i;
+
+/**
+ * The install source in a request: a parameter, else everything the user wrote after "install"
+ * (minus the sentence's own words), else the one package-like word. The whole text is handed on,
+ * so "x@latest && curl" or "a;rm -rf ~" is refused as a whole instead of being cut to "x" or "a".
+ */
+export function sourceIn(params: Record<string, unknown>, text: string): string {
   const explicit = stringParam(params, 'source', 'plugin', 'name', 'packageName');
   if (explicit) return explicit;
+  const afterVerb = /\binstall\s+([^\n]+)/i.exec(text)?.[1];
+  if (afterVerb !== undefined) {
+    const source = afterVerb.trim().replace(/[.!?]+$/, '').replace(TRAILING_WORDS, '').replace(LEADING_WORDS, '').trim();
+    if (source !== '' && !/^(plugin|it|this|that)$/i.test(source)) return source;
+  }
   const tokens = packageLikeTokens(text);
   if (tokens.length === 1 && tokens[0]) return tokens[0];
   if (tokens.length > 1) {
     throw new PluginDynamicError('PLUGIN_AMBIGUOUS', `Which one should I install: ${tokens.join(' or ')}?`);
   }
-  const word = /\binstall\s+(?:the\s+|a\s+)?([a-z0-9][\w.-]*)/i.exec(text)?.[1];
-  if (word && !/^(plugin|it|this|that)$/i.test(word)) return word;
   throw new PluginDynamicError(
     'INVALID_INPUT',
     'Which plugin should I install? Give a registry name (e.g. "weather"), "name@version", "github:owner/repo", a folder or a .tgz file.',

@@ -1,6 +1,13 @@
 import { stringParam } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
+import type { NpmV1Check } from '../registry/index.js';
+
+/** What npm confirmed of the entry's 1.x line, for a person choosing what to install. */
+function npmNote(check: NpmV1Check | undefined): string {
+  if (check?.status === 'verified') return ` (${check.version} on npm)`;
+  return ' (unverified: npm is checked at install)';
+}
 
 const FILLER = /\b(search|find|look|for|list|show|available|plugins?|the|registry|in|me|a|an|any|please|can|you|that|which|what|are|there|do|does|with|about|to)\b/gi;
 
@@ -20,7 +27,7 @@ export const searchPluginsAction = serviceAction<PluginManagementService>({
     const limit = typeof params['limit'] === 'number' ? Math.min(Math.max(1, params['limit']), 50) : 8;
     const answer = await service.search(query, { limit, v1Only: true });
     const lines = answer.hits.map(
-      (h, i) => `${i + 1}. ${h.entry.name}${h.entry.description ? ` - ${h.entry.description}` : ''}`,
+      (h, i) => `${i + 1}. ${h.entry.name}${npmNote(h.npm)}${h.entry.description ? ` - ${h.entry.description}` : ''}`,
     );
     const header = query ? `Plugins for "${query}":` : 'Popular plugins:';
     const body = lines.length ? lines.join('\n') : 'No plugin in the registry matches.';

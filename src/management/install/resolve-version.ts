@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { PluginDynamicError } from '../../errors.js';
+import { coreRangeRefused } from '../registry/npm-v1-check.js';
 import type { InstallSource, RegistryEntry } from '../types.js';
 import { npmComplaint, runNpm, type NpmOptions } from './npm-client.js';
 
@@ -10,6 +11,7 @@ export interface PublishedVersion {
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
 }
 
 async function npmView(spec: string, opts: NpmOptions): Promise<unknown> {
@@ -36,6 +38,9 @@ export async function resolvePublished(name: string, range: string, opts: NpmOpt
   const list = (Array.isArray(view) ? view : [view]) as PublishedVersion[];
   const best = list.filter((v) => v && typeof v.version === 'string').sort((a, b) => semver.rcompare(a.version, b.version))[0];
   if (!best) throw new PluginDynamicError('PLUGIN_NOT_FOUND', `No published version of ${name} matches ${range}.`);
+  // The registry's 1.x flag is only a claim: a release built against core 0.x never loads here.
+  const refused = coreRangeRefused(best);
+  if (refused) throw new PluginDynamicError('INCOMPATIBLE_PLUGIN', `${name} cannot be installed: ${refused}.`);
   return best;
 }
 

@@ -19,12 +19,13 @@ export function findPluginExport(namespace: Record<string, unknown>): Plugin | u
 /**
  * Imports a plugin's entry. `generation` makes a fresh module URL, so a plugin unloaded and loaded
  * again gets a new module instance (ESM caches by URL; files it imports relatively are not
- * re-read, which is why rebuilt plugins are installed into a new folder).
+ * re-read, which is why rebuilt plugins are installed into a new folder). The query is not named
+ * `v`: Vite's module runner (Vitest) drops a `v` query as its own cache tag and returns the old module.
  */
 export async function importPluginModule(entry: string, generation: number): Promise<Plugin> {
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(`${pathToFileURL(entry).href}?v=${generation}`)) as Record<string, unknown>;
+    namespace = (await import(`${pathToFileURL(entry).href}?generation=${generation}`)) as Record<string, unknown>;
   } catch (error) {
     throw new PluginDynamicError('LOAD_FAILED', `Importing ${entry} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

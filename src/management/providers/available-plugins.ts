@@ -13,9 +13,11 @@ export const availablePluginsProvider: Provider = {
     const text = typeof message.content.text === 'string' ? message.content.text : '';
     if (!service || !ABOUT_PLUGINS.test(text)) return { text: '', values: {}, data: {} };
     const query = text.replace(FILLER, ' ').replace(/\s+/g, ' ').trim();
-    const answer = await service.search(query, { limit: 5, v1Only: true });
+    const answer = await service.search(query, { limit: 5, v1Only: true, verify: 'cached' });
     if (answer.hits.length === 0) return { text: '', values: {}, data: { origin: answer.origin } };
-    const lines = answer.hits.map((h) => `- ${h.entry.name}: ${h.entry.description}`);
+    const lines = answer.hits.map(
+      (h) => `- ${h.entry.name}${h.npm?.status === 'verified' ? '' : ' (unverified)'}: ${h.entry.description}`,
+    );
     return {
       text: `# Plugins available in the registry\n${lines.join('\n')}`,
       values: { availablePlugins: answer.hits.map((h) => h.entry.name).join(', ') },

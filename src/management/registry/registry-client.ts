@@ -8,7 +8,7 @@ import {
   writeRegistryCache,
   type RegistryCacheDocument,
 } from './registry-cache.js';
-import { resolvePluginName } from './resolve-plugin-name.js';
+import { resolvePluginName, type ResolveOptions } from './resolve-plugin-name.js';
 import { searchRegistry, type RegistrySearchHit } from './search-registry.js';
 
 export type RegistryOrigin = 'network' | 'cache' | 'stale-cache' | 'none';
@@ -149,14 +149,14 @@ export class RegistryClient {
    *
    * @throws PluginDynamicError REGISTRY_UNAVAILABLE when there is no registry at all, else as resolvePluginName.
    */
-  async resolve(word: string, options: { signal?: AbortSignal } = {}): Promise<RegistryEntry> {
-    const snapshot = await this.load(options);
+  async resolve(word: string, options: { signal?: AbortSignal } & ResolveOptions = {}): Promise<RegistryEntry> {
+    const snapshot = await this.load(options.signal ? { signal: options.signal } : {});
     if (snapshot.origin === 'none') {
       throw new PluginDynamicError('REGISTRY_UNAVAILABLE', snapshot.warning ?? 'The plugin registry is unavailable.', {
         details: { url: this.url },
       });
     }
-    return resolvePluginName(snapshot.entries, word);
+    return resolvePluginName(snapshot.entries, word, options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy });
   }
 
   private isFresh(document: RegistryCacheDocument, now: number): boolean {

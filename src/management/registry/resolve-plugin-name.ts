@@ -74,14 +74,40 @@ function notFound(entries: readonly RegistryEntry[], word: string, base: string)
 }
 
 /**
+ * A near name found by spelling or by containing the word: only ever offered, never taken, when
+ * the caller is about to install. The user confirms by asking again with the exact name.
+ */
+function onlySuggested(word: string, candidates: RegistryEntry[]): PluginDynamicError {
+  const names = [...candidates].sort(byUsefulness).map((e) => e.name);
+  const shown = names.slice(0, 5);
+  const options = shown.length === 1 ? shown[0] : `one of ${shown.join(', ')}`;
+  return new PluginDynamicError(
+    'PLUGIN_NOT_FOUND',
+    `No plugin is called "${word}". Did you mean ${options}? Nothing was installed: ask again with the exact name to install it.`,
+    { details: { word, suggestions: names } },
+  );
+}
+
+export interface ResolveOptions {
+  /**
+   * Accept a close spelling or a containing name as the answer. Off for installs: there a near
+   * name is only suggested (PLUGIN_NOT_FOUND with `suggestions`), so a typed name is never
+   * stretched into another plugin.
+   * @default true
+   */
+  fuzzy?: boolean;
+}
+
+/**
  * The registry entry a person means by `word`: the exact name, then the CLI's variants
  * (base name, plugin-<base>, @elizaos/<base>, @elizaos/plugin-<base>), then a close spelling,
  * then a name containing the word.
  *
  * @throws PluginDynamicError INVALID_INPUT for an empty word, PLUGIN_AMBIGUOUS when several entries
- * fit equally well, PLUGIN_NOT_FOUND (with suggestions) when none does.
+ * fit equally well, PLUGIN_NOT_FOUND (with suggestions) when none does, or when only a near name
+ * fits and `fuzzy` is off.
  */
-export function resolvePluginName(entries: readonly RegistryEntry[], word: string): RegistryEntry {
+export function resolvePluginName(entries: readonly RegistryEntry[], word: string, options: ResolveOptions = {}): RegistryEntry {
   const input = word.trim();
   if (input === '') throw new PluginDynamicError('INVALID_INPUT', 'Name the plugin to look for.');
   // npm names are lower case, but the registry keeps a few old mixed-case scopes: compare without case.
@@ -92,7 +118,9 @@ export function resolvePluginName(entries: readonly RegistryEntry[], word: strin
     if (entry) return entry;
   }
   const base = baseName(input);
+  const fuzzy = options.fuzzy ?? true;
   for (const found of [closestByEdits(entries, base), containing(entries, base)]) {
+    if (found.length > 0 && !fuzzy) throw onlySuggested(input, found);
     if (found.length === 1 && found[0]) return found[0];
     if (found.length > 1) throw ambiguous(input, found);
   }

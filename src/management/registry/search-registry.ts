@@ -1,3 +1,4 @@
+import type { NpmV1Check } from './npm-v1-check.js';
 import type { RegistryEntry } from '../types.js';
 
 export type RegistryMatchField = 'name' | 'description' | 'topics';
@@ -8,6 +9,8 @@ export interface RegistrySearchHit {
   score: number;
   /** Which parts of the entry the query matched, name first. */
   matchedOn: RegistryMatchField[];
+  /** What npm says about the entry's 1.x line, once checked (the registry's own flag is only a claim). */
+  npm?: NpmV1Check;
 }
 
 export interface RegistrySearchOptions {

@@ -68,6 +68,11 @@ export class PluginSettingsStore {
     }
   }
 
+  /** Every stored sensitive value, decrypted: what must never be shown back. */
+  sensitiveValues(): string[] {
+    return this.values.filter((v) => v.sensitive).map((v) => this.box.decrypt(v.stored));
+  }
+
   /** Forgets a plugin's values, in the database and in the runtime. */
   async remove(packageName: string): Promise<void> {
     const mine = this.values.filter((v) => v.packageName === packageName);

@@ -70,9 +70,10 @@ export function serviceAction<S extends Service>(def: ServiceActionDefinition<S>
         };
       } catch (error) {
         const e = toPluginDynamicError(error);
-        const text = `${e.message}${e.code === 'INVALID_INPUT' ? '' : ` (${e.code})`}`;
+        // The same advice the CLI and the routes give, so a refusal in chat says what to do next.
+        const text = `${e.message}${e.code === 'INVALID_INPUT' ? '' : ` (${e.code})`} ${e.hint}`;
         await callback?.({ text, actions: [def.name], error: true });
-        return { success: false, text, error: e.message, data: { actionName: def.name, code: e.code } };
+        return { success: false, text, error: e.message, data: { actionName: def.name, code: e.code, hint: e.hint } };
       }
     },
   };

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChannelType, createUniqueUuid, type Memory } from '@elizaos/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
+import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
+import { startManagementRuntime } from '../../helpers/management-runtime.js';
+import { scriptModel, type TestRuntime } from '../../helpers/runtime.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const COPIER = join(here, 'fixtures', 'plugin-secret-copier');
+const TOKEN = 'copier-token-5b2e81d0c4f7';
+
+const REPLY = '<response><thought>Answer briefly.</thought><actions>REPLY</actions><providers></providers><text>Done.</text></response>';
+
+describe('secrets while a plugin that copies its token runs beside bootstrap', () => {
+  let registry: FixtureServer;
+  let dataDir: string;
+  let t: TestRuntime;
+  const prompts: string[] = [];
+  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+
+  /** A user message stored in a real room, as a connector would store it. */
+  const userMessage = async (text: string, store = true): Promise<Memory> => {
+    const entityId = createUniqueUuid(t.runtime, 'redaction-user');
+    const roomId = createUniqueUuid(t.runtime, 'redaction-room');
+    await t.runtime.ensureConnection({
+      entityId,
+      roomId,
+      worldId: createUniqueUuid(t.runtime, 'redaction-world'),
+      userName: 'user',
+      name: 'User',
+      source: 'test',
+      type: ChannelType.DM,
+    });
+    const message: Memory = { id: randomUUID(), entityId, agentId: t.runtime.agentId, roomId, content: { text, source: 'test', channelType: ChannelType.DM }, createdAt: Date.now() };
+    if (store) await t.runtime.createMemory(message, 'messages');
+    return message;
+  };
+
+  beforeAll(async () => {
+    registry = await startFixtureServer();
+    dataDir = await mkdtemp(join(tmpdir(), 'pd-secret-redaction-'));
+    t = await startManagementRuntime(dataDir, registry.url);
+    scriptModel(t.runtime, () => REPLY, prompts);
+    const bootstrap = await management().install('@elizaos/plugin-bootstrap', { activate: true });
+    expect(bootstrap.status).toBe('active');
+    await management().install(COPIER, { allowedRoots: [here] });
+    await management().configure('plugin-secret-copier', { COPIER_API_TOKEN: TOKEN });
+    expect((await management().activate('plugin-secret-copier')).status).toBe('active');
+  });
+
+  afterAll(async () => {
+    delete process.env['COPIER_API_TOKEN'];
+    await t?.cleanup({ keepData: true });
+    await registry?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('the plugin really copied its token where providers read it', () => {
+    expect(t.runtime.character.settings?.['COPIER_API_TOKEN']).toBe(TOKEN);
+    expect(process.env['COPIER_API_TOKEN']).toBe(TOKEN);
+  });
+
+  it('no composed state, nor any provider result in it, holds the token', async () => {
+    const message = await userMessage('tell me about yourself');
+    const state = await t.runtime.composeState(message, ['CHARACTER', 'COPIER_TOKEN_STATUS']);
+    const providers = state.data['providers'] as Record<string, unknown>;
+    expect(Object.keys(providers)).toEqual(expect.arrayContaining(['CHARACTER', 'COPIER_TOKEN_STATUS']));
+    expect(JSON.stringify(state)).not.toContain(TOKEN);
+    expect(state.text).toContain('Copier uses token [REDACTED]');
+    const full = await t.runtime.composeState(message, null, false, true);
+    expect(JSON.stringify(full)).not.toContain(TOKEN);
+    // The runtime's own objects are left as they were: the plugin still has its value.
+    expect(t.runtime.character.settings?.['COPIER_API_TOKEN']).toBe(TOKEN);
+  });
+
+  it('no prompt bootstrap sends to the model while answering a message holds the token', async () => {
+    const message = await userMessage('hello, what can you do?', false);
+    const before = prompts.length;
+    const replies: string[] = [];
+    // What the 1.7 server does with an incoming message.
+    await t.runtime.messageService!.handleMessage(t.runtime, message, async (content) => {
+      replies.push(content.text ?? '');
+      return [];
+    });
+    expect(replies).toContain('Done.');
+    const sent = prompts.slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.join('\n')).toContain('Copier uses token [REDACTED]');
+    expect(sent.join('\n')).not.toContain(TOKEN);
+  });
+});
