@@ -7,7 +7,7 @@ import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepResult } from '../steps/index.js';
 import type { Toolchain } from '../toolchain/index.js';
-import { validatePlugin, type ValidationReport } from '../validate/index.js';
+import { validatePlugin, validationProblems, type ValidationReport } from '../validate/index.js';
 import { readSourceFiles, writeSourceFiles } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
 import type { ModelReview } from './model-review.js';
@@ -32,6 +32,8 @@ export interface PipelineOptions {
   /** Adds dependencies a generator asked for (already validated) to the workspace and installs them. */
   addDependencies?: (dependencies: Record<string, string>, signal: AbortSignal) => Promise<void>;
   signal: AbortSignal;
+  /** Adds up the job's model time, so each iteration can report model and tool time apart. */
+  modelMeter?: { readonly elapsedMs: number };
 }
 
 /** How the pipeline reports progress to its job. */
@@ -47,6 +49,8 @@ export interface IterationResult {
   diagnostics: Diagnostic[];
   tests: StepResult['tests'];
   durationMs: number;
+  /** The part of durationMs spent waiting for the model (generation and review). */
+  modelMs: number;
 }
 
 export interface PipelineOutcome {
@@ -81,8 +85,10 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
   for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
     signal.throwIfAborted();
     const started = Date.now();
+    const modelBefore = opts.modelMeter?.elapsedMs ?? 0;
     const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[]): Promise<void> => {
-      await hooks.iterationDone({ iteration, failedAt, diagnostics, tests, durationMs: Date.now() - started });
+      const modelMs = (opts.modelMeter?.elapsedMs ?? 0) - modelBefore;
+      await hooks.iterationDone({ iteration, failedAt, diagnostics, tests, durationMs: Date.now() - started, modelMs });
     };
 
     await hooks.phase('generate', iteration);
@@ -206,16 +212,18 @@ function rawFailure(gate: string, result: StepResult): Diagnostic {
 }
 
 function validationDiagnostics(report: ValidationReport, review: ModelReview | undefined, threshold: number): Diagnostic[] {
-  const problems: Diagnostic[] = [
-    ...report.missing.map((name) => ({ tool: 'validate' as const, code: 'missing-component', message: `The plugin does not export ${name}, which the specification declares.` })),
-    ...report.untested.map((name) => ({ tool: 'validate' as const, code: 'untested-component', message: `${name} has no test.` })),
-    ...report.findings.map((f) => ({ tool: 'validate' as const, file: f.file, line: f.line, code: f.rule, message: f.message })),
-  ];
+  const problems = validationProblems(report);
+  // A review finding that the specification is not met, or that names a bug, is fed back like a
+  // failing test whatever the score; style remarks are kept in the job record only.
+  for (const f of review?.findings ?? []) {
+    if (f.kind === 'style') continue;
+    problems.push({ tool: 'validate', code: `review-${f.kind}`, message: f.message, ...(f.file ? { file: f.file } : {}) });
+  }
   if (review && review.score < threshold) {
     problems.push({
       tool: 'validate',
       code: 'review',
-      message: `The code review scored ${review.score} (needs ${threshold}): ${review.issues.join('; ') || 'no reasons given'}`,
+      message: `The code review scored ${review.score} (needs ${threshold})${review.issues.length ? ': see the review findings' : `: ${review.suggestions.join('; ') || 'no reasons given'}`}`,
     });
   }
   return problems;
