@@ -46,20 +46,28 @@ describe('a repair prompt', () => {
     ...[1, 2, 3, 4, 5].map((n) => file(`src/__tests__/t${n}.test.ts`, big(n))),
     file('src/__contract__/contract.test.ts', 'contract'),
   ];
-  const feedback = feedbackFor('lint', [
-    { tool: 'eslint', file: 'src/index.ts', line: 1, code: 'no-restricted-syntax', message: 'A relative import needs the .js extension' },
+  const feedback = feedbackFor('test', [
+    { tool: 'vitest', file: 'src/index.ts', line: 1, code: 'assertion', message: 'expected 1 to be 2' },
   ]);
   const prompt = repairPrompt(spec, files, feedback, 2);
 
   it('stays within its budget, naming what it left out', () => {
     expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
-    expect(prompt).toMatch(/Not shown \(to keep this prompt short; they are unchanged\): .*src\/__tests__\/t\d\.test\.ts/);
+    expect(prompt).toMatch(/Not shown \(not needed for these problems, or over the budget; unchanged\): .*src\/__tests__\/t\d\.test\.ts/);
   });
 
   it('shows the file the problem names first, and no contract file it does not name', () => {
     expect(prompt.indexOf('```ts path=src/index.ts')).toBeLessThan(prompt.indexOf('```ts path=src/actions/add-note.ts'));
     expect(prompt).not.toContain('path=src/__contract__/contract.test.ts');
     expect(prompt).toContain('edit path=');
+  });
+
+  it('sends only the named file and the entry for a compiler or lint problem', () => {
+    const lint = repairPrompt(spec, files, feedbackFor('lint', [{ tool: 'eslint', file: 'src/actions/add-note.ts', line: 1, message: 'x' }]), 2);
+    expect(lint).toContain('```ts path=src/actions/add-note.ts');
+    expect(lint).toContain('```ts path=src/index.ts');
+    expect(lint).not.toContain('```ts path=src/__tests__/t1.test.ts');
+    expect(lint).toContain('src/__tests__/t1.test.ts (');
   });
 });
 

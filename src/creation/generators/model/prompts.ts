@@ -86,14 +86,18 @@ const GATE_NAMES: Record<IterationFeedback['gate'], string> = {
 };
 
 /**
- * The files a repair needs, in order: those the problems name, then the plugin's entry, then the
- * other sources, then its own tests. Contract files are shown only when a problem names them.
+ * The files a repair needs, in order: those the problems name, then the plugin's entry, then (for a
+ * failing test or validation, where behaviour is at stake) the other sources. A compiler or lint
+ * problem is local: the rest of the plugin is listed by path, not sent. The plugin's own tests are
+ * sent only when a problem names them, contract files likewise.
  */
-function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): ParsedFile[] {
+function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): { needed: ParsedFile[]; notNeeded: ParsedFile[] } {
   const named = new Set(feedback.diagnostics.map((d) => fileOf(d, files)?.path).filter((p): p is string => p !== undefined));
   const rank = (f: ParsedFile): number =>
-    named.has(f.path) ? 0 : f.path === 'src/index.ts' ? 1 : f.path.startsWith('src/__contract__/') ? 9 : f.path.endsWith('.test.ts') ? 3 : 2;
-  return files.filter((f) => rank(f) < 9 || named.has(f.path)).sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+    named.has(f.path) ? 0 : f.path === 'src/index.ts' ? 1 : f.path.endsWith('.test.ts') || f.path.startsWith('src/__contract__/') ? 3 : 2;
+  const widest = feedback.gate === 'test' || feedback.gate === 'validate' ? 2 : 1;
+  const sorted = [...files].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+  return { needed: sorted.filter((f) => rank(f) <= widest), notNeeded: sorted.filter((f) => rank(f) > widest && !f.path.startsWith('src/__contract__/')) };
 }
 
 /**
@@ -118,14 +122,15 @@ export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: It
   const tail = ['', EDIT_FORMAT, '', WHOLE_FILE_FORMAT].join('\n');
   let room = REPAIR_PROMPT_BUDGET - head.length - tail.length - 200;
   const shown: string[] = [];
-  const leftOut: string[] = [];
-  for (const file of filesByNeed(files, feedback)) {
+  const { needed, notNeeded } = filesByNeed(files, feedback);
+  const leftOut = notNeeded.map((f) => `${f.path} (${f.content.length} characters)`);
+  for (const file of needed) {
     const block = `\`\`\`ts path=${file.path}\n${file.content}\`\`\``;
     if (block.length <= room) {
       shown.push(block);
       room -= block.length + 1;
     } else leftOut.push(`${file.path} (${file.content.length} characters)`);
   }
-  const omitted = leftOut.length ? `Not shown (to keep this prompt short; they are unchanged): ${leftOut.join(', ')}.` : '';
+  const omitted = leftOut.length ? `Not shown (not needed for these problems, or over the budget; unchanged): ${leftOut.join(', ')}.` : '';
   return [head, 'Current files:', ...shown, omitted, tail].filter((part) => part !== '').join('\n');
 }
