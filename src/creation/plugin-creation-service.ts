@@ -420,6 +420,7 @@ export class PluginCreationService extends Service {
                   durationMs: result.durationMs,
                   modelMs: result.modelMs,
                   toolMs: result.durationMs - result.modelMs,
+                  ...(result.reviewFindings ? { reviewFindings: result.reviewFindings } : {}),
                 },
               ],
               timing: {

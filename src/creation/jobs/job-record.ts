@@ -12,6 +12,13 @@ const DiagnosticSchema = z.object({
   received: z.string().optional(),
 });
 
+/** A review finding: `spec` (the specification is not met) and `bug` are fed back; `style` is not. */
+const ReviewFindingSchema = z.object({
+  kind: z.enum(['spec', 'bug', 'style']),
+  message: z.string(),
+  file: z.string().optional(),
+});
+
 const IterationSchema = z.object({
   iteration: z.number().int().positive(),
   /** The gate that failed this iteration, or none when it passed everything. */
@@ -22,6 +29,8 @@ const IterationSchema = z.object({
   /** Of durationMs, the time spent waiting for the model; the rest is the tools' (build, lint, test, validate). */
   modelMs: z.number().optional(),
   toolMs: z.number().optional(),
+  /** This iteration's review findings, fed back (`spec`, `bug`) or not (`style`). */
+  reviewFindings: z.array(ReviewFindingSchema).optional(),
 });
 
 /** Where a job's time went, summed over its iterations: the model's answers, and the tools. */
@@ -29,13 +38,6 @@ const TimingSchema = z.object({
   modelMs: z.number(),
   toolMs: z.number(),
   modelCalls: z.number().int().nonnegative(),
-});
-
-/** A review finding: `spec` (the specification is not met) and `bug` are fed back; `style` is not. */
-const ReviewFindingSchema = z.object({
-  kind: z.enum(['spec', 'bug', 'style']),
-  message: z.string(),
-  file: z.string().optional(),
 });
 
 export const JobRecordSchema = z.object({

@@ -51,6 +51,8 @@ export interface IterationResult {
   durationMs: number;
   /** The part of durationMs spent waiting for the model (generation and review). */
   modelMs: number;
+  /** Every finding of this iteration's review, the fed-back kinds and the style remarks alike. */
+  reviewFindings?: ModelReview['findings'];
 }
 
 export interface PipelineOutcome {
@@ -86,9 +88,17 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     signal.throwIfAborted();
     const started = Date.now();
     const modelBefore = opts.modelMeter?.elapsedMs ?? 0;
-    const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[]): Promise<void> => {
+    const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[], review?: ModelReview): Promise<void> => {
       const modelMs = (opts.modelMeter?.elapsedMs ?? 0) - modelBefore;
-      await hooks.iterationDone({ iteration, failedAt, diagnostics, tests, durationMs: Date.now() - started, modelMs });
+      await hooks.iterationDone({
+        iteration,
+        failedAt,
+        diagnostics,
+        tests,
+        durationMs: Date.now() - started,
+        modelMs,
+        ...(review ? { reviewFindings: review.findings } : {}),
+      });
     };
 
     await hooks.phase('generate', iteration);
@@ -176,11 +186,11 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     if (problems.length > 0) {
       await hooks.log(`validation failed with ${problems.length} problem(s)`);
       feedback = feedbackFor('validate', problems);
-      await finish('validate', feedback.diagnostics);
+      await finish('validate', feedback.diagnostics, review);
       continue;
     }
     await hooks.log(review ? `validation passed (review score ${review.score})` : 'validation passed');
-    await finish(undefined, []);
+    await finish(undefined, [], review);
     return { ok: true, iterations: iteration, tests, validation, lastFeedback: undefined };
   }
   return { ok: false, iterations: opts.maxIterations, tests, validation, lastFeedback: feedback };

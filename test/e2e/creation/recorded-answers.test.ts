@@ -83,6 +83,7 @@ describe('recorded model answers through the real pipeline', () => {
     expect(fedBack.join('\n')).not.toContain('notesKey could be a constant template');
     expect(generationPrompts[1]).toContain('every user reads and writes one shared list');
     expect(job.validation?.review?.findings).toEqual([{ kind: 'style', message: 'Consider a limit on the number of notes.' }]);
+    expect(job.iterations[0]?.reviewFindings?.map((f) => f.kind)).toEqual(['spec', 'style']);
     expect(job.validation?.review?.suggestions).toEqual(['Consider a limit on the number of notes.']);
     // The reviewer saw the plugin's sources before its tests.
     expect(reviewPrompts[0]!.indexOf('--- src/index.ts')).toBeLessThan(reviewPrompts[0]!.indexOf('--- src/__tests__/notes.test.ts'));

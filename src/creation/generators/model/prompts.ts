@@ -29,7 +29,9 @@ function contractSection(spec: PluginSpec): string {
     'Contract tests: plugin-dynamic writes these two files from the specification and restores them before every',
     'run; your plugin must pass them and cannot change them. Their stub runtime has only agentId, getSetting and',
     "logger; handlers are called with { parameters } or with {} (that call must answer { success: false } when a",
-    'required parameter is missing). Your own tests may use a richer stub.',
+    'required parameter is missing). A valid call only has to answer an ActionResult: code that reaches the cache,',
+    'memories or a service fails on this stub, so handlers and provider get catch their errors and answer',
+    '{ success: false, error } (a provider: a text). Your own tests use a richer stub (an in-memory getCache/setCache).',
     ...files.map((f) => `\`\`\`ts path=${f.path}\n${f.content}\`\`\``),
   ].join('\n');
 }
