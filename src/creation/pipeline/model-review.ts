@@ -17,10 +17,26 @@ const FindingSchema = z.object({
   file: z.string().max(300).optional(),
 });
 
-export const ReviewAnswerSchema = z.object({
-  score: z.number().min(0).max(100),
-  findings: z.array(FindingSchema).max(50),
-});
+/**
+ * The answer the prompt asks for; the older shape { score, issues, suggestions } is still read, its
+ * issues as bugs and its suggestions as style remarks.
+ */
+export const ReviewAnswerSchema = z.union([
+  z.object({ score: z.number().min(0).max(100), findings: z.array(FindingSchema).max(50) }),
+  z
+    .object({
+      score: z.number().min(0).max(100),
+      issues: z.array(z.string().min(1).max(2_000)).max(50),
+      suggestions: z.array(z.string().max(2_000)).max(50).default([]),
+    })
+    .transform(({ score, issues, suggestions }) => ({
+      score,
+      findings: [
+        ...issues.map((message) => ({ kind: 'bug' as const, message })),
+        ...suggestions.filter(Boolean).map((message) => ({ kind: 'style' as const, message })),
+      ],
+    })),
+]);
 
 export type ReviewFindingOf = z.infer<typeof FindingSchema>;
 

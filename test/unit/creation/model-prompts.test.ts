@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyModelAnswer } from '../../../src/creation/generators/model/apply-answer.js';
 import { firstPrompt, repairPrompt, REPAIR_PROMPT_BUDGET } from '../../../src/creation/generators/model/prompts.js';
 import { feedbackFor } from '../../../src/creation/pipeline/feedback.js';
-import { MAX_REVIEW_SOURCE_CHARS, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
+import { MAX_REVIEW_SOURCE_CHARS, ReviewAnswerSchema, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
 
 const spec = parsePluginSpec({
@@ -138,5 +138,18 @@ describe('the review prompt', () => {
     expect(leftOut).toEqual(['src/__tests__/a.test.ts']);
     expect(prompt).toContain('Not shown (over the review budget): src/__tests__/a.test.ts.');
     expect(prompt).not.toContain('contract');
+  });
+});
+
+describe('the review answer', () => {
+  it('reads findings by kind, and the older issues/suggestions shape as bugs and style', () => {
+    expect(ReviewAnswerSchema.parse({ score: 80, findings: [{ kind: 'spec', message: 'no per-user lists' }] }).findings).toEqual([
+      { kind: 'spec', message: 'no per-user lists' },
+    ]);
+    expect(ReviewAnswerSchema.parse({ score: 80, issues: ['shared list'], suggestions: ['rename'] }).findings).toEqual([
+      { kind: 'bug', message: 'shared list' },
+      { kind: 'style', message: 'rename' },
+    ]);
+    expect(ReviewAnswerSchema.safeParse({ score: 80, findings: [{ kind: 'opinion', message: 'meh' }] }).success).toBe(false);
   });
 });
