@@ -27,8 +27,10 @@ const ConfigSchema = z.object({
   maxIterations: positiveInt.max(20),
   /** @default 300_000 */
   commandTimeoutMs: positiveInt,
-  /** @default 1_800_000 */
+  /** @default 7_200_000 */
   jobDeadlineMs: positiveInt,
+  /** One text-model call (a generation, a repair, a review). @default 1_200_000 */
+  modelCallTimeoutMs: positiveInt,
   /** @default 1_048_576 */
   outputCapBytes: positiveInt,
   /** @default 10 */
@@ -66,6 +68,7 @@ export const SETTING_NAMES = {
   maxIterations: 'PLUGIN_DYNAMIC_MAX_ITERATIONS',
   commandTimeoutMs: 'PLUGIN_DYNAMIC_COMMAND_TIMEOUT_MS',
   jobDeadlineMs: 'PLUGIN_DYNAMIC_JOB_DEADLINE_MS',
+  modelCallTimeoutMs: 'PLUGIN_DYNAMIC_MODEL_CALL_TIMEOUT_MS',
   outputCapBytes: 'PLUGIN_DYNAMIC_OUTPUT_CAP_BYTES',
   maxConcurrentJobs: 'PLUGIN_DYNAMIC_MAX_CONCURRENT_JOBS',
   jobsPerHour: 'PLUGIN_DYNAMIC_JOBS_PER_HOUR',
@@ -100,7 +103,10 @@ export function loadConfig(source: SettingSource, cwd: string = process.cwd()): 
     generator: get('generator') ?? 'auto',
     maxIterations: get('maxIterations') ?? 5,
     commandTimeoutMs: get('commandTimeoutMs') ?? 300_000,
-    jobDeadlineMs: get('jobDeadlineMs') ?? 1_800_000,
+    // A capable model took 19 minutes for a first generation and ~90% of each job: two hours per
+    // job and twenty minutes per call leave room for five iterations without cutting off a success.
+    jobDeadlineMs: get('jobDeadlineMs') ?? 7_200_000,
+    modelCallTimeoutMs: get('modelCallTimeoutMs') ?? 1_200_000,
     outputCapBytes: get('outputCapBytes') ?? 1_048_576,
     maxConcurrentJobs: get('maxConcurrentJobs') ?? 10,
     jobsPerHour: get('jobsPerHour') ?? 10,

@@ -57,6 +57,8 @@ export const ERROR_CATALOGUE = {
   JOB_INTERRUPTED: 'The process stopped while the job ran; create the plugin again.',
   GENERATION_FAILED: 'The plugin did not pass build, lint, tests and validation within the allowed iterations.',
   MODEL_UNAVAILABLE: 'No text model is registered; use the template generator or add a model plugin.',
+  MODEL_TIMEOUT:
+    'The model took longer than one call may; raise PLUGIN_DYNAMIC_MODEL_CALL_TIMEOUT_MS for a slow model, or use a faster one.',
   MODEL_OUTPUT_REFUSED: 'The model tried to write a file it may not write; the answer was refused.',
   TOOLCHAIN_UNAVAILABLE: 'The TypeScript/ESLint/Vitest toolchain could not be prepared; run `plugin-dynamic doctor`.',
   UNSAFE_WORKSPACE_FILE:

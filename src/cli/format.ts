@@ -1,4 +1,4 @@
-import type { JobRecord } from '../creation/jobs/job-record.js';
+import { timingText, type JobRecord } from '../creation/jobs/job-record.js';
 import { diagnosticLine } from '../creation/pipeline/feedback.js';
 import type { Diagnostic } from '../creation/steps/diagnostics.js';
 import { pluginLine } from '../management/actions/plugin-summary.js';
@@ -80,6 +80,12 @@ export function jobSummaryText(job: JobRecord): string {
     const score = job.validation.score === undefined ? '' : `, review score ${job.validation.score}/100`;
     lines.push(`Validation:  ${job.validation.ok ? 'passed' : 'failed'}${score}`);
   }
+  if (job.validation?.review?.findings?.length) {
+    const f = job.validation.review.findings;
+    const blocking = f.filter((x) => x.kind !== 'style').length;
+    lines.push(`Review:      ${blocking} finding(s) on the specification or bugs, ${f.length - blocking} style remark(s)`);
+  }
+  if (job.timing) lines.push(`Time:        ${timingText(job.timing)}`);
   if (job.result) {
     lines.push(`Plugin:      ${job.result.packageName} is ${job.result.pluginStatus}`, `Installed:   ${job.result.installDir}`);
     if (job.result.missingSettings.length) {

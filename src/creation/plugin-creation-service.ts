@@ -6,7 +6,7 @@ import PQueue from 'p-queue';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import type { PluginManagementService } from '../management/plugin-management-service.js';
-import { createModelGenerator } from './generators/model/index.js';
+import { boundedModelCall, createModelGenerator, ModelMeter, type ModelCall } from './generators/model/index.js';
 import { templateGenerator } from './generators/template/index.js';
 import type { PluginGenerator } from './generators/generator.js';
 import { ITERATION_DIAGNOSTIC_LIMIT, type JobRecord } from './jobs/job-record.js';
@@ -56,6 +56,7 @@ export interface CreationCapabilities {
     jobsPerHour: number;
     commandTimeoutMs: number;
     jobDeadlineMs: number;
+    modelCallTimeoutMs: number;
     outputCapBytes: number;
     jobMemoryMb: number;
     jobMaxProcesses: number;
@@ -164,7 +165,11 @@ export class PluginCreationService extends Service {
     }
     const useModel = this.effectiveGenerator(opts.generator) === 'model';
     const spec = useModel
-      ? await describeWithModel(this.runtime, text, opts.signal ? { signal: opts.signal } : {})
+      ? await describeWithModel(
+          boundedModelCall(this.runtime, { timeoutMs: this.settings.modelCallTimeoutMs }),
+          text,
+          opts.signal ? { signal: opts.signal } : {},
+        )
       : describeToSpec(text);
     const job = await this.submit(spec, { kind: 'description', description: text.slice(0, 2_000) }, opts);
     return { job, spec };
@@ -231,6 +236,7 @@ export class PluginCreationService extends Service {
         jobsPerHour: this.settings.jobsPerHour,
         commandTimeoutMs: this.settings.commandTimeoutMs,
         jobDeadlineMs: this.settings.jobDeadlineMs,
+        modelCallTimeoutMs: this.settings.modelCallTimeoutMs,
         outputCapBytes: this.settings.outputCapBytes,
         jobMemoryMb: this.settings.jobMemoryMb,
         jobMaxProcesses: this.settings.jobMaxProcesses,
@@ -421,7 +427,10 @@ export class PluginCreationService extends Service {
         if (await files.addDependencies(deps, s)) await files.restore(toolchain);
       };
 
-      const generator = this.generatorFor(queued.generator);
+      // Each model call is bounded on its own; the meter keeps model time apart from tool time.
+      const modelMeter = new ModelMeter();
+      const callModel = boundedModelCall(this.runtime, { timeoutMs: this.settings.modelCallTimeoutMs, meter: modelMeter });
+      const generator = this.generatorFor(queued.generator, callModel);
       const outcome = await runPipeline(
         {
           spec,
@@ -438,8 +447,9 @@ export class PluginCreationService extends Service {
           ...(jobGroup ? { resourceGroup: jobGroup } : {}),
           workspaceLimitBytes: this.settings.workspaceLimitMb * 1024 * 1024,
           signal,
+          modelMeter,
           ...(queued.generator === 'model' && this.hasModel()
-            ? { review: (files, s) => reviewWithModel(this.runtime, spec, files, s) }
+            ? { review: (files, s) => reviewWithModel(callModel, spec, files, s) }
             : {}),
         },
         {
@@ -459,8 +469,16 @@ export class PluginCreationService extends Service {
                   diagnostics: result.diagnostics.slice(0, ITERATION_DIAGNOSTIC_LIMIT),
                   ...(result.tests ? { tests: result.tests } : {}),
                   durationMs: result.durationMs,
+                  modelMs: result.modelMs,
+                  toolMs: result.durationMs - result.modelMs,
+                  ...(result.reviewFindings ? { reviewFindings: result.reviewFindings } : {}),
                 },
               ],
+              timing: {
+                modelMs: (job.timing?.modelMs ?? 0) + result.modelMs,
+                toolMs: (job.timing?.toolMs ?? 0) + result.durationMs - result.modelMs,
+                modelCalls: modelMeter.calls,
+              },
               ...(result.tests ? { tests: result.tests } : {}),
             }));
           },
@@ -553,7 +571,7 @@ export class PluginCreationService extends Service {
     return { memoryBytes: this.settings.jobMemoryMb * 1024 * 1024, maxProcesses: this.settings.jobMaxProcesses };
   }
 
-  private generatorFor(kind: 'template' | 'model'): PluginGenerator {
-    return kind === 'model' ? createModelGenerator(this.runtime) : templateGenerator;
+  private generatorFor(kind: 'template' | 'model', callModel: ModelCall): PluginGenerator {
+    return kind === 'model' ? createModelGenerator(callModel) : templateGenerator;
   }
 }

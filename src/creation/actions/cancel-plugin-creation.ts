@@ -10,9 +10,10 @@ export const cancelPluginCreationAction = serviceAction<PluginCreationService>({
   similes: ['cancelPluginCreation', 'STOP_PLUGIN_CREATION'],
   description: 'Cancel a plugin creation job (the latest unfinished one when no id is given).',
   serviceType: 'plugin_creation',
+  parameters: { jobId: { type: 'string', description: 'the id of a plugin creation job (a UUID or its first 8 characters)' } },
   run: async ({ service, params, text, message }) => {
     const id =
-      stringParam(params, 'jobId', 'id') ??
+      stringParam(params, 'jobId') ??
       jobIdIn(text) ??
       service.listJobs({ requestedBy: message.entityId }).find((j) => !TERMINAL_JOB_STATUSES.includes(j.status))?.id ??
       service.listJobs().find((j) => !TERMINAL_JOB_STATUSES.includes(j.status))?.id;

@@ -10,8 +10,9 @@ export const checkPluginCreationStatusAction = serviceAction<PluginCreationServi
   similes: ['checkPluginCreationStatus', 'PLUGIN_CREATION_STATUS', 'GET_JOB_STATUS'],
   description: "Report a plugin creation job's status, phase, iteration, progress and recent log (the latest job when no id is given).",
   serviceType: 'plugin_creation',
+  parameters: { jobId: { type: 'string', description: 'the id of a plugin creation job (a UUID or its first 8 characters)' } },
   run: async ({ service, params, text, message }) => {
-    const id = stringParam(params, 'jobId', 'id') ?? jobIdIn(text);
+    const id = stringParam(params, 'jobId') ?? jobIdIn(text);
     const job = id ? service.getJob(id) : service.latestJob(message.entityId);
     if (!job) throw new PluginDynamicError('JOB_NOT_FOUND', 'There is no plugin creation job yet.');
     return { text: jobSummary(job), data: { job } };

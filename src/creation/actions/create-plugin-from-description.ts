@@ -9,6 +9,10 @@ export const createPluginFromDescriptionAction = serviceAction<PluginCreationSer
   description:
     'Create a new plugin from a plain-language description, e.g. "a plugin that manages todo lists with add, remove and list".',
   serviceType: 'plugin_creation',
+  parameters: {
+    description: { type: 'string', description: 'what the plugin should do, in plain language' },
+    activate: { type: 'boolean', description: 'load the plugin once it is built (default true)' },
+  },
   examples: [
     [
       { name: '{{user}}', content: { text: 'I need a plugin that helps manage todo lists with add, remove, and list functionality' } },
@@ -20,7 +24,10 @@ export const createPluginFromDescriptionAction = serviceAction<PluginCreationSer
     if (!description.trim()) {
       throw new PluginDynamicError('INVALID_INPUT', 'What should the plugin do? Describe it in a sentence.');
     }
-    const { job, spec } = await service.createFromDescription(description, { requestedBy: message.entityId });
+    const { job, spec } = await service.createFromDescription(description, {
+      requestedBy: message.entityId,
+      ...(params['activate'] === false ? { activate: false } : {}),
+    });
     const parts = [
       spec.actions.length ? `actions ${spec.actions.map((a) => a.identifier).join(', ')}` : '',
       spec.providers.length ? `providers ${spec.providers.map((p) => p.identifier).join(', ')}` : '',

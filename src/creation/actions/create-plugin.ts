@@ -3,14 +3,16 @@ import { jsonInText } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginCreationService } from '../plugin-creation-service.js';
 
-const SPEC_KEYS = ['name', 'description', 'version', 'actions', 'providers', 'services', 'evaluators', 'dependencies', 'environmentVariables'];
-
 export const createPluginAction = serviceAction<PluginCreationService>({
   name: 'CREATE_PLUGIN',
   similes: ['BUILD_PLUGIN', 'createPlugin', 'generatePlugin'],
   description:
     'Create a new plugin from a JSON specification: it is written, built, linted, tested and reviewed, then loaded.',
   serviceType: 'plugin_creation',
+  parameters: {
+    specification: { type: 'object', description: 'the plugin specification (name, description, actions, providers, ...)' },
+    activate: { type: 'boolean', description: 'load the plugin once it is built (default true)' },
+  },
   examples: [
     [
       { name: '{{user}}', content: { text: 'Create a plugin with this specification: {"name": "@elizaos/plugin-weather", "description": "Weather", "actions": [{"name": "getCurrentWeather", "description": "Weather for a city", "parameters": {"city": "string"}}]}' } },
@@ -18,8 +20,8 @@ export const createPluginAction = serviceAction<PluginCreationService>({
     ],
   ],
   run: async ({ service, params, text, message }) => {
-    const fromParams = params['specification'] ?? params['spec'];
-    const spec = fromParams ?? (SPEC_KEYS.some((k) => k in params) ? params : jsonInText(text));
+    // A specification pasted in the message is the message's JSON itself.
+    const spec = params['specification'] ?? jsonInText(text);
     if (!spec) {
       throw new PluginDynamicError(
         'INVALID_INPUT',

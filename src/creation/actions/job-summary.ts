@@ -1,4 +1,4 @@
-import type { JobRecord } from '../jobs/job-record.js';
+import { timingText, type JobRecord } from '../jobs/job-record.js';
 import { diagnosticLine } from '../pipeline/feedback.js';
 
 /** The readable status of a job, as the product's users expect to see it in conversation. */
@@ -9,6 +9,7 @@ export function jobSummary(job: JobRecord, logLines = 5): string {
   }
   if (job.tests) lines.push(`Tests: ${job.tests.passed}/${job.tests.total} passed`);
   if (job.validation?.score !== undefined) lines.push(`Review score: ${job.validation.score}`);
+  if (job.timing) lines.push(`Time: ${timingText(job.timing)}`);
   if (job.result) {
     const needs = job.result.missingSettings.length ? `; needs ${job.result.missingSettings.join(', ')}` : '';
     lines.push(`Plugin: ${job.result.packageName} is ${job.result.pluginStatus}${needs}`);

@@ -6,6 +6,7 @@ export const listPluginCreationJobsAction = serviceAction<PluginCreationService>
   similes: ['listPluginCreationJobs', 'SHOW_PLUGIN_JOBS'],
   description: 'List recent plugin creation jobs with their status and progress.',
   serviceType: 'plugin_creation',
+  parameters: {},
   run: async ({ service }) => {
     const jobs = service.listJobs({ limit: 10 });
     const lines = jobs.map(

@@ -12,6 +12,13 @@ const DiagnosticSchema = z.object({
   received: z.string().optional(),
 });
 
+/** A review finding: `spec` (the specification is not met) and `bug` are fed back; `style` is not. */
+const ReviewFindingSchema = z.object({
+  kind: z.enum(['spec', 'bug', 'style']),
+  message: z.string(),
+  file: z.string().optional(),
+});
+
 const IterationSchema = z.object({
   iteration: z.number().int().positive(),
   /** The gate that failed this iteration, or none when it passed everything. */
@@ -19,6 +26,18 @@ const IterationSchema = z.object({
   diagnostics: z.array(DiagnosticSchema),
   tests: z.object({ passed: z.number(), failed: z.number(), total: z.number() }).optional(),
   durationMs: z.number(),
+  /** Of durationMs, the time spent waiting for the model; the rest is the tools' (build, lint, test, validate). */
+  modelMs: z.number().optional(),
+  toolMs: z.number().optional(),
+  /** This iteration's review findings, fed back (`spec`, `bug`) or not (`style`). */
+  reviewFindings: z.array(ReviewFindingSchema).optional(),
+});
+
+/** Where a job's time went, summed over its iterations: the model's answers, and the tools. */
+const TimingSchema = z.object({
+  modelMs: z.number(),
+  toolMs: z.number(),
+  modelCalls: z.number().int().nonnegative(),
 });
 
 export const JobRecordSchema = z.object({
@@ -50,7 +69,14 @@ export const JobRecordSchema = z.object({
       missing: z.array(z.string()),
       untested: z.array(z.string()),
       review: z
-        .object({ score: z.number(), issues: z.array(z.string()), suggestions: z.array(z.string()) })
+        .object({
+          score: z.number(),
+          issues: z.array(z.string()),
+          suggestions: z.array(z.string()),
+          findings: z.array(ReviewFindingSchema).optional(),
+          /** What of the plugin's files the reviewer did not see (its budget ran out). */
+          leftOut: z.array(z.string()).optional(),
+        })
         .optional(),
     })
     .optional(),
@@ -65,6 +91,7 @@ export const JobRecordSchema = z.object({
     })
     .optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  timing: TimingSchema.optional(),
   createdAt: z.string(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
@@ -74,6 +101,18 @@ export const JobRecordSchema = z.object({
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 export type JobIteration = z.infer<typeof IterationSchema>;
 export type JobDiagnostic = z.infer<typeof DiagnosticSchema>;
+export type JobTiming = z.infer<typeof TimingSchema>;
+
+function seconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s}s`;
+}
+
+/** "model 12m 3s (4 calls), tools 41s": where a job's time went, for people. */
+export function timingText(timing: JobTiming): string {
+  return `model ${seconds(timing.modelMs)} (${timing.modelCalls} call${timing.modelCalls === 1 ? '' : 's'}), tools ${seconds(timing.toolMs)}`;
+}
+export type ReviewFinding = z.infer<typeof ReviewFindingSchema>;
 
 /** Lines of log kept per job; older ones are dropped. */
 export const JOB_LOG_LIMIT = 200;

@@ -7,7 +7,7 @@ import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepResult } from '../steps/index.js';
 import type { Toolchain } from '../toolchain/index.js';
-import { validatePlugin, type ValidationReport } from '../validate/index.js';
+import { validatePlugin, validationProblems, type ValidationReport } from '../validate/index.js';
 import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
 import type { ModelReview } from './model-review.js';
@@ -34,6 +34,8 @@ export interface PipelineOptions {
   /** Puts the pipeline's own configuration back in the workspace; called before every step. */
   restoreConfig?: () => Promise<void>;
   signal: AbortSignal;
+  /** Adds up the job's model time, so each iteration can report model and tool time apart. */
+  modelMeter?: { readonly elapsedMs: number };
 }
 
 /** How the pipeline reports progress to its job. */
@@ -49,6 +51,10 @@ export interface IterationResult {
   diagnostics: Diagnostic[];
   tests: StepResult['tests'];
   durationMs: number;
+  /** The part of durationMs spent waiting for the model (generation and review). */
+  modelMs: number;
+  /** Every finding of this iteration's review, the fed-back kinds and the style remarks alike. */
+  reviewFindings?: ModelReview['findings'];
 }
 
 export interface PipelineOutcome {
@@ -87,8 +93,18 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
   for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
     signal.throwIfAborted();
     const started = Date.now();
-    const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[]): Promise<void> => {
-      await hooks.iterationDone({ iteration, failedAt, diagnostics, tests, durationMs: Date.now() - started });
+    const modelBefore = opts.modelMeter?.elapsedMs ?? 0;
+    const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[], review?: ModelReview): Promise<void> => {
+      const modelMs = (opts.modelMeter?.elapsedMs ?? 0) - modelBefore;
+      await hooks.iterationDone({
+        iteration,
+        failedAt,
+        diagnostics,
+        tests,
+        durationMs: Date.now() - started,
+        modelMs,
+        ...(review ? { reviewFindings: review.findings } : {}),
+      });
     };
 
     await hooks.phase('generate', iteration);
@@ -178,11 +194,11 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     if (problems.length > 0) {
       await hooks.log(`validation failed with ${problems.length} problem(s)`);
       feedback = feedbackFor('validate', problems);
-      await finish('validate', feedback.diagnostics);
+      await finish('validate', feedback.diagnostics, review);
       continue;
     }
     await hooks.log(review ? `validation passed (review score ${review.score})` : 'validation passed');
-    await finish(undefined, []);
+    await finish(undefined, [], review);
     return { ok: true, iterations: iteration, tests, validation, lastFeedback: undefined, sources: sources.list() };
   }
   return { ok: false, iterations: opts.maxIterations, tests, validation, lastFeedback: feedback, sources: sources.list() };
@@ -214,16 +230,18 @@ function rawFailure(gate: string, result: StepResult): Diagnostic {
 }
 
 function validationDiagnostics(report: ValidationReport, review: ModelReview | undefined, threshold: number): Diagnostic[] {
-  const problems: Diagnostic[] = [
-    ...report.missing.map((name) => ({ tool: 'validate' as const, code: 'missing-component', message: `The plugin does not export ${name}, which the specification declares.` })),
-    ...report.untested.map((name) => ({ tool: 'validate' as const, code: 'untested-component', message: `${name} has no test.` })),
-    ...report.findings.map((f) => ({ tool: 'validate' as const, file: f.file, line: f.line, code: f.rule, message: f.message })),
-  ];
+  const problems = validationProblems(report);
+  // A review finding that the specification is not met, or that names a bug, is fed back like a
+  // failing test whatever the score; style remarks are kept in the job record only.
+  for (const f of review?.findings ?? []) {
+    if (f.kind === 'style') continue;
+    problems.push({ tool: 'validate', code: `review-${f.kind}`, message: f.message, ...(f.file ? { file: f.file } : {}) });
+  }
   if (review && review.score < threshold) {
     problems.push({
       tool: 'validate',
       code: 'review',
-      message: `The code review scored ${review.score} (needs ${threshold}): ${review.issues.join('; ') || 'no reasons given'}`,
+      message: `The code review scored ${review.score} (needs ${threshold})${review.issues.length ? ': see the review findings' : `: ${review.suggestions.join('; ') || 'no reasons given'}`}`,
     });
   }
   return problems;

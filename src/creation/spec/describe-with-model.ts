@@ -1,6 +1,6 @@
-import { ModelType, type IAgentRuntime } from '@elizaos/core';
 import { PluginDynamicError } from '../../errors.js';
 import { jsonInText } from '../../shared/eliza/action-input.js';
+import type { ModelCall } from '../generators/model/model-call.js';
 import type { PluginSpec } from './plugin-spec.js';
 import { safeParsePluginSpec, type SpecIssue } from './spec-schema.js';
 
@@ -8,14 +8,19 @@ const SHAPE = `{
   "name": "plugin-example",            // npm package name, lower case
   "description": "what it does",
   "version": "0.1.0",
-  "actions": [{ "name": "doThing", "description": "...", "parameters": { "city": "string" } }],
+  "actions": [{ "name": "doThing", "description": "...",
+                "parameters": { "city": "string", "units": { "type": "string", "required": false, "description": "..." } } }],
   "providers": [{ "name": "thingInfo", "description": "...", "dataStructure": { "field": "string" } }],
   "services": [{ "name": "ThingService", "description": "...", "methods": ["connect"] }],
   "evaluators": [{ "name": "thingMentioned", "description": "...", "triggers": ["phrase"] }],
   "dependencies": { "npm-package": "^1.0.0" },
-  "environmentVariables": [{ "name": "THING_API_KEY", "description": "...", "required": true, "sensitive": true }]
+  "environmentVariables": [{ "name": "THING_API_KEY", "description": "...", "required": true, "sensitive": true }],
+  "permissions": { "network": ["api.thing.example"] }
 }
-Parameter types: string, number, boolean, object, array. Omit what the plugin does not need.`;
+Parameter types: string, number, boolean, object, array. A parameter is required unless marked optional:
+"units": "string?" or "units": { "type": "string", "required": false }; make a parameter optional when the
+action has a sensible default for it. permissions.network lists the host names the plugin calls (no scheme,
+port or path); leave it out when the plugin needs no network. Omit what the plugin does not need.`;
 
 function prompt(sentence: string): string {
   return `Turn this request for an ElizaOS plugin into a plugin specification.\n\nRequest: ${sentence}\n\nAnswer with one JSON object only, in this shape:\n${SHAPE}`;
@@ -31,7 +36,7 @@ function repair(sentence: string, answer: string, issues: SpecIssue[]): string {
  * given one repair round with the validation errors when it is refused.
  */
 export async function describeWithModel(
-  runtime: IAgentRuntime,
+  callModel: ModelCall,
   sentence: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<PluginSpec> {
@@ -39,7 +44,7 @@ export async function describeWithModel(
   let issues: SpecIssue[] = [];
   for (let round = 0; round < 2; round++) {
     opts.signal?.throwIfAborted();
-    const answer = String(await runtime.useModel(ModelType.TEXT_LARGE, { prompt: text }));
+    const answer = await callModel(text, opts.signal);
     const result = safeParsePluginSpec(jsonInText(answer) ?? answer);
     if (result.success) return result.spec;
     issues = result.issues;

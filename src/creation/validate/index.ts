@@ -1,2 +1,2 @@
 export { scanSource, type Finding } from './static-scan.js';
-export { validatePlugin, type ValidationReport } from './validate-plugin.js';
+export { validatePlugin, validationProblems, type ValidationReport } from './validate-plugin.js';

@@ -9,6 +9,7 @@ import type { GeneratedFile } from '../generators/generator.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { readSourceFiles } from '../workspace/workspace-files.js';
+import type { Diagnostic } from '../steps/index.js';
 import { scanSource, type Finding } from './static-scan.js';
 import { childNode } from '../../shared/child-node.js';
 
@@ -112,11 +113,38 @@ export async function validatePlugin(opts: {
             : run.stderr.trim().split('\n').slice(-3).join(' ');
       findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: `the built plugin could not be imported: ${why.slice(0, 400)}` });
     }
+  } else {
+    findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: 'the build left no dist/index.js (src/index.ts is the entry)' });
   }
-  const missing = wanted.filter((w) => !(built?.[w.kind] ?? []).includes(w.name)).map((w) => `${w.kind.slice(0, -1)} ${w.name}`);
+  // A plugin that could not be imported (or exports no plugin) lacks every component: that finding is
+  // the cause, and "missing" lines for each component would only bury it.
+  const missing = built
+    ? wanted.filter((w) => !(built[w.kind] ?? []).includes(w.name)).map((w) => `${w.kind.slice(0, -1)} ${w.name}`)
+    : [];
   const ownTests = files.filter((f) => f.path.endsWith('.test.ts') && !f.path.startsWith(`${CONTRACT_DIR}/`));
   const untested = wanted
     .filter((w) => !ownTests.some((t) => w.refs.some((r) => t.content.includes(r))))
     .map((w) => `${w.kind.slice(0, -1)} ${w.name}`);
   return { ok: findings.length === 0 && missing.length === 0 && untested.length === 0, findings, missing, untested };
+}
+
+/** Findings that explain every other one: the built plugin could not be loaded at all. */
+const CAUSE_RULES = new Set(['import-failed', 'no-plugin-export']);
+
+/**
+ * The report as problems for the next iteration, causes first: a failed import or a missing plugin
+ * export, then missing components, untested components, and the source scan's findings.
+ */
+export function validationProblems(report: ValidationReport): Diagnostic[] {
+  const asDiagnostic = (f: Finding): Diagnostic => ({ tool: 'validate', file: f.file, line: f.line, code: f.rule, message: f.message });
+  return [
+    ...report.findings.filter((f) => CAUSE_RULES.has(f.rule)).map(asDiagnostic),
+    ...report.missing.map((name) => ({ tool: 'validate' as const, code: 'missing-component', message: `The plugin does not export ${name}, which the specification declares.` })),
+    ...report.untested.map((name) => ({
+      tool: 'validate' as const,
+      code: 'untested-component',
+      message: `${name} has no test: name it (its identifier or its ElizaOS name) in a test file of your own under src/__tests__/.`,
+    })),
+    ...report.findings.filter((f) => !CAUSE_RULES.has(f.rule)).map(asDiagnostic),
+  ];
 }

@@ -60,6 +60,14 @@ export const WORKSPACE_TSCONFIG = {
 export const WORKSPACE_ESLINT_CONFIG = `import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const RELATIVE_IMPORT_MESSAGE =
+  'A relative import needs the .js extension (Node ESM): write "./x.js" for src/x.ts, "./dir/index.js" for a folder.';
+// esquery ends a regular expression at its first slash, so the slash is written \\x2F.
+const WITHOUT_JS = String.raw\`/^\\.\\.?\\x2F(?!.*\\.(js|json)$)/\`;
+const RELATIVE_IMPORT_SELECTORS = ['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression'].map(
+  (node) => \`\${node}[source.value=\${WITHOUT_JS}]\`,
+);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.vitest/**', 'eslint.config.js', 'vitest.config.ts'] },
   js.configs.recommended,
@@ -70,6 +78,9 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // The built plugin runs as Node ESM, where a relative import needs its .js extension; tsc with
+      // Bundler resolution, and Vitest, accept it without, so this rule is what catches it early.
+      'no-restricted-syntax': ['error', ...RELATIVE_IMPORT_SELECTORS.map((selector) => ({ selector, message: RELATIVE_IMPORT_MESSAGE }))],
     },
   },
 );

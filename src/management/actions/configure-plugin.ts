@@ -5,7 +5,7 @@ import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import { pluginLine } from './plugin-summary.js';
 import { redactText } from '../secrets/redact.js';
-import { targetPlugin } from './target-plugin.js';
+import { PLUGIN_PARAMETER, targetPlugin } from './target-plugin.js';
 
 const SAFER_WAY =
   'Chat messages are stored: the plugin-dynamic panel or `plugin-dynamic configure` is the safer way to give secrets.';
@@ -25,7 +25,7 @@ async function redactStoredMessage(runtime: IAgentRuntime, message: Memory, secr
 }
 
 function settingValues(params: Record<string, unknown>, text: string): Record<string, string> {
-  const given = params['settings'] ?? params['values'];
+  const given = params['settings'];
   if (given && typeof given === 'object' && !Array.isArray(given)) {
     return Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)]));
   }
@@ -38,9 +38,14 @@ export const configurePluginAction = serviceAction<PluginManagementService>({
   description:
     'Store settings for an installed plugin (e.g. WEATHER_API_KEY=...). Secret values are encrypted and never shown again.',
   serviceType: 'plugin_management',
-  run: async ({ service, runtime, message, params, text }) => {
-    const plugin = targetPlugin(service.list(), params, text, 'configure');
-    const values = settingValues(params, text);
+  parameters: {
+    ...PLUGIN_PARAMETER,
+    settings: { type: 'object', description: 'the settings to store, as { "NAME": "value" }' },
+  },
+  run: async ({ service, runtime, message, params, text, askModel }) => {
+    const plugin = await targetPlugin(service.list(), params, text, 'configure', askModel);
+    let values = settingValues(params, text);
+    if (Object.keys(values).length === 0) values = settingValues(await askModel(['settings']), '');
     if (Object.keys(values).length === 0) {
       const view = service.get(plugin);
       const names = view.settings.map((s) => `${s.name}${s.required ? ' (required)' : ''}`);

@@ -1,5 +1,6 @@
 import { PluginDynamicError } from '../../errors.js';
 import { packageLikeTokens, stringParam } from '../../shared/eliza/action-input.js';
+import { hasTextModel } from '../../shared/eliza/ask-model-params.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import { pluginLine } from './plugin-summary.js';
@@ -14,7 +15,7 @@ const TRAILING_WORDS = /(?:\s+(?:please|now|for\s+me|plugin|package|to\s+the\s+a
  * so "x@latest && curl" or "a;rm -rf ~" is refused as a whole instead of being cut to "x" or "a".
  */
 export function sourceIn(params: Record<string, unknown>, text: string): string {
-  const explicit = stringParam(params, 'source', 'plugin', 'name', 'packageName');
+  const explicit = stringParam(params, 'source');
   if (explicit) return explicit;
   const afterVerb = /\binstall\s+([^\n]+)/i.exec(text)?.[1];
   if (afterVerb !== undefined) {
@@ -26,11 +27,32 @@ export function sourceIn(params: Record<string, unknown>, text: string): string 
   if (tokens.length > 1) {
     throw new PluginDynamicError('PLUGIN_AMBIGUOUS', `Which one should I install: ${tokens.join(' or ')}?`);
   }
-  throw new PluginDynamicError(
-    'INVALID_INPUT',
-    'Which plugin should I install? Give a registry name (e.g. "weather"), "name@version", "github:owner/repo", a folder or a .tgz file.',
-  );
+  throw new PluginDynamicError('INVALID_INPUT', WHICH_PLUGIN);
 }
+
+/**
+ * The install source: what the user wrote (sourceIn); when the message names none and the agent has
+ * a text model, the model is asked to read it from the message (its answer is parsed as strictly as
+ * the user's words), otherwise the user is asked.
+ */
+async function installSource(
+  params: Record<string, unknown>,
+  text: string,
+  askModel: (names: string[]) => Promise<Record<string, unknown>>,
+  hasModel: boolean,
+): Promise<string> {
+  try {
+    return sourceIn(params, text);
+  } catch (error) {
+    if (!hasModel || (error as { code?: string }).code !== 'INVALID_INPUT') throw error;
+    const asked = stringParam(await askModel(['source']), 'source');
+    if (asked) return asked;
+    throw error;
+  }
+}
+
+const WHICH_PLUGIN =
+  'Which plugin should I install? Give a registry name (e.g. "weather"), "name@version", "github:owner/repo", a folder or a .tgz file.';
 
 export const installPluginAction = serviceAction<PluginManagementService>({
   name: 'INSTALL_PLUGIN',
@@ -38,14 +60,18 @@ export const installPluginAction = serviceAction<PluginManagementService>({
   description:
     'Install a plugin from the ElizaOS registry, npm, GitHub, a local folder or a tarball, and load it when it needs no settings.',
   serviceType: 'plugin_management',
+  parameters: {
+    source: { type: 'string', description: 'what to install: a registry name, name@version, github:owner/repo, a folder or a .tgz path' },
+    activate: { type: 'boolean', description: 'load it after installing when it needs no settings (default true)' },
+  },
   examples: [
     [
       { name: '{{user}}', content: { text: 'Install @elizaos/plugin-bootstrap' } },
       { name: '{{agent}}', content: { text: 'Installed @elizaos/plugin-bootstrap@1.7.2: active', actions: ['INSTALL_PLUGIN'] } },
     ],
   ],
-  run: async ({ service, params, text }) => {
-    const source = sourceIn(params, text);
+  run: async ({ service, runtime, params, text, askModel }) => {
+    const source = await installSource(params, text, askModel, hasTextModel(runtime));
     const activate = params['activate'] !== false;
     const view = await service.install(source, { activate });
     const next =

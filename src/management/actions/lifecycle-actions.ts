@@ -2,7 +2,7 @@ import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import type { PluginView } from '../plugin-view.js';
 import { pluginLine } from './plugin-summary.js';
-import { targetPlugin } from './target-plugin.js';
+import { PLUGIN_PARAMETER, targetPlugin } from './target-plugin.js';
 
 type Verb = 'activate' | 'deactivate' | 'unload';
 
@@ -12,8 +12,9 @@ function lifecycleAction(name: string, similes: string[], verb: Verb, descriptio
     similes,
     description,
     serviceType: 'plugin_management',
-    run: async ({ service, params, text }) => {
-      const plugin = targetPlugin(service.list(), params, text, verb);
+    parameters: PLUGIN_PARAMETER,
+    run: async ({ service, params, text, askModel }) => {
+      const plugin = await targetPlugin(service.list(), params, text, verb, askModel);
       const view: PluginView = await service[verb](plugin);
       return { text: `${pluginLine(view)}.`, data: { plugin: view } };
     },

@@ -7,6 +7,7 @@ export const listInstalledPluginsAction = serviceAction<PluginManagementService>
   similes: ['SHOW_INSTALLED_PLUGINS', 'listInstalledPlugins', 'getPluginStatus'],
   description: 'List the plugins installed through plugin-dynamic with their status and missing settings.',
   serviceType: 'plugin_management',
+  parameters: {},
   run: async ({ service }) => {
     const plugins = service.list();
     return {

@@ -1,4 +1,5 @@
 import { stringParam } from '../../shared/eliza/action-input.js';
+import { hasTextModel } from '../../shared/eliza/ask-model-params.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import type { NpmV1Check } from '../registry/index.js';
@@ -16,14 +17,20 @@ export const searchPluginsAction = serviceAction<PluginManagementService>({
   similes: ['SEARCH_PLUGINS', 'FIND_PLUGINS', 'searchPlugins', 'listAvailablePlugins'],
   description: 'Search the ElizaOS plugin registry for plugins that work with this agent (ElizaOS 1.x).',
   serviceType: 'plugin_management',
+  parameters: {
+    query: { type: 'string', description: 'the words to search the plugin registry for (e.g. "weather")' },
+    limit: { type: 'number', description: 'how many results to show (default 8)' },
+  },
   examples: [
     [
       { name: '{{user}}', content: { text: 'Find me a weather plugin' } },
       { name: '{{agent}}', content: { text: 'Plugins for "weather":\n1. @elizaos/plugin-weather ...', actions: ['LIST_AVAILABLE_PLUGINS'] } },
     ],
   ],
-  run: async ({ service, params, text }) => {
-    const query = stringParam(params, 'query', 'q') ?? text.replace(FILLER, ' ').replace(/\s+/g, ' ').trim();
+  run: async ({ service, runtime, params, text, askModel }) => {
+    const query =
+      stringParam(params, 'query') ??
+      (hasTextModel(runtime) ? (stringParam(await askModel(['query']), 'query') ?? '') : text.replace(FILLER, ' ').replace(/\s+/g, ' ').trim());
     const limit = typeof params['limit'] === 'number' ? Math.min(Math.max(1, params['limit']), 50) : 8;
     const answer = await service.search(query, { limit, v1Only: true });
     const lines = answer.hits.map(

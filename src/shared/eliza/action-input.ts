@@ -1,18 +1,44 @@
 import type { HandlerOptions, Memory } from '@elizaos/core';
 
+/** The kinds of value an action parameter may hold. */
+export type ActionParameterType = 'string' | 'number' | 'boolean' | 'object';
+
+/** One parameter an action reads, with the words a model is shown when it is asked for it. */
+export interface ActionParameter {
+  type: ActionParameterType;
+  description: string;
+}
+
+/** The parameters an action declares, by name. Only these names are ever read as parameters. */
+export type ActionParameters = Record<string, ActionParameter>;
+
 /**
- * The parameters of an action call, from wherever the caller put them: the handler's options
- * (options.parameters or options itself), a JSON object in the message, or nothing.
+ * The declared parameters of an action call, from where a caller puts them: `options.parameters`
+ * (a direct caller such as a test or another plugin), then a JSON object written in the message.
+ * Core 1.7 calls handlers with `options = { actionContext, actionPlan?, onStreamChunk? }`; those
+ * keys are the runtime's, never parameters, so `options` itself is not read, and any key the
+ * action does not declare is left out.
  */
-export function structuredParams(message: Memory, options: HandlerOptions | Record<string, unknown> | undefined): Record<string, unknown> {
-  const fromOptions = (options as { parameters?: unknown } | undefined)?.parameters ?? options;
+export function structuredParams(
+  message: Memory,
+  options: HandlerOptions | Record<string, unknown> | undefined,
+  declared: ActionParameters,
+): Record<string, unknown> {
+  const names = Object.keys(declared);
   const params: Record<string, unknown> = {};
-  if (fromOptions && typeof fromOptions === 'object' && !Array.isArray(fromOptions)) Object.assign(params, fromOptions);
+  const given = (options as { parameters?: unknown } | undefined)?.parameters;
+  if (isPlainObject(given)) {
+    for (const name of names) if (given[name] !== undefined) params[name] = given[name];
+  }
   const json = jsonInText(messageText(message));
   if (json) {
-    for (const [key, value] of Object.entries(json)) if (!(key in params)) params[key] = value;
+    for (const name of names) if (!(name in params) && json[name] !== undefined) params[name] = json[name];
   }
   return params;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function messageText(message: Memory): string {

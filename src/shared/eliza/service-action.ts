@@ -8,7 +8,8 @@ import type {
   Service,
 } from '@elizaos/core';
 import { PluginDynamicError, toPluginDynamicError } from '../../errors.js';
-import { messageText, structuredParams } from './action-input.js';
+import { messageText, structuredParams, type ActionParameters } from './action-input.js';
+import { askModelForParams } from './ask-model-params.js';
 
 /** What an action's body returns: a readable answer and the data behind it. */
 export interface ActionOutcome {
@@ -21,10 +22,15 @@ export interface ActionContext<S> {
   service: S;
   runtime: IAgentRuntime;
   message: Memory;
-  /** Parameters from the handler's options and from JSON in the message. */
+  /** The declared parameters found in `options.parameters` and in JSON in the message. */
   params: Record<string, unknown>;
   /** The message text. */
   text: string;
+  /**
+   * Asks the agent's model for declared parameters the body could not read from the message
+   * (a small JSON-schema question, the answer checked by type); empty without a model.
+   */
+  askModel: (names: string[]) => Promise<Record<string, unknown>>;
 }
 
 export interface ServiceActionDefinition<S> {
@@ -33,6 +39,8 @@ export interface ServiceActionDefinition<S> {
   description: string;
   serviceType: string;
   examples?: ActionExample[][];
+  /** The parameters the action reads; nothing else in the handler's options or the message is one. */
+  parameters: ActionParameters;
   run: (ctx: ActionContext<S>) => Promise<ActionOutcome>;
 }
 
@@ -58,8 +66,15 @@ export function serviceAction<S extends Service>(def: ServiceActionDefinition<S>
           service,
           runtime,
           message,
-          params: structuredParams(message, options),
+          params: structuredParams(message, options, def.parameters),
           text: messageText(message),
+          askModel: (names) =>
+            askModelForParams(
+              runtime,
+              def.name,
+              Object.fromEntries(Object.entries(def.parameters).filter(([n]) => names.includes(n))),
+              messageText(message),
+            ),
         });
         await callback?.({ text: outcome.text, actions: [def.name] });
         return {

@@ -12,7 +12,7 @@ import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 type File = { path: string; content: string };
 const answer = (files: File[]): string =>
   `Here is the plugin.\n\n${files.map((f) => `\`\`\`ts path=${f.path}\n${f.content}\`\`\``).join('\n\n')}\n`;
-const REVIEW = JSON.stringify({ score: 88, issues: [], suggestions: ['add more examples'] });
+const REVIEW = JSON.stringify({ score: 88, findings: [{ kind: 'style', message: 'add more examples' }] });
 
 function specFor(name: string) {
   return {

@@ -76,6 +76,31 @@ describe('showing a creation job', () => {
       'error GENERATION_FAILED: The plugin did not pass after 1 iteration(s)',
     ]);
   });
+
+  it('shows model time apart from tool time, and the review findings by kind', () => {
+    const text = jobSummaryText(
+      job({
+        status: 'succeeded',
+        generator: 'model',
+        timing: { modelMs: 754_000, toolMs: 41_400, modelCalls: 4 },
+        validation: {
+          ok: true,
+          score: 90,
+          findings: [],
+          missing: [],
+          untested: [],
+          review: {
+            score: 90,
+            issues: [],
+            suggestions: ['name things better'],
+            findings: [{ kind: 'style', message: 'name things better' }],
+          },
+        },
+      }),
+    );
+    expect(text).toContain('Review:      0 finding(s) on the specification or bugs, 1 style remark(s)');
+    expect(text).toContain('Time:        model 12m 34s (4 calls), tools 41s');
+  });
 });
 
 describe('choosing the action --run-action runs', () => {

@@ -10,12 +10,19 @@ import {
 const message = (text: string) => ({ content: { text } }) as unknown as Memory;
 
 describe('action input', () => {
-  it('prefers options.parameters, then options, then JSON in the message', () => {
-    expect(structuredParams(message('{"plugin":"b","x":1}'), { parameters: { plugin: 'a' } })).toEqual({
+  const declared = { plugin: { type: 'string', description: 'a plugin' }, x: { type: 'number', description: 'x' } } as const;
+
+  it('reads declared parameters from options.parameters, then from JSON in the message', () => {
+    expect(structuredParams(message('{"plugin":"b","x":1,"y":2}'), { parameters: { plugin: 'a' } }, declared)).toEqual({
       plugin: 'a',
       x: 1,
     });
-    expect(structuredParams(message('hello'), { plugin: 'c' })).toEqual({ plugin: 'c' });
+  });
+
+  it('never reads the options object core passes as parameters', () => {
+    const coreOptions = { actionContext: { previousResults: [], getPreviousResult: () => undefined }, plugin: 'c' };
+    expect(structuredParams(message('hello'), coreOptions, declared)).toEqual({});
+    expect(structuredParams(message('{"actionContext":1,"plugin":"d"}'), coreOptions, declared)).toEqual({ plugin: 'd' });
   });
 
   it('finds a JSON object in prose or in a code fence', () => {

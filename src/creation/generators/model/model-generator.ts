@@ -1,16 +1,17 @@
-import { ModelType, type IAgentRuntime } from '@elizaos/core';
 import { PluginDynamicError } from '../../../errors.js';
 import { parsePluginSpec } from '../../spec/index.js';
 import type { PluginGenerator } from '../generator.js';
-import { checkModelFilePaths, parseModelFiles } from './parse-model-files.js';
+import { applyModelAnswer } from './apply-answer.js';
+import type { ModelCall } from './model-call.js';
+import { parseModelFiles } from './parse-model-files.js';
 import { firstPrompt, repairPrompt } from './prompts.js';
 
 /**
- * Writes the plugin through whatever text model the agent has (runtime.useModel). Iteration 1 gets
- * the specification and the component contracts; later ones the current files and the first
- * failing gate's diagnostics.
+ * Writes the plugin through whatever text model the agent has (a bounded call). Iteration 1 gets
+ * the specification, the ElizaOS facts and the contract tests; later ones the first failing gate's
+ * problems and the files they need, and may answer with edits instead of whole files.
  */
-export function createModelGenerator(runtime: IAgentRuntime): PluginGenerator {
+export function createModelGenerator(callModel: ModelCall): PluginGenerator {
   return {
     kind: 'model',
     async generate(request) {
@@ -19,18 +20,16 @@ export function createModelGenerator(runtime: IAgentRuntime): PluginGenerator {
         request.iteration === 1 || !request.feedback
           ? firstPrompt(request.spec)
           : repairPrompt(request.spec, request.currentFiles, request.feedback, request.iteration);
-      const answer = String(await runtime.useModel(ModelType.TEXT_LARGE, { prompt }));
+      const answer = await callModel(prompt, request.signal);
       request.signal?.throwIfAborted();
-      const parsed = parseModelFiles(answer);
-      const dependencyBlock = parsed.find((f) => f.path === 'dependencies');
-      const files = parsed.filter((f) => f.path !== 'dependencies');
+      const dependencyBlock = parseModelFiles(answer).find((f) => f.path === 'dependencies');
+      const files = applyModelAnswer(answer, request.currentFiles);
       if (files.length === 0) {
         throw new PluginDynamicError(
           'MODEL_OUTPUT_REFUSED',
-          'The model answered without any file in the expected format (a fenced block with path=src/...).',
+          'The model answered without any file or edit in the expected format (a fenced block with path=src/...).',
         );
       }
-      checkModelFilePaths(files);
       const dependencies = dependencyBlock ? validatedDependencies(request.spec, dependencyBlock.content) : undefined;
       return { files, ...(dependencies ? { dependencies } : {}) };
     },

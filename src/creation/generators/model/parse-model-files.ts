@@ -8,13 +8,20 @@ export interface ParsedFile {
 const PATH_IN_INFO = /(?:^|\s)(?:path|file|filename)\s*[=:]\s*["']?([^\s"']+)["']?/i;
 const PATH_ON_LINE = /(?:^|[\s`*#:])((?:\.\/)?[\w@./-]+\.[a-z]+)`?\**\s*:?\s*$/i;
 
+/** One fenced block of a model's answer that names a path, with the info string it was given. */
+export interface AnswerBlock {
+  path: string;
+  info: string;
+  body: string;
+}
+
 /**
- * Reads the files out of a model's answer. A file is a fenced code block whose path is given in
- * the fence's info string (```ts path=src/x.ts or ```src/x.ts) or on the line just before it
- * ("File: src/x.ts", "### src/x.ts", "`src/x.ts`:"). A later block for the same path wins.
+ * The fenced blocks of a model's answer that name a path, in the order written. The path is given
+ * in the fence's info string (```ts path=src/x.ts, ```edit path=src/x.ts or ```src/x.ts) or on the
+ * line just before the block ("File: src/x.ts", "### src/x.ts", "`src/x.ts`:").
  */
-export function parseModelFiles(answer: string): ParsedFile[] {
-  const files = new Map<string, string>();
+export function parseAnswerBlocks(answer: string): AnswerBlock[] {
+  const blocks: AnswerBlock[] = [];
   const lines = answer.replace(/\r\n/g, '\n').split('\n');
   for (let i = 0; i < lines.length; i++) {
     const open = /^\s*(`{3,}|~{3,})(.*)$/.exec(lines[i] ?? '');
@@ -28,17 +35,31 @@ export function parseModelFiles(answer: string): ParsedFile[] {
       j++;
     }
     const path = pathFromInfo(info) ?? pathFromPreviousLine(lines, i);
-    if (path) files.set(normalise(path), `${body.join('\n').replace(/\s+$/, '')}\n`);
+    if (path) blocks.push({ path: normalise(path), info, body: body.join('\n') });
     i = j;
   }
+  return blocks;
+}
+
+/** The whole files of a model's answer (blocks that are not edits); a later block for a path wins. */
+export function parseModelFiles(answer: string): ParsedFile[] {
+  const files = new Map<string, string>();
+  for (const block of parseAnswerBlocks(answer)) {
+    if (!isEditBlock(block)) files.set(block.path, `${block.body.replace(/\s+$/, '')}\n`);
+  }
   return [...files].map(([path, content]) => ({ path, content }));
+}
+
+/** An edit block: its info string starts with "edit", or its body is search/replace pairs. */
+export function isEditBlock(block: AnswerBlock): boolean {
+  return /^edit\b/i.test(block.info) || /^<{7} SEARCH\s*$/m.test(block.body);
 }
 
 function pathFromInfo(info: string): string | undefined {
   const explicit = PATH_IN_INFO.exec(info)?.[1];
   if (explicit) return explicit;
   const words = info.split(/\s+/).filter(Boolean);
-  return words.find((w) => /[/\\]|\.[a-z]{1,4}$/i.test(w) && !/^(ts|typescript|json|js)$/i.test(w));
+  return words.find((w) => /[/\\]|\.[a-z]{1,4}$/i.test(w) && !/^(ts|typescript|json|js|edit)$/i.test(w));
 }
 
 function pathFromPreviousLine(lines: string[], fenceIndex: number): string | undefined {

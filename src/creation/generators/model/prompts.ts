@@ -1,32 +1,19 @@
-import type { Diagnostic } from '../../steps/index.js';
+import { contractTestFiles } from '../../contract-tests/index.js';
 import type { IterationFeedback } from '../../pipeline/feedback.js';
 import type { PluginSpec } from '../../spec/plugin-spec.js';
+import type { Diagnostic } from '../../steps/index.js';
+import { EDIT_FORMAT } from './apply-answer.js';
+import { ELIZA_FACTS, TOOLCHAIN_FACTS } from './eliza-facts.js';
 import type { ParsedFile } from './parse-model-files.js';
 
-/** How ElizaOS 1.x components look, so the model writes code that fits core 1.7's types. */
-const CONTRACTS = `ElizaOS 1.x component contracts (import types from '@elizaos/core'):
-- Plugin: { name, description, actions?, providers?, services?, evaluators?, init? }. src/index.ts must export
-  the plugin as a named export \`plugin\` and as the default export, and export every component.
-- Action: { name: 'UPPER_SNAKE', similes: string[], description, validate: (runtime, message, state?) =>
-  Promise<boolean>, handler: (runtime, message, state?, options?, callback?) => Promise<ActionResult>,
-  examples?: ActionExample[][] }. ActionResult = { success: boolean, text?, values?, data?, error? }.
-  Read parameters from options (options.parameters or options itself), else JSON in message.content.text,
-  else the text. A missing required parameter returns { success: false, error } and calls the callback.
-- Provider: { name, description, get: (runtime, message, state) => Promise<{ text, values, data }> }.
-- Service: class X extends Service { static serviceType = 'snake_case'; capabilityDescription = '...';
-  static async start(runtime) { ... return instance } async stop() { ... } } plus the declared methods.
-- Evaluator: { name, description, similes, examples: [], validate(runtime, message) => Promise<boolean>,
-  handler(runtime, message) => Promise<ActionResult | undefined> }.
-- Settings come from runtime.getSetting('NAME'); never read process.env as a whole, never spawn processes,
-  never use eval/new Function, never write files outside the plugin's own data.
-- TypeScript is strict (noUncheckedIndexedAccess, verbatimModuleSyntax: use \`import type\` for types) and
-  linted with typescript-eslint recommendedTypeChecked (no floating promises, no unsafe any).
-- Tests use Vitest (import { describe, it, expect } from 'vitest'), one *.test.ts per component under
-  src/__tests__/, exercising behaviour. Files under src/__contract__/ are fixed tests you must pass but
-  cannot change.`;
+/**
+ * The most a repair prompt holds, in characters (about 8,000 tokens): the problems, the rules, the
+ * specification and as many of the files as fit, the files the problems name first. What is left
+ * out is listed by path, so the model knows it exists and may still send it whole.
+ */
+export const REPAIR_PROMPT_BUDGET = 32_000;
 
-const ANSWER_FORMAT = `Answer with every file you write or change, each as a fenced block whose info string
-holds its path, for example:
+const WHOLE_FILE_FORMAT = `Answer with every file you write, each as a fenced block whose info string holds its path:
 \`\`\`ts path=src/actions/get-weather.ts
 ...
 \`\`\`
@@ -35,22 +22,42 @@ Only TypeScript files under src/ are accepted. To add npm dependencies, include 
 { "name": "^1.2.3" }
 \`\`\``;
 
+/** The contract tests exactly as they run, so the first answer is written against them. */
+function contractSection(spec: PluginSpec): string {
+  const files = contractTestFiles(spec);
+  return [
+    'Contract tests: plugin-dynamic writes these two files from the specification and restores them before every',
+    'run; your plugin must pass them and cannot change them. Their stub runtime has only agentId, getSetting and',
+    "logger; handlers are called with { parameters } or with {} (that call must answer { success: false } when a",
+    'required parameter is missing). A valid call only has to answer an ActionResult: code that reaches the cache,',
+    'memories or a service fails on this stub, so handlers and provider get catch their errors and answer',
+    '{ success: false, error } (a provider: a text). Your own tests use a richer stub (an in-memory getCache/setCache).',
+    ...files.map((f) => `\`\`\`ts path=${f.path}\n${f.content}\`\`\``),
+  ].join('\n');
+}
+
 export function firstPrompt(spec: PluginSpec): string {
   return [
     'Write a complete ElizaOS 1.x plugin in TypeScript for this specification.',
     '',
-    CONTRACTS,
-    '',
     `Specification:\n${JSON.stringify(spec, null, 2)}`,
     '',
-    ANSWER_FORMAT,
+    ELIZA_FACTS,
+    '',
+    TOOLCHAIN_FACTS,
+    '- Tests: Vitest (import { describe, it, expect, vi } from \'vitest\'), one src/__tests__/<component>.test.ts per',
+    '  component, testing its behaviour (what it answers, what it stores), not only that it exists.',
+    '',
+    contractSection(spec),
+    '',
+    WHOLE_FILE_FORMAT,
   ].join('\n');
 }
 
 /** The code around a diagnostic's line, numbered, so the model sees what it is fixing. */
 function codeAround(d: Diagnostic, files: ParsedFile[], radius = 3): string {
   if (!d.file || !d.line) return '';
-  const file = files.find((f) => f.path === d.file || d.file?.endsWith(f.path));
+  const file = fileOf(d, files);
   if (!file) return '';
   const lines = file.content.split('\n');
   const from = Math.max(1, d.line - radius);
@@ -58,6 +65,10 @@ function codeAround(d: Diagnostic, files: ParsedFile[], radius = 3): string {
   const out: string[] = [];
   for (let n = from; n <= to; n++) out.push(`${n === d.line ? '>' : ' '} ${String(n).padStart(4)} | ${lines[n - 1] ?? ''}`);
   return out.join('\n');
+}
+
+function fileOf(d: Diagnostic, files: ParsedFile[]): ParsedFile | undefined {
+  return files.find((f) => f.path === d.file || d.file?.endsWith(`/${f.path}`));
 }
 
 export function describeDiagnostic(d: Diagnostic, files: ParsedFile[]): string {
@@ -68,23 +79,60 @@ export function describeDiagnostic(d: Diagnostic, files: ParsedFile[]): string {
   return `${head}${test}${code ? `\n${code}` : ''}`;
 }
 
+const GATE_NAMES: Record<IterationFeedback['gate'], string> = {
+  generate: 'Your last answer',
+  build: 'The TypeScript build (tsc)',
+  lint: 'ESLint',
+  test: 'The tests (vitest)',
+  validate: 'Validation (and the code review)',
+};
+
+/**
+ * The files a repair needs, in order: those the problems name, then the plugin's entry, then (for a
+ * failing test or validation, where behaviour is at stake) the other sources. A compiler or lint
+ * problem is local: the rest of the plugin is listed by path, not sent. The plugin's own tests are
+ * sent only when a problem names them, contract files likewise.
+ */
+function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): { needed: ParsedFile[]; notNeeded: ParsedFile[] } {
+  const named = new Set(feedback.diagnostics.map((d) => fileOf(d, files)?.path).filter((p): p is string => p !== undefined));
+  const rank = (f: ParsedFile): number =>
+    named.has(f.path) ? 0 : f.path === 'src/index.ts' ? 1 : f.path.endsWith('.test.ts') || f.path.startsWith('src/__contract__/') ? 3 : 2;
+  const widest = feedback.gate === 'test' || feedback.gate === 'validate' ? 2 : 1;
+  const sorted = [...files].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+  return { needed: sorted.filter((f) => rank(f) <= widest), notNeeded: sorted.filter((f) => rank(f) > widest && !f.path.startsWith('src/__contract__/')) };
+}
+
+/**
+ * A repair prompt within REPAIR_PROMPT_BUDGET: the failing gate's problems (with the code around
+ * each), the facts the model needs, the specification, and the files by need until the budget is
+ * spent. The model may answer with edits or whole files.
+ */
 export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: IterationFeedback, iteration: number): string {
-  const gateName = { generate: 'Your last answer', build: 'The TypeScript build (tsc)', lint: 'ESLint', test: 'The tests (vitest)', validate: 'Validation' }[feedback.gate];
-  const more = feedback.total > feedback.diagnostics.length ? `\n(${feedback.total - feedback.diagnostics.length} more not shown; fix these first.)` : '';
-  return [
-    `Iteration ${iteration}. ${gateName} failed on the plugin below. Fix these problems and change nothing else.`,
+  const more = feedback.total > feedback.diagnostics.length ? `(${feedback.total - feedback.diagnostics.length} more not shown; fix these first.)` : '';
+  const head = [
+    `Iteration ${iteration}. ${GATE_NAMES[feedback.gate]} failed on the plugin below. Fix these problems and change nothing else.`,
     '',
     'Problems:',
     ...feedback.diagnostics.map((d, i) => `${i + 1}. ${describeDiagnostic(d, files)}`),
     more,
     '',
-    CONTRACTS,
+    `Specification: ${JSON.stringify(spec)}`,
     '',
-    `Specification:\n${JSON.stringify(spec, null, 2)}`,
+    ELIZA_FACTS,
     '',
-    'Current files:',
-    ...files.map((f) => `\`\`\`ts path=${f.path}\n${f.content}\`\`\``),
-    '',
-    ANSWER_FORMAT,
   ].join('\n');
+  const tail = ['', EDIT_FORMAT, '', WHOLE_FILE_FORMAT].join('\n');
+  let room = REPAIR_PROMPT_BUDGET - head.length - tail.length - 200;
+  const shown: string[] = [];
+  const { needed, notNeeded } = filesByNeed(files, feedback);
+  const leftOut = notNeeded.map((f) => `${f.path} (${f.content.length} characters)`);
+  for (const file of needed) {
+    const block = `\`\`\`ts path=${file.path}\n${file.content}\`\`\``;
+    if (block.length <= room) {
+      shown.push(block);
+      room -= block.length + 1;
+    } else leftOut.push(`${file.path} (${file.content.length} characters)`);
+  }
+  const omitted = leftOut.length ? `Not shown (not needed for these problems, or over the budget; unchanged): ${leftOut.join(', ')}.` : '';
+  return [head, 'Current files:', ...shown, omitted, tail].filter((part) => part !== '').join('\n');
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePluginSpec } from '../../../../src/creation/spec/index.js';
 import { ensureToolchain, type Toolchain } from '../../../../src/creation/toolchain/index.js';
-import { validatePlugin } from '../../../../src/creation/validate/index.js';
+import { validatePlugin, validationProblems } from '../../../../src/creation/validate/index.js';
 
 const spec = parsePluginSpec({
   name: 'plugin-memo',
@@ -98,18 +98,34 @@ describe('validation of a built plugin', () => {
     expect(report.findings).toEqual([expect.objectContaining({ file: 'src/index.ts', line: 2, rule: 'forbidden-module' })]);
   });
 
-  it('reports a built module that fails to import, and every component as missing', async () => {
+  it('reports a built module that fails to import as the cause, without a "missing" line for each component', async () => {
     const dir = await workspace({ 'src/index.ts': SOURCE, 'src/__tests__/plugin.test.ts': TESTS, 'dist/index.js': "throw new Error('broken at load');\n" });
     const report = await validate(dir);
     expect(report.ok).toBe(false);
     expect(report.findings).toEqual([expect.objectContaining({ file: 'dist/index.js', rule: 'import-failed' })]);
     expect(report.findings[0]?.message).toContain('broken at load');
-    expect(report.missing).toHaveLength(4);
+    expect(report.missing).toEqual([]);
+    expect(validationProblems(report)[0]).toMatchObject({ code: 'import-failed' });
   });
 
-  it('counts a plugin that was never built as missing everything', async () => {
+  it('reports a plugin that was never built as one cause, not as every component missing', async () => {
     const dir = await workspace({ 'src/index.ts': SOURCE, 'src/__tests__/plugin.test.ts': TESTS });
     const report = await validate(dir);
-    expect(report.missing).toEqual(['action ADD_MEMO', 'provider memoCount', 'service memo_store', 'evaluator MEMO_ASKED']);
+    expect(report.ok).toBe(false);
+    expect(report.missing).toEqual([]);
+    expect(validationProblems(report).map((p) => p.code)).toEqual(['import-failed']);
+  });
+
+  it('orders problems cause first: import failure, missing, untested, then scan findings', () => {
+    const problems = validationProblems({
+      ok: false,
+      findings: [
+        { file: 'src/x.ts', line: 3, rule: 'environment-read', message: 'reads process.env' },
+        { file: 'dist/index.js', line: 1, rule: 'import-failed', message: 'cannot find ./x' },
+      ],
+      missing: ['action A'],
+      untested: ['provider b'],
+    });
+    expect(problems.map((p) => p.code)).toEqual(['import-failed', 'missing-component', 'untested-component', 'environment-read']);
   });
 });

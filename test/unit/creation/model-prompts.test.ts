@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { applyModelAnswer } from '../../../src/creation/generators/model/apply-answer.js';
+import { firstPrompt, repairPrompt, REPAIR_PROMPT_BUDGET } from '../../../src/creation/generators/model/prompts.js';
+import { feedbackFor } from '../../../src/creation/pipeline/feedback.js';
+import { MAX_REVIEW_SOURCE_CHARS, ReviewAnswerSchema, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
+import { parsePluginSpec } from '../../../src/creation/spec/index.js';
+
+const spec = parsePluginSpec({
+  name: 'plugin-notes',
+  description: 'Notes per user',
+  actions: [{ name: 'addNote', description: 'Add a note', parameters: { text: 'string' } }],
+  providers: [{ name: 'recentNotes', description: 'The latest notes' }],
+  services: [{ name: 'NotesService', description: 'Stores notes', methods: ['add'] }],
+});
+const file = (path: string, content: string) => ({ path, content });
+
+describe('the first prompt', () => {
+  const prompt = firstPrompt(spec);
+
+  it('states the ElizaOS facts a model used to guess', () => {
+    expect(prompt).toContain('static override serviceType');
+    expect(prompt).toContain('static override async start');
+    expect(prompt).toContain("Relative imports end in .js");
+    expect(prompt).toContain('options = { actionContext, actionPlan?, onStreamChunk? }');
+    expect(prompt).toContain('runs on every state build');
+    expect(prompt).toContain('keyed per user or per room');
+    expect(prompt).toContain('runtime.getService<NotesService>(NotesService.serviceType)');
+    expect(prompt).toContain('export default plugin');
+    expect(prompt).toContain("actions: ['ADD_ITEM']");
+    expect(prompt).toContain('registerTaskWorker');
+  });
+
+  it('shows the contract tests and their stub runtime, and states validation\'s test rule', () => {
+    expect(prompt).toContain('src/__contract__/contract.test.ts');
+    expect(prompt).toContain('export function contractRuntime');
+    expect(prompt).toContain('"name": "ADD_NOTE"');
+    expect(prompt).toContain('must be named (its identifier or its ElizaOS name) in a');
+  });
+});
+
+describe('a repair prompt', () => {
+  const big = (n: number) => `export const filler${n} = ${JSON.stringify('x'.repeat(9_000))};\n`;
+  const files = [
+    file('src/index.ts', "export { addNote } from './actions/add-note';\n"),
+    file('src/actions/add-note.ts', 'export const addNote = 1;\n'),
+    ...[1, 2, 3, 4, 5].map((n) => file(`src/__tests__/t${n}.test.ts`, big(n))),
+    file('src/__contract__/contract.test.ts', 'contract'),
+  ];
+  const feedback = feedbackFor('test', [
+    { tool: 'vitest', file: 'src/index.ts', line: 1, code: 'assertion', message: 'expected 1 to be 2' },
+  ]);
+  const prompt = repairPrompt(spec, files, feedback, 2);
+
+  it('stays within its budget, naming what it left out', () => {
+    expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
+    expect(prompt).toMatch(/Not shown \(not needed for these problems, or over the budget; unchanged\): .*src\/__tests__\/t\d\.test\.ts/);
+  });
+
+  it('shows the file the problem names first, and no contract file it does not name', () => {
+    expect(prompt.indexOf('```ts path=src/index.ts')).toBeLessThan(prompt.indexOf('```ts path=src/actions/add-note.ts'));
+    expect(prompt).not.toContain('path=src/__contract__/contract.test.ts');
+    expect(prompt).toContain('edit path=');
+  });
+
+  it('sends only the named file and the entry for a compiler or lint problem', () => {
+    const lint = repairPrompt(spec, files, feedbackFor('lint', [{ tool: 'eslint', file: 'src/actions/add-note.ts', line: 1, message: 'x' }]), 2);
+    expect(lint).toContain('```ts path=src/actions/add-note.ts');
+    expect(lint).toContain('```ts path=src/index.ts');
+    expect(lint).not.toContain('```ts path=src/__tests__/t1.test.ts');
+    expect(lint).toContain('src/__tests__/t1.test.ts (');
+  });
+});
+
+describe('applying an answer', () => {
+  const current = [file('src/index.ts', "import { a } from './a';\nimport { b } from './b';\nexport { a, b };\n")];
+
+  it('applies search/replace edits in order and keeps the rest of the file', () => {
+    const answer = [
+      '```edit path=src/index.ts',
+      '<<<<<<< SEARCH',
+      "import { a } from './a';",
+      '=======',
+      "import { a } from './a.js';",
+      '>>>>>>> REPLACE',
+      '<<<<<<< SEARCH',
+      "import { b } from './b';",
+      '=======',
+      "import { b } from './b.js';",
+      '>>>>>>> REPLACE',
+      '```',
+    ].join('\n');
+    expect(applyModelAnswer(answer, current)).toEqual([
+      file('src/index.ts', "import { a } from './a.js';\nimport { b } from './b.js';\nexport { a, b };\n"),
+    ]);
+  });
+
+  it('refuses the whole answer when a SEARCH text is not found exactly once, or edits a missing file', () => {
+    const answer = [
+      '```ts path=src/new.ts',
+      'export const n = 1;',
+      '```',
+      '```edit path=src/index.ts',
+      '<<<<<<< SEARCH',
+      'import',
+      '=======',
+      'x',
+      '>>>>>>> REPLACE',
+      '```',
+      '```edit path=src/gone.ts',
+      '<<<<<<< SEARCH',
+      'a',
+      '=======',
+      'b',
+      '>>>>>>> REPLACE',
+      '```',
+    ].join('\n');
+    expect(() => applyModelAnswer(answer, current)).toThrow(
+      expect.objectContaining({ code: 'MODEL_OUTPUT_REFUSED', message: expect.stringMatching(/found 2 times[\s\S]*src\/gone\.ts: there is no such file/) }),
+    );
+  });
+
+  it('refuses an edit outside src/ like a whole file', () => {
+    const answer = '```edit path=../escape.ts\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n```';
+    expect(() => applyModelAnswer(answer, current)).toThrow(expect.objectContaining({ code: 'MODEL_OUTPUT_REFUSED' }));
+  });
+});
+
+describe('the review prompt', () => {
+  it('gives the plugin\'s sources before its tests, whole, and names what it left out', () => {
+    const files = [
+      file('src/__tests__/a.test.ts', 't'.repeat(MAX_REVIEW_SOURCE_CHARS - 10)),
+      file('src/services/notes-service.ts', 'class NotesService {}\n'),
+      file('src/index.ts', 'export default {};\n'),
+      file('src/__contract__/contract.test.ts', 'contract'),
+    ];
+    const { prompt, leftOut } = reviewPrompt(spec, files);
+    expect(prompt.indexOf('--- src/index.ts')).toBeLessThan(prompt.indexOf('--- src/services/notes-service.ts'));
+    expect(leftOut).toEqual(['src/__tests__/a.test.ts']);
+    expect(prompt).toContain('Not shown (over the review budget): src/__tests__/a.test.ts.');
+    expect(prompt).not.toContain('contract');
+  });
+});
+
+describe('the review answer', () => {
+  it('reads findings by kind, and the older issues/suggestions shape as bugs and style', () => {
+    expect(ReviewAnswerSchema.parse({ score: 80, findings: [{ kind: 'spec', message: 'no per-user lists' }] }).findings).toEqual([
+      { kind: 'spec', message: 'no per-user lists' },
+    ]);
+    expect(ReviewAnswerSchema.parse({ score: 80, issues: ['shared list'], suggestions: ['rename'] }).findings).toEqual([
+      { kind: 'bug', message: 'shared list' },
+      { kind: 'style', message: 'rename' },
+    ]);
+    expect(ReviewAnswerSchema.safeParse({ score: 80, findings: [{ kind: 'opinion', message: 'meh' }] }).success).toBe(false);
+  });
+});
