@@ -66,6 +66,8 @@ export const ERROR_CATALOGUE = {
     'Install bubblewrap (apt-get install bubblewrap), or set PLUGIN_DYNAMIC_SANDBOX=none to run generated code unsandboxed.',
   // HTTP
   UNAUTHORIZED: 'Send the token from PLUGIN_DYNAMIC_API_TOKEN as "Authorization: Bearer <token>".',
+  SERVER_API_KEY_REQUIRED:
+    'The ElizaOS server has ELIZA_SERVER_AUTH_TOKEN set: send that key as the X-API-KEY header (the CLI sends ELIZA_SERVER_AUTH_TOKEN from its environment; the panel uses the key the web client stored, or asks for it).',
   DATA_DIR_BUSY:
     'Another plugin-dynamic command is using this data folder; wait for it to finish, or pass another --data-dir.',
   AGENT_UNREACHABLE:

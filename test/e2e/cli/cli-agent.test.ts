@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
-import { pluginDynamic } from '../../../src/index.js';
-import { startAgentServer } from '../../helpers/agent-server.js';
+import { startRealAgentServer, type RealAgentServer } from '../../helpers/agent-server.js';
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
-import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { envelope, runCli, SECRET_FIXTURE, STACK_LINE, type CliResult } from './cli-process.js';
 
 const TOKEN = 'cli-agent-test-token-0123456789';
@@ -21,13 +19,12 @@ function normalise(text: string): string {
 }
 
 /*
- * The same commands against a running agent (--agent-url, through the plugin's HTTP routes on a
- * host that serves them like the ElizaOS 1.x server) and headless: the same output either way.
+ * The same commands against a running agent (--agent-url, through the plugin's HTTP routes in the
+ * real @elizaos/server 1.7.2) and headless: the same output either way.
  */
 describe('plugin-dynamic --agent-url', () => {
   let registry: FixtureServer;
-  let t: TestRuntime;
-  let server: Awaited<ReturnType<typeof startAgentServer>>;
+  let server: RealAgentServer;
   let headlessDir: string;
   let env: Record<string, string>;
 
@@ -48,16 +45,12 @@ describe('plugin-dynamic --agent-url', () => {
     headlessDir = await mkdtemp(join(tmpdir(), 'pd-cli-agent-'));
     const registryUrl = `${registry.url}/registry/generated-registry.json`;
     env = { PATH: process.env['PATH'] ?? '', HOME: headlessDir, PLUGIN_DYNAMIC_REGISTRY_URL: registryUrl, PLUGIN_DYNAMIC_GENERATOR: 'template' };
-    t = await createTestRuntime({
-      plugins: [pluginDynamic],
+    server = await startRealAgentServer({
       settings: { PLUGIN_DYNAMIC_API_TOKEN: TOKEN, PLUGIN_DYNAMIC_GENERATOR: 'template', PLUGIN_DYNAMIC_REGISTRY_URL: registryUrl },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
-    server = await startAgentServer(t.runtime);
   });
   afterAll(async () => {
     await server?.close();
-    await t?.cleanup();
     await registry?.close();
     await rm(headlessDir, { recursive: true, force: true });
   });
@@ -138,7 +131,7 @@ describe('plugin-dynamic --agent-url', () => {
   });
 
   it('accepts the agent address without the plugin path, and names an unreachable agent', async () => {
-    const viaAgent = await runCli(['--agent-url', `${server.url}/api/agents/${t.runtime.agentId}`, '--json', 'list'], { env });
+    const viaAgent = await runCli(['--agent-url', `${server.url}/api/agents/${server.agentId}`, '--json', 'list'], { env });
     const plugins = envelope<{ packageName: string }[]>(viaAgent.stdout);
     expect(plugins.success && plugins.data.map((p) => p.packageName)).toContain('plugin-notes');
     const down = await runCli(['--agent-url', 'http://127.0.0.1:9/api/agents/nobody', 'list'], { env });
