@@ -65,7 +65,7 @@ describe('plugin-dynamic --agent-url', () => {
     const [local, remote] = [await headless(['--json', 'search', 'discord']), await agent(['--json', 'search', 'discord'])];
     expect(hits(remote)).toEqual(hits(local));
     expect(hits(remote).length).toBeGreaterThan(0);
-  });
+  }, 400_000);
 
   it('installs, configures from stdin, activates, lists, deactivates and uninstalls with the same lines', async () => {
     expect((await both(['install', SECRET_FIXTURE])).stdout.trim()).toBe(
@@ -78,7 +78,7 @@ describe('plugin-dynamic --agent-url', () => {
     expect((await both(['list'])).stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source$/m);
     expect((await both(['deactivate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: inactive');
     expect((await both(['uninstall', 'plugin-secret-echo'])).stdout.trim()).toBe('Uninstalled plugin-secret-echo.');
-  });
+  }, 400_000);
 
   it('prints the same one-line errors with their codes', async () => {
     const bad = await both(['install', 'plugin-x; rm -rf ~']);
@@ -87,7 +87,7 @@ describe('plugin-dynamic --agent-url', () => {
     expect(bad.stderr).not.toMatch(STACK_LINE);
     const missing = await both(['activate', 'plugin-never-installed']);
     expect(missing.stderr.split('\n')[0]).toMatch(/^error NOT_INSTALLED: /);
-  });
+  }, 400_000);
 
   it('creates the example plugin through the routes, shows its progress from polling, and sums it up like headless', async () => {
     const [local, remote] = [await headless(['create', 'examples/notes.json']), await agent(['create', 'examples/notes.json'])];
@@ -102,7 +102,7 @@ describe('plugin-dynamic --agent-url', () => {
     const jobs = envelope<JobRecord[]>((await agent(['--json', 'jobs'])).stdout);
     expect(jobs.success && jobs.data.map((j) => [j.id.slice(0, 8), j.status])).toContainEqual([id, 'succeeded']);
     expect(normalise((await agent(['jobs'])).stdout)).toBe(normalise((await headless(['jobs'])).stdout));
-  });
+  }, 400_000);
 
   it('queues a job with --no-wait, follows it with status --watch, and cancels another', async () => {
     const queued = await agent(['--json', 'create', 'examples/notes.json', '--no-wait']);
@@ -118,7 +118,7 @@ describe('plugin-dynamic --agent-url', () => {
     const other = second.success ? second.data.job.id.slice(0, 8) : '';
     const cancelled = await agent(['cancel', other]);
     expect(cancelled.stdout.trim()).toBe(`Job ${other} (plugin-notes) is cancelled.`);
-  });
+  }, 400_000);
 
   it('refuses changes without the token, and --run-action, which needs a runtime of its own', async () => {
     const refused = await runCli(['--agent-url', server.pluginUrl, 'uninstall', 'plugin-notes'], { env });

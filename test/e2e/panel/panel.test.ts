@@ -29,11 +29,15 @@ function redModel(prompt: string): string {
   return files.map((f) => `\`\`\`ts path=${f.path}\n${f.content}\`\`\``).join('\n\n');
 }
 
-/** True when the frame's page is wider than the frame: something overflows sideways. */
+/** True when the frame's page is wider than the frame, or any element reaches past its right edge. */
 async function overflowsSideways(page: Page): Promise<boolean> {
   const frame = page.frame({ url: /\/plugin-dynamic\/panel/ });
   if (!frame) throw new Error('The panel frame is not loaded.');
-  return frame.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+  return frame.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) return true;
+    return Array.from(document.querySelectorAll('body *')).some((e) => e.getBoundingClientRect().right > width + 1);
+  });
 }
 
 /*
