@@ -1,11 +1,49 @@
 // The plugin-dynamic panel: plain browser JavaScript over the plugin's JSON API.
-// URLs are relative, so it works wherever the server mounts the plugin (e.g. inside the web client's iframe).
+// URLs are relative to the page, so it works wherever the server serves it: in the web client's tab
+// (/plugin-dynamic/panel?agentId=...), or under /api/agents/<id>/plugins/plugin-dynamic/panel.
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
+  const agentId = new URLSearchParams(location.search).get('agentId');
+  // The web client keeps the server's API key here (same origin, so the panel can read it).
+  const CLIENT_KEY_ITEM = 'eliza-api-key-' + location.origin;
   const tokenInput = $('token');
+  const serverKeyInput = $('server-key');
   tokenInput.value = sessionStorage.getItem('plugin-dynamic-token') || '';
   tokenInput.addEventListener('change', () => sessionStorage.setItem('plugin-dynamic-token', tokenInput.value));
+  serverKeyInput.addEventListener('change', () => {
+    sessionStorage.setItem('plugin-dynamic-server-key', serverKeyInput.value);
+    refresh();
+  });
+
+  /* ---- theme: the client's, read from the parent page; the system's when standalone ---- */
+  const PALETTE = ['--background', '--foreground', '--card', '--border', '--input', '--muted-foreground', '--primary', '--primary-foreground', '--secondary', '--destructive', '--ring'];
+  function parentRoot() {
+    try {
+      return window.parent !== window ? window.parent.document.documentElement : null;
+    } catch (e) {
+      return null; // a parent on another origin cannot be read
+    }
+  }
+  function applyTheme() {
+    const root = document.documentElement;
+    const parent = parentRoot();
+    if (!parent) {
+      root.dataset.theme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+      return;
+    }
+    root.dataset.theme = parent.classList.contains('dark') ? 'dark' : 'light';
+    const style = window.parent.getComputedStyle(parent);
+    for (const name of PALETTE) {
+      const value = style.getPropertyValue(name).trim();
+      if (value) root.style.setProperty(name, value);
+      else root.style.removeProperty(name);
+    }
+  }
+  applyTheme();
+  const observed = parentRoot();
+  if (observed) new MutationObserver(applyTheme).observe(observed, { attributes: true, attributeFilter: ['class', 'style'] });
+  else matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -13,7 +51,7 @@
       if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
       else if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const c of children) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
     return node;
   }
 
@@ -23,14 +61,37 @@
     n.className = isError ? 'error' : '';
   }
 
+  function serverKey() {
+    return serverKeyInput.value || sessionStorage.getItem('plugin-dynamic-server-key') || localStorage.getItem(CLIENT_KEY_ITEM) || '';
+  }
+
+  function askForServerKey() {
+    $('server-key-field').hidden = false;
+    $('keys').open = true;
+  }
+
+  function apiUrl(path) {
+    const url = new URL(path, location.href);
+    if (agentId) url.searchParams.set('agentId', agentId);
+    return url.href;
+  }
+
   async function api(method, path, body) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && tokenInput.value) headers.Authorization = 'Bearer ' + tokenInput.value;
-    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const payload = await res.json().catch(() => ({ success: false, error: { code: 'INTERNAL', message: 'HTTP ' + res.status } }));
-    if (!payload.success) throw new Error(payload.error.code + ': ' + payload.error.message);
-    return payload.data;
+    const key = serverKey();
+    if (key) headers['X-API-KEY'] = key;
+    const res = await fetch(apiUrl(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const payload = await res.json().catch(() => null);
+    if (payload && payload.success) return payload.data;
+    // Our routes answer { success: false, error: { code, message } }; the server's own checks answer other shapes.
+    const error = payload && typeof payload.error === 'object' && payload.error
+      ? payload.error
+      : { code: 'HTTP_' + res.status, message: (payload && (payload.message || payload.error)) || 'HTTP ' + res.status };
+    if (error.code === 'SERVER_API_KEY_REQUIRED' || (res.status === 401 && error.code !== 'UNAUTHORIZED')) askForServerKey();
+    if (error.code === 'UNAUTHORIZED') $('keys').open = true;
+    throw new Error(error.code + ': ' + error.message);
   }
 
   async function act(label, fn) {
@@ -44,34 +105,63 @@
     await refresh();
   }
 
-  function statusCell(status) {
+  function statusBadge(status) {
     return el('span', { class: 'status status-' + status }, status.replace('_', ' '));
   }
 
-  function renderInstalled(plugins) {
-    const body = $('installed').tBodies[0];
-    body.replaceChildren();
-    if (!plugins.length) body.append(el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No plugins installed yet. Search the registry below.')));
+  /* ---- installed plugins ---- */
+  let confirmingUninstall = null;
+  let lastPlugins = [];
+
+  function button(label, onclick, cls) {
+    return el('button', { type: 'button', class: cls, onclick }, label);
+  }
+
+  function pluginButtons(p) {
+    const name = p.packageName;
+    if (confirmingUninstall === name) {
+      return [
+        el('span', {}, 'Uninstall ' + name + '? Its files and settings are removed.'),
+        button('Yes, uninstall', () => {
+          confirmingUninstall = null;
+          act('Uninstall ' + name, () => api('POST', 'plugins/uninstall', { plugin: name }));
+        }, 'danger confirm'),
+        button('Keep it', () => {
+          confirmingUninstall = null;
+          renderInstalled(lastPlugins, true);
+        }),
+      ];
+    }
+    const buttons = [];
+    if (p.status === 'active') buttons.push(button('Deactivate', () => act('Deactivate ' + name, () => api('POST', 'plugins/deactivate', { plugin: name }))));
+    else if (p.status !== 'needs_configuration') buttons.push(button('Activate', () => act('Activate ' + name, () => api('POST', 'plugins/activate', { plugin: name }))));
+    if (p.status === 'active' || p.status === 'inactive') buttons.push(button('Unload', () => act('Unload ' + name, () => api('POST', 'plugins/unload', { plugin: name }))));
+    if (p.settings.length) buttons.push(button('Configure', () => openConfigure(p)));
+    buttons.push(button('Uninstall', () => {
+      confirmingUninstall = name;
+      renderInstalled(lastPlugins, true);
+    }, 'danger'));
+    return buttons;
+  }
+
+  let renderedPlugins = '';
+  function renderInstalled(plugins, force) {
+    lastPlugins = plugins;
+    const key = JSON.stringify([plugins, confirmingUninstall]);
+    if (!force && key === renderedPlugins) return; // unchanged: keep the page still under the pointer
+    renderedPlugins = key;
+    const list = $('installed');
+    list.replaceChildren();
+    if (!plugins.length) list.append(el('li', { class: 'muted' }, 'No plugins installed yet. Search the registry below.'));
     for (const p of plugins) {
-      const name = p.packageName;
-      const buttons = [];
-      if (p.status === 'active') {
-        buttons.push(el('button', { type: 'button', onclick: () => act('Deactivate ' + name, () => api('POST', 'plugins/deactivate', { plugin: name })) }, 'Deactivate'));
-      } else if (p.status !== 'needs_configuration') {
-        buttons.push(el('button', { type: 'button', onclick: () => act('Activate ' + name, () => api('POST', 'plugins/activate', { plugin: name })) }, 'Activate'));
-      }
-      if (p.status === 'active' || p.status === 'inactive') {
-        buttons.push(el('button', { type: 'button', onclick: () => act('Unload ' + name, () => api('POST', 'plugins/unload', { plugin: name })) }, 'Unload'));
-      }
-      if (p.settings.length) buttons.push(el('button', { type: 'button', onclick: () => openConfigure(p) }, 'Configure'));
-      const error = p.status === 'error' && p.lastError ? el('div', { class: 'failures' }, p.lastError.message) : null;
-      body.append(
-        el('tr', { 'data-plugin': name },
-          el('td', {}, name, ' ', el('span', { class: 'muted' }, p.version), error),
-          el('td', {}, statusCell(p.status)),
-          el('td', {}, p.missingSettings.join(', ') || '-'),
-          el('td', {}, p.trust),
-          el('td', {}, ...buttons.flatMap((b) => [b, ' '])),
+      const meta = [el('span', {}, 'trust: ' + p.trust)];
+      if (p.missingSettings.length) meta.push(el('span', {}, 'needs: ' + p.missingSettings.join(', ')));
+      list.append(
+        el('li', { 'data-plugin': p.packageName },
+          el('div', { class: 'title' }, el('strong', {}, p.packageName), el('span', { class: 'muted' }, p.version), statusBadge(p.status)),
+          el('div', { class: 'meta' }, ...meta),
+          p.status === 'error' && p.lastError ? el('div', { class: 'failures' }, p.lastError.message) : null,
+          el('div', { class: 'buttons' }, ...pluginButtons(p)),
         ),
       );
     }
@@ -85,9 +175,10 @@
     const fields = $('configure-fields');
     fields.replaceChildren();
     for (const s of plugin.settings) {
-      fields.append(el('div', {}, el('label', {}, s.name + (s.required ? ' (required)' : '') + (s.set ? ' - set' : '') + ' ',
-        el('input', { name: s.name, type: s.sensitive ? 'password' : 'text', autocomplete: 'off', placeholder: s.description || '' }))));
+      fields.append(el('label', {}, s.name + (s.required ? ' (required)' : '') + (s.set ? ' - set' : ''),
+        el('input', { name: s.name, type: s.sensitive ? 'password' : 'text', autocomplete: 'off', placeholder: s.description || '' })));
     }
+    form.scrollIntoView({ block: 'nearest' });
   }
 
   $('configure').addEventListener('submit', (ev) => {
@@ -100,6 +191,7 @@
   });
   $('configure-cancel').addEventListener('click', () => { $('configure').hidden = true; });
 
+  /* ---- registry ---- */
   $('search').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const list = $('results');
@@ -111,8 +203,10 @@
       if (!answer.hits.length) list.append(el('li', { class: 'muted' }, 'No plugin matches.'));
       for (const hit of answer.hits) {
         const name = hit.entry.name;
-        list.append(el('li', { 'data-result': name }, el('strong', {}, name), ' - ', hit.entry.description || '', ' ',
-          el('button', { type: 'button', onclick: () => act('Install ' + name, () => api('POST', 'plugins/install', { source: name, activate: true })) }, 'Install')));
+        list.append(el('li', { 'data-result': name },
+          el('div', { class: 'title' }, el('strong', {}, name)),
+          el('div', { class: 'meta' }, hit.entry.description || ''),
+          el('div', { class: 'buttons' }, button('Install', () => act('Install ' + name, () => api('POST', 'plugins/install', { source: name, activate: true }))))));
       }
     } catch (e) {
       list.replaceChildren();
@@ -120,6 +214,13 @@
     }
   });
 
+  $('install-source').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const source = $('source').value.trim();
+    if (source) act('Install ' + source, () => api('POST', 'plugins/install', { source, activate: true }));
+  });
+
+  /* ---- creation ---- */
   $('describe').addEventListener('submit', (ev) => {
     ev.preventDefault();
     act('Create', () => api('POST', 'jobs', { description: $('description').value }));
@@ -136,22 +237,51 @@
     act('Create', () => api('POST', 'jobs', { specification }));
   });
 
+  function clock(iso) {
+    const d = new Date(iso);
+    const pad = (n) => String(n).padStart(2, '0');
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+  }
+
+  function seconds(ms) {
+    return (ms / 1000).toFixed(1) + ' s';
+  }
+
+  function jobMeta(job) {
+    const meta = [
+      el('span', { class: 'id', title: job.id }, '#' + job.id.slice(0, 8)),
+      el('span', { title: 'created ' + job.createdAt }, clock(job.createdAt)),
+      el('span', {}, 'iteration ' + job.iteration + '/' + job.maxIterations),
+    ];
+    if (job.tests) meta.push(el('span', {}, 'tests ' + job.tests.passed + '/' + job.tests.total + ' passed'));
+    if (job.startedAt && job.finishedAt) meta.push(el('span', {}, 'took ' + seconds(Date.parse(job.finishedAt) - Date.parse(job.startedAt))));
+    meta.push(el('span', {}, job.generator));
+    return meta;
+  }
+
+  let renderedJobs = '';
   function renderJobs(jobs) {
+    const key = JSON.stringify(jobs.slice(0, 10));
+    if (key === renderedJobs) return;
+    renderedJobs = key;
     const list = $('jobs');
+    const open = new Set([...list.querySelectorAll('li[data-job] details[open]')].map((d) => d.closest('li').dataset.job));
     list.replaceChildren();
     if (!jobs.length) list.append(el('li', { class: 'muted' }, 'No creation jobs yet.'));
     for (const job of jobs.slice(0, 10)) {
+      const running = job.status === 'running';
       const item = el('li', { 'data-job': job.id, 'data-status': job.status },
-        el('strong', {}, job.pluginName), ' ', statusCell(job.status), ' ',
-        job.status === 'running' ? el('span', {}, (job.phase || '') + ', iteration ' + job.iteration + ' ', el('progress', { max: 100, value: job.progress, 'aria-label': 'progress' }), ' ' + job.progress + '%') : null,
-        job.status === 'running' || job.status === 'queued'
-          ? el('button', { type: 'button', onclick: () => act('Cancel job', () => api('POST', 'jobs/cancel', { id: job.id })) }, 'Cancel')
-          : null,
+        el('div', { class: 'title' }, el('strong', {}, job.pluginName), statusBadge(job.status)),
+        el('div', { class: 'meta' }, ...jobMeta(job)),
+        running ? el('div', { class: 'meta' }, (job.phase || '') + ' ', el('progress', { max: 100, value: job.progress, 'aria-label': 'progress' }), ' ' + job.progress + '%') : null,
         job.error ? el('div', { class: 'failures' }, job.error.code + ': ' + job.error.message) : null,
+        running || job.status === 'queued'
+          ? el('div', { class: 'buttons' }, button('Cancel', () => act('Cancel job ' + job.id.slice(0, 8), () => api('POST', 'jobs/cancel', { id: job.id }))))
+          : null,
       );
       const failed = job.iterations.filter((i) => i.failedAt);
       if (failed.length) {
-        const details = el('details', {}, el('summary', {}, failed.length + ' failed iteration(s)'));
+        const details = el('details', { open: open.has(job.id) }, el('summary', {}, failed.length + ' failed iteration(s)'));
         for (const it of failed) {
           const lines = it.diagnostics.slice(0, 5).map((d) => el('li', {}, (d.file ? d.file + (d.line ? ':' + d.line : '') + ' ' : '') + (d.code ? '[' + d.code + '] ' : '') + d.message));
           details.append(el('div', { class: 'failures' }, 'Iteration ' + it.iteration + ' failed at ' + it.failedAt, el('ul', {}, ...lines)));
@@ -167,6 +297,7 @@
       const [plugins, jobs] = await Promise.all([api('GET', 'plugins'), api('GET', 'jobs')]);
       renderInstalled(plugins);
       renderJobs(jobs);
+      if (/^Could not load/.test($('notice').textContent)) notice('');
     } catch (e) {
       notice('Could not load: ' + e.message, true);
     }

@@ -75,8 +75,8 @@ export const ERROR_CATALOGUE = {
   // HTTP
   UNAUTHORIZED:
     'Send the token from PLUGIN_DYNAMIC_API_TOKEN as "Authorization: Bearer <token>" (the CLI: --token or PLUGIN_DYNAMIC_API_TOKEN).',
-  SERVER_AUTH_REQUIRED:
-    "The ElizaOS server is protected by its own API key: set ELIZA_SERVER_AUTH_TOKEN to the server's key (sent as X-API-KEY).",
+  SERVER_API_KEY_REQUIRED:
+    'The ElizaOS server has ELIZA_SERVER_AUTH_TOKEN set: send that key as the X-API-KEY header (the CLI sends ELIZA_SERVER_AUTH_TOKEN from its environment; the panel uses the key the web client stored, or asks for it).',
   DATA_DIR_BUSY:
     'Another plugin-dynamic command is using this data folder; wait for it to finish, or pass another --data-dir.',
   AGENT_UNREACHABLE:

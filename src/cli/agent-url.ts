@@ -16,7 +16,7 @@ export function serverAuthError(status: number, url: string, opts: { sentServerK
   const cause = opts.sentServerKey
     ? 'the key in ELIZA_SERVER_AUTH_TOKEN is not the one the server was started with. Set ELIZA_SERVER_AUTH_TOKEN to the server\'s key'
     : 'the server is protected by its own API key and none was sent. Set ELIZA_SERVER_AUTH_TOKEN to the server\'s key (the value of ELIZA_SERVER_AUTH_TOKEN where the server runs); the CLI sends it as X-API-KEY';
-  return new PluginDynamicError('SERVER_AUTH_REQUIRED', `The ElizaOS server refused ${url} with HTTP ${status}${said}: ${cause}.`);
+  return new PluginDynamicError('SERVER_API_KEY_REQUIRED', `The ElizaOS server refused ${url} with HTTP ${status}${said}: ${cause}.`);
 }
 
 /**

@@ -6,14 +6,27 @@ import type { Route, RouteResponse } from '@elizaos/core';
 /** panel/ ships with the package, beside src/ and dist/. */
 const PANEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'panel');
 
+/** The tab's label in the web client: Agent Settings already has a sub-tab called "Plugins". */
+export const PANEL_NAME = 'Plugin Manager';
+
+/**
+ * The path the web client opens in the tab's iframe. The client builds the iframe's address as
+ * /api/agents/<id>/plugins/plugin-dynamic/<this path>?agentId=<id>; the browser resolves the five
+ * ".." segments, so the frame loads /plugin-dynamic/panel?agentId=<id>. The 1.7.2 server answers
+ * plugin routes at the site root as well as under /api, and only /api is behind its API key
+ * (ELIZA_SERVER_AUTH_TOKEN), which an iframe cannot send. The panel page holds no data; every JSON
+ * route it calls checks the server's key itself (server-api-key.ts).
+ */
+export const PANEL_TAB_PATH = '/../../../../../plugin-dynamic/panel';
+
 const FILES: Record<string, { file: string; type: string }> = {
   '/panel': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/panel/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/panel/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
-function fileRoute(path: string, name?: string): Route {
-  const entry = FILES[path];
+function fileRoute(path: string, file: string, name?: string): Route {
+  const entry = FILES[file];
   return {
     type: 'GET',
     path,
@@ -28,5 +41,13 @@ function fileRoute(path: string, name?: string): Route {
   };
 }
 
-/** The web client lists a public GET route with a name as a sidebar panel. */
-export const panelRoutes: Route[] = [fileRoute('/panel', 'Plugins'), fileRoute('/panel/app.js'), fileRoute('/panel/style.css')];
+/**
+ * The panel's files, and the one public named GET route the web client lists as a tab of the agent
+ * pane (the server lists a route as a panel when it is public, GET and named).
+ */
+export const panelRoutes: Route[] = [
+  fileRoute(PANEL_TAB_PATH, '/panel', PANEL_NAME),
+  fileRoute('/panel', '/panel'),
+  fileRoute('/panel/app.js', '/panel/app.js'),
+  fileRoute('/panel/style.css', '/panel/style.css'),
+];

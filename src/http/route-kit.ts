@@ -6,6 +6,7 @@ import type { PluginCreationService } from '../creation/plugin-creation-service.
 import type { PluginManagementService } from '../management/plugin-management-service.js';
 import type { API } from './api-contract.js';
 import { httpStatus } from './http-errors.js';
+import { requireServerApiKey } from './server-api-key.js';
 
 export interface Services {
   management: PluginManagementService;
@@ -45,7 +46,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z
 }
 
 /**
- * One JSON route over the services: token check for mutating ones, Zod on the body or query,
+ * One JSON route over the services: the server's API key when it has one, the plugin's token for
+ * mutating routes, Zod on the body or query,
  * and every error as { success: false, error: { code, message } } with its status.
  */
 export function jsonRoute<E extends Endpoint>(endpoint: E, handler: (input: Input<E>, s: Services) => Promise<unknown>): Route {
@@ -54,6 +56,7 @@ export function jsonRoute<E extends Endpoint>(endpoint: E, handler: (input: Inpu
     path: endpoint.path,
     handler: async (req: RouteRequest, res: RouteResponse, runtime: IAgentRuntime): Promise<void> => {
       try {
+        requireServerApiKey(req);
         const s = services(runtime);
         if (endpoint.mutating) authorize(req, s.management.settings.apiToken);
         const input = ('body' in endpoint

@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
-import { pluginDynamic } from '../../../src/index.js';
-import { startAgentServer } from '../../helpers/agent-server.js';
+import { startRealAgentServer, type RealAgentServer } from '../../helpers/agent-server.js';
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
-import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { envelope, runCli, SECRET_FIXTURE, STACK_LINE, type CliResult } from './cli-process.js';
 
 const TOKEN = 'cli-agent-test-token-0123456789';
@@ -21,13 +19,12 @@ function normalise(text: string): string {
 }
 
 /*
- * The same commands against a running agent (--agent-url, through the plugin's HTTP routes on a
- * host that serves them like the ElizaOS 1.x server) and headless: the same output either way.
+ * The same commands against a running agent (--agent-url, through the plugin's HTTP routes in the
+ * real @elizaos/server 1.7.2) and headless: the same output either way.
  */
 describe('plugin-dynamic --agent-url', () => {
   let registry: FixtureServer;
-  let t: TestRuntime;
-  let server: Awaited<ReturnType<typeof startAgentServer>>;
+  let server: RealAgentServer;
   let headlessDir: string;
   let env: Record<string, string>;
 
@@ -48,16 +45,12 @@ describe('plugin-dynamic --agent-url', () => {
     headlessDir = await mkdtemp(join(tmpdir(), 'pd-cli-agent-'));
     const registryUrl = `${registry.url}/registry/generated-registry.json`;
     env = { PATH: process.env['PATH'] ?? '', HOME: headlessDir, PLUGIN_DYNAMIC_REGISTRY_URL: registryUrl, PLUGIN_DYNAMIC_GENERATOR: 'template' };
-    t = await createTestRuntime({
-      plugins: [pluginDynamic],
+    server = await startRealAgentServer({
       settings: { PLUGIN_DYNAMIC_API_TOKEN: TOKEN, PLUGIN_DYNAMIC_GENERATOR: 'template', PLUGIN_DYNAMIC_REGISTRY_URL: registryUrl },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
-    server = await startAgentServer(t.runtime);
   });
   afterAll(async () => {
     await server?.close();
-    await t?.cleanup();
     await registry?.close();
     await rm(headlessDir, { recursive: true, force: true });
   });
@@ -72,7 +65,7 @@ describe('plugin-dynamic --agent-url', () => {
     const [local, remote] = [await headless(['--json', 'search', 'discord']), await agent(['--json', 'search', 'discord'])];
     expect(hits(remote)).toEqual(hits(local));
     expect(hits(remote).length).toBeGreaterThan(0);
-  });
+  }, 400_000);
 
   it('installs, configures from stdin, activates, lists, deactivates and uninstalls with the same lines', async () => {
     expect((await both(['install', SECRET_FIXTURE])).stdout.trim()).toBe(
@@ -85,7 +78,7 @@ describe('plugin-dynamic --agent-url', () => {
     expect((await both(['list'])).stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source$/m);
     expect((await both(['deactivate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: inactive');
     expect((await both(['uninstall', 'plugin-secret-echo'])).stdout.trim()).toBe('Uninstalled plugin-secret-echo.');
-  });
+  }, 400_000);
 
   it('prints the same one-line errors with their codes', async () => {
     const bad = await both(['install', 'plugin-x; rm -rf ~']);
@@ -94,7 +87,7 @@ describe('plugin-dynamic --agent-url', () => {
     expect(bad.stderr).not.toMatch(STACK_LINE);
     const missing = await both(['activate', 'plugin-never-installed']);
     expect(missing.stderr.split('\n')[0]).toMatch(/^error NOT_INSTALLED: /);
-  });
+  }, 400_000);
 
   it('creates the example plugin through the routes, shows its progress from polling, and sums it up like headless', async () => {
     const [local, remote] = [await headless(['create', 'examples/notes.json']), await agent(['create', 'examples/notes.json'])];
@@ -109,7 +102,7 @@ describe('plugin-dynamic --agent-url', () => {
     const jobs = envelope<JobRecord[]>((await agent(['--json', 'jobs'])).stdout);
     expect(jobs.success && jobs.data.map((j) => [j.id.slice(0, 8), j.status])).toContainEqual([id, 'succeeded']);
     expect(normalise((await agent(['jobs'])).stdout)).toBe(normalise((await headless(['jobs'])).stdout));
-  });
+  }, 400_000);
 
   it('queues a job with --no-wait, follows it with status --watch, and cancels another', async () => {
     const queued = await agent(['--json', 'create', 'examples/notes.json', '--no-wait']);
@@ -125,7 +118,7 @@ describe('plugin-dynamic --agent-url', () => {
     const other = second.success ? second.data.job.id.slice(0, 8) : '';
     const cancelled = await agent(['cancel', other]);
     expect(cancelled.stdout.trim()).toBe(`Job ${other} (plugin-notes) is cancelled.`);
-  });
+  }, 400_000);
 
   it('refuses changes without the token, and --run-action, which needs a runtime of its own', async () => {
     const refused = await runCli(['--agent-url', server.pluginUrl, 'uninstall', 'plugin-notes'], { env });
@@ -138,7 +131,7 @@ describe('plugin-dynamic --agent-url', () => {
   });
 
   it('accepts the agent address without the plugin path, and names an unreachable agent', async () => {
-    const viaAgent = await runCli(['--agent-url', `${server.url}/api/agents/${t.runtime.agentId}`, '--json', 'list'], { env });
+    const viaAgent = await runCli(['--agent-url', `${server.url}/api/agents/${server.agentId}`, '--json', 'list'], { env });
     const plugins = envelope<{ packageName: string }[]>(viaAgent.stdout);
     expect(plugins.success && plugins.data.map((p) => p.packageName)).toContain('plugin-notes');
     const down = await runCli(['--agent-url', 'http://127.0.0.1:9/api/agents/nobody', 'list'], { env });

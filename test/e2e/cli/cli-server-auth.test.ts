@@ -51,7 +51,7 @@ describe('plugin-dynamic --agent-url against a server that answers 401', () => {
       const result = await runCli(['--agent-url', address, 'list'], { env });
       expect(result.code).toBe(1);
       const first = result.stderr.split('\n')[0] ?? '';
-      expect(first).toMatch(/^error SERVER_AUTH_REQUIRED: The ElizaOS server refused \S+ with HTTP 401: "API key required": /);
+      expect(first).toMatch(/^error SERVER_API_KEY_REQUIRED: The ElizaOS server refused \S+ with HTTP 401: "API key required": /);
       expect(first).toContain('Set ELIZA_SERVER_AUTH_TOKEN');
       expect(result.stderr).not.toContain('AGENT_UNREACHABLE');
     }
@@ -61,7 +61,7 @@ describe('plugin-dynamic --agent-url against a server that answers 401', () => {
     const result = await runCli(['--agent-url', url, '--json', 'list'], { env: { ...env, ELIZA_SERVER_AUTH_TOKEN: 'not-the-key' } });
     expect(result.code).toBe(1);
     const answer = envelope(result.stdout);
-    expect(answer).toMatchObject({ success: false, error: { code: 'SERVER_AUTH_REQUIRED', hint: expect.stringContaining('ELIZA_SERVER_AUTH_TOKEN') } });
+    expect(answer).toMatchObject({ success: false, error: { code: 'SERVER_API_KEY_REQUIRED', hint: expect.stringContaining('ELIZA_SERVER_AUTH_TOKEN') } });
     expect(!answer.success && answer.error.message).toContain('is not the one the server was started with');
   });
 

@@ -1,16 +1,16 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateFiles } from '../../../src/creation/generators/template/index.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
-import { pluginDynamic } from '../../../src/index.js';
-import { startAgentServer } from '../../helpers/agent-server.js';
-import { startFixtureServer } from '../../helpers/fixture-server.js';
-import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { startRealAgentServer, type RealAgentServer } from '../../helpers/agent-server.js';
+import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
+import { SECRET_FIXTURE } from '../cli/cli-process.js';
 
 const TOKEN = 'panel-test-token-0123456789';
+const SERVER_KEY = 'server-api-key-0123456789';
 const ARTIFACTS = join(process.cwd(), 'artifacts');
 const WEATHER = {
   name: '@elizaos/plugin-weather',
@@ -29,18 +29,50 @@ function redModel(prompt: string): string {
   return files.map((f) => `\`\`\`ts path=${f.path}\n${f.content}\`\`\``).join('\n\n');
 }
 
-describe('the web panel in Chromium', () => {
-  let t: TestRuntime;
-  let registry: Awaited<ReturnType<typeof startFixtureServer>>;
-  let server: Awaited<ReturnType<typeof startAgentServer>>;
+/** True when the frame's page is wider than the frame, or any element reaches past its right edge. */
+async function overflowsSideways(page: Page): Promise<boolean> {
+  const frame = page.frame({ url: /\/plugin-dynamic\/panel/ });
+  if (!frame) throw new Error('The panel frame is not loaded.');
+  return frame.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) return true;
+    return Array.from(document.querySelectorAll('body *')).some((e) => e.getBoundingClientRect().right > width + 1);
+  });
+}
+
+/*
+ * The real @elizaos/server 1.7.2 serves its real web client; a user drives it in Chromium the way
+ * they would: open the agent, open the agent pane, pick the panel's tab, and work inside the frame.
+ */
+describe('the panel in the real ElizaOS web client, in Chromium', () => {
+  let registry: FixtureServer;
+  let server: RealAgentServer;
   let browser: BrowserContext;
   let page: Page;
   let profile: string;
 
+  /** Home -> the agent's chat -> the agent pane -> the "Plugin Manager" tab; returns its frame. */
+  async function openPanel(): Promise<FrameLocator> {
+    await page.goto(`${server.url}/`);
+    // The first visit shows the client's onboarding tour; a user skips it.
+    const skip = page.getByRole('button', { name: 'Skip' });
+    await skip.waitFor({ timeout: 5_000 }).then(() => skip.click(), () => undefined);
+    // The agent in the client's left list: a link to its chat.
+    await page.locator(`a[href="/chat/${server.agentId}"]`).first().click();
+    await page.waitForURL(/\/chat\//);
+    const tab = page.getByRole('tab', { name: 'Plugin Manager' });
+    // The pane's visibility is remembered by the client; open it with its toggle when it is closed.
+    const toggle = page.locator('button:has(svg.lucide-panel-right)');
+    await Promise.race([tab.waitFor(), toggle.waitFor()]);
+    if (!(await tab.isVisible())) await toggle.click();
+    await tab.click();
+    return page.frameLocator('iframe[title="Plugin Manager"]');
+  }
+
   beforeAll(async () => {
+    delete process.env['ELIZA_SERVER_AUTH_TOKEN'];
     registry = await startFixtureServer();
-    t = await createTestRuntime({
-      plugins: [pluginDynamic],
+    server = await startRealAgentServer({
       model: (prompt) => redModel(prompt),
       settings: {
         PLUGIN_DYNAMIC_API_TOKEN: TOKEN,
@@ -49,50 +81,90 @@ describe('the web panel in Chromium', () => {
         PLUGIN_DYNAMIC_REGISTRY_URL: `${registry.url}/registry/generated-registry.json`,
       },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
-    server = await startAgentServer(t.runtime);
     profile = await mkdtemp(join(tmpdir(), 'pd-chromium-'));
-    // A fresh profile folder is the --user-data-dir; playwright passes it for a persistent context.
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
       headless: true,
-      viewport: { width: 1200, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1920, height: 1080 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     page = await browser.newPage();
     await mkdir(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {
+    delete process.env['ELIZA_SERVER_AUTH_TOKEN'];
     await browser?.close();
     await server?.close();
     await registry?.close();
-    await t?.cleanup();
-    await rm(profile, { recursive: true, force: true });
+    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  it('searches the registry, installs a plugin and deactivates it', async () => {
-    await page.goto(`${server.pluginUrl}/panel`);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Plugins');
-    await page.fill('#token', TOKEN);
-    await page.dispatchEvent('#token', 'change');
-    await page.fill('#query', 'bootstrap');
-    await page.click('#search button');
-    const result = page.locator('li[data-result="@elizaos/plugin-bootstrap"]');
-    await result.waitFor();
-    await result.locator('button').click();
-    const row = page.locator('tr[data-plugin="@elizaos/plugin-bootstrap"]');
-    await row.locator('.status-active').waitFor({ timeout: 90_000 });
-    await row.getByRole('button', { name: 'Deactivate' }).click();
-    await row.locator('.status-inactive').waitFor({ timeout: 30_000 });
+  it('is a tab of the agent pane named "Plugin Manager", in the client\'s dark theme, as wide as its frame', async () => {
+    const panel = await openPanel();
+    await expect.poll(() => panel.locator('h1').textContent()).toBe('Plugin Manager');
+    await panel.locator('#installed li.muted').waitFor();
+    // The client's own tabs: ours does not share a name with Agent Settings' "Plugins".
+    const tabs = await page.getByRole('tab').allTextContents();
+    expect(tabs.filter((t) => t.trim() === 'Plugin Manager')).toHaveLength(1);
+    expect(tabs).not.toContain('Plugins');
+    const frame = page.frame({ url: /\/plugin-dynamic\/panel/ });
+    expect(await frame?.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    // hsl(0 0% 9%): the client's dark background, read from the parent page.
+    expect(await frame?.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(23, 23, 23)');
+    expect(await overflowsSideways(page)).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, '01-panel-found.png') });
   });
 
-  it('creates a plugin from a specification and shows the job reach succeeded', async () => {
-    await page.fill('#specification', JSON.stringify(WEATHER, null, 2));
-    await page.click('#spec button');
-    await page.locator('li[data-status="succeeded"]', { hasText: '@elizaos/plugin-weather' }).waitFor({ timeout: 120_000 });
-    await page.locator('tr[data-plugin="@elizaos/plugin-weather"] .status-active').waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, 'panel.png'), fullPage: true });
-  });
+  it('searches the registry, installs, configures, activates, deactivates and uninstalls (API key off)', async () => {
+    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    await panel.locator('#keys summary').click();
+    await panel.locator('#token').fill(TOKEN);
+    await panel.locator('#token').dispatchEvent('change');
+
+    await panel.locator('#query').fill('bootstrap');
+    await panel.locator('#search button').click();
+    await panel.locator('li[data-result="@elizaos/plugin-bootstrap"] button').click();
+    const bootstrap = panel.locator('li[data-plugin="@elizaos/plugin-bootstrap"]');
+    await bootstrap.locator('.status-active').waitFor({ timeout: 120_000 });
+    expect(await overflowsSideways(page)).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, '02-after-install.png') });
+
+    await panel.locator('#source').fill(SECRET_FIXTURE);
+    await panel.locator('#install-source button').click();
+    const echo = panel.locator('li[data-plugin="plugin-secret-echo"]');
+    await echo.locator('.status-needs_configuration').waitFor({ timeout: 120_000 });
+    await echo.getByRole('button', { name: 'Configure' }).click();
+    await panel.locator('#configure input[name="SECRET_ECHO_TOKEN"]').fill('panel-secret-value');
+    await panel.locator('#configure button[type="submit"]').click();
+    await echo.getByRole('button', { name: 'Activate' }).click();
+    await echo.locator('.status-active').waitFor({ timeout: 60_000 });
+
+    await bootstrap.getByRole('button', { name: 'Deactivate' }).click();
+    await bootstrap.locator('.status-inactive').waitFor({ timeout: 60_000 });
+
+    await echo.getByRole('button', { name: 'Uninstall' }).click();
+    await expect.poll(() => echo.textContent()).toContain('Uninstall plugin-secret-echo?');
+    await echo.getByRole('button', { name: 'Yes, uninstall' }).click();
+    await expect.poll(() => echo.count(), { timeout: 60_000 }).toBe(0);
+    expect(server.runtime.plugins.map((p) => p.name)).not.toContain('plugin-secret-echo');
+  }, 400_000);
+
+  it('creates a plugin from a specification; the job shows its id, time, iterations and tests', async () => {
+    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    await panel.locator('#specification').fill(JSON.stringify(WEATHER, null, 2));
+    await panel.locator('#spec button').click();
+    const job = panel.locator('li[data-status="succeeded"]', { hasText: '@elizaos/plugin-weather' });
+    await job.waitFor({ timeout: 180_000 });
+    await panel.locator('li[data-plugin="@elizaos/plugin-weather"] .status-active').waitFor();
+    const meta = (await job.locator('.meta').allTextContents()).join(' ');
+    expect(meta).toMatch(/#[0-9a-f]{8}/);
+    expect(meta).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    expect(meta).toContain('iteration 1/2');
+    expect(meta).toMatch(/tests (\d+)\/\1 passed/);
+    expect(await overflowsSideways(page)).toBe(false);
+    await job.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, '03-job-finished.png') });
+  }, 240_000);
 
   it('shows a failed job with the failures of each iteration readable', async () => {
     const res = await fetch(`${server.pluginUrl}/jobs`, {
@@ -101,13 +173,51 @@ describe('the web panel in Chromium', () => {
       body: JSON.stringify({ specification: FAILING, generator: 'model' }),
     });
     expect(res.status).toBe(200);
-    const item = page.locator('li[data-status="failed"]', { hasText: 'plugin-always-red' });
-    await item.waitFor({ timeout: 120_000 });
+    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    const item = panel.locator('li[data-status="failed"]', { hasText: 'plugin-always-red' });
+    await item.waitFor({ timeout: 180_000 });
+    expect((await item.locator('.meta').allTextContents()).join(' ')).toContain('iteration 2/2');
     await item.locator('summary').click();
-    const failures = await item.locator('.failures').allTextContents();
-    expect(failures.join('\n')).toContain('GENERATION_FAILED');
-    expect(failures.join('\n')).toContain('Iteration 2 failed at test');
-    expect(failures.join('\n')).toContain('counts to three');
-    await page.screenshot({ path: join(ARTIFACTS, 'panel-failed-job.png'), fullPage: true });
+    const failures = (await item.locator('.failures').allTextContents()).join('\n');
+    expect(failures).toContain('GENERATION_FAILED');
+    expect(failures).toContain('Iteration 2 failed at test');
+    expect(failures).toContain('counts to three');
+  }, 240_000);
+
+  it('works with the server API key on: the tab loads, and the panel sends the key the client stored', async () => {
+    process.env['ELIZA_SERVER_AUTH_TOKEN'] = SERVER_KEY;
+    // Under /api the server itself refuses a request without the key: an iframe cannot send one.
+    const underApi = await fetch(`${server.pluginUrl}/panel`);
+    expect(underApi.status).toBe(401);
+    // The user gives the client its key where the client asks for it: Settings, "Manage API Key".
+    await page.goto(`${server.url}/settings/`);
+    await page.getByRole('button', { name: 'Manage API Key' }).click();
+    await page.locator('#api-key').fill(SERVER_KEY);
+    await page.getByRole('button', { name: 'Save Key' }).click();
+
+    const panel = await openPanel();
+    const bootstrap = panel.locator('li[data-plugin="@elizaos/plugin-bootstrap"]');
+    await bootstrap.locator('.status-inactive').waitFor({ timeout: 60_000 });
+    await panel.locator('#keys summary').click();
+    await panel.locator('#token').fill(TOKEN);
+    await panel.locator('#token').dispatchEvent('change');
+    await bootstrap.getByRole('button', { name: 'Activate' }).click();
+    await bootstrap.locator('.status-active').waitFor({ timeout: 60_000 });
+    const weather = panel.locator('li[data-plugin="@elizaos/plugin-weather"]');
+    await weather.getByRole('button', { name: 'Uninstall' }).click();
+    await weather.getByRole('button', { name: 'Yes, uninstall' }).click();
+    await expect.poll(() => weather.count(), { timeout: 60_000 }).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, '04-api-key-on.png') });
+  }, 240_000);
+
+  it('with the API key on and none stored, says why and asks for it instead of showing raw JSON', async () => {
+    await page.evaluate(() => localStorage.clear());
+    const direct = await browser.newPage();
+    await direct.goto(`${server.url}/plugin-dynamic/panel?agentId=${server.agentId}`);
+    await expect.poll(() => direct.locator('#notice').textContent()).toContain('SERVER_API_KEY_REQUIRED');
+    await direct.locator('#server-key').fill(SERVER_KEY);
+    await direct.locator('#server-key').dispatchEvent('change');
+    await direct.locator('li[data-plugin="@elizaos/plugin-bootstrap"] .status-active').waitFor({ timeout: 30_000 });
+    await direct.close();
   });
 });

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluginDynamic } from '../../../src/index.js';
-import { startAgentServer } from '../../helpers/agent-server.js';
+import { startRouteHost } from '../../helpers/route-host.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 
@@ -13,7 +13,7 @@ const SECRET = 'route-secret-value-9f8e7d';
 
 describe('the HTTP routes, served the way the ElizaOS server serves plugin routes', () => {
   let t: TestRuntime;
-  let server: Awaited<ReturnType<typeof startAgentServer>>;
+  let server: Awaited<ReturnType<typeof startRouteHost>>;
   let registry: Awaited<ReturnType<typeof startFixtureServer>>;
   const bodies: string[] = [];
 
@@ -35,7 +35,7 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
       settings: { PLUGIN_DYNAMIC_API_TOKEN: TOKEN, PLUGIN_DYNAMIC_REGISTRY_URL: `${registry.url}/registry/generated-registry.json` },
     });
     await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
-    server = await startAgentServer(t.runtime);
+    server = await startRouteHost(t.runtime);
   });
   afterAll(async () => {
     await server?.close();
@@ -94,12 +94,15 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
     await t.runtime.getService<any>('plugin_creation').waitForJob(id);
   });
 
-  it('serves the panel as a public named GET route', async () => {
-    const panel = t.runtime.routes.find((r) => r.path === '/plugin-dynamic/panel');
-    expect(panel).toMatchObject({ type: 'GET', public: true, name: 'Plugins' });
+  it('lists one public named GET route, the panel, under a name no other tab has', async () => {
+    const named = t.runtime.routes.filter((r) => r.name);
+    expect(named).toEqual([expect.objectContaining({ type: 'GET', public: true, name: 'Plugin Manager' })]);
+    // The address the web client builds for the tab resolves to the panel at the site root.
+    const tab = new URL(`/api/agents/${t.runtime.agentId}/plugins${named[0]?.path ?? ''}`, 'http://127.0.0.1');
+    expect(tab.pathname).toBe('/plugin-dynamic/panel');
     const res = await fetch(`${server.pluginUrl}/panel`);
     expect(res.headers.get('content-type')).toContain('text/html');
-    expect(await res.text()).toContain('<h1>Plugins</h1>');
+    expect(await res.text()).toContain('<h1>Plugin Manager</h1>');
   });
 
   it('never puts a secret value in any response', async () => {

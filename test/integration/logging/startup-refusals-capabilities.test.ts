@@ -5,7 +5,7 @@ import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { pluginDynamic, type PluginManagementService } from '../../../src/index.js';
-import { startAgentServer } from '../../helpers/agent-server.js';
+import { startRouteHost } from '../../helpers/route-host.js';
 
 const TOKEN = 'logging-test-token-0123456789';
 
@@ -19,7 +19,7 @@ describe("plugin-dynamic's start-up line, refusal logs and capabilities, in a re
   let runtime: AgentRuntime;
   let info: MockInstance;
   let warn: MockInstance;
-  let server: Awaited<ReturnType<typeof startAgentServer>>;
+  let server: Awaited<ReturnType<typeof startRouteHost>>;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pd-logging-'));
@@ -37,7 +37,7 @@ describe("plugin-dynamic's start-up line, refusal logs and capabilities, in a re
     await runtime.registerPlugin(pluginDynamic);
     await runtime.initialize();
     await Promise.all([runtime.getServiceLoadPromise('plugin_management'), runtime.getServiceLoadPromise('plugin_creation')]);
-    server = await startAgentServer(runtime);
+    server = await startRouteHost(runtime);
   });
   afterAll(async () => {
     await server?.close();
