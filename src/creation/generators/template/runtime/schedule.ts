@@ -31,7 +31,9 @@ export async function addReminder(runtime: IAgentRuntime, message: Memory, s: Sc
     name: s.tag,
     description: text,
     roomId: message.roomId,
-    ...(message.worldId ? { worldId: message.worldId } : {}),
+    // The database requires a world; messages often carry none, and a plugin may not look rooms up,
+    // so the room stands in for it (the column is a plain id, not a reference).
+    worldId: message.worldId ?? message.roomId,
     entityId: message.entityId,
     tags: [s.tag],
     metadata: { ...metadata },
