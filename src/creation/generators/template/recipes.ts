@@ -1,3 +1,4 @@
+import { singular } from '../../spec/english.js';
 import { words } from '../../spec/identifiers.js';
 import type { ActionSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
 
@@ -68,12 +69,7 @@ const TEXT_OPS: [RegExp, TextOp][] = [
 /** Libraries a text recipe imports when the specification declares them (default export: (text) => string). */
 const TEXT_LIBRARIES: Partial<Record<TextOp, string[]>> = { slugify: ['slugify', '@sindresorhus/slugify'] };
 
-export function singularNoun(word: string): string {
-  if (/ies$/.test(word)) return word.replace(/ies$/, 'y');
-  if (/(ch|sh|x|ss|zz)es$/.test(word)) return word.replace(/es$/, '');
-  if (/[^su]s$/.test(word)) return word.replace(/s$/, '');
-  return word;
-}
+export const singularNoun = singular;
 
 const textOf = (name: string, description: string, extra: string[] = []): string =>
   [...words(name), description.toLowerCase(), ...extra.map((e) => e.toLowerCase())].join(' ');
