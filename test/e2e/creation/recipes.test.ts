@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createUniqueUuid, type UUID } from '@elizaos/core';
+import { createUniqueUuid } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
@@ -96,7 +96,7 @@ describe('template recipes: plugins that do the job without a model', () => {
     const listed = await say('LIST_REMINDERS', 'what reminders do I have?');
     expect(listed.text).toContain('stretch');
     expect(listed.text).toContain('water the plants');
-    const roomId = createUniqueUuid(t.runtime, 'cli-room') as UUID;
+    const roomId = createUniqueUuid(t.runtime, 'cli-room');
     await expect
       .poll(async () => (await t.runtime.getMemories({ roomId, tableName: 'messages', count: 50 })).map((m) => m.content.text), { timeout: 60_000, interval: 1000 })
       .toContain('Reminder: stretch');

@@ -74,8 +74,11 @@ export const singularNoun = singular;
 const textOf = (name: string, description: string, extra: string[] = []): string =>
   [...words(name), description.toLowerCase(), ...extra.map((e) => e.toLowerCase())].join(' ');
 
+/** Connection strings of databases and queues are addresses, but not of an HTTP API. */
+const NOT_HTTP = /(^|_)(DATABASE|POSTGRES|POSTGRESQL|PG|MYSQL|SQL|SQLITE|REDIS|MONGO|MONGODB|DB|AMQP|KAFKA|SMTP)(_|$)/;
+
 function urlSetting(spec: PluginSpec, pattern = /(URL|ENDPOINT|BASE|HOST|ADDRESS)$/): string | undefined {
-  return spec.environmentVariables.find((v) => pattern.test(v.name))?.name;
+  return spec.environmentVariables.find((v) => pattern.test(v.name) && !NOT_HTTP.test(v.name))?.name;
 }
 
 function recordOf(action: ActionSpec): { op: RecordOp; noun: string | undefined } | undefined {
