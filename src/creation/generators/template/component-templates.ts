@@ -50,8 +50,8 @@ export function providerSource(provider: ProviderSpec, plan: ProviderPlan, spec:
   return `import type { IAgentRuntime, Memory, Provider, ProviderResult } from '@elizaos/core';
 ${imports.join('\n')}
 
-const HEADER = ${lit(`# ${provider.providerName}`)};
-
+${body.includes('HEADER') ? `const HEADER = ${lit(`# ${provider.providerName}`)};
+` : ''}
 async function read(runtime: IAgentRuntime, message: Memory): Promise<ProviderResult> {
 ${body}
 }
