@@ -43,6 +43,10 @@ describe('template recipes: plugins that do the job without a model', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ full_name: 'elizaos/eliza', stargazers_count: 15000, topics: ['ai', 'agents'], owner: { login: 'elizaos' } }));
     });
+    server.route('/api/repos', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
     server.route('/api/repos/nobody/nothing', (_req, res) => {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'Not Found' }));
@@ -158,5 +162,9 @@ describe('template recipes: plugins that do the job without a model', () => {
     const missing = await say('GET_REPOSITORY', 'repo: nobody/nothing');
     expect(missing).toMatchObject({ success: false });
     expect(missing.text).toContain('404');
+
+    const monitor = t.runtime.getService('api_monitor') as unknown as { check(): Promise<unknown>; status(): Promise<unknown> } | null;
+    expect(await monitor?.check()).toMatchObject({ ok: true, status: 200 });
+    expect(await monitor?.status()).toMatchObject({ ok: true, status: 200 });
   });
 });

@@ -137,3 +137,48 @@ export const ${evaluator.identifier}Evaluator: Evaluator = {
 };
 `;
 }
+
+/** A monitor: checks the configured address on an interval and answers check/status methods. */
+export function monitorServiceSource(service: ServiceSpec, plan: { urlSetting: string; everyMs: number }): string {
+  const file = `src/services/${kebab(service.identifier)}.ts`;
+  const methods = service.methods
+    .map((m) => {
+      if (/^(check|poll|ping|run|refresh|fetch|update|probe|test)/i.test(m)) return `\n  async ${m}(): Promise<MonitorStatus> {\n    return checkNow(this.runtime, MONITOR);\n  }`;
+      if (/^(status|last|get|report|result|state|health)/i.test(m)) return `\n  async ${m}(): Promise<MonitorStatus | null> {\n    return lastStatus(this.runtime, MONITOR);\n  }`;
+      return `\n  // Not implemented yet: write what ${m} does here.\n  async ${m}(..._args: unknown[]): Promise<never> {\n    throw new Error(${lit(`${service.className}.${m} is not implemented yet: write it in ${file}, or create the plugin again with a model.`)});\n  }`;
+    })
+    .join('\n');
+  return `import { Service, type IAgentRuntime } from '@elizaos/core';
+import { checkNow, lastStatus, type MonitorConfig, type MonitorStatus } from '../monitor.js';
+import { PLUGIN_NAME } from '../plugin-info.js';
+
+const MONITOR: MonitorConfig = { plugin: PLUGIN_NAME, urlSetting: ${lit(plan.urlSetting)}, everyMs: ${plan.everyMs} };
+
+export class ${service.className} extends Service {
+  static override serviceType = ${lit(service.serviceType)};
+  override capabilityDescription = ${lit(service.description)};
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private checking: Promise<unknown> = Promise.resolve();
+
+  static override async start(runtime: IAgentRuntime): Promise<${service.className}> {
+    const service = new ${service.className}(runtime);
+    service.timer = setInterval(() => {
+      service.checking = service.checking.then(() => checkNow(runtime, MONITOR)).catch(() => undefined);
+    }, MONITOR.everyMs);
+    service.timer.unref();
+    return service;
+  }
+
+  override async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.checking;
+  }
+
+  get isRunning(): boolean {
+    return this.timer !== undefined;
+  }
+${methods}
+}
+`;
+}

@@ -7,7 +7,7 @@ import type { ActionSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../sp
  * the specification's settings, with no model. A component no recipe fits is an honest scaffold.
  */
 
-export type RecipeName = 'records' | 'conversion' | 'http' | 'schedule' | 'time' | 'random' | 'text' | 'triggers' | 'scaffold';
+export type RecipeName = 'monitor' | 'records' | 'conversion' | 'http' | 'schedule' | 'time' | 'random' | 'text' | 'triggers' | 'scaffold';
 export type RecordOp = 'add' | 'remove' | 'list' | 'find' | 'update' | 'clear';
 export type ScheduleOp = 'add' | 'list' | 'cancel';
 export type TextOp = 'slugify' | 'uppercase' | 'lowercase' | 'titlecase' | 'reverse' | 'wordcount' | 'trim';
@@ -21,6 +21,8 @@ export type ActionPlan =
   | { recipe: 'random' }
   | { recipe: 'text'; op: TextOp; library: string | undefined }
   | { recipe: 'scaffold'; reason: string };
+
+export type ServicePlan = { recipe: 'monitor'; urlSetting: string; everyMs: number } | { recipe: 'scaffold'; reason: string };
 
 export type ProviderPlan =
   | { recipe: 'records'; noun: string; scope: 'user' | 'room' }
@@ -41,6 +43,7 @@ export interface ComponentReport {
 export interface PluginPlan {
   actions: Map<string, ActionPlan>;
   providers: Map<string, ProviderPlan>;
+  services: Map<string, ServicePlan>;
   /** The plugin's reminder tag when any action schedules. */
   schedules: boolean;
   components: ComponentReport[];
@@ -159,7 +162,27 @@ const DETAIL: Record<string, string> = {
   triggers: 'notices its trigger phrases',
 };
 
-function serviceReport(s: ServiceSpec): ComponentReport {
+/** "every 5 minutes" in ms; five minutes when the text says nothing, ten seconds at least. */
+function interval(text: string): number {
+  const m = /\bevery\s+(\d+)?\s*(second|minute|hour)s?\b/.exec(text);
+  if (!m) return 300_000;
+  const unit = m[2] === 'second' ? 1000 : m[2] === 'hour' ? 3_600_000 : 60_000;
+  return Math.max(10_000, Number(m[1] ?? 1) * unit);
+}
+
+function planService(s: ServiceSpec, spec: PluginSpec): ServicePlan {
+  const text = textOf(s.name, s.description, s.methods);
+  const url = urlSetting(spec);
+  if (/\b(monitor\w*|watch\w*|poll\w*|check\w*|uptime|health|ping\w*)\b/.test(text) && url) {
+    return { recipe: 'monitor', urlSetting: url, everyMs: interval(`${s.description} ${spec.description}`.toLowerCase()) };
+  }
+  return { recipe: 'scaffold', reason: url ? 'no recipe fits its name and description' : 'a monitor needs a *_URL setting to watch' };
+}
+
+function serviceReport(s: ServiceSpec, plan: ServicePlan | undefined): ComponentReport {
+  if (plan?.recipe === 'monitor') {
+    return { kind: 'service', name: s.name, recipe: 'monitor', working: true, detail: `checks ${plan.urlSetting} every ${Math.round(plan.everyMs / 1000)} s` };
+  }
   return { kind: 'service', name: s.name, recipe: 'scaffold', working: false, detail: 'starts and stops; its methods are not implemented yet' };
 }
 
@@ -174,6 +197,8 @@ export function planPlugin(spec: PluginSpec): PluginPlan {
   for (const a of spec.actions) actions.set(a.identifier, planAction(a, spec, collections));
   const providers = new Map<string, ProviderPlan>();
   for (const p of spec.providers) providers.set(p.identifier, planProvider(p, spec, actions));
+  const services = new Map<string, ServicePlan>();
+  for (const s of spec.services) services.set(s.identifier, planService(s, spec));
   const components: ComponentReport[] = [
     ...spec.actions.map((a): ComponentReport => {
       const plan = actions.get(a.identifier);
@@ -193,13 +218,14 @@ export function planPlugin(spec: PluginSpec): PluginPlan {
       const recipe = plan?.recipe ?? 'scaffold';
       return { kind: 'provider', name: p.providerName, recipe, working: recipe !== 'scaffold', detail: plan?.recipe === 'scaffold' ? plan.reason : (DETAIL[recipe] ?? recipe) };
     }),
-    ...spec.services.map(serviceReport),
+    ...spec.services.map((s) => serviceReport(s, services.get(s.identifier))),
     ...spec.evaluators.map((e): ComponentReport => ({ kind: 'evaluator', name: e.evaluatorName, recipe: 'triggers', working: true, detail: DETAIL.triggers ?? '' })),
   ];
   const used = new Set([...actions.values()].flatMap((a) => (a.recipe === 'text' && a.library ? [a.library] : [])));
   return {
     actions,
     providers,
+    services,
     schedules: [...actions.values()].some((a) => a.recipe === 'schedule'),
     components,
     unusedDependencies: Object.keys(spec.dependencies).filter((d) => !used.has(d)),

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * (dist/) it is read from the shipped sources.
  */
 
-export type RuntimeFile = 'reply' | 'params' | 'when' | 'records' | 'units' | 'random' | 'clock' | 'http' | 'text-transforms' | 'schedule' | 'scaffold';
+export type RuntimeFile = 'reply' | 'params' | 'when' | 'records' | 'units' | 'random' | 'clock' | 'http' | 'text-transforms' | 'schedule' | 'scaffold' | 'monitor';
 
 /** What each file imports from the others, so a plugin gets exactly the files it needs. */
 const NEEDS: Record<RuntimeFile, RuntimeFile[]> = {
@@ -22,6 +22,7 @@ const NEEDS: Record<RuntimeFile, RuntimeFile[]> = {
   'text-transforms': ['reply'],
   schedule: ['reply', 'when'],
   scaffold: ['reply'],
+  monitor: [],
 };
 
 const cache = new Map<RuntimeFile, string>();

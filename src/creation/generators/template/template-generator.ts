@@ -1,12 +1,12 @@
 import type { PluginSpec } from '../../spec/plugin-spec.js';
 import type { GeneratedFile, PluginGenerator } from '../generator.js';
 import { actionSource } from './action-templates.js';
-import { evaluatorSource, providerSource, serviceSource } from './component-templates.js';
+import { evaluatorSource, monitorServiceSource, providerSource, serviceSource } from './component-templates.js';
 import { kebab, lit } from './naming.js';
 import { planPlugin, type ActionPlan, type PluginPlan, type ProviderPlan } from './recipes.js';
 import { runtimeFiles, type RuntimeFile } from './runtime-files.js';
 import { pluginInfoSource, pluginNameSource, TEST_SUPPORT_SOURCE } from './support-templates.js';
-import { actionTestSource, evaluatorTestSource, providerTestSource, serviceTestSource } from './test-templates.js';
+import { actionTestSource, evaluatorTestSource, monitorServiceTestSource, providerTestSource, serviceTestSource } from './test-templates.js';
 
 const ACTION_FILES: Record<ActionPlan['recipe'], RuntimeFile[]> = {
   records: ['records'], schedule: ['schedule'], conversion: ['units'], http: ['http'], time: ['clock'],
@@ -62,6 +62,7 @@ export function templateFiles(spec: PluginSpec): GeneratedFile[] {
   for (const a of plan.actions.values()) ACTION_FILES[a.recipe].forEach((f) => wanted.add(f));
   for (const p of plan.providers.values()) PROVIDER_FILES[p.recipe].forEach((f) => wanted.add(f));
   if (plan.schedules) wanted.add('schedule');
+  if ([...plan.services.values()].some((s) => s.recipe === 'monitor')) wanted.add('monitor');
   const files: GeneratedFile[] = [
     { path: 'src/index.ts', content: indexSource(spec, plan) },
     { path: 'src/plugin-info.ts', content: plan.schedules ? pluginInfoSource(spec) : pluginNameSource(spec) },
@@ -79,8 +80,10 @@ export function templateFiles(spec: PluginSpec): GeneratedFile[] {
     files.push({ path: `src/__tests__/${kebab(pr.identifier)}.test.ts`, content: providerTestSource(pr, p, spec) });
   }
   for (const s of spec.services) {
-    files.push({ path: `src/services/${kebab(s.identifier)}.ts`, content: serviceSource(s) });
-    files.push({ path: `src/__tests__/${kebab(s.identifier)}.test.ts`, content: serviceTestSource(s) });
+    const p = plan.services.get(s.identifier);
+    const monitor = p?.recipe === 'monitor' ? p : undefined;
+    files.push({ path: `src/services/${kebab(s.identifier)}.ts`, content: monitor ? monitorServiceSource(s, monitor) : serviceSource(s) });
+    files.push({ path: `src/__tests__/${kebab(s.identifier)}.test.ts`, content: monitor ? monitorServiceTestSource(s, monitor) : serviceTestSource(s) });
   }
   for (const e of spec.evaluators) {
     files.push({ path: `src/evaluators/${kebab(e.identifier)}.ts`, content: evaluatorSource(e) });

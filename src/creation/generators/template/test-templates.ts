@@ -272,3 +272,33 @@ describe(${lit(evaluator.evaluatorName)}, () => {
 });
 `;
 }
+
+export function monitorServiceTestSource(service: ServiceSpec, plan: { urlSetting: string }): string {
+  const check = service.methods.find((m) => /^(check|poll|ping|run|refresh|fetch|update|probe|test)/i.test(m));
+  const status = service.methods.find((m) => /^(status|last|get|report|result|state|health)/i.test(m));
+  const calls = check
+    ? `
+
+  it('checks the address now and keeps the result', async () => {
+    const runtime = testRuntime({ ${plan.urlSetting}: 'http://127.0.0.1:9' });
+    const service = await ${service.className}.start(runtime);
+    const result = await service.${check}();
+    expect(result).toMatchObject({ ok: false, status: null });${status ? `
+    expect(await service.${status}()).toMatchObject({ ok: false });` : ''}
+    await service.stop();
+  });`
+    : '';
+  return `import { describe, expect, it } from 'vitest';
+import { ${service.className} } from '../services/${kebab(service.identifier)}.js';
+import { testRuntime } from './support.js';
+
+describe(${lit(service.className)}, () => {
+  it('starts checking on an interval and stops', async () => {
+    const service = await ${service.className}.start(testRuntime());
+    expect(service.isRunning).toBe(true);
+    await service.stop();
+    expect(service.isRunning).toBe(false);
+  });${calls}
+});
+`;
+}

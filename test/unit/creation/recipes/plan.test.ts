@@ -33,6 +33,20 @@ describe('which recipe each component gets', () => {
     expect(plan.unusedDependencies).toEqual(['lodash']);
   });
 
+  it('makes a monitor service from a URL setting and the interval the description gives', () => {
+    const spec = parsePluginSpec({
+      name: 'plugin-watch', description: 'Watches my site every 2 minutes',
+      services: [{ name: 'siteMonitor', description: 'Checks the site', methods: ['check', 'status', 'notify'] }],
+      environmentVariables: [{ name: 'SITE_URL', required: true }],
+    });
+    expect(planPlugin(spec).services.get('siteMonitor')).toEqual({ recipe: 'monitor', urlSetting: 'SITE_URL', everyMs: 120_000 });
+    const database = parsePluginSpec({
+      name: 'plugin-db', description: 'Database', services: [{ name: 'dbMonitor', description: 'Checks the database health' }],
+      environmentVariables: [{ name: 'DATABASE_URL', required: true }],
+    });
+    expect(planPlugin(database).services.get('dbMonitor')).toMatchObject({ recipe: 'scaffold' });
+  });
+
   it('needs a rates setting for currency, else says why it is a scaffold', () => {
     const spec = parsePluginSpec({ name: 'plugin-fx', description: 'Money', actions: [{ name: 'convertCurrency', description: 'Convert USD to EUR' }] });
     expect(planPlugin(spec).components[0]).toMatchObject({ recipe: 'scaffold', working: false, detail: expect.stringContaining('EXCHANGE_RATES_URL') });
