@@ -13,6 +13,7 @@ import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, scriptModel, type TestRuntime } from '../../helpers/runtime.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/recipes/${name}`, import.meta.url), 'utf8'));
+const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8'));
 
 /*
  * The template generator's recipes, end to end: real pipeline (tsc, eslint, vitest in the sandbox),
@@ -60,7 +61,7 @@ describe('template recipes: plugins that do the job without a model', () => {
   });
 
   it('builds a plugin of many recipes in one iteration and says which components work', async () => {
-    const queued = await creation().createFromSpec(fixture('everyday.json'));
+    const queued = await creation().createFromSpec(example('everyday.json'));
     everyday = await creation().waitForJob(queued.id);
     expect(everyday.status, JSON.stringify(everyday.error ?? everyday.iterations.at(-1))).toBe('succeeded');
     expect(everyday.iterations).toHaveLength(1);

@@ -8,7 +8,7 @@ const sentences = (JSON.parse(readFileSync(new URL('../fixtures/sentences.json',
 
 describe('which recipe each component gets', () => {
   it('chooses records, reminders, conversions, API calls, time, random and text from names and settings', () => {
-    const spec = parsePluginSpec(JSON.parse(readFileSync(new URL('../../../fixtures/recipes/everyday.json', import.meta.url), 'utf8')));
+    const spec = parsePluginSpec(JSON.parse(readFileSync(new URL('../../../../examples/everyday.json', import.meta.url), 'utf8')));
     const recipes = Object.fromEntries(planPlugin(spec).components.map((c) => [c.name, c.recipe]));
     expect(recipes).toMatchObject({
       ADD_NOTE: 'records', LIST_NOTES: 'records', REMOVE_NOTE: 'records', FIND_NOTES: 'records', UPDATE_NOTE: 'records', CLEAR_NOTES: 'records',
