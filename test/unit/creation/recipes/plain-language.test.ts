@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { IAgentRuntime, Memory, UUID } from '@elizaos/core';
 import { describe, expect, it } from 'vitest';
 import { timeAnswer } from '../../../../src/creation/generators/template/runtime/clock.js';
@@ -80,6 +82,22 @@ describe('recipes as plain functions', () => {
     expect((await convertAnswer('how many MiB in 1 GiB', {}, undefined)).text).toBe('1 GiB = 1024 MiB');
     expect((await convertAnswer('5 km to kg', {}, undefined)).success).toBe(false);
     expect((await convertAnswer('', { amount: 10, fromUnit: 'm', toUnit: 'cm' }, undefined)).text).toBe('10 m = 1000 cm');
+  });
+
+  it('converts currency only through the configured rates address', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ base: 'USD', rates: { EUR: 0.5, GBP: 0.25 } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/latest`;
+      expect((await convertAnswer('20 EUR to GBP', {}, url)).text).toBe('20 EUR = 10.00 GBP');
+      expect((await convertAnswer('20 EUR to JPY', {}, url)).text).toContain('no rate for JPY');
+      expect((await convertAnswer('20 EUR to GBP', {}, undefined)).success).toBe(false);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('builds API addresses from path and query values and summarises JSON', () => {
