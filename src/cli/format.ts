@@ -66,6 +66,19 @@ export function jobsText(jobs: JobRecord[]): string {
   return jobs.length ? jobs.map(jobLine).join('\n') : 'No creation jobs yet.';
 }
 
+/** Which components of a template job work and which are scaffolds that say they are not implemented. */
+function componentLines(components: NonNullable<JobRecord['result']>['components'], unused: string[] | undefined): string[] {
+  if (!components?.length) return [];
+  const working = components.filter((c) => c.working);
+  const scaffolds = components.filter((c) => !c.working);
+  const lines = [`Working:     ${working.length ? working.map((c) => `${c.name} (${c.recipe})`).join(', ') : 'none'}`];
+  if (scaffolds.length) {
+    lines.push(`Scaffolds:   ${scaffolds.map((c) => c.name).join(', ')} (not implemented yet: edit src/ or create again with --generator model)`);
+  }
+  if (unused?.length) lines.push(`Unused:      ${unused.join(', ')} (declared, never imported)`);
+  return lines;
+}
+
 /** What a person wants after a creation: did it work, how well, where is it, what does it need. */
 export function jobSummaryText(job: JobRecord): string {
   const iterations = job.iterations.length;
@@ -91,6 +104,7 @@ export function jobSummaryText(job: JobRecord): string {
     if (job.result.missingSettings.length) {
       lines.push(`Needs:       ${job.result.missingSettings.join(', ')} (plugin-dynamic configure ${job.result.packageName} --secret NAME)`);
     }
+    lines.push(...componentLines(job.result.components, job.result.unusedDependencies));
   }
   const lastFailure = [...job.iterations].reverse().find((i) => i.failedAt);
   if (job.status === 'failed' && lastFailure) {

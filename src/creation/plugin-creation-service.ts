@@ -7,7 +7,7 @@ import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import type { PluginManagementService } from '../management/plugin-management-service.js';
 import { boundedModelCall, createModelGenerator, ModelMeter, type ModelCall } from './generators/model/index.js';
-import { templateGenerator } from './generators/template/index.js';
+import { planPlugin, templateGenerator } from './generators/template/index.js';
 import type { PluginGenerator } from './generators/generator.js';
 import { ITERATION_DIAGNOSTIC_LIMIT, type JobRecord } from './jobs/job-record.js';
 import { TERMINAL_JOB_STATUSES } from './jobs/job-status.js';
@@ -533,6 +533,10 @@ export class PluginCreationService extends Service {
         },
       );
       const needs = view.missingSettings.length ? ` It needs ${view.missingSettings.join(', ')} before it can load.` : '';
+      const plan = queued.generator === 'template' ? planPlugin(spec) : undefined;
+      if (plan?.unusedDependencies.length) {
+        await this.jobs.update(id, () => ({}), `Declared but unused by the template: ${plan.unusedDependencies.join(', ')}`);
+      }
       await this.jobs.update(
         id,
         () => ({
@@ -543,6 +547,7 @@ export class PluginCreationService extends Service {
             pluginStatus: view.status,
             missingSettings: view.missingSettings,
             installDir: view.installDir,
+            ...(plan ? { components: plan.components, unusedDependencies: plan.unusedDependencies } : {}),
           },
         }),
         `Succeeded in iteration ${outcome.iterations}: ${view.packageName} is ${view.status}.${needs}`,

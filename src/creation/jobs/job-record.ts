@@ -88,6 +88,12 @@ export const JobRecordSchema = z.object({
       pluginStatus: z.string(),
       missingSettings: z.array(z.string()),
       installDir: z.string(),
+      /** Template jobs: which components are working recipes and which are scaffolds that say so. */
+      components: z
+        .array(z.object({ kind: z.enum(['action', 'provider', 'service', 'evaluator']), name: z.string(), recipe: z.string(), working: z.boolean(), detail: z.string() }))
+        .optional(),
+      /** Declared dependencies the generated code never imports. */
+      unusedDependencies: z.array(z.string()).optional(),
     })
     .optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),

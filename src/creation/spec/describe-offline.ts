@@ -1,146 +1,323 @@
+import nlp from 'compromise';
 import { PluginDynamicError } from '../../errors.js';
-import { camelCase, words } from './identifiers.js';
+import { plural, singular } from './english.js';
+import { camelCase, pascalCase, words } from './identifiers.js';
 import type { PluginSpec } from './plugin-spec.js';
+import { FRAMING, KNOWN_HOSTS, NOT_A_THING, UNIT_DIMENSIONS, VERB_INTENTS, type Intent } from './sentence-vocabulary.js';
 import { parsePluginSpec } from './spec-schema.js';
 
-/** Verbs a request can ask for, in their base form, with what each takes. */
-const VERBS: Record<string, { as: string; params: Record<string, string> }> = {
-  add: { as: 'add', params: { text: 'string' } },
-  create: { as: 'create', params: { text: 'string' } },
-  remove: { as: 'remove', params: { id: 'string' } },
-  delete: { as: 'delete', params: { id: 'string' } },
-  complete: { as: 'complete', params: { id: 'string' } },
-  update: { as: 'update', params: { id: 'string', text: 'string' } },
-  edit: { as: 'update', params: { id: 'string', text: 'string' } },
-  list: { as: 'list', params: {} },
-  show: { as: 'get', params: {} },
-  tell: { as: 'get', params: {} },
-  get: { as: 'get', params: {} },
-  fetch: { as: 'get', params: {} },
-  check: { as: 'check', params: {} },
-  search: { as: 'search', params: { query: 'string' } },
-  find: { as: 'search', params: { query: 'string' } },
-  send: { as: 'send', params: { to: 'string', message: 'string' } },
-  convert: { as: 'convert', params: { amount: 'number', fromUnit: 'string', toUnit: 'string' } },
-  translate: { as: 'translate', params: { text: 'string', to: 'string' } },
-  calculate: { as: 'calculate', params: { expression: 'string' } },
-  summarize: { as: 'summarize', params: { text: 'string' } },
-  track: { as: 'track', params: { item: 'string' } },
-  schedule: { as: 'schedule', params: { what: 'string', when: 'string' } },
-  cancel: { as: 'cancel', params: { id: 'string' } },
-  post: { as: 'post', params: { text: 'string' } },
-  play: { as: 'play', params: { item: 'string' } },
-  count: { as: 'count', params: {} },
-  manage: { as: 'manage', params: {} },
-};
-/** Verbs that ask for information: such a plugin also gets a provider. */
-const INFORMATION = new Set(['get', 'check', 'list', 'search']);
-const SKIP = new Set(['the', 'a', 'an', 'some', 'my', 'your', 'their', 'our', 'between', 'current', 'latest', 'all', 'any', 'of', 'new', 'existing']);
-const STOP = new Set(['for', 'with', 'using', 'that', 'which', 'by', 'from', 'in', 'to', 'and', 'or', 'via', 'on', 'into', 'functionality', 'features', 'feature', 'actions', 'support', 'when', 'where']);
+/** A sentence the offline reader understands, for the advice it gives when it understands nothing. */
+export const WORKING_EXAMPLE = 'a plugin that keeps a shopping list: add, remove and show items';
 
-function baseVerb(word: string): string | undefined {
-  const candidates = [word, word.replace(/ies$/, 'y'), word.replace(/es$/, ''), word.replace(/s$/, ''), word.replace(/ing$/, ''), word.replace(/ing$/, 'e')];
-  return candidates.find((c) => c in VERBS);
+interface Token {
+  word: string;
+  root: string;
+  tags: Set<string>;
+  /** Punctuation after the word (", " or ": "). */
+  post: string;
 }
 
-function singular(word: string): string {
-  if (/ies$/.test(word)) return word.replace(/ies$/, 'y');
-  if (/(ch|sh|x|ss)es$/.test(word)) return word.replace(/es$/, '');
-  if (/[^s]s$/.test(word)) return word.replace(/s$/, '');
-  return word;
+interface Request {
+  intent: Intent;
+  /** The thing it acts on, as said ("shopping list", "star count"), if any. */
+  object: string[];
+  /** "for a city" -> "city". */
+  forWhat: string | undefined;
 }
 
-function plural(word: string): string {
-  if (/[^aeiou]y$/.test(word)) return word.replace(/y$/, 'ies');
-  if (/(ch|sh|x|s)$/.test(word)) return `${word}es`;
-  return `${word}s`;
+const RECORD_INTENTS = new Set<Intent>(['add', 'remove', 'list', 'find', 'update', 'clear', 'keep']);
+const SCHEDULE_NOUNS = new Set(['reminder', 'timer', 'alarm']);
+const TIME_NOUNS = new Set(['time', 'date', 'clock', 'day', 'timezone', 'zone']);
+
+function unusable(sentence: string, why: string): PluginDynamicError {
+  return new PluginDynamicError(
+    'DESCRIPTION_UNUSABLE',
+    `"${sentence.slice(0, 80)}" ${why}. Say what it does to what, for example "${WORKING_EXAMPLE}".`,
+  );
 }
 
-/** The words after a verb that name what it acts on, up to the next preposition or clause. */
-function objectAfter(tokens: string[], index: number): string[] {
-  const out: string[] = [];
-  for (let i = index + 1; i < tokens.length && out.length < 3; i++) {
-    const t = tokens[i] ?? '';
-    if (STOP.has(t)) break;
-    if (SKIP.has(t) && out.length === 0) continue;
-    out.push(t);
+function intentOf(t: Token): Intent | undefined {
+  for (const w of [t.root, t.word, t.word.replace(/s$/, ''), t.word.replace(/ing$/, ''), t.word.replace(/ing$/, 'e')]) {
+    const intent = VERB_INTENTS[w];
+    if (intent) return intent;
   }
+  return undefined;
+}
+
+/** The sentence without "I need a plugin that" and the like. */
+function body(lower: string): string {
+  return lower
+    .replace(/^(?:please\s+)?(?:(?:i|we)\s+(?:really\s+)?(?:need|want|would like|'d like)\s+)?/, '')
+    .replace(/^(?:(?:a|an|the)\s+)?(?:(?:new|simple|small)\s+)?(?:elizaos\s+)?plugin\s+(?:that|which|to|for|so that it|so i can|where)\s+/, '')
+    .replace(/^(?:(?:can|could) you\s+)?(?:make|create|build|write)\s+(?:me\s+)?(?:a|an)\s+(?:plugin\s+)?(?:that|which|to|for)\s+/, '')
+    .replace(/^to\s+/, '')
+    .replace(/\blook up\b/g, 'lookup')
+    .replace(/\bkeep track of\b/g, 'keep')
+    .replace(/\b(?:every\s+(?:\d+\s+)?(?:seconds?|minutes?|hours?|days?)|periodically|regularly|continuously)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+interface Settings {
+  api: string | undefined;
+  hosts: string[];
+  key: boolean;
+  url: string | undefined;
+}
+
+/** Which service the sentence names (an API, a known site, a domain), and which settings it says it needs. */
+function settingsOf(lower: string): Settings {
+  const hosts: string[] = [];
+  let api: string | undefined;
+  const domain = /\b((?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|gov|edu|co|ai))\b/.exec(lower)?.[1];
+  if (domain) {
+    hosts.push(domain);
+    const labels = domain.split('.');
+    api = labels[labels.length - 2];
+  }
+  const known = Object.keys(KNOWN_HOSTS).find((name) => new RegExp(`\\b${name}\\b`).test(lower));
+  if (known) {
+    api ??= known;
+    const host = KNOWN_HOSTS[known];
+    if (host && !hosts.includes(host)) hosts.push(host);
+  }
+  const named = /\b(?:the|an?|its|their)\s+([a-z][a-z0-9]*(?:\s+[a-z][a-z0-9]*){0,2})\s+api\b/.exec(lower)?.[1];
+  if (named && !api) api = named.split(' ').filter((w) => !NOT_A_THING.has(w)).join(' ') || undefined;
+  const key = /\b(?:api[ -]?key|token|credentials?|secret|password)\b/.test(lower);
+  const url = /\b(?:needs?|requires?|takes?|with|given|configured with)\s+(?:an?\s+|the\s+|its\s+|my\s+)?(?:([a-z]+)\s+)?(?:url|endpoint|address)\b/.exec(lower);
+  return { api, hosts, key, url: url ? (url[1] && !['base', 'api'].includes(url[1]) ? url[1] : 'service') : undefined };
+}
+
+/** Cuts the clauses about settings and services off the part that says what the plugin does. */
+function withoutSettingClauses(text: string, s: Settings): string {
+  let out = text.replace(/(?:,|\s)\s*(?:needs?|requires?|using|via|through|with (?:an?|my|the|its)\s[\w\s]*?\b(?:api|key|token|url)\b).*$/, '');
+  if (s.api) out = out.replace(new RegExp(`\\s(?:from|on|at|in)\\s+(?:the\\s+)?[\\w.\\s-]*\\b${s.api.split(' ')[0] ?? ''}\\b.*$`), '');
+  for (const h of s.hosts) out = out.replace(h, ' ');
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+function tokensOf(text: string): Token[] {
+  const doc = nlp(text);
+  doc.compute('root');
+  const json = doc.terms().json() as { terms: { normal?: string; text: string; root?: string; tags?: string[]; post?: string }[] }[];
+  return json.flatMap((j) => j.terms).map((t) => {
+    const word = (t.normal ?? t.text).toLowerCase();
+    return { word, root: (t.root ?? word).toLowerCase(), tags: new Set(t.tags ?? []), post: t.post ?? '' };
+  });
+}
+
+/** The thing after position i: a noun phrase, without determiners, up to a preposition or a verb. */
+function objectAfter(tokens: Token[], i: number): { object: string[]; forWhat: string | undefined } {
+  const object: string[] = [];
+  let j = i + 1;
+  if (tokens[j]?.word === 'for' || tokens[j]?.word === 'between') j++;
+  for (; j < tokens.length; j++) {
+    const t = tokens[j] as Token;
+    if (object.length === 0 && (NOT_A_THING.has(t.word) || t.tags.has('Determiner') || t.tags.has('Adjective'))) {
+      if (/[,:;]/.test(t.post)) break;
+      continue;
+    }
+    if (t.tags.has('Preposition') || t.tags.has('Conjunction') || (t.tags.has('Verb') && object.length > 0 && !/^lists?$/.test(t.word)) || intentOf(t) === 'list' && object.length > 0 && t.word !== 'list' && t.word !== 'lists') break;
+    if (!t.tags.has('Noun') && !t.tags.has('Adjective') && !t.tags.has('Value') && object.length > 0 && !/^lists?$/.test(t.word)) break;
+    if (NOT_A_THING.has(t.word)) break;
+    // "add, remove and list": the next verb of a list is not a thing.
+    if (object.length === 0 && intentOf(t) !== undefined && (/,/.test(t.post) || /,/.test(tokens[j - 1]?.post ?? ''))) break;
+    if (t.word.endsWith("'s")) {
+      object.push(t.word.replace(/'s$/, ''));
+      break;
+    }
+    object.push(t.word);
+    if (/[,:;]/.test(t.post)) break;
+  }
+  const rest = tokens.slice(j).map((t) => t.word).join(' ');
+  const forWhat = /\b(?:for|in|of) (?:a|an|the|any|each|every)? ?([a-z]+)\b/.exec(rest)?.[1];
+  return { object, forWhat: forWhat && !NOT_A_THING.has(forWhat) ? forWhat : undefined };
+}
+
+/** Every verb that asks for something, with what it acts on. */
+function requestsOf(tokens: Token[]): Request[] {
+  const out: Request[] = [];
+  tokens.forEach((t, i) => {
+    const intent = intentOf(t);
+    if (!intent || NOT_A_THING.has(t.word)) return;
+    const prev = tokens[i - 1];
+    const listed = !prev || /[,:;]/.test(prev.post) || ['and', 'or', 'with', 'to', 'then'].includes(prev.word);
+    const verbish = t.tags.has('Verb') || t.tags.has('Infinitive') || i === 0 || listed;
+    const nounIntent = ['reminder', 'timer', 'roller', 'converter', 'dice', 'translator', 'calculator', 'counter', 'summarizer', 'monitor', 'watcher'].includes(singular(t.word));
+    if (!verbish && !nounIntent) return;
+    if (FRAMING.has(t.root) && !intent) return;
+    if (['list', 'lists'].includes(t.word) && prev && (prev.tags.has('Noun') || prev.tags.has('Adjective')) && !listed) return;
+    if (nounIntent && !verbish) {
+      // "a website monitor" acts on the website; "a reminder plugin" on reminders.
+      const before = prev && prev.tags.has('Noun') && !NOT_A_THING.has(prev.word) ? prev.word : undefined;
+      out.push({ intent, object: [before ?? singular(t.word)], forWhat: undefined });
+      return;
+    }
+    const { object, forWhat } = objectAfter(tokens, i);
+    out.push({ intent, object, forWhat });
+  });
   return out;
 }
 
+interface ActionOut {
+  name: string;
+  description: string;
+  parameters: Record<string, string>;
+}
+
+const action = (name: string, description: string, parameters: Record<string, string> = {}): ActionOut => ({ name: camelCase(name), description, parameters });
+
+function dimensionOf(text: string): string | undefined {
+  return UNIT_DIMENSIONS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** Records: add/remove/update name one thing, list/find/clear many. */
+function recordActions(intents: Intent[], item: string): ActionOut[] {
+  const many = plural(item);
+  const wanted = intents.includes('keep') && intents.filter((i) => i !== 'keep').length === 0 ? (['add', 'list', 'remove'] as Intent[]) : intents.filter((i) => i !== 'keep');
+  return [...new Set(wanted)].map((intent) => {
+    switch (intent) {
+      case 'add':
+        return action(`add ${item}`, `Add a ${item}`, { text: 'string' });
+      case 'remove':
+        return action(`remove ${item}`, `Remove a ${item} by its number or words`, { id: 'string' });
+      case 'update':
+        return action(`update ${item}`, `Change a ${item}`, { id: 'string', text: 'string' });
+      case 'find':
+        return action(`find ${many}`, `Find ${many} by their words`, { query: 'string' });
+      case 'clear':
+        return action(`clear ${many}`, `Remove every ${item}`);
+      default:
+        return action(`list ${many}`, `List the ${many}`);
+    }
+  });
+}
+
+function scheduleActions(intents: Intent[], noun: string): ActionOut[] {
+  const kinds = new Set(intents.map((i) => (i === 'remove' || i === 'clear' ? 'cancel' : i === 'list' || i === 'find' ? 'list' : 'set')));
+  const all = kinds.size === 1 && kinds.has('set') && intents.every((i) => i === 'remind' || i === 'timer') ? new Set(['set', 'list', 'cancel']) : kinds;
+  const out: ActionOut[] = [];
+  if (all.has('set')) out.push(action(`set ${noun}`, `Set a ${noun} to remind the user of something at a time`, { text: 'string', when: 'string' }));
+  if (all.has('list')) out.push(action(`list ${plural(noun)}`, `List the ${noun}s that are set`));
+  if (all.has('cancel')) out.push(action(`cancel ${noun}`, `Cancel a ${noun} by its number or words`, { which: 'string' }));
+  return out;
+}
+
+const phrase = (object: string[]): string => object.filter((w) => !NOT_A_THING.has(w)).join(' ');
+
 /**
- * A specification from a sentence, without a model: the plugin is named after what it acts on, one
- * action per verb asked for ("add, remove, and list"), a provider when it asks for information,
- * and settings for an API key or URL it says it needs. Deterministic: same sentence, same result.
+ * A specification from a sentence, without a model. compromise (an English grammar library) finds
+ * the verbs, their lemmas and the things they act on; the vocabulary maps them to what a plugin
+ * does: records, reminders, conversions, dice, time, API calls, monitors, text tools. Settings
+ * and network hosts come from the services the sentence names. Deterministic.
  */
 export function describeToSpec(sentence: string): PluginSpec {
   const clean = sentence.trim().replace(/\s+/g, ' ');
-  const tokens = clean.toLowerCase().replace(/[^a-z0-9\s-]/g, ' ').split(/\s+/).filter(Boolean);
-  const start = Math.max(0, tokens.findIndex((t, i) => t === 'plugin' && ['that', 'which', 'to', 'for'].includes(tokens[i + 1] ?? '')) + 2);
-  const body = tokens.slice(start);
-  const verbAt = body.findIndex((t) => baseVerb(t) !== undefined && !['helps', 'help', 'lets', 'let'].includes(t));
-  if (verbAt < 0) {
-    throw new PluginDynamicError(
-      'DESCRIPTION_UNUSABLE',
-      `"${clean.slice(0, 80)}" does not say what the plugin should do. Use a verb and a thing, e.g. "a plugin that tells the weather for a city".`,
-    );
+  if (clean.length < 3) throw unusable(clean, 'is too short to describe a plugin');
+  const lower = clean.toLowerCase().replace(/[“”]/g, '"');
+  const settings = settingsOf(lower);
+  const monitor = /\b(monitor\w*|watch\w*|poll\w*|every\s+(?:\d+\s+)?(?:seconds?|minutes?|hours?)|periodically|regularly)\b/.test(lower);
+  const text = withoutSettingClauses(body(lower), settings);
+  const tokens = tokensOf(text);
+  let requests = requestsOf(tokens);
+  const firstNoun = tokens.find((t) => t.tags.has('Noun') && !NOT_A_THING.has(t.word) && !t.tags.has('Pronoun'));
+  if (requests.length === 0 && firstNoun && /s$/.test(firstNoun.word) && tokens.length <= 4 && !tokens.some((t) => t.tags.has('Verb'))) {
+    requests = [{ intent: 'keep', object: [firstNoun.word], forWhat: undefined }];
   }
-  const mainVerb = VERBS[baseVerb(body[verbAt] ?? '') ?? 'get'] ?? { as: 'get', params: {} };
-  const objectWords = objectAfter(body, verbAt);
-  const object = objectWords.map(singular);
-  if (object.length === 0) {
-    throw new PluginDynamicError('DESCRIPTION_UNUSABLE', `"${clean.slice(0, 80)}" does not say what the plugin acts on.`);
-  }
-  // "manage todo lists" acts on todos; the item is the first word of the subject.
-  const subject = object.join(' ');
-  const item = mainVerb.as === 'manage' && object.length > 1 ? object[0] ?? subject : subject;
 
-  // "with add, remove, and list functionality" / "to add, remove and list ..."
-  const objectEnd = body.indexOf(objectWords[objectWords.length - 1] ?? '', verbAt + 1) + 1;
-  const listed = body
-    .slice(Math.max(verbAt + 1, objectEnd))
-    .map((t) => baseVerb(t))
-    .filter((v): v is string => v !== undefined && v !== 'manage');
-  const verbs = listed.length >= 2 || mainVerb.as === 'manage' ? [...new Set(listed.map((v) => VERBS[v]?.as ?? v))] : [mainVerb.as];
-  if (verbs.length === 0) verbs.push('get');
+  const actions: ActionOut[] = [];
+  const services: { name: string; description: string; methods: string[] }[] = [];
+  const providers: { name: string; description: string }[] = [];
+  const env: { name: string; description: string; required: boolean; sensitive: boolean }[] = [];
+  let subject = '';
 
-  const forWhat = /\b(?:for|in|of) (?:a|an|the|any|each)? ?([a-z]+)\b/.exec(body.slice(verbAt).join(' '))?.[1];
-  const itemWords = words(item);
-  const actions = verbs.map((verb) => {
-    const params: Record<string, string> = { ...(VERBS[verb]?.params ?? {}) };
-    if (verb === 'convert') {
-      const unit = item.charAt(0).toUpperCase() + camelCase(item).slice(1);
-      delete params['fromUnit'];
-      delete params['toUnit'];
-      params[`from${unit}`] = 'string';
-      params[`to${unit}`] = 'string';
+  const main = requests.find((r) => !['keep'].includes(r.intent)) ?? requests[0];
+  const objectOf = (r: Request | undefined): string => phrase(r?.object ?? []);
+  const lastObject = [...requests].reverse().find((r) => objectOf(r) !== '' && !/^(them|it)$/.test(objectOf(r)));
+
+  if (/\bslug/.test(text)) {
+    actions.push(action('slugify text', 'Turn text into a URL slug', { text: 'string' }));
+    subject = 'slug';
+  } else if (/\bupper ?case\b/.test(text) || /\blower ?case\b/.test(text)) {
+    const which = /\bupper ?case\b/.test(text) ? 'uppercase' : 'lowercase';
+    actions.push(action(`${which} text`, `Make text ${which}`, { text: 'string' }));
+    subject = which;
+  } else if (main && (main.intent === 'monitor' || (monitor && main.intent === 'check'))) {
+    const thing = singular(words(objectOf(main)).at(-1) ?? 'site');
+    subject = `${thing} monitor`;
+    actions.push(action(`check ${thing}`, `Check the ${thing} now`));
+    services.push({ name: `${thing} monitor`, description: `Checks the ${thing} on a schedule and keeps its last status`, methods: ['check', 'status'] });
+    if (!settings.url && !settings.api) env.push({ name: `${thing.toUpperCase()}_URL`, description: `Address of the ${thing} to check`, required: true, sensitive: false });
+  } else if (requests.some((r) => r.intent === 'remind' || r.intent === 'timer' || r.object.some((w) => SCHEDULE_NOUNS.has(singular(w))))) {
+    const noun = requests.some((r) => r.intent === 'timer' || r.object.some((w) => singular(w) === 'timer')) ? 'timer' : 'reminder';
+    actions.push(...scheduleActions(requests.map((r) => r.intent), noun));
+    subject = `${noun}s`;
+  } else if (requests.some((r) => r.intent === 'convert')) {
+    const dimension = dimensionOf(text) ?? 'units';
+    const unit = dimension === 'units' ? 'unit' : dimension;
+    actions.push(action(`convert ${dimension}`, `Convert ${dimension === 'units' ? 'between units' : dimension} values`, { amount: 'number?', [camelCase(`from ${unit}`)]: 'string?', [camelCase(`to ${unit}`)]: 'string?' }));
+    subject = `${dimension === 'units' ? 'unit' : dimension} converter`;
+  } else if (requests.some((r) => r.intent === 'roll' || r.intent === 'flip' || r.intent === 'pick')) {
+    for (const r of requests) {
+      if (r.intent === 'roll') actions.push(action('roll dice', 'Roll dice such as 2d6'));
+      if (r.intent === 'flip') actions.push(action('flip coin', 'Flip a coin'));
+      if (r.intent === 'pick') actions.push(action('pick one', 'Pick one of several choices at random', { choices: 'array' }));
     }
-    if (verb === 'get' && forWhat && !itemWords.includes(forWhat) && !STOP.has(forWhat)) params[forWhat] = 'string';
-    const target = verb === 'list' ? plural(item) : item;
-    const name = camelCase(`${verb} ${verb === 'get' && object.length === 1 && /\bcurrent\b/.test(clean.toLowerCase()) ? 'current ' : ''}${target}`);
-    return { name, description: `${verb.charAt(0).toUpperCase()}${verb.slice(1)} ${target}`.slice(0, 500), parameters: params };
-  });
-
-  const asksForInformation = verbs.some((v) => INFORMATION.has(v)) && !(listed.length >= 2);
-  const providers = asksForInformation || /\b(information|status|latest|current)\b/.test(clean.toLowerCase())
-    ? [{ name: camelCase(`${item} info`), description: `Current ${item} information for the agent's context` }]
-    : [];
-
-  const settingBase = words(subject).join('_').toUpperCase();
-  const environmentVariables = [];
-  if (/\bapi[ -]?key\b|\btoken\b|\bcredential/.test(clean.toLowerCase())) {
-    environmentVariables.push({ name: `${settingBase}_API_KEY`, description: `API key for the ${subject} service`, required: true, sensitive: true });
+    subject = actions.some((a) => a.name === 'rollDice') ? 'dice' : actions.some((a) => a.name === 'flipCoin') ? 'coin' : 'random picker';
+  } else if (main && (main.intent === 'get' || main.intent === 'list') && main.object.some((w) => TIME_NOUNS.has(singular(w)))) {
+    actions.push(action('get time', 'Tell the current date and time in a city or time zone', { place: 'string?' }));
+    providers.push({ name: 'current time', description: 'The current date and time' });
+    subject = 'time';
+  } else if (requests.some((r) => RECORD_INTENTS.has(r.intent)) && !settings.api && !requests.some((r) => ['get', 'translate', 'send', 'summarize', 'calculate', 'count', 'answer'].includes(r.intent))) {
+    const said = objectOf(lastObject) || objectOf(main) || 'item';
+    const w = words(said);
+    const listOf = tokens.findIndex((t, i) => t.word === 'of' && /^lists?$/.test(tokens[i - 1]?.word ?? ''));
+    const listed = listOf >= 0 ? objectAfter(tokens, listOf - 1 + 1).object.filter((x) => !NOT_A_THING.has(x)) : [];
+    const item = listed.length
+      ? singular(listed.at(-1) ?? 'item')
+      : w.at(-1) === 'list' || w.at(-1) === 'lists' ? (w.length > 1 && ['todo', 'task'].includes(w[0] ?? '') ? (w[0] ?? 'item') : 'item') : singular(w.at(-1) ?? 'item');
+    const objectOfKeep = objectOf(requests.find((r) => r.intent === 'keep'));
+    subject = objectOfKeep || plural(item);
+    actions.push(...recordActions(requests.filter((r) => RECORD_INTENTS.has(r.intent)).map((r) => r.intent), item));
+    providers.push({ name: `saved ${plural(item)}`, description: `The ${plural(item)} kept for this conversation` });
+  } else if (main) {
+    const said = objectOf(main) || objectOf(lastObject) || 'text';
+    const verb = { get: 'get', check: 'check', translate: 'translate', summarize: 'summarize', calculate: 'calculate', send: 'send', count: 'count', answer: 'answer', find: 'find', list: 'get' }[main.intent as string] ?? main.intent;
+    const target = (verb === 'get' && /\bcurrent\b/.test(text) ? 'current ' : '') + (verb === 'count' || verb === 'find' || verb === 'get' ? said : singular(said));
+    const parameters: Record<string, string> =
+      verb === 'translate' ? { text: 'string', language: 'string' }
+      : verb === 'find' ? { query: 'string' }
+      : verb === 'send' ? { message: 'string' }
+      : verb === 'get' ? (main.forWhat ? { [camelCase(main.forWhat)]: 'string' } : {})
+      : { text: 'string' };
+    actions.push(action(`${verb} ${target}`, `${verb.charAt(0).toUpperCase()}${verb.slice(1)} ${target}`, parameters));
+    if (verb === 'get' || verb === 'find') providers.push({ name: `latest ${singular(words(said).at(-1) ?? 'result')}`, description: `The latest ${said} the plugin fetched` });
+    subject = said;
+  } else {
+    throw unusable(clean, 'does not say what the plugin should do');
   }
-  if (/\burl\b|\bendpoint\b/.test(clean.toLowerCase())) {
-    environmentVariables.push({ name: `${settingBase}_API_URL`, description: `Address of the ${subject} service`, required: true, sensitive: false });
+
+  const apiName = settings.api ?? (settings.key ? words(subject).join(' ') : undefined);
+  if (settings.api || (settings.key && actions.length)) {
+    const base = words(apiName ?? subject).join('_').toUpperCase();
+    if (!env.some((e) => e.name.endsWith('_URL'))) env.push({ name: `${base}_API_URL`, description: `Base address of the ${apiName ?? subject} API`, required: true, sensitive: false });
+    if (settings.key) env.push({ name: `${base}_API_KEY`, description: `API key for the ${apiName ?? subject} API`, required: true, sensitive: true });
+  } else if (settings.url && !env.length) {
+    const base = settings.url === 'service' ? `${words(subject).join('_').toUpperCase()}_API` : settings.url.toUpperCase();
+    env.push({ name: `${base}_URL`, description: `Address of the ${settings.url}`, required: true, sensitive: false });
   }
 
+  const nameWords = words(subject || 'helper');
+  if (nameWords.length > 1) nameWords[nameWords.length - 1] = singular(nameWords[nameWords.length - 1] ?? '');
+  const name = `plugin-${nameWords.join('-')}`.slice(0, 60).replace(/-+$/, '');
   return parsePluginSpec({
-    name: `plugin-${words(subject).join('-')}`,
+    name,
     description: clean.slice(0, 500),
     version: '0.1.0',
-    actions,
-    providers,
-    environmentVariables,
+    actions: [...new Map(actions.map((a) => [a.name, { ...a, name: a.name.slice(0, 64) }])).values()],
+    providers: providers.map((p) => ({ name: camelCase(p.name), description: p.description })),
+    services: services.map((s) => ({ name: pascalCase(s.name), description: s.description, methods: s.methods })),
+    environmentVariables: env,
+    ...(settings.hosts.length ? { permissions: { network: settings.hosts } } : {}),
   });
 }

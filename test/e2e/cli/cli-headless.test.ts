@@ -57,7 +57,8 @@ describe('plugin-dynamic headless', () => {
       expect(stdout).toMatch(/^Plugin: +plugin-notes is active$/m);
       expect(stdout).toContain(`Installed:   ${join(fresh, '.eliza', 'plugin-dynamic', 'plugins', 'plugin-notes')}`);
       expect(stdout).toMatch(/^Action: +ADD_NOTE$/m);
-      expect(stdout).toMatch(/^Answer: +Add a note: saved as #1 \(text=example text\)\.$/m);
+      expect(stdout).toMatch(/^Working: +ADD_NOTE \(records\), LIST_NOTES \(records\), REMOVE_NOTE \(records\)/m);
+      expect(stdout).toMatch(/^Answer: +Saved note #1 example text\. 1 note now\.$/m);
     } finally {
       await rm(fresh, { recursive: true, force: true });
     }

@@ -53,8 +53,12 @@ describe('every good specification on the template path', () => {
 
       const action = spec.actions[0]!;
       const args = Object.fromEntries(action.parameters.map((p) => [p.name, p.type === 'number' ? 3 : p.type === 'array' ? ['a'] : p.type === 'object' ? { a: 1 } : 'Paris']));
+      // A working recipe answers; a scaffold says it is not implemented yet, never a false success.
+      const report = job.result?.components?.find((c) => c.kind === 'action' && c.name === action.actionName);
+      expect(report).toBeDefined();
       const run = await runAction(t.runtime, action.actionName, JSON.stringify(args));
-      expect(run.results[0]?.success, run.results[0]?.text).toBe(true);
+      expect(run.results[0]?.success, run.results[0]?.text).toBe(report?.working);
+      if (!report?.working) expect(run.results[0]?.text).toContain('not implemented yet');
       expect(run.replies.length).toBeGreaterThan(0);
 
       const before = t.runtime.actions.length;

@@ -116,11 +116,14 @@ describe('specifications from a sentence, without a model', () => {
     expect(spec.providers.length).toBe(1);
   });
 
-  it('gives a conversion action and a sensitive API key setting', () => {
+  it('gives a conversion action, the named API\'s address and a sensitive API key setting', () => {
     const spec = describeToSpec(currency ?? '');
     expect(spec.actions.map((a) => a.identifier)).toEqual(['convertCurrency']);
     expect(spec.actions[0]?.parameters.map((p) => p.name)).toEqual(['amount', 'fromCurrency', 'toCurrency']);
-    expect(spec.environmentVariables).toEqual([expect.objectContaining({ name: 'CURRENCY_API_KEY', required: true, sensitive: true })]);
+    expect(spec.environmentVariables).toEqual([
+      expect.objectContaining({ name: 'RATES_API_URL', required: true, sensitive: false }),
+      expect.objectContaining({ name: 'RATES_API_KEY', required: true, sensitive: true }),
+    ]);
   });
 
   it('says what is missing when the sentence names no action', () => {

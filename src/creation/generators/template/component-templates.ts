@@ -1,136 +1,99 @@
-import type { ActionSpec, EvaluatorSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
-import { lit, verbOf } from './naming.js';
+import type { EvaluatorSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
+import { kebab, lit } from './naming.js';
+import type { ProviderPlan } from './recipes.js';
 
-const ADDERS = new Set(['add', 'create', 'save', 'store', 'new', 'insert', 'remember', 'record', 'post', 'schedule', 'track']);
-const REMOVERS = new Set(['remove', 'delete', 'cancel', 'complete', 'clear', 'drop']);
-const LISTERS = new Set(['list', 'show', 'all']);
-
-export type ActionBehaviour = 'add' | 'remove' | 'list' | 'answer';
-
-/** What a generic action can really do offline, from the verb its name starts with. */
-export function actionBehaviour(action: ActionSpec): ActionBehaviour {
-  const verb = verbOf(action.identifier);
-  if (ADDERS.has(verb) && action.parameters.length > 0) return 'add';
-  if (REMOVERS.has(verb) && action.parameters.some((p) => p.name === 'id')) return 'remove';
-  if (LISTERS.has(verb)) return 'list';
-  return 'answer';
+/** What each provider recipe reads, as the body of a function returning the provider's text. */
+function providerBody(plan: ProviderPlan, spec: PluginSpec): { imports: string[]; body: string } {
+  switch (plan.recipe) {
+    case 'records':
+      return {
+        imports: [`import { PLUGIN_NAME } from '../plugin-info.js';`, `import { describeRecord, listRecords } from '../records.js';`],
+        body: `  const records = await listRecords(runtime, message, { plugin: PLUGIN_NAME, noun: ${lit(plan.noun)}, scope: ${lit(plan.scope)} });
+  const lines = records.slice(-20).map(describeRecord);
+  return { text: records.length ? \`\${HEADER}\\n\${records.length} ${plan.noun}(s):\\n\${lines.join('\\n')}\` : \`\${HEADER}\\nNo ${plan.noun}s yet.\`, values: { count: records.length }, data: { records } };`,
+      };
+    case 'schedule':
+      return {
+        imports: [`import { SCHEDULE } from '../plugin-info.js';`, `import { listReminders } from '../schedule.js';`],
+        body: `  const outcome = await listReminders(runtime, message, SCHEDULE);
+  return { text: \`\${HEADER}\\n\${outcome.text}\`, values: {}, data: outcome.data ?? {} };`,
+      };
+    case 'time': {
+      const zone = spec.environmentVariables.find((v) => /(TIMEZONE|TIME_ZONE|TZ)$/.test(v.name))?.name;
+      return {
+        imports: [`import { nowIn } from '../clock.js';`],
+        body: `  const setting = ${zone ? `runtime.getSetting(${lit(zone)})` : 'undefined'};
+  const now = nowIn(typeof setting === 'string' && setting ? setting : 'UTC');
+  void message;
+  return { text: \`\${HEADER}\\nNow: \${now.weekday} \${now.date} \${now.time} (\${now.zone})\`, values: { ...now }, data: { ...now } };`,
+      };
+    }
+    case 'http':
+      return {
+        imports: [`import { PLUGIN_NAME } from '../plugin-info.js';`],
+        body: `  const last = await runtime.getCache<{ text: string; at: string }>(PLUGIN_NAME + '/http/last/' + String(message.roomId));
+  return last ? { text: \`\${HEADER}\\nLatest answer (\${last.at}):\\n\${last.text}\`, values: { at: last.at }, data: { ...last } } : { text: '', values: {}, data: {} };`,
+      };
+    case 'scaffold':
+      return {
+        imports: [],
+        body: `  // Not implemented yet (${plan.reason}): it adds nothing to the agent's context rather than made-up values.
+  void runtime;
+  void message;
+  return { text: '', values: {}, data: { implemented: false } };`,
+      };
+  }
 }
 
-export function actionSource(action: ActionSpec, spec: PluginSpec): string {
-  const params = action.parameters.map((p) => `  { name: ${lit(p.name)}, type: ${lit(p.type)}, required: ${p.required} },`).join('\n');
-  const required = spec.environmentVariables.filter((v) => v.required).map((v) => lit(v.name));
-  const behaviour = actionBehaviour(action);
-  const body: Record<ActionBehaviour, string> = {
-    add: `    const item = addItem(params.values);
-    const text = \`\${DESCRIPTION}: saved as #\${item.id} (\${describe(params.values)}).\`;
-    return done(text, { item }, callback);`,
-    remove: `    const id = String(params.values['id']);
-    const item = removeItem(id);
-    if (!item) return fail(\`There is no item #\${id}.\`, callback);
-    return done(\`Removed #\${id}.\`, { item }, callback);`,
-    list: `    const items = listItems();
-    const text = items.length === 0 ? 'There are no items yet.' : items.map((i) => \`#\${i.id} \${describe(i.value)}\`).join('\\n');
-    return done(text, { items }, callback);`,
-    answer: `    const text = \`\${DESCRIPTION}\${Object.keys(params.values).length ? \` (\${describe(params.values)})\` : ''}: request accepted.\`;
-    return done(text, { request: params.values }, callback);`,
-  };
-  const storeImports = { add: 'addItem', remove: 'removeItem', list: 'listItems', answer: '' }[behaviour];
-  return `import type { Action, ActionResult, HandlerCallback, HandlerOptions, IAgentRuntime, Memory, State } from '@elizaos/core';
-import { extractParams, type ParamDecl } from '../params.js';
-${storeImports ? `import { ${storeImports} } from '../store.js';\n` : ''}
-const ACTION_NAME = ${lit(action.actionName)};
-const DESCRIPTION = ${lit(action.description)};
-const PARAMETERS: ParamDecl[] = [
-${params}
-];
-const REQUIRED_SETTINGS: string[] = [${required.join(', ')}];
-
-${behaviour === 'remove' ? '' : `function describe(values: Record<string, unknown>): string {
-  return Object.entries(values)
-    .map(([key, value]) => \`\${key}=\${typeof value === 'string' ? value : JSON.stringify(value)}\`)
-    .join(', ');
-}
-`}
-async function fail(text: string, callback: HandlerCallback | undefined): Promise<ActionResult> {
-  await callback?.({ text, actions: [ACTION_NAME] });
-  return { success: false, text, error: text, data: { actionName: ACTION_NAME } };
-}
-
-async function done(text: string, data: Record<string, unknown>, callback: HandlerCallback | undefined): Promise<ActionResult> {
-  await callback?.({ text, actions: [ACTION_NAME] });
-  return { success: true, text, values: { lastAction: ACTION_NAME }, data: { actionName: ACTION_NAME, ...data } };
-}
-
-export const ${action.identifier}Action: Action = {
-  name: ACTION_NAME,
-  similes: [${lit(action.name)}],
-  description: DESCRIPTION,
-  validate: async (_runtime: IAgentRuntime, message: Memory): Promise<boolean> => typeof message.content.text === 'string',
-  handler: async (
-    runtime: IAgentRuntime,
-    message: Memory,
-    _state?: State,
-    options?: HandlerOptions,
-    callback?: HandlerCallback,
-  ): Promise<ActionResult> => {
-    const unset = REQUIRED_SETTINGS.filter((name) => !runtime.getSetting(name));
-    if (unset.length > 0) return fail(\`\${ACTION_NAME} needs the setting(s) \${unset.join(', ')}.\`, callback);
-    const params = extractParams(message, options, PARAMETERS);
-    if (params.missing.length > 0) return fail(\`Please give \${params.missing.join(', ')} for \${ACTION_NAME}.\`, callback);
-    if (params.invalid.length > 0) return fail(\`These values have the wrong type: \${params.invalid.join(', ')}.\`, callback);
-${body[behaviour]}
-  },
-  examples: [],
-};
-`;
-}
-
-export function providerSource(provider: ProviderSpec): string {
-  const fields = Object.entries(provider.dataStructure ?? { summary: 'string' });
-  const sample = (type: string): string =>
-    /number|int|float/i.test(type) ? '0' : /bool/i.test(type) ? 'false' : /\[\]|array|list/i.test(type) ? '[]' : /object|record/i.test(type) ? '{}' : "''";
+export function providerSource(provider: ProviderSpec, plan: ProviderPlan, spec: PluginSpec): string {
+  const { imports, body } = providerBody(plan, spec);
   return `import type { IAgentRuntime, Memory, Provider, ProviderResult } from '@elizaos/core';
+${imports.join('\n')}
 
-const HEADER = ${lit(`# ${provider.providerName}\n${provider.description}`)};
-const FIELDS: Record<string, unknown> = {
-${fields.map(([k, t]) => `  ${lit(k)}: ${sample(t)},`).join('\n')}
-};
+${body.includes('HEADER') ? `const HEADER = ${lit(`# ${provider.providerName}`)};
+` : ''}
+async function read(runtime: IAgentRuntime, message: Memory): Promise<ProviderResult> {
+${body}
+}
 
 export const ${provider.identifier}Provider: Provider = {
   name: ${lit(provider.providerName)},
   description: ${lit(provider.description)},
   get: async (runtime: IAgentRuntime, message: Memory): Promise<ProviderResult> => {
-    const data = { ...FIELDS, agentId: runtime.agentId, roomId: message.roomId, at: new Date().toISOString() };
-    const lines = Object.entries(FIELDS).map(([key, value]) => \`- \${key}: \${JSON.stringify(value)}\`);
-    return { text: [HEADER, ...lines].join('\\n'), values: { ...FIELDS }, data };
+    try {
+      return await read(runtime, message);
+    } catch (error) {
+      // A provider that throws breaks the agent's whole reply: report nothing instead.
+      runtime.logger.warn({ src: ${lit(spec.name)} }, ${lit(`${provider.providerName} failed: `)} + (error instanceof Error ? error.message : String(error)));
+      return { text: '', values: {}, data: {} };
+    }
   },
 };
 `;
 }
 
+/** A service no recipe covers: a real lifecycle, and methods that say they are not implemented. */
 export function serviceSource(service: ServiceSpec): string {
+  const file = `src/services/${kebab(service.identifier)}.ts`;
   const methods = service.methods
     .map(
       (m) => `
-  async ${m}(...args: unknown[]): Promise<ServiceCallResult> {
-    return this.record(${lit(m)}, args);
+  // Not implemented yet: write what ${m} does here.
+  async ${m}(..._args: unknown[]): Promise<never> {
+    throw new Error(notImplemented(${lit(m)}));
   }`,
     )
     .join('\n');
   return `import { Service, type IAgentRuntime } from '@elizaos/core';
 
-export interface ServiceCallResult {
-  method: string;
-  args: unknown[];
-  call: number;
-  at: string;
+function notImplemented(method: string): string {
+  return ${lit(service.className)} + '.' + method + ' is not implemented yet: write it in ' + ${lit(file)} + ', or create the plugin again with a model.';
 }
 
 export class ${service.className} extends Service {
   static override serviceType = ${lit(service.serviceType)};
   override capabilityDescription = ${lit(service.description)};
   private running = false;
-  private readonly calls: ServiceCallResult[] = [];
 
   static override async start(runtime: IAgentRuntime): Promise<${service.className}> {
     const service = new ${service.className}(runtime);
@@ -144,17 +107,6 @@ export class ${service.className} extends Service {
 
   get isRunning(): boolean {
     return this.running;
-  }
-
-  get history(): readonly ServiceCallResult[] {
-    return this.calls;
-  }
-
-  private record(method: string, args: unknown[]): ServiceCallResult {
-    if (!this.running) throw new Error(\`${service.className}.\${method} was called after stop().\`);
-    const result = { method, args, call: this.calls.length + 1, at: new Date().toISOString() };
-    this.calls.push(result);
-    return result;
   }
 ${methods}
 }
@@ -183,5 +135,50 @@ export const ${evaluator.identifier}Evaluator: Evaluator = {
     return { success: matched.length > 0, text: \`Noticed: \${matched.join(', ')}\`, data: { matched } };
   },
 };
+`;
+}
+
+/** A monitor: checks the configured address on an interval and answers check/status methods. */
+export function monitorServiceSource(service: ServiceSpec, plan: { urlSetting: string; everyMs: number }): string {
+  const file = `src/services/${kebab(service.identifier)}.ts`;
+  const methods = service.methods
+    .map((m) => {
+      if (/^(check|poll|ping|run|refresh|fetch|update|probe|test)/i.test(m)) return `\n  async ${m}(): Promise<MonitorStatus> {\n    return checkNow(this.runtime, MONITOR);\n  }`;
+      if (/^(status|last|get|report|result|state|health)/i.test(m)) return `\n  async ${m}(): Promise<MonitorStatus | null> {\n    return lastStatus(this.runtime, MONITOR);\n  }`;
+      return `\n  // Not implemented yet: write what ${m} does here.\n  async ${m}(..._args: unknown[]): Promise<never> {\n    throw new Error(${lit(`${service.className}.${m} is not implemented yet: write it in ${file}, or create the plugin again with a model.`)});\n  }`;
+    })
+    .join('\n');
+  return `import { Service, type IAgentRuntime } from '@elizaos/core';
+import { checkNow, lastStatus, type MonitorConfig, type MonitorStatus } from '../monitor.js';
+import { PLUGIN_NAME } from '../plugin-info.js';
+
+const MONITOR: MonitorConfig = { plugin: PLUGIN_NAME, urlSetting: ${lit(plan.urlSetting)}, everyMs: ${plan.everyMs} };
+
+export class ${service.className} extends Service {
+  static override serviceType = ${lit(service.serviceType)};
+  override capabilityDescription = ${lit(service.description)};
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private checking: Promise<unknown> = Promise.resolve();
+
+  static override async start(runtime: IAgentRuntime): Promise<${service.className}> {
+    const service = new ${service.className}(runtime);
+    service.timer = setInterval(() => {
+      service.checking = service.checking.then(() => checkNow(runtime, MONITOR)).catch(() => undefined);
+    }, MONITOR.everyMs);
+    service.timer.unref();
+    return service;
+  }
+
+  override async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.checking;
+  }
+
+  get isRunning(): boolean {
+    return this.timer !== undefined;
+  }
+${methods}
+}
 `;
 }

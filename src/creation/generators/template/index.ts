@@ -1,1 +1,2 @@
 export { templateGenerator, templateFiles } from './template-generator.js';
+export { planPlugin, type ComponentReport, type PluginPlan } from './recipes.js';

@@ -1,11 +1,20 @@
 import type { PluginSpec } from '../../spec/plugin-spec.js';
 import type { GeneratedFile, PluginGenerator } from '../generator.js';
-import { actionBehaviour, actionSource, evaluatorSource, providerSource, serviceSource } from './component-templates.js';
+import { actionSource } from './action-templates.js';
+import { evaluatorSource, monitorServiceSource, providerSource, serviceSource } from './component-templates.js';
 import { kebab, lit } from './naming.js';
-import { PARAMS_SOURCE, STORE_SOURCE, TEST_SUPPORT_SOURCE } from './support-templates.js';
-import { actionTestSource, evaluatorTestSource, providerTestSource, serviceTestSource } from './test-templates.js';
+import { planPlugin, type ActionPlan, type PluginPlan, type ProviderPlan } from './recipes.js';
+import { runtimeFiles, type RuntimeFile } from './runtime-files.js';
+import { pluginInfoSource, pluginNameSource, TEST_SUPPORT_SOURCE } from './support-templates.js';
+import { actionTestSource, evaluatorTestSource, monitorServiceTestSource, providerTestSource, serviceTestSource } from './test-templates.js';
 
-function indexSource(spec: PluginSpec): string {
+const ACTION_FILES: Record<ActionPlan['recipe'], RuntimeFile[]> = {
+  records: ['records'], schedule: ['schedule'], conversion: ['units'], http: ['http'], time: ['clock'],
+  random: ['random'], text: ['text-transforms'], scaffold: ['scaffold'],
+};
+const PROVIDER_FILES: Record<ProviderPlan['recipe'], RuntimeFile[]> = { records: ['records'], schedule: ['schedule'], time: ['clock'], http: [], scaffold: [] };
+
+function indexSource(spec: PluginSpec, plan: PluginPlan): string {
   const imports: string[] = ["import type { Plugin } from '@elizaos/core';"];
   const named: string[] = [];
   for (const a of spec.actions) {
@@ -24,15 +33,20 @@ function indexSource(spec: PluginSpec): string {
     imports.push(`import { ${e.identifier}Evaluator } from './evaluators/${kebab(e.identifier)}.js';`);
     named.push(`${e.identifier}Evaluator`);
   }
+  const services = spec.services.map((s) => s.className);
+  if (plan.schedules) {
+    imports.push(`import { SCHEDULE, SCHEDULER_SERVICE_TYPE } from './plugin-info.js';`, `import { schedulerService } from './schedule.js';`);
+    services.push('ReminderScheduler');
+  }
   return `${imports.join('\n')}
-
+${plan.schedules ? '\n/** Fires reminders when they are due; they are tasks in the agent database, so they survive restarts. */\nexport const ReminderScheduler = schedulerService(SCHEDULE, SCHEDULER_SERVICE_TYPE);\n' : ''}
 export const plugin: Plugin = {
   name: ${lit(spec.name)},
   description: ${lit(spec.description)},
   actions: [${spec.actions.map((a) => `${a.identifier}Action`).join(', ')}],
   providers: [${spec.providers.map((p) => `${p.identifier}Provider`).join(', ')}],
   evaluators: [${spec.evaluators.map((e) => `${e.identifier}Evaluator`).join(', ')}],
-  services: [${spec.services.map((s) => s.className).join(', ')}],
+  services: [${services.join(', ')}],
 };
 
 export { ${named.join(', ')} };
@@ -40,25 +54,36 @@ export default plugin;
 `;
 }
 
-/** Every file of a complete plugin for a specification: one file per component, one test each. */
+/** Every file of a complete plugin for a specification: the recipes it uses, one file per component, tests. */
 export function templateFiles(spec: PluginSpec): GeneratedFile[] {
+  const plan = planPlugin(spec);
+  const wanted = new Set<RuntimeFile>();
+  if (spec.actions.length) wanted.add('params');
+  for (const a of plan.actions.values()) ACTION_FILES[a.recipe].forEach((f) => wanted.add(f));
+  for (const p of plan.providers.values()) PROVIDER_FILES[p.recipe].forEach((f) => wanted.add(f));
+  if (plan.schedules) wanted.add('schedule');
+  if ([...plan.services.values()].some((s) => s.recipe === 'monitor')) wanted.add('monitor');
   const files: GeneratedFile[] = [
-    { path: 'src/index.ts', content: indexSource(spec) },
+    { path: 'src/index.ts', content: indexSource(spec, plan) },
+    { path: 'src/plugin-info.ts', content: plan.schedules ? pluginInfoSource(spec) : pluginNameSource(spec) },
     { path: 'src/__tests__/support.ts', content: TEST_SUPPORT_SOURCE },
+    ...runtimeFiles(wanted),
   ];
-  if (spec.actions.length) files.push({ path: 'src/params.ts', content: PARAMS_SOURCE });
-  if (spec.actions.some((a) => actionBehaviour(a) !== 'answer')) files.push({ path: 'src/store.ts', content: STORE_SOURCE });
   for (const a of spec.actions) {
-    files.push({ path: `src/actions/${kebab(a.identifier)}.ts`, content: actionSource(a, spec) });
-    files.push({ path: `src/__tests__/${kebab(a.identifier)}.test.ts`, content: actionTestSource(a, spec) });
+    const p = plan.actions.get(a.identifier) ?? { recipe: 'scaffold', reason: 'no recipe fits' };
+    files.push({ path: `src/actions/${kebab(a.identifier)}.ts`, content: actionSource(a, p, spec) });
+    files.push({ path: `src/__tests__/${kebab(a.identifier)}.test.ts`, content: actionTestSource(a, p, spec) });
   }
-  for (const p of spec.providers) {
-    files.push({ path: `src/providers/${kebab(p.identifier)}.ts`, content: providerSource(p) });
-    files.push({ path: `src/__tests__/${kebab(p.identifier)}.test.ts`, content: providerTestSource(p) });
+  for (const pr of spec.providers) {
+    const p = plan.providers.get(pr.identifier) ?? { recipe: 'scaffold', reason: 'no recipe fits' };
+    files.push({ path: `src/providers/${kebab(pr.identifier)}.ts`, content: providerSource(pr, p, spec) });
+    files.push({ path: `src/__tests__/${kebab(pr.identifier)}.test.ts`, content: providerTestSource(pr, p, spec) });
   }
   for (const s of spec.services) {
-    files.push({ path: `src/services/${kebab(s.identifier)}.ts`, content: serviceSource(s) });
-    files.push({ path: `src/__tests__/${kebab(s.identifier)}.test.ts`, content: serviceTestSource(s) });
+    const p = plan.services.get(s.identifier);
+    const monitor = p?.recipe === 'monitor' ? p : undefined;
+    files.push({ path: `src/services/${kebab(s.identifier)}.ts`, content: monitor ? monitorServiceSource(s, monitor) : serviceSource(s) });
+    files.push({ path: `src/__tests__/${kebab(s.identifier)}.test.ts`, content: monitor ? monitorServiceTestSource(s, monitor) : serviceTestSource(s) });
   }
   for (const e of spec.evaluators) {
     files.push({ path: `src/evaluators/${kebab(e.identifier)}.ts`, content: evaluatorSource(e) });

@@ -1,108 +1,226 @@
-import type { ActionSpec, EvaluatorSpec, ParameterSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
-import { actionBehaviour } from './component-templates.js';
+import type { ActionSpec, EvaluatorSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
 import { kebab, lit } from './naming.js';
+import type { ActionPlan, ProviderPlan, TextOp } from './recipes.js';
 
-/** A value of the declared type, as TypeScript source. */
-export function sampleValue(p: ParameterSpec): string {
-  switch (p.type) {
-    case 'number':
-      return '42';
-    case 'boolean':
-      return 'true';
-    case 'object':
-      return "{ key: 'value' }";
-    case 'array':
-      return "['first', 'second']";
-    case 'string':
-      return lit(p.name === 'id' ? '1' : `sample ${p.name}`);
+export function settingsLiteral(spec: PluginSpec): string {
+  const value = (name: string): string => (/URL|ENDPOINT|BASE|HOST|ADDRESS/.test(name) ? 'http://127.0.0.1:9' : 'test-value');
+  return `{ ${spec.environmentVariables.map((v) => `${v.name}: ${lit(value(v.name))}`).join(', ')} }`;
+}
+
+const TEXT_SAMPLE: Record<TextOp, [string, string]> = {
+  slugify: ['Hello World', 'hello-world'],
+  uppercase: ['Hello World', 'HELLO WORLD'],
+  lowercase: ['Hello World', 'hello world'],
+  titlecase: ['hello world', 'Hello World'],
+  reverse: ['abc', 'cba'],
+  wordcount: ['one two three', '3 words'],
+  trim: ['  a   b  ', 'a b'],
+};
+
+function behaviour(id: string, plan: ActionPlan): { imports: string[]; body: string } {
+  const call = (text: string, rt = 'runtime') => `${id}.handler(${rt}, testMessage(${lit(text)}), undefined, { actionContext: undefined })`;
+  switch (plan.recipe) {
+    case 'records': {
+      const c = `{ plugin: PLUGIN_NAME, noun: ${lit(plan.noun)}, scope: ${lit(plan.scope)} }`;
+      const names = plan.op === 'add' ? 'listRecords' : plan.op === 'list' || plan.op === 'find' ? 'addRecord' : 'addRecord, listRecords';
+      const imports = [`import { PLUGIN_NAME } from '../plugin-info.js';`, `import { ${names} } from '../records.js';`];
+      const seed = `    await addRecord(runtime, testMessage(''), ${c}, { text: 'buy milk' });\n`;
+      const bodies = {
+        add: `  it('saves what a plain sentence asks for, in the agent cache', async () => {
+    const result = await ${call(`please add buy milk`)};
+    expect(result).toMatchObject({ success: true });
+    const stored = await listRecords(runtime, testMessage(''), ${c});
+    expect(stored.map((r) => r.text)).toEqual(['buy milk']);
+  });`,
+        remove: `  it('removes a record named by its number and refuses an unknown one', async () => {
+${seed}    expect(await ${call('remove #1')}).toMatchObject({ success: true });
+    expect(await listRecords(runtime, testMessage(''), ${c})).toHaveLength(0);
+    expect(await ${call('remove #1')}).toMatchObject({ success: false });
+  });`,
+        list: `  it('lists the stored records', async () => {
+${seed}    const result = await ${call('show them')};
+    expect(result?.text).toContain('buy milk');
+  });`,
+        find: `  it('finds records by their words', async () => {
+${seed}    const result = await ${call('find "milk"')};
+    expect(result?.text).toContain('buy milk');
+  });`,
+        update: `  it('changes a record named by its number', async () => {
+${seed}    const result = await ${call('update #1 to buy bread')};
+    expect(result).toMatchObject({ success: true });
+    expect((await listRecords(runtime, testMessage(''), ${c}))[0]?.text).toBe('buy bread');
+  });`,
+        clear: `  it('clears every record', async () => {
+${seed}    expect(await ${call('clear them all')}).toMatchObject({ success: true });
+    expect(await listRecords(runtime, testMessage(''), ${c})).toHaveLength(0);
+  });`,
+      };
+      return { imports, body: bodies[plan.op] };
+    }
+    case 'schedule': {
+      const imports = plan.op === 'add' ? [] : [`import { SCHEDULE } from '../plugin-info.js';`, `import { addReminder } from '../schedule.js';`];
+      const seed = `    await addReminder(runtime, testMessage(''), SCHEDULE, 'stretch', new Date(Date.now() + 600_000));\n`;
+      const bodies = {
+        add: `  it('sets a reminder from a plain sentence as a task', async () => {
+    const result = await ${call('remind me to stretch in 10 minutes')};
+    expect(result).toMatchObject({ success: true });
+    expect([...runtime.tasksStored.values()].map((t) => t.metadata?.['text'])).toEqual(['stretch']);
+  });
+
+  it('asks when, rather than guessing', async () => {
+    const result = await ${call('remind me')};
+    expect(result).toMatchObject({ success: false });
+  });`,
+        list: `  it('lists the reminders that are set', async () => {
+${seed}    const result = await ${call('show my reminders')};
+    expect(result?.text).toContain('stretch');
+  });`,
+        cancel: `  it('cancels a reminder by its words', async () => {
+${seed}    expect(await ${call('cancel stretch')}).toMatchObject({ success: true });
+    expect(runtime.tasksStored.size).toBe(0);
+  });`,
+      };
+      return { imports, body: bodies[plan.op] };
+    }
+    case 'conversion':
+      return {
+        imports: [],
+        body: `  it('converts units named in a sentence', async () => {
+    const km = await ${call('convert 5 km to miles')};
+    expect(km?.text).toContain('3.10686');
+    const temperature = await ${call('100 fahrenheit in celsius')};
+    expect(temperature?.text).toContain('37.7778');
+  });
+
+  it('asks what to convert when the message says nothing it can use', async () => {
+    expect(await ${call('hello')}).toMatchObject({ success: false });
+  });`,
+      };
+    case 'http':
+      return {
+        imports: [],
+        body: `  it('says readably when the API cannot be reached', async () => {
+    const result = await ${call('go')};
+    expect(result).toMatchObject({ success: false });
+    expect(result?.text).toMatch(/Could not reach|What is|What are/);
+  });
+
+  it('asks for its address setting when it is not set', async () => {
+    const result = await ${id}.handler(testRuntime(), testMessage('go'), undefined, {});
+    expect(result).toMatchObject({ success: false });
+  });`,
+      };
+    case 'time':
+      return {
+        imports: [],
+        body: `  it('tells the time in a named place', async () => {
+    const result = await ${call('what time is it in Tokyo?')};
+    expect(result).toMatchObject({ success: true });
+    expect(result?.text).toContain('Asia/Tokyo');
+  });`,
+      };
+    case 'random':
+      return {
+        imports: [],
+        body: `  it('rolls dice, flips a coin and picks one', async () => {
+    const dice = await ${call('roll 2d6')};
+    const total = (dice?.data as { total: number }).total;
+    expect(total).toBeGreaterThanOrEqual(2);
+    expect(total).toBeLessThanOrEqual(12);
+    expect((await ${call('flip a coin')})?.text).toMatch(/heads|tails/);
+    expect((await ${call('pick one of tea, coffee')})?.text).toMatch(/tea|coffee/);
+  });`,
+      };
+    case 'text': {
+      const [input, output] = TEXT_SAMPLE[plan.op];
+      return {
+        imports: [],
+        body: `  it('transforms the text it is given', async () => {
+    const result = await ${call(`${plan.op}: "${input}"`)};
+    expect(result).toMatchObject({ success: true, text: ${lit(output)} });
+  });`,
+      };
+    }
+    case 'scaffold':
+      return {
+        imports: [],
+        body: `  it('says it is not implemented yet instead of pretending', async () => {
+    const result = await ${call('do it')};
+    expect(result).toMatchObject({ success: false });
+    expect(result?.text).toContain('not implemented yet');
+  });`,
+      };
   }
 }
 
-export function settingsLiteral(spec: PluginSpec): string {
-  return `{ ${spec.environmentVariables.map((v) => `${v.name}: 'test-value'`).join(', ')} }`;
-}
-
-export function actionTestSource(action: ActionSpec, spec: PluginSpec): string {
+export function actionTestSource(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): string {
   const id = `${action.identifier}Action`;
-  const params = `{ ${action.parameters.map((p) => `${p.name}: ${sampleValue(p)}`).join(', ')} }`;
-  const required = action.parameters.filter((p) => p.required);
-  const behaviour = actionBehaviour(action);
-  const storeNames = { add: 'clearItems', remove: 'addItem, clearItems', list: 'addItem, clearItems', answer: '' }[behaviour];
-  const store = storeNames ? `import { ${storeNames} } from '../store.js';\n` : '';
-  const reset = behaviour === 'answer' ? '' : '  beforeEach(() => clearItems());\n';
-  const behaviourTest: Record<typeof behaviour, string> = {
-    add: `  it('stores what it was given and says so', async () => {
-    const result = await ${id}.handler(runtime, testMessage(''), undefined, { parameters: ${params} });
-    expect(result).toMatchObject({ success: true });
-    expect(result?.text).toContain('#1');
-  });`,
-    remove: `  it('removes an existing item and refuses an unknown one', async () => {
-    addItem({ text: 'first' });
-    const removed = await ${id}.handler(runtime, testMessage(''), undefined, { parameters: ${params} });
-    expect(removed).toMatchObject({ success: true });
-    const again = await ${id}.handler(runtime, testMessage(''), undefined, { parameters: ${params} });
-    expect(again).toMatchObject({ success: false });
-  });`,
-    list: `  it('lists the stored items', async () => {
-    addItem({ text: 'milk' });
-    const result = await ${id}.handler(runtime, testMessage(''), undefined, { parameters: ${params} });
-    expect(result?.text).toContain('milk');
-  });`,
-    answer: `  it('answers with the parameters it understood', async () => {
-    const replies: string[] = [];
-    const result = await ${id}.handler(runtime, testMessage(''), undefined, { parameters: ${params} }, async (content) => {
-      replies.push(content.text ?? '');
-      return [];
-    });
-    expect(result).toMatchObject({ success: true });
-    expect(replies).toHaveLength(1);${action.parameters[0] ? `\n    expect(result?.text).toContain(${lit(action.parameters[0].name)});` : ''}
-  });`,
-  };
-  const missing = required.length
-    ? `
-  it('asks for a missing required parameter instead of guessing', async () => {
-    const result = await ${id}.handler(runtime, testMessage(''), undefined, {});
-    expect(result).toMatchObject({ success: false });
-    expect(result?.text).toContain(${lit(required[0]?.name ?? '')});
-  });
-
-  it('reads parameters from JSON in the message', async () => {${behaviour === 'remove' ? "\n    addItem({ text: 'first' });" : ''}
-    const result = await ${id}.handler(runtime, testMessage(JSON.stringify(${params})), undefined, {});
-    expect(result?.success).toBe(true);
-  });`
-    : '';
+  const { imports, body } = behaviour(id, plan);
   const settings = spec.environmentVariables.some((v) => v.required)
     ? `
+
   it('refuses to run without its required settings', async () => {
-    const result = await ${id}.handler(testRuntime(), testMessage(''), undefined, { parameters: ${params} });
+    const result = await ${id}.handler(testRuntime(), testMessage('x'), undefined, {});
     expect(result).toMatchObject({ success: false });
   });`
     : '';
-  return `import { ${behaviour === 'answer' ? '' : 'beforeEach, '}describe, expect, it } from 'vitest';
+  return `import { beforeEach, describe, expect, it } from 'vitest';
 import { ${id} } from '../actions/${kebab(action.identifier)}.js';
-${store}import { testMessage, testRuntime } from './support.js';
-
-const runtime = testRuntime(${settingsLiteral(spec)});
+${imports.join('\n')}${imports.length ? '\n' : ''}import { testMessage, testRuntime, type TestRuntime } from './support.js';
 
 describe(${lit(action.actionName)}, () => {
-${reset}${behaviourTest[behaviour]}
-${missing}${settings}
+  let runtime: TestRuntime;
+  beforeEach(() => {
+    runtime = testRuntime(${settingsLiteral(spec)});
+  });
+
+${body}${settings}
 });
 `;
 }
 
-export function providerTestSource(provider: ProviderSpec): string {
+export function providerTestSource(provider: ProviderSpec, plan: ProviderPlan, spec: PluginSpec): string {
   const id = `${provider.identifier}Provider`;
-  const field = Object.keys(provider.dataStructure ?? { summary: '' })[0] ?? 'summary';
+  const check: Record<ProviderPlan['recipe'], { imports: string[]; body: string }> = {
+    records: {
+      imports: [`import { PLUGIN_NAME } from '../plugin-info.js';`, `import { addRecord } from '../records.js';`],
+      body: `    await addRecord(runtime, testMessage(''), { plugin: PLUGIN_NAME, noun: ${lit(plan.recipe === 'records' ? plan.noun : '')}, scope: ${lit(plan.recipe === 'records' ? plan.scope : 'room')} }, { text: 'buy milk' });
+    const result = await ${id}.get(runtime, testMessage('hello'), { values: {}, data: {}, text: '' });
+    expect(result.text).toContain('buy milk');`,
+    },
+    schedule: {
+      imports: [`import { SCHEDULE } from '../plugin-info.js';`, `import { addReminder } from '../schedule.js';`],
+      body: `    await addReminder(runtime, testMessage(''), SCHEDULE, 'stretch', new Date(Date.now() + 600_000));
+    const result = await ${id}.get(runtime, testMessage('hello'), { values: {}, data: {}, text: '' });
+    expect(result.text).toContain('stretch');`,
+    },
+    time: {
+      imports: [],
+      body: `    const result = await ${id}.get(runtime, testMessage('hello'), { values: {}, data: {}, text: '' });
+    expect(result.text).toContain(new Date().toISOString().slice(0, 4));`,
+    },
+    http: {
+      imports: [`import { PLUGIN_NAME } from '../plugin-info.js';`],
+      body: `    const message = testMessage('hello');
+    await runtime.setCache(PLUGIN_NAME + '/http/last/' + String(message.roomId), { text: 'temperature: 21', at: 'now' });
+    const result = await ${id}.get(runtime, message, { values: {}, data: {}, text: '' });
+    expect(result.text).toContain('temperature: 21');`,
+    },
+    scaffold: {
+      imports: [],
+      body: `    const result = await ${id}.get(runtime, testMessage('hello'), { values: {}, data: {}, text: '' });
+    expect(result).toMatchObject({ text: '', data: { implemented: false } });`,
+    },
+  };
+  const { imports, body } = check[plan.recipe];
   return `import { describe, expect, it } from 'vitest';
 import { ${id} } from '../providers/${kebab(provider.identifier)}.js';
-import { testMessage, testRuntime } from './support.js';
+${imports.join('\n')}${imports.length ? '\n' : ''}import { testMessage, testRuntime } from './support.js';
 
 describe(${lit(provider.providerName)}, () => {
-  it('describes its data as text and as values', async () => {
-    const result = await ${id}.get(testRuntime(), testMessage('hello'), { values: {}, data: {}, text: '' });
-    expect(result.text).toContain(${lit(field)});
-    expect(result.values).toHaveProperty(${lit(field)});
+  it(${lit(plan.recipe === 'scaffold' ? 'adds nothing to the context until it is implemented' : 'gives the agent real values')}, async () => {
+    const runtime = testRuntime(${settingsLiteral(spec)});
+${body}
   });
 });
 `;
@@ -112,12 +230,11 @@ export function serviceTestSource(service: ServiceSpec): string {
   const method = service.methods[0];
   const call = method
     ? `
-  it('answers its methods while running and refuses them after stop', async () => {
+
+  it('says its methods are not implemented yet', async () => {
     const service = await ${service.className}.start(testRuntime());
-    const result = await service.${method}('x');
-    expect(result).toMatchObject({ method: ${lit(method)}, call: 1 });
+    await expect(service.${method}()).rejects.toThrow('not implemented yet');
     await service.stop();
-    await expect(service.${method}()).rejects.toThrow('after stop');
   });`
     : '';
   return `import { describe, expect, it } from 'vitest';
@@ -130,8 +247,7 @@ describe(${lit(service.className)}, () => {
     expect(service.isRunning).toBe(true);
     await service.stop();
     expect(service.isRunning).toBe(false);
-  });
-${call}
+  });${call}
 });
 `;
 }
@@ -153,6 +269,36 @@ describe(${lit(evaluator.evaluatorName)}, () => {
     const result = await ${id}.handler(testRuntime(), testMessage(${lit(`${trigger}!`)}));
     expect(result).toMatchObject({ success: true, data: { matched: [${lit(trigger)}] } });
   });
+});
+`;
+}
+
+export function monitorServiceTestSource(service: ServiceSpec, plan: { urlSetting: string }): string {
+  const check = service.methods.find((m) => /^(check|poll|ping|run|refresh|fetch|update|probe|test)/i.test(m));
+  const status = service.methods.find((m) => /^(status|last|get|report|result|state|health)/i.test(m));
+  const calls = check
+    ? `
+
+  it('checks the address now and keeps the result', async () => {
+    const runtime = testRuntime({ ${plan.urlSetting}: 'http://127.0.0.1:9' });
+    const service = await ${service.className}.start(runtime);
+    const result = await service.${check}();
+    expect(result).toMatchObject({ ok: false, status: null });${status ? `
+    expect(await service.${status}()).toMatchObject({ ok: false });` : ''}
+    await service.stop();
+  });`
+    : '';
+  return `import { describe, expect, it } from 'vitest';
+import { ${service.className} } from '../services/${kebab(service.identifier)}.js';
+import { testRuntime } from './support.js';
+
+describe(${lit(service.className)}, () => {
+  it('starts checking on an interval and stops', async () => {
+    const service = await ${service.className}.start(testRuntime());
+    expect(service.isRunning).toBe(true);
+    await service.stop();
+    expect(service.isRunning).toBe(false);
+  });${calls}
 });
 `;
 }
