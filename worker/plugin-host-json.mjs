@@ -4,7 +4,8 @@
 
 /** Turns any value into plain JSON data, bounded in depth. */
 export function toJsonSafe(value, depth = 0, seen = new WeakSet()) {
-  if (value === null || value === undefined) return value ?? null;
+  if (value === undefined) return undefined;
+  if (value === null) return null;
   const type = typeof value;
   if (type === 'string' || type === 'boolean') return value;
   if (type === 'number') return Number.isFinite(value) ? value : null;

@@ -449,19 +449,24 @@ export class PluginManagementService extends Service {
       if (!record || record.status !== 'active' || this.stopping) return;
       if (this.loader.isLoaded(record.pluginName)) await this.loader.unload(record.pluginName).catch(() => undefined);
       await this.isolated.stop(packageName);
-      const message = `${packageName}'s host ${reason}.`;
-      const delay = this.restarts.next(packageName);
-      const next = delay === undefined ? ` It was restarted ${this.restarts.count(packageName)} time(s); it stays in error.` : ` Restarting in ${delay} ms.`;
-      await this.installed.put({ ...record, status: 'error', lastError: { code: 'HOST_DIED', message: message + next, at: new Date().toISOString() } });
-      this.runtime.logger.warn({ src: LOG_SRC, plugin: packageName, code: 'HOST_DIED' }, message + next);
-      if (delay === undefined) return;
-      const timer = setTimeout(() => {
-        this.restartTimers.delete(timer);
-        void this.restartAfterCrash(packageName);
-      }, delay);
-      timer.unref();
-      this.restartTimers.add(timer);
+      await this.scheduleRestart(record, `${packageName}'s host ${reason}.`);
     });
+  }
+
+  /** Records the failure in `error` and starts the plugin again after the next backoff delay, if any is left. */
+  private async scheduleRestart(record: PluginRecord, message: string): Promise<void> {
+    const delay = this.restarts.next(record.packageName);
+    const next = delay === undefined ? ` It was restarted ${this.restarts.count(record.packageName)} time(s); it stays in error.` : ` Restarting in ${delay} ms.`;
+    const current = this.installed.get(record.packageName) ?? record;
+    await this.installed.put({ ...current, status: 'error', lastError: { code: 'HOST_DIED', message: message + next, at: new Date().toISOString() } });
+    this.runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName, code: 'HOST_DIED' }, message + next);
+    if (delay === undefined) return;
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      void this.restartAfterCrash(record.packageName);
+    }, delay);
+    timer.unref();
+    this.restartTimers.add(timer);
   }
 
   private async restartAfterCrash(packageName: string): Promise<void> {
@@ -472,7 +477,9 @@ export class PluginManagementService extends Service {
       this.runtime.logger.info({ src: LOG_SRC, plugin: packageName }, 'Restarted after its host died.');
     } catch (error) {
       const e = toPluginDynamicError(error);
-      this.runtime.logger.warn({ src: LOG_SRC, plugin: packageName, code: e.code }, `Restart failed: ${e.message}`);
+      const failed = this.installed.get(packageName);
+      if (!failed || failed.status !== 'error' || this.stopping) return;
+      await this.mutex.run(packageName, () => this.scheduleRestart(failed, `${packageName} could not be restarted: ${e.message}`));
     }
   }
 

@@ -6,7 +6,8 @@ import type { Readable } from 'node:stream';
  * document per line, values made JSON-safe first, and a line past the cap ends the reading.
  */
 export function toJsonSafe(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (value === null || value === undefined) return null;
+  if (value === undefined) return undefined;
+  if (value === null) return null;
   switch (typeof value) {
     case 'string':
     case 'boolean':

@@ -149,7 +149,9 @@ export class PluginHost {
     if (this.proc.outputCapHit()) reason = `printed more than ${this.opts.outputCapBytes} bytes (the output cap) and was stopped`;
     else if (bounds.length > 0) reason = `hit ${bounds.join(' and ')} and was killed`;
     else if (/heap out of memory|Allocation failed/i.test(stderr)) reason = `hit the memory limit (${Math.round(this.opts.bounds.memoryBytes / 1024 / 1024)} MB) and was killed`;
-    const lastLine = stderr.trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 500);
+    const lines = stderr.trim().split('\n').filter(Boolean);
+    // Node ends a crash report with its version; the error line says what happened.
+    const lastLine = (lines.find((l) => /^\w*Error\b.*:/.test(l)) ?? lines.at(-1))?.slice(0, 500);
     reason ??= `exited (${signal ?? `code ${code}`})${lastLine ? `: ${lastLine}` : ''}`;
     this.deathReason = reason;
     this.rpc.$close(new PluginDynamicError('HOST_DIED', `${this.opts.pluginName}'s host ${reason}.`));
