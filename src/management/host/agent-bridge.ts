@@ -89,7 +89,7 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
       if (++modelCalls > opts.maxModelCalls) {
         throw new PluginDynamicError('HOST_LIMIT_REACHED', `${pluginName} used its ${opts.maxModelCalls} model calls.`);
       }
-      return (runtime.useModel as (t: ModelTypeName, p: unknown) => Promise<unknown>)(type as ModelTypeName, params ?? {});
+      return (runtime.useModel as (t: ModelTypeName, p: unknown) => Promise<unknown>)(type, params ?? {});
     },
     getCache: (k: string) => runtime.getCache(cacheKey(k)),
     setCache: (k: string, value: unknown) => runtime.setCache(cacheKey(k), value),
@@ -101,9 +101,9 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
     updateMemory: (memory: Record<string, unknown>) => runtime.updateMemory({ ...memory, agentId: runtime.agentId } as never),
     deleteMemory: (id: string) => runtime.deleteMemory(id as UUID),
     createTask: (task: Record<string, unknown>) => runtime.createTask(task as unknown as Task),
-    getTasks: (params: Record<string, unknown>) => runtime.getTasks(params as never),
+    getTasks: (params: Record<string, unknown>) => runtime.getTasks(params),
     getTask: (id: string) => runtime.getTask(id as UUID),
-    updateTask: (id: string, task: Record<string, unknown>) => runtime.updateTask(id as UUID, task as Partial<Task>),
+    updateTask: (id: string, task: Record<string, unknown>) => runtime.updateTask(id as UUID, task),
     deleteTask: (id: string) => runtime.deleteTask(id as UUID),
     emitEvent: (event: string | string[], params: unknown) => runtime.emitEvent(event, (params ?? {}) as never),
   };

@@ -76,7 +76,8 @@ export class IsolatedPlugins {
       );
     }
     const callbacks = new CallbackTable();
-    let hostRef: PluginHost | undefined;
+    // The bridge is built before the host it serves; it reads the host through this holder.
+    const ref: { host?: PluginHost } = {};
     const runtime = this.opts.runtime;
     const bridge = createAgentBridge(
       {
@@ -86,10 +87,10 @@ export class IsolatedPlugins {
         callTimeoutMs: this.opts.callTimeoutMs,
         maxModelCalls: this.opts.maxModelCalls,
         registerTaskWorker: (name, hasValidate) => {
-          const host = hostRef;
+          const host = ref.host;
           if (!host) throw new PluginDynamicError('HOST_DIED', `${record.packageName}'s host is not running.`);
-          const existing = runtime.getTaskWorker(name) as (TaskWorker & { isolatedFor?: string }) | undefined;
-          if (existing && existing.isolatedFor !== record.packageName) {
+          const existing: unknown = runtime.getTaskWorker(name);
+          if (existing && (existing as { isolatedFor?: string }).isolatedFor !== record.packageName) {
             throw new PluginDynamicError('COMPONENT_CONFLICT', `A task worker named ${name} is registered already.`);
           }
           const worker: TaskWorker & { isolatedFor: string } = {
@@ -132,12 +133,12 @@ export class IsolatedPlugins {
       maxFrameBytes: 16 * 1024 * 1024,
       bridge,
       onUnexpectedExit: (reason) => {
-        if (this.hosts.get(record.packageName) === hostRef) this.hosts.delete(record.packageName);
+        if (this.hosts.get(record.packageName) === ref.host) this.hosts.delete(record.packageName);
         this.opts.onHostDied(record.packageName, reason);
       },
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    hostRef = host;
+    ref.host = host;
     this.hosts.set(record.packageName, host);
     if (host.manifest.name !== record.pluginName) {
       await this.stop(record.packageName);

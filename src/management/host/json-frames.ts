@@ -23,7 +23,7 @@ export function toJsonSafe(value: unknown, depth = 0, seen = new WeakSet<object>
       break;
   }
   if (depth > 24) return null;
-  const object = value as object;
+  const object = value;
   if (object instanceof Error) {
     const code = (object as { code?: unknown }).code;
     return { name: object.name, message: String(object.message), ...(typeof code === 'string' ? { code } : {}) };

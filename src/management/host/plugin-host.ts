@@ -106,7 +106,7 @@ export class PluginHost {
       if ((error as { code?: string }).code === 'HOST_CALL_TIMEOUT') void this.checkAlive();
       if (error instanceof PluginDynamicError) throw error;
       if (!this.alive) throw this.deadError();
-      const message = error && typeof error === 'object' && 'message' in error ? String((error as { message: unknown }).message) : String(error);
+      const message = error && typeof error === 'object' && 'message' in error ? String((error).message) : String(error);
       const code = (error as { code?: unknown }).code === 'HOST_UNSUPPORTED_METHOD' ? 'HOST_UNSUPPORTED_METHOD' : 'HOST_CALL_FAILED';
       throw new PluginDynamicError(code, `${this.opts.pluginName}: ${String(method)} failed: ${message.slice(0, 2_000)}`);
     } finally {

@@ -205,7 +205,7 @@ export function buildStubPlugin(ctx: StubContext, manifest: HostManifest): Plugi
     evaluators: manifest.evaluators.map((e) => evaluatorStub(ctx, e, src)),
     services: manifest.services.map((s) => serviceStub(ctx, s)),
     routes: manifest.routes.filter((r) => r.type !== 'STATIC').map((r) => routeStub(ctx, r)),
-    ...(manifest.models.length > 0 ? { models: models as NonNullable<Plugin['models']> } : {}),
+    ...(manifest.models.length > 0 ? { models: models } : {}),
     ...(manifest.events.length > 0 ? { events } : {}),
   };
 }

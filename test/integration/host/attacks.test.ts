@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { UUID } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluginDynamic } from '../../../src/index.js';
 import { pluginDataFolder } from '../../../src/management/host/index.js';
@@ -136,10 +135,10 @@ describe('attacks from a loaded, isolated plugin', () => {
 
   it('a busy loop in a provider returns in bounded time; the wedged host is killed and restarted', async () => {
     const state = await t.runtime.composeState(
-      { id: '00000000-0000-0000-0000-0000000000b1' as UUID, entityId: t.runtime.agentId, roomId: t.runtime.agentId, content: { text: 'loop' } },
+      { id: '00000000-0000-0000-0000-0000000000b1', entityId: t.runtime.agentId, roomId: t.runtime.agentId, content: { text: 'loop' } },
       ['BUSY_PROVIDER'],
     );
-    expect(state.data?.providers?.['BUSY_PROVIDER']?.data?.['code']).toBe('HOST_CALL_TIMEOUT');
+    expect((state.data?.providers?.['BUSY_PROVIDER']?.data as Record<string, unknown> | undefined)?.['code']).toBe('HOST_CALL_TIMEOUT');
     await diedWith(/stopped answering/);
   });
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentRuntime, Route, UUID } from '@elizaos/core';
+import type { AgentRuntime, Route } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluginDataFolder } from '../../../src/management/host/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
@@ -34,7 +34,7 @@ function componentCounts(runtime: AgentRuntime) {
 
 /** Calls the plugin's route the way the server would, recording the answer. */
 async function callRoute(runtime: AgentRuntime): Promise<{ status: number; body: unknown }> {
-  const route = runtime.routes.find((r) => r.path === `/${NAME}/greeting` || r.path === '/greeting') as Route | undefined;
+  const route = runtime.routes.find((r: Route) => r.path === `/${NAME}/greeting` || r.path === '/greeting');
   if (!route?.handler) throw new Error('route not registered');
   const answer = { status: 200, body: undefined as unknown };
   const res = {
@@ -57,7 +57,7 @@ async function callRoute(runtime: AgentRuntime): Promise<{ status: number; body:
       return res;
     },
   };
-  await route.handler({ method: 'GET', path: '/greeting', query: { who: 'route' }, params: {}, headers: {} } as never, res as never, runtime);
+  await route.handler({ method: 'GET', path: '/greeting', query: { who: 'route' }, params: {}, headers: {} }, res, runtime);
   return answer;
 }
 
@@ -69,11 +69,11 @@ async function exercise(t: TestRuntime) {
   await worker?.execute(runtime, { value: 'tasked' }, { name: 'EVERY_KIND_TASK', tags: [] } as never);
   const run = await runAction(runtime, 'EVERY_KIND_ACTION', 'do every kind');
   const state = await runtime.composeState(
-    { id: '00000000-0000-0000-0000-0000000000aa' as UUID, entityId: runtime.agentId, roomId: runtime.agentId, content: { text: 'provider please' } },
+    { id: '00000000-0000-0000-0000-0000000000aa', entityId: runtime.agentId, roomId: runtime.agentId, content: { text: 'provider please' } },
     ['EVERY_KIND_PROVIDER'],
   );
   const evaluator = runtime.evaluators.find((e) => e.name === 'EVERY_KIND_EVALUATOR');
-  const evaluated = await evaluator?.handler(runtime, { id: '00000000-0000-0000-0000-0000000000ab' as UUID, entityId: runtime.agentId, roomId: runtime.agentId, content: { text: 'judge me' } });
+  const evaluated = await evaluator?.handler(runtime, { id: '00000000-0000-0000-0000-0000000000ab', entityId: runtime.agentId, roomId: runtime.agentId, content: { text: 'judge me' } });
   const service = runtime.getService('every_kind') as unknown as { greet(name: string): Promise<string> } | null;
   return {
     action: { success: run.results[0]?.success, text: run.results[0]?.text, data: run.results[0]?.data },
