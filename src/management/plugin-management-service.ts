@@ -479,7 +479,7 @@ export class PluginManagementService extends Service {
       const e = toPluginDynamicError(error);
       const failed = this.installed.get(packageName);
       if (!failed || failed.status !== 'error' || this.stopping) return;
-      await this.mutex.run(packageName, () => this.scheduleRestart(failed, `${packageName} could not be restarted: ${e.message}`));
+      await this.mutex.run(packageName, () => this.scheduleRestart(failed, `${packageName} could not be restarted: ${e.message.replace(/\.?$/, '.')}`));
     }
   }
 
