@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Action, AgentRuntime, Memory, Provider, State, UUID } from '@elizaos/core';
-import { pluginDataFolder } from '../src/management/host/index.js';
+import type { Action, AgentRuntime, Memory, Provider, State } from '@elizaos/core';
+import { hostNodePath, pluginDataFolder } from '../src/management/host/index.js';
+import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
 import type { PluginManagementService } from '../src/management/plugin-management-service.js';
 import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
 
@@ -70,6 +71,9 @@ const rssMb = (): number => process.memoryUsage().rss / 1024 / 1024;
 
 export async function benchPluginHost(): Promise<void> {
   console.log('\n## Plugin host (isolated plugins, live runtime, PGLite)');
+  // The machine's own speed right now, so the figures below can be read as ratios to it.
+  const bareNode = await timed(() => runProcess({ command: hostNodePath(), args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }));
+  console.log(`reference: a bare \`node -e 0\` starts and exits in ${fmt(bareNode.ms)}`);
   const { runtime, dataDir, stop } = await startBenchRuntime({ LOG_LEVEL: 'error' });
   try {
     const service = runtime.getService<PluginManagementService>('plugin_management');
