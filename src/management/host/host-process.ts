@@ -22,7 +22,7 @@ export interface HostProcessOptions {
   dataFolder: string;
   sandbox: Sandbox;
   bounds: GroupBounds;
-  /** Bytes of stdout plus stderr the host may print in its life before it is stopped. */
+  /** Bytes of stdout plus stderr the host may print within a minute before it is stopped. */
   outputCapBytes: number;
   /**
    * Hosts it may reach. Empty (the default) runs it with no network at all. A non-empty list needs
@@ -75,7 +75,12 @@ export function startHostProcess(opts: HostProcessOptions): HostProcess {
     command: hostNodePath(),
     args: [`--max-old-space-size=${heapMb}`, HOST_SCRIPT],
     cwd: opts.dataFolder,
-    env: scrubbedEnv(opts.dataFolder, { TMPDIR: opts.sandbox.kind === 'none' ? opts.dataFolder : '/tmp', NODE_ENV: 'production' }),
+    env: scrubbedEnv(opts.dataFolder, {
+      TMPDIR: opts.sandbox.kind === 'none' ? opts.dataFolder : '/tmp',
+      NODE_ENV: 'production',
+      // The agent is trusted: what it sends (a large state) may be bigger than what the host may send.
+      PLUGIN_HOST_MAX_FRAME_BYTES: String(64 * 1024 * 1024),
+    }),
   };
   const sandboxed = opts.sandbox.wrap(base, hostSandboxPolicy(opts));
   const spec = group ? group.wrap(sandboxed) : sandboxed;
@@ -87,9 +92,15 @@ export function startHostProcess(opts: HostProcessOptions): HostProcess {
   });
   const channel = child.stdio[3] as Duplex;
   let printed = 0;
+  let windowStart = Date.now();
   let capHit = false;
   let tail = '';
   const count = (chunk: Buffer, keep: boolean): void => {
+    // A plugin that logs steadily is fine; a flood is not. The count starts again every minute.
+    if (Date.now() - windowStart > 60_000) {
+      windowStart = Date.now();
+      printed = 0;
+    }
     printed += chunk.length;
     if (keep) tail = (tail + chunk.toString('utf8')).slice(-4_000);
     if (printed > opts.outputCapBytes && !capHit) {

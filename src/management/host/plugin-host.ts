@@ -21,6 +21,7 @@ export interface PluginHostOptions extends HostProcessOptions {
   bridge: AgentFunctions;
   /** Called once when the host ends without being asked to, with the reason in words. */
   onUnexpectedExit: (reason: string) => void;
+  /** Cancels the start only; later calls have their own bounds. */
   signal?: AbortSignal;
 }
 
@@ -66,7 +67,8 @@ export class PluginHost {
     opts.signal?.throwIfAborted();
     const host = new PluginHost(startHostProcess(opts), opts);
     try {
-      const described = await host.call('hello', [{ entry: opts.entry, agentId: opts.agentId, character: opts.character, settings: opts.settings }], opts.startTimeoutMs);
+      const hello = { entry: opts.entry, agentId: opts.agentId, character: opts.character, settings: opts.settings };
+      const described = await host.call('hello', [hello], opts.startTimeoutMs, opts.signal);
       const parsed = HostManifestSchema.safeParse(described);
       if (!parsed.success) throw new PluginDynamicError('LOAD_FAILED', `${opts.pluginName}'s host described the plugin in a shape the agent does not accept: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
       host.manifest = parsed.data;
@@ -86,15 +88,15 @@ export class PluginHost {
   }
 
   /** Calls the host; fails with HOST_CALL_TIMEOUT past the bound, HOST_DIED if it is gone, HOST_CALL_FAILED if the plugin threw. */
-  async call<K extends keyof HostFunctions>(method: K, args: Args<K>, timeoutMs = this.opts.callTimeoutMs): Promise<unknown> {
+  async call<K extends keyof HostFunctions>(method: K, args: Args<K>, timeoutMs = this.opts.callTimeoutMs, signal?: AbortSignal): Promise<unknown> {
     if (!this.alive) throw this.deadError();
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const bound = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new PluginDynamicError('HOST_CALL_TIMEOUT', `${this.opts.pluginName}: ${String(method)} did not answer within ${timeoutMs} ms.`)), timeoutMs);
-      if (this.opts.signal) {
+      if (signal) {
         onAbort = () => reject(new PluginDynamicError('LOAD_FAILED', `${this.opts.pluginName}: ${String(method)} was cancelled.`));
-        this.opts.signal.addEventListener('abort', onAbort, { once: true });
+        signal.addEventListener('abort', onAbort, { once: true });
       }
     });
     const dead = this.exited.then(() => {
@@ -103,7 +105,7 @@ export class PluginHost {
     try {
       return await Promise.race([(this.rpc.$call as (m: string, ...a: unknown[]) => Promise<unknown>)(method, ...args), bound, dead]);
     } catch (error) {
-      if ((error as { code?: string }).code === 'HOST_CALL_TIMEOUT') void this.checkAlive();
+      if ((error as { code?: string }).code === 'HOST_CALL_TIMEOUT' && method !== 'ping') void this.checkAlive();
       if (error instanceof PluginDynamicError) throw error;
       if (!this.alive) throw this.deadError();
       const message = error && typeof error === 'object' && 'message' in error ? String((error).message) : String(error);
@@ -111,7 +113,7 @@ export class PluginHost {
       throw new PluginDynamicError(code, `${this.opts.pluginName}: ${String(method)} failed: ${message.slice(0, 2_000)}`);
     } finally {
       clearTimeout(timer);
-      if (onAbort) this.opts.signal?.removeEventListener('abort', onAbort);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -146,7 +148,7 @@ export class PluginHost {
     const bounds = this.proc.group?.takeBoundsHit() ?? [];
     const stderr = this.proc.stderrTail();
     let reason = this.deathReason;
-    if (this.proc.outputCapHit()) reason = `printed more than ${this.opts.outputCapBytes} bytes (the output cap) and was stopped`;
+    if (this.proc.outputCapHit()) reason = `printed more than ${this.opts.outputCapBytes} bytes within a minute (the output cap) and was stopped`;
     else if (bounds.length > 0) reason = `hit ${bounds.join(' and ')} and was killed`;
     else if (/heap out of memory|Allocation failed/i.test(stderr)) reason = `hit the memory limit (${Math.round(this.opts.bounds.memoryBytes / 1024 / 1024)} MB) and was killed`;
     const lines = stderr.trim().split('\n').filter(Boolean);
