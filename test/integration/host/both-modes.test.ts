@@ -9,10 +9,9 @@ import { pluginDataFolder } from '../../../src/management/host/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
-import { processAlive } from '../../../src/shared/process-alive.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
-import { hostProcessesOf } from './host-processes.js';
+import { hostProcessesOf, running, waitFor } from './host-processes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, 'fixtures', 'plugin-every-kind');
@@ -98,6 +97,7 @@ describe('the management flow gives the same answers in-process and isolated', (
     server = await startFixtureServer();
     dataDir = await mkdtemp(join(tmpdir(), 'pd-host-modes-'));
     t = await startManagementRuntime(dataDir, server.url);
+    await t.runtime.getServiceLoadPromise('plugin_creation');
   });
 
   afterAll(async () => {
@@ -130,6 +130,8 @@ describe('the management flow gives the same answers in-process and isolated', (
       // Restart: the agent stops and starts on the same data folder; the plugin comes back active.
       await t.cleanup({ keepData: true, restartable: true });
       t = await startManagementRuntime(dataDir, server.url);
+      // The counts compare with the first runtime's, so its other service must have started too.
+      await t.runtime.getServiceLoadPromise('plugin_creation');
       expect(management().get(NAME)).toMatchObject({ status: 'active', isolation: mode });
       const afterRestart = await runAction(t.runtime, 'EVERY_KIND_ACTION', 'after restart');
       expect(afterRestart.results[0]?.success).toBe(true);
@@ -161,9 +163,9 @@ describe('the management flow gives the same answers in-process and isolated', (
     });
   });
 
-  it('leaves no host process behind', () => {
+  it('leaves no host process behind', async () => {
     expect(management().list()).toEqual([]);
     expect(hostPids).not.toEqual([]);
-    for (const pid of hostPids) expect(processAlive(pid)).toBe(false);
+    await waitFor('the host processes to end', () => hostPids.every((pid) => !running(pid)), 10_000);
   });
 });

@@ -38,3 +38,13 @@ export function hostProcessesOf(root: string): number[] {
   }
   return found;
 }
+
+/** True while the process exists and is not a zombie waiting to be reaped. */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
