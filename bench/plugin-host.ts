@@ -3,7 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Action, AgentRuntime, Memory, Provider, State } from '@elizaos/core';
 import { hostNodePath, pluginDataFolder } from '../src/management/host/index.js';
+import { PluginHost } from '../src/management/host/plugin-host.js';
 import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
+import { selectSandbox } from '../src/shared/sandbox/index.js';
 import type { PluginManagementService } from '../src/management/plugin-management-service.js';
 import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
 
@@ -113,6 +115,38 @@ export async function benchPluginHost(): Promise<void> {
       loads.sort((x, y) => x - y);
       console.log(`| ${name === 'plugin-bench-rpc' ? 'minimal (no imports)' : 'imports @elizaos/core'} | ${fmt(percentile(loads, 50))} | ${rss.toFixed(1)} MB |`);
     }
+
+    // The host alone (spawn in bubblewrap and its control group, import, describe, then close), beside a bare Node start.
+    const hostStarts: number[] = [];
+    const bareStarts: number[] = [];
+    const record = service.get('plugin-bench-rpc');
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      const host = await PluginHost.start({
+        pluginName: record.packageName,
+        installDir: record.installDir,
+        entry: join(record.installDir, 'node_modules', 'plugin-bench-rpc', 'dist', 'index.js'),
+        dataFolder: pluginDataFolder(pdData, record.packageName),
+        sandbox: await selectSandbox('auto'),
+        bounds: { memoryBytes: 256 * 1024 * 1024, maxProcesses: 64 },
+        outputCapBytes: 1 << 20,
+        network: { allowedHosts: [] },
+        agentId: runtime.agentId,
+        character: {},
+        settings: {},
+        callTimeoutMs: 30_000,
+        startTimeoutMs: 30_000,
+        maxFrameBytes: 1 << 24,
+        bridge: { forward: async () => null, callback: async () => [], registerTaskWorker: async () => undefined, log: () => undefined },
+        onUnexpectedExit: () => undefined,
+      });
+      hostStarts.push(performance.now() - started);
+      await host.close();
+      bareStarts.push((await timed(() => runProcess({ command: hostNodePath(), args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }))).ms);
+    }
+    hostStarts.sort((x, y) => x - y);
+    bareStarts.sort((x, y) => x - y);
+    console.log(`\nhost start alone (sandbox, control group, import, describe), median of 10: ${fmt(percentile(hostStarts, 50))}; a bare \`node -e 0\` alternating with it: ${fmt(percentile(bareStarts, 50))}`);
 
     // Load/unload cycles: counts exact every cycle, the agent's RSS back near its baseline.
     const gc = (globalThis as { gc?: () => void }).gc;
