@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { benchCreation } from './creation.js';
 import { benchEgress } from './egress.js';
 import { benchManagement } from './management.js';
+import { benchPluginHost } from './plugin-host.js';
 import { benchSandbox } from './sandbox.js';
 
-const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox, egress: benchEgress } as const;
+const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox, egress: benchEgress, 'plugin-host': benchPluginHost } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const isBenchName = (name: string): name is BenchName => Object.hasOwn(BENCHMARKS, name);
 

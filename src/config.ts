@@ -49,6 +49,20 @@ const ConfigSchema = z.object({
   jobMaxProcesses: positiveInt.min(32),
   /** What a job's workspace may hold, node_modules included. @default 1024 */
   workspaceLimitMb: positiveInt,
+  /** Which plugins run in a host process of their own: `auto` (generated and user sources), `all`, `none`. @default auto */
+  isolation: z.enum(['auto', 'all', 'none']),
+  /** Memory of one isolated plugin's host process. @default 256 */
+  hostMemoryMb: positiveInt.min(64),
+  /** Processes and threads of one isolated plugin's host together. @default 64 */
+  hostMaxProcesses: positiveInt.min(16),
+  /** Bound of one call into an isolated plugin (action, provider, ...) and of its calls back. @default 30_000 */
+  hostCallTimeoutMs: positiveInt,
+  /** useModel calls one host may make in its life. @default 1000 */
+  hostMaxModelCalls: positiveInt,
+  /** Restarts of a crashed host in a row before it is left in error. @default 3 */
+  hostMaxRestarts: z.coerce.number().int().min(0).max(20),
+  /** Delay before the first restart of a crashed host; doubled each time. @default 1_000 */
+  hostRestartDelayMs: positiveInt,
   apiToken: z.string().min(16).optional(),
   secretKey: z.string().min(16).optional(),
   allowInstallScripts: z.array(z.string()),
@@ -79,6 +93,13 @@ export const SETTING_NAMES = {
   jobMemoryMb: 'PLUGIN_DYNAMIC_JOB_MEMORY_MB',
   jobMaxProcesses: 'PLUGIN_DYNAMIC_JOB_MAX_PROCESSES',
   workspaceLimitMb: 'PLUGIN_DYNAMIC_WORKSPACE_LIMIT_MB',
+  isolation: 'PLUGIN_DYNAMIC_ISOLATION',
+  hostMemoryMb: 'PLUGIN_DYNAMIC_HOST_MEMORY_MB',
+  hostMaxProcesses: 'PLUGIN_DYNAMIC_HOST_MAX_PROCESSES',
+  hostCallTimeoutMs: 'PLUGIN_DYNAMIC_HOST_CALL_TIMEOUT_MS',
+  hostMaxModelCalls: 'PLUGIN_DYNAMIC_HOST_MAX_MODEL_CALLS',
+  hostMaxRestarts: 'PLUGIN_DYNAMIC_HOST_MAX_RESTARTS',
+  hostRestartDelayMs: 'PLUGIN_DYNAMIC_HOST_RESTART_DELAY_MS',
   apiToken: 'PLUGIN_DYNAMIC_API_TOKEN',
   secretKey: 'PLUGIN_DYNAMIC_SECRET_KEY',
   allowInstallScripts: 'PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS',
@@ -117,6 +138,13 @@ export function loadConfig(source: SettingSource, cwd: string = process.cwd()): 
     jobMemoryMb: get('jobMemoryMb') ?? 2048,
     jobMaxProcesses: get('jobMaxProcesses') ?? 512,
     workspaceLimitMb: get('workspaceLimitMb') ?? 1024,
+    isolation: get('isolation') ?? 'auto',
+    hostMemoryMb: get('hostMemoryMb') ?? 256,
+    hostMaxProcesses: get('hostMaxProcesses') ?? 64,
+    hostCallTimeoutMs: get('hostCallTimeoutMs') ?? 30_000,
+    hostMaxModelCalls: get('hostMaxModelCalls') ?? 1000,
+    hostMaxRestarts: get('hostMaxRestarts') ?? 3,
+    hostRestartDelayMs: get('hostRestartDelayMs') ?? 1_000,
     apiToken: get('apiToken'),
     secretKey: get('secretKey'),
     allowInstallScripts: (get('allowInstallScripts') ?? '')

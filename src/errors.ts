@@ -72,6 +72,17 @@ export const ERROR_CATALOGUE = {
     'Install bubblewrap (apt-get install bubblewrap), or set PLUGIN_DYNAMIC_SANDBOX=none to run generated code unsandboxed.',
   NODE_UNAVAILABLE:
     'Child processes need Node >= 20.19 even when the agent runs on bun: install it and put it on PATH, or set PLUGIN_DYNAMIC_NODE to the node binary.',
+  // plugin hosts (isolated plugins)
+  HOST_CALL_FAILED:
+    "A call into an isolated plugin failed inside its host; the plugin's own error is in the message.",
+  HOST_CALL_TIMEOUT:
+    'An isolated plugin did not answer within PLUGIN_DYNAMIC_HOST_CALL_TIMEOUT_MS; a host that stops answering altogether is restarted.',
+  HOST_DIED:
+    "An isolated plugin's host process ended (crash, memory or output bound); it is restarted with backoff, then left in error. Check the reason, fix the plugin, activate it again.",
+  HOST_UNSUPPORTED_METHOD:
+    'Isolated plugins get a narrow runtime; use only what it offers (see "Isolated plugins" in the README), or run the plugin in-process with SET_PLUGIN_ISOLATION if you trust it.',
+  HOST_LIMIT_REACHED:
+    'An isolated plugin used up a per-host allowance (model calls); raise PLUGIN_DYNAMIC_HOST_MAX_MODEL_CALLS or restart the plugin.',
   // HTTP
   UNAUTHORIZED:
     'Send the token from PLUGIN_DYNAMIC_API_TOKEN as "Authorization: Bearer <token>" (the CLI: --token or PLUGIN_DYNAMIC_API_TOKEN).',

@@ -20,6 +20,7 @@ import {
   installPluginAction,
   listInstalledPluginsAction,
   searchPluginsAction,
+  setPluginIsolationAction,
   uninstallPluginAction,
   unloadPluginAction,
 } from './management/actions/index.js';
@@ -42,6 +43,7 @@ export const pluginDynamic: Plugin = {
     deactivatePluginAction,
     unloadPluginAction,
     uninstallPluginAction,
+    setPluginIsolationAction,
     createPluginAction,
     createPluginFromDescriptionAction,
     checkPluginCreationStatusAction,
@@ -69,3 +71,5 @@ export type { JobStatus, JobPhase } from './creation/jobs/job-status.js';
 export type { PluginSpec } from './creation/spec/plugin-spec.js';
 export { ERROR_CATALOGUE, PluginDynamicError, isPluginDynamicError, type ErrorCode } from './errors.js';
 export { loadConfig, SETTING_NAMES, type PluginDynamicConfig } from './config.js';
+export { NARROW_RUNTIME_CONTRACT } from './management/host/narrow-runtime-contract.js';
+export type { IsolationMode, IsolationPolicy } from './management/host/isolation.js';

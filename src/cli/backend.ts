@@ -21,6 +21,8 @@ export interface Backend {
   configure(plugin: string, values: Record<string, string>): Promise<PluginView>;
   lifecycle(verb: LifecycleVerb, plugin: string): Promise<PluginView>;
   uninstall(plugin: string): Promise<{ packageName: string; removed: string }>;
+  /** Where the plugin runs: its own host process, the agent's process, or the PLUGIN_DYNAMIC_ISOLATION default. */
+  setIsolation(plugin: string, mode: 'isolated' | 'in-process' | 'default'): Promise<PluginView>;
   createFromSpec(spec: unknown, opts: CreateOptions): Promise<JobRecord>;
   createFromDescription(text: string, opts: CreateOptions): Promise<{ job: JobRecord; spec: PluginSpec }>;
   jobs(): Promise<JobRecord[]>;

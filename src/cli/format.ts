@@ -47,9 +47,10 @@ export function pluginTable(plugins: PluginView[]): string {
     p.version,
     p.status,
     p.trust,
+    p.isolation,
     p.missingSettings.join(', ') || (p.status === 'error' && p.lastError ? `error: ${p.lastError.message.slice(0, 60)}` : ''),
   ]);
-  return table([['PLUGIN', 'VERSION', 'STATUS', 'TRUST', 'NEEDS'], ...rows]);
+  return table([['PLUGIN', 'VERSION', 'STATUS', 'TRUST', 'RUNS', 'NEEDS'], ...rows]);
 }
 
 /** After configure: the names stored, never their values. */

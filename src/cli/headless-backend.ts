@@ -35,6 +35,7 @@ export async function headlessBackend(dataDir: string, signal: AbortSignal): Pro
     configure: (plugin, values) => management.configure(plugin, values),
     lifecycle: (verb, plugin) => (verb === 'activate' ? management.activate(plugin, { signal }) : management[verb](plugin)),
     uninstall: (plugin) => management.uninstall(plugin),
+    setIsolation: (plugin, mode) => management.setIsolation(plugin, mode),
     createFromSpec: (spec, opts) => creation.createFromSpec(spec, opts),
     createFromDescription: (text, opts) => creation.createFromDescription(text, { ...opts, signal }),
     jobs: async () => creation.listJobs(),

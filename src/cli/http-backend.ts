@@ -112,6 +112,7 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
     configure: (plugin, settings) => call('configure', { plugin, settings }),
     lifecycle: (verb, plugin) => call(verb, { plugin }),
     uninstall: (plugin) => call('uninstall', { plugin }),
+    setIsolation: (plugin, mode) => call('isolation', { plugin, mode }),
     createFromSpec: async (specification, o) =>
       JobRecordSchema.parse((await call<{ job: unknown }>('create', { specification, ...o })).job),
     createFromDescription: async (description, o) => {

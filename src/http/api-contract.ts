@@ -18,6 +18,7 @@ export const API = {
   activate: { method: 'POST', path: '/plugins/activate', mutating: true, body: z.strictObject({ plugin: pluginName }) },
   deactivate: { method: 'POST', path: '/plugins/deactivate', mutating: true, body: z.strictObject({ plugin: pluginName }) },
   unload: { method: 'POST', path: '/plugins/unload', mutating: true, body: z.strictObject({ plugin: pluginName }) },
+  isolation: { method: 'POST', path: '/plugins/isolation', mutating: true, body: z.strictObject({ plugin: pluginName, mode: z.enum(['isolated', 'in-process', 'default']) }) },
   uninstall: { method: 'POST', path: '/plugins/uninstall', mutating: true, body: z.strictObject({ plugin: pluginName }) },
   create: {
     method: 'POST',

@@ -12,6 +12,7 @@ export const apiRoutes: Route[] = [
   jsonRoute(API.activate, (b, s) => s.management.activate(b.plugin)),
   jsonRoute(API.deactivate, (b, s) => s.management.deactivate(b.plugin)),
   jsonRoute(API.unload, (b, s) => s.management.unload(b.plugin)),
+  jsonRoute(API.isolation, (b, s) => s.management.setIsolation(b.plugin, b.mode)),
   jsonRoute(API.uninstall, (b, s) => s.management.uninstall(b.plugin)),
   jsonRoute(API.create, async (b, s) => {
     const opts = { ...(b.generator ? { generator: b.generator } : {}), ...(b.activate === undefined ? {} : { activate: b.activate }), ...(b.replace ? { replace: true } : {}) };

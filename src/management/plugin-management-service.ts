@@ -9,6 +9,7 @@ import { KeyedMutex } from '../shared/keyed-mutex.js';
 import { bwrapSandbox, bwrapWorks } from '../shared/sandbox/index.js';
 import { parseInstallSource, PluginInstaller, readPluginManifest } from './install/index.js';
 import { hostPluginFor, protectedPluginError } from './install/host-plugin-guard.js';
+import { decideIsolation, IsolatedPlugins, RestartBackoff, type IsolationDecision, type IsolationMode } from './host/index.js';
 import { importPluginModule, PluginLoader } from './loader/index.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
 import { npmViewV1 } from './install/npm-view-v1.js';
@@ -78,6 +79,10 @@ export class PluginManagementService extends Service {
   private stopping: Promise<void> | undefined;
   /** Puts the runtime's own composeState back. */
   private stopRedacting: (() => void) | undefined;
+  /** Host processes of isolated plugins. */
+  private readonly isolated: IsolatedPlugins;
+  private readonly restarts: RestartBackoff;
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
 
   constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
     super(runtime);
@@ -113,6 +118,19 @@ export class PluginManagementService extends Service {
     });
     this.loader = new PluginLoader(runtime, { loadTimeoutMs: this.settings.loadTimeoutMs, logger: runtime.logger });
     this.installed = new InstalledPlugins(runtime);
+    this.isolated = new IsolatedPlugins({
+      runtime,
+      logger: runtime.logger,
+      dataDir: this.settings.dataDir,
+      sandbox: this.settings.sandbox,
+      bounds: { memoryBytes: this.settings.hostMemoryMb * 1024 * 1024, maxProcesses: this.settings.hostMaxProcesses },
+      callTimeoutMs: this.settings.hostCallTimeoutMs,
+      startTimeoutMs: this.settings.loadTimeoutMs,
+      maxModelCalls: this.settings.hostMaxModelCalls,
+      outputCapBytes: this.settings.outputCapBytes,
+      onHostDied: (packageName, reason) => void this.onHostDied(packageName, reason),
+    });
+    this.restarts = new RestartBackoff({ maxRestarts: this.settings.hostMaxRestarts, baseDelayMs: this.settings.hostRestartDelayMs });
   }
 
   static override async start(runtime: IAgentRuntime): Promise<PluginManagementService> {
@@ -261,7 +279,12 @@ export class PluginManagementService extends Service {
         );
       }
       for (const [name, value] of Object.entries(values)) {
-        await this.settingsStore.set(record.packageName, name, value, declared.get(name)?.sensitive ?? true);
+        await this.settingsStore.set(record.packageName, name, value, declared.get(name)?.sensitive ?? true, {
+          global: !this.isIsolated(record),
+        });
+      }
+      if (this.isIsolated(record)) {
+        await this.isolated.pushSettings(record.packageName, this.settingsStore.valuesFor(record.packageName, record.settings));
       }
       const missing = this.missingSettings(record);
       let status = record.status;
@@ -276,7 +299,7 @@ export class PluginManagementService extends Service {
   }
 
   /** Loads the plugin into the live runtime, all or nothing. */
-  async activate(word: string, opts: { signal?: AbortSignal } = {}): Promise<PluginView> {
+  async activate(word: string, opts: { signal?: AbortSignal; restart?: boolean } = {}): Promise<PluginView> {
     const target = this.installed.find(word);
     return this.mutex.run(target.packageName, async () => {
       const record = this.mustGet(target.packageName);
@@ -293,11 +316,21 @@ export class PluginManagementService extends Service {
         );
       }
       pluginLifecycle.transition(record.status, 'active', record.packageName);
-      this.settingsStore.applyTo(record.packageName);
+      const isolated = this.isIsolated(record);
+      if (!opts.restart) this.restarts.reset(record.packageName);
       try {
-        const plugin = await this.moduleFor(record);
-        await this.loader.load(plugin, opts.signal ? { signal: opts.signal } : {});
+        if (isolated) {
+          this.settingsStore.withdraw(record.packageName);
+          const values = this.settingsStore.valuesFor(record.packageName, record.settings);
+          const stub = await this.isolated.start(record, values, opts.signal ? { signal: opts.signal } : {});
+          await this.loader.load(stub, opts.signal ? { signal: opts.signal } : {});
+        } else {
+          this.settingsStore.applyTo(record.packageName);
+          const plugin = await this.moduleFor(record);
+          await this.loader.load(plugin, opts.signal ? { signal: opts.signal } : {});
+        }
       } catch (error) {
+        if (isolated) await this.isolated.stop(record.packageName);
         const e = toPluginDynamicError(error, 'LOAD_FAILED');
         await this.installed.put({
           ...record,
@@ -348,7 +381,9 @@ export class PluginManagementService extends Service {
       this.refuseProtected(record);
       if (record.status === 'active') await this.removeFromRuntime(record);
       this.modules.delete(record.packageName);
+      await this.isolated.stop(record.packageName);
       await this.installer.uninstall({ installDir: record.installDir });
+      await this.isolated.removeData(record.packageName);
       await this.settingsStore.remove(record.packageName);
       await this.installed.remove(record.packageName);
       this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName }, 'Plugin uninstalled.');
@@ -382,6 +417,9 @@ export class PluginManagementService extends Service {
           );
         });
       }
+      for (const timer of this.restartTimers) clearTimeout(timer);
+      this.restartTimers.clear();
+      await this.isolated.stopAll();
       await this.installed.flush();
     })();
     return this.stopping;
@@ -482,7 +520,17 @@ export class PluginManagementService extends Service {
   }
 
   private view(record: PluginRecord): PluginView {
-    return toPluginView(record, (name) => this.settingsStore.isSet(record.packageName, name));
+    const storedOnly = this.isIsolated(record);
+    return toPluginView(record, (name) => this.settingsStore.isSet(record.packageName, name, { storedOnly }), this.isolationOf(record));
+  }
+
+  /** Where the plugin's code runs: its own override, else PLUGIN_DYNAMIC_ISOLATION for its trust tier. */
+  private isolationOf(record: PluginRecord): IsolationDecision {
+    return decideIsolation(this.settings.isolation, record.trust, record.isolation);
+  }
+
+  private isIsolated(record: PluginRecord): boolean {
+    return this.isolationOf(record).mode === 'isolated';
   }
 
   private mustGet(packageName: string): PluginRecord {
@@ -494,7 +542,7 @@ export class PluginManagementService extends Service {
   private missingSettings(record: PluginRecord): string[] {
     return record.settings
       .filter((s) => s.required && s.defaultValue === undefined)
-      .filter((s) => !this.settingsStore.isSet(record.packageName, s.name))
+      .filter((s) => !this.settingsStore.isSet(record.packageName, s.name, { storedOnly: this.isIsolated(record) }))
       .map((s) => s.name);
   }
 
@@ -531,10 +579,82 @@ export class PluginManagementService extends Service {
     return plugin;
   }
 
+  /** Takes the plugin out of the runtime (stubs included) and ends its host when it has one. */
   private async removeFromRuntime(record: PluginRecord): Promise<string[]> {
-    if (!this.loader.isLoaded(record.pluginName)) return record.residue ?? [];
+    if (!this.loader.isLoaded(record.pluginName)) {
+      await this.isolated.stop(record.packageName);
+      return record.residue ?? [];
+    }
     const report = await this.loader.unload(record.pluginName);
+    await this.isolated.stop(record.packageName);
     return report.residue;
+  }
+
+  /**
+   * A host died on its own: its stubs leave the runtime, the plugin moves to `error` naming the
+   * reason, and it is started again after a growing delay until the restart limit, then left in error.
+   */
+  private async onHostDied(packageName: string, reason: string): Promise<void> {
+    await this.mutex.run(packageName, async () => {
+      const record = this.installed.get(packageName);
+      if (!record || record.status !== 'active' || this.stopping) return;
+      if (this.loader.isLoaded(record.pluginName)) await this.loader.unload(record.pluginName).catch(() => undefined);
+      await this.isolated.stop(packageName);
+      await this.scheduleRestart(record, `${packageName}'s host ${reason}.`);
+    });
+  }
+
+  /** Records the failure in `error` and starts the plugin again after the next backoff delay, if any is left. */
+  private async scheduleRestart(record: PluginRecord, message: string): Promise<void> {
+    const delay = this.restarts.next(record.packageName);
+    const next = delay === undefined ? ` It was restarted ${this.restarts.count(record.packageName)} time(s); it stays in error.` : ` Restarting in ${delay} ms.`;
+    const current = this.installed.get(record.packageName) ?? record;
+    await this.installed.put({ ...current, status: 'error', lastError: { code: 'HOST_DIED', message: message + next, at: new Date().toISOString() } });
+    this.runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName, code: 'HOST_DIED' }, message + next);
+    if (delay === undefined) return;
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      void this.restartAfterCrash(record.packageName);
+    }, delay);
+    timer.unref();
+    this.restartTimers.add(timer);
+  }
+
+  private async restartAfterCrash(packageName: string): Promise<void> {
+    const record = this.installed.get(packageName);
+    if (!record || record.status !== 'error' || record.lastError?.code !== 'HOST_DIED' || this.stopping) return;
+    try {
+      await this.activate(packageName, { restart: true });
+      this.runtime.logger.info({ src: LOG_SRC, plugin: packageName }, 'Restarted after its host died.');
+    } catch (error) {
+      const e = toPluginDynamicError(error);
+      const failed = this.installed.get(packageName);
+      if (!failed || failed.status !== 'error' || this.stopping) return;
+      await this.mutex.run(packageName, () => this.scheduleRestart(failed, `${packageName} could not be restarted: ${e.message.replace(/\.?$/, '.')}`));
+    }
+  }
+
+  /**
+   * Sets where a plugin runs: `isolated`, `in-process`, or `default` (PLUGIN_DYNAMIC_ISOLATION for
+   * its trust tier). An active plugin is taken out and loaded again the new way.
+   */
+  async setIsolation(word: string, mode: IsolationMode | 'default'): Promise<PluginView> {
+    const target = this.findManaged(word);
+    const wasActive = await this.mutex.run(target.packageName, async () => {
+      const record = this.mustGet(target.packageName);
+      this.refuseProtected(record);
+      const active = record.status === 'active';
+      const residue = active ? await this.removeFromRuntime(record) : record.residue ?? [];
+      this.modules.delete(record.packageName);
+      const next: PluginRecord = { ...record, residue, status: active ? 'inactive' : record.status };
+      if (mode === 'default') delete next.isolation;
+      else next.isolation = mode;
+      if (this.isIsolated(next)) this.settingsStore.withdraw(next.packageName);
+      await this.installed.put(next);
+      this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, isolation: this.isolationOf(next).mode }, 'Isolation set.');
+      return active;
+    });
+    return wasActive ? this.activate(target.packageName) : this.get(target.packageName);
   }
 
   private newRecord(pkg: InstalledPackage, source: InstallSource, opts: InstallOptions): PluginRecord {

@@ -1,5 +1,6 @@
 import type { PluginRecord, TrustTier } from './state/plugin-record.js';
 import type { PluginStatus } from './state/plugin-status.js';
+import type { IsolationDecision } from './host/isolation.js';
 
 /** What providers, routes and the CLI may show of an installed plugin: never a setting's value. */
 export interface PluginView {
@@ -8,6 +9,10 @@ export interface PluginView {
   version: string;
   status: PluginStatus;
   trust: TrustTier;
+  /** Where its code runs: `isolated` (a sandboxed host process) or `in-process` (the agent's). */
+  isolation: IsolationDecision['mode'];
+  /** Whether the plugin's own override or the PLUGIN_DYNAMIC_ISOLATION default decided it. */
+  isolationDecidedBy: IsolationDecision['decidedBy'];
   source: string;
   installDir: string;
   settings: { name: string; description: string; required: boolean; sensitive: boolean; set: boolean }[];
@@ -36,7 +41,7 @@ export function describeSource(source: PluginRecord['source']): string {
   }
 }
 
-export function toPluginView(record: PluginRecord, isSet: (name: string) => boolean): PluginView {
+export function toPluginView(record: PluginRecord, isSet: (name: string) => boolean, isolation: IsolationDecision): PluginView {
   const settings = record.settings.map((s) => ({
     name: s.name,
     description: s.description,
@@ -50,6 +55,8 @@ export function toPluginView(record: PluginRecord, isSet: (name: string) => bool
     version: record.version,
     status: record.status,
     trust: record.trust,
+    isolation: isolation.mode,
+    isolationDecidedBy: isolation.decidedBy,
     source: describeSource(record.source),
     installDir: record.installDir,
     settings,

@@ -1,3 +1,4 @@
+import { PluginDynamicError } from '../../errors.js';
 import type { LifecycleVerb } from '../backend.js';
 import { pluginLine, pluginTable } from '../format.js';
 import { note, printResult } from '../output.js';
@@ -48,6 +49,21 @@ export const pluginCommands: CommandGroup = (program, run) => {
         }),
       );
   }
+
+  program
+    .command('isolate')
+    .description('choose where a plugin runs: isolated (its own sandboxed process), in-process, or default')
+    .argument('<plugin>')
+    .argument('<mode>', 'isolated | in-process | default')
+    .action((plugin: string, mode: string) =>
+      run(async (ctx) => {
+        if (mode !== 'isolated' && mode !== 'in-process' && mode !== 'default') {
+          throw new PluginDynamicError('INVALID_INPUT', `The mode is isolated, in-process or default, not "${mode}".`);
+        }
+        const view = await (await ctx.backend()).setIsolation(plugin, mode);
+        printResult(ctx.out, view, () => `${pluginLine(view)} (${view.isolation})`);
+      }),
+    );
 
   program
     .command('uninstall')

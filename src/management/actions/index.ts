@@ -4,3 +4,4 @@ export { installPluginAction } from './install-plugin.js';
 export { configurePluginAction } from './configure-plugin.js';
 export { activatePluginAction, deactivatePluginAction, unloadPluginAction } from './lifecycle-actions.js';
 export { uninstallPluginAction } from './uninstall-plugin.js';
+export { setPluginIsolationAction } from './set-plugin-isolation.js';

@@ -11,7 +11,9 @@ export const listInstalledPluginsAction = serviceAction<PluginManagementService>
   run: async ({ service }) => {
     const plugins = service.list();
     return {
-      text: plugins.length ? `Installed plugins:\n${plugins.map(pluginLine).join('\n')}` : 'No plugins are installed.',
+      text: plugins.length
+        ? `Installed plugins:\n${plugins.map((p) => `${pluginLine(p)} [${p.trust}, ${p.isolation}]`).join('\n')}`
+        : 'No plugins are installed.',
       data: { plugins },
     };
   },

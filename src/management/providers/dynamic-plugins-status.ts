@@ -11,7 +11,7 @@ export const dynamicPluginsStatusProvider: Provider = {
     const plugins = service?.list() ?? [];
     if (plugins.length === 0) return { text: '', values: { installedPluginCount: 0 }, data: { plugins: [] } };
     return {
-      text: `# Plugins installed at runtime\n${plugins.map((p) => `- ${pluginLine(p)} [${p.trust}]`).join('\n')}`,
+      text: `# Plugins installed at runtime\n${plugins.map((p) => `- ${pluginLine(p)} [${p.trust}, ${p.isolation}]`).join('\n')}`,
       values: {
         installedPluginCount: plugins.length,
         activePlugins: plugins.filter((p) => p.status === 'active').map((p) => p.packageName).join(', '),

@@ -48,6 +48,8 @@ export const PluginRecordSchema = z.object({
   installedAt: z.string(),
   updatedAt: z.string(),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
+  /** Overrides where the plugin runs (PLUGIN_DYNAMIC_ISOLATION decides when absent). */
+  isolation: z.enum(['isolated', 'in-process']).optional(),
   /** What the last unload could not undo (files, tables), for the status provider. */
   residue: z.array(z.string()).optional(),
 });

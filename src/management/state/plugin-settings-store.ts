@@ -46,19 +46,47 @@ export class PluginSettingsStore {
     return { corrupt: corrupt.count };
   }
 
-  /** Names of the plugin's settings that have a value (stored here or already in the runtime). */
-  isSet(packageName: string, name: string): boolean {
+  /**
+   * Whether the plugin's setting has a value: stored here, or (for an in-process plugin) already in
+   * the runtime. An isolated plugin sees only what was stored for it, so `storedOnly` skips the runtime.
+   */
+  isSet(packageName: string, name: string, opts: { storedOnly?: boolean } = {}): boolean {
     if (this.values.some((v) => v.packageName === packageName && v.name === name)) return true;
+    if (opts.storedOnly) return false;
     const current = this.runtime.getSetting(name);
     return current !== null && current !== '';
   }
 
-  async set(packageName: string, name: string, value: string, sensitive: boolean): Promise<void> {
+  /** Stores a value; `global` also hands it to the runtime's settings map (in-process plugins only). */
+  async set(packageName: string, name: string, value: string, sensitive: boolean, opts: { global: boolean } = { global: true }): Promise<void> {
     const stored = sensitive ? this.box.encrypt(value) : value;
     const record: StoredSetting = { packageName, name, sensitive, stored, updatedAt: new Date().toISOString() };
     this.values = [...this.values.filter((v) => !(v.packageName === packageName && v.name === name)), record];
     await this.store.save(this.values);
-    runtimeSettings(this.runtime)[name] = value;
+    if (opts.global) runtimeSettings(this.runtime)[name] = value;
+  }
+
+  /**
+   * The values of an isolated plugin's declared settings (stored ones, else declared defaults),
+   * decrypted, to push into its host; nothing it did not declare.
+   */
+  valuesFor(packageName: string, declared: { name: string; defaultValue?: string | undefined }[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const setting of declared) {
+      const stored = this.values.find((v) => v.packageName === packageName && v.name === setting.name);
+      if (stored) out[setting.name] = stored.sensitive ? this.box.decrypt(stored.stored) : stored.stored;
+      else if (setting.defaultValue !== undefined) out[setting.name] = setting.defaultValue;
+    }
+    return out;
+  }
+
+  /** Takes a plugin's values out of the runtime's settings map (it now runs isolated), keeping them stored. */
+  withdraw(packageName: string): void {
+    const settings = runtimeSettings(this.runtime);
+    for (const v of this.values.filter((s) => s.packageName === packageName)) {
+      const plain = v.sensitive ? this.box.decrypt(v.stored) : v.stored;
+      if (settings[v.name] === plain) delete settings[v.name];
+    }
   }
 
   /** Puts every stored value of one plugin into the runtime (after a restart, before loading). */

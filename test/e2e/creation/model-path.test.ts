@@ -8,6 +8,7 @@ import { parsePluginSpec } from '../../../src/creation/spec/index.js';
 import { pluginDynamic } from '../../../src/index.js';
 import { processesIn, settledProcessesIn } from '../../helpers/processes.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 
 type File = { path: string; content: string };
 const answer = (files: File[]): string =>
@@ -74,6 +75,9 @@ describe('the model path with a scripted model', () => {
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     expect(job.iterations.map((i) => i.failedAt ?? 'passed')).toEqual(['build', 'test', 'passed']);
     expect(job.validation?.review?.score).toBe(88);
+    // Generated code is loaded isolated by default: in its own sandboxed host, not the agent's process.
+    const loaded = t.runtime.getService<PluginManagementService>('plugin_management')?.get(name);
+    expect(loaded).toMatchObject({ status: 'active', trust: 'generated', isolation: 'isolated' });
 
     const [, second, third] = generationPrompts;
     expect(second).toContain("export const brokenValue: number = 'not a number';");

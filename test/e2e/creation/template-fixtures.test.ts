@@ -49,7 +49,7 @@ describe('every good specification on the template path', () => {
       } else {
         expect(job.result?.pluginStatus).toBe('active');
       }
-      expect(management().get(spec.name).trust).toBe('generated');
+      expect(management().get(spec.name)).toMatchObject({ trust: 'generated', isolation: 'isolated', isolationDecidedBy: 'default' });
 
       const action = spec.actions[0]!;
       const args = Object.fromEntries(action.parameters.map((p) => [p.name, p.type === 'number' ? 3 : p.type === 'array' ? ['a'] : p.type === 'object' ? { a: 1 } : 'Paris']));

@@ -83,6 +83,17 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
     expect(active.json.data.status).toBe('active');
   });
 
+  it('shows where each plugin runs and lets a person choose it', async () => {
+    const listed = await call('GET', '/plugins', undefined, null);
+    expect(listed.json.data[0]).toMatchObject({ trust: 'user-source', isolation: 'isolated', isolationDecidedBy: 'default' });
+    const moved = await call('POST', '/plugins/isolation', { plugin: 'plugin-secret-echo', mode: 'in-process' });
+    expect(moved.json.data).toMatchObject({ status: 'active', isolation: 'in-process', isolationDecidedBy: 'override' });
+    const back = await call('POST', '/plugins/isolation', { plugin: 'plugin-secret-echo', mode: 'default' });
+    expect(back.json.data).toMatchObject({ status: 'active', isolation: 'isolated', isolationDecidedBy: 'default' });
+    const refused = await call('POST', '/plugins/isolation', { plugin: 'plugin-secret-echo', mode: 'elsewhere' });
+    expect(refused.status).toBe(400);
+  });
+
   it('starts a creation job and reports it', async () => {
     const created = await call('POST', '/jobs', { specification: { name: 'plugin-http-made', description: 'made over http', actions: [{ name: 'sayHi', description: 'says hi' }] }, generator: 'template' });
     expect(created.status).toBe(200);

@@ -130,6 +130,9 @@ describe('plugin management in a live runtime', () => {
     expect(configured.results[0]?.success, configured.results[0]?.text).toBe(true);
     const active = await management().activate('plugin-secret-echo');
     expect(active.status).toBe('active');
+    // A folder is a user source: it runs isolated by default, and its value stays out of the runtime.
+    expect(active).toMatchObject({ trust: 'user-source', isolation: 'isolated', isolationDecidedBy: 'default' });
+    expect(t.runtime.getSetting('SECRET_ECHO_TOKEN')).toBeNull();
   });
 
   it('gives the plugin its value through getSetting', async () => {

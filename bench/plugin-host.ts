@@ -1,0 +1,182 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Action, AgentRuntime, Memory, Provider, State } from '@elizaos/core';
+import { hostNodePath, pluginDataFolder } from '../src/management/host/index.js';
+import { PluginHost } from '../src/management/host/plugin-host.js';
+import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
+import { selectSandbox } from '../src/shared/sandbox/index.js';
+import type { PluginManagementService } from '../src/management/plugin-management-service.js';
+import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
+
+const CALLS = Number(process.env['BENCH_HOST_CALLS'] ?? 2000);
+const CYCLES = Number(process.env['BENCH_HOST_CYCLES'] ?? 1000);
+
+/** A plugin folder with one action and one provider; `withCore` also imports @elizaos/core, as most plugins do. */
+async function writePlugin(dir: string, name: string, withCore: boolean): Promise<string> {
+  const root = join(dir, name);
+  await mkdir(join(root, 'dist'), { recursive: true });
+  await writeFile(
+    join(root, 'package.json'),
+    JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'dist/index.js', ...(withCore ? { peerDependencies: { '@elizaos/core': '1.x' } } : {}) }),
+  );
+  await writeFile(
+    join(root, 'dist', 'index.js'),
+    `${withCore ? "import { ModelType } from '@elizaos/core';\n" : ''}export const plugin = { name: '${name}', description: 'Bench plugin.',
+  actions: [{ name: '${name.toUpperCase().replace(/-/g, '_')}_ECHO', similes: [], description: 'echo', examples: [], validate: async () => true, handler: async (_r, m) => ({ success: true, text: m.content.text${withCore ? ' + ModelType.TEXT_SMALL' : ''} }) }],
+  providers: [{ name: '${name.toUpperCase().replace(/-/g, '_')}_PROVIDER', get: async () => ({ text: 'provided', values: { n: 1 } }) }] };
+export default plugin;\n`,
+  );
+  return root;
+}
+
+function counts(runtime: AgentRuntime): string {
+  const events = Object.values(runtime.events).reduce((n, h) => n + (h?.length ?? 0), 0);
+  const models = [...runtime.models.values()].reduce((n, h) => n + h.length, 0);
+  return JSON.stringify([runtime.actions.length, runtime.providers.length, runtime.evaluators.length, runtime.plugins.length, runtime.routes.length, runtime.services.size, events, models]);
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** p50 and p99 of `n` sequential calls, in milliseconds. */
+async function roundTrips(n: number, call: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < 50; i++) await call();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await call();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/** Resident memory of the host's Node process (the one whose working folder is the plugin's data folder and runs plugin-host.mjs). */
+function hostRssMb(dataFolder: string): number {
+  let kb = 0;
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/cwd`).startsWith(dataFolder)) continue;
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('plugin-host.mjs')) continue;
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'bwrap') continue;
+      const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+      kb += Number(line?.replace(/\D/g, '') ?? 0);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return kb / 1024;
+}
+
+const ms = (n: number): string => `${n.toFixed(3)} ms`;
+const rssMb = (): number => process.memoryUsage().rss / 1024 / 1024;
+
+export async function benchPluginHost(): Promise<void> {
+  console.log('\n## Plugin host (isolated plugins, live runtime, PGLite)');
+  // The machine's own speed right now, so the figures below can be read as ratios to it.
+  const bareNode = await timed(() => runProcess({ command: hostNodePath(), args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }));
+  console.log(`reference: a bare \`node -e 0\` starts and exits in ${fmt(bareNode.ms)}`);
+  const { runtime, dataDir, stop } = await startBenchRuntime({ LOG_LEVEL: 'error' });
+  try {
+    const service = runtime.getService<PluginManagementService>('plugin_management');
+    if (!service) throw new Error('plugin_management did not start');
+    const pdData = join(dataDir, 'plugin-dynamic');
+    const message: Memory = { id: '00000000-0000-0000-0000-00000000b001', entityId: runtime.agentId, roomId: runtime.agentId, content: { text: 'ping' } };
+    const state: State = { values: {}, data: {}, text: '' };
+
+    const rpcPlugin = await writePlugin(dataDir, 'plugin-bench-rpc', false);
+    await service.install(rpcPlugin, { allowedRoots: [dataDir] });
+    const lines: string[] = [];
+    for (const mode of ['in-process', 'isolated'] as const) {
+      await service.setIsolation('plugin-bench-rpc', mode);
+      await service.activate('plugin-bench-rpc');
+      const action = runtime.actions.find((a) => a.name === 'PLUGIN_BENCH_RPC_ECHO') as Action;
+      const provider = runtime.providers.find((p) => p.name === 'PLUGIN_BENCH_RPC_PROVIDER') as Provider;
+      const a = await roundTrips(CALLS, () => action.handler(runtime, message, state, {}, undefined));
+      const p = await roundTrips(CALLS, () => provider.get(runtime, message, state));
+      lines.push(`| ${mode} | ${ms(a.p50)} | ${ms(a.p99)} | ${ms(p.p50)} | ${ms(p.p99)} |`);
+      await service.unload('plugin-bench-rpc');
+    }
+    console.log(`\nRound trip of ${CALLS} sequential calls (after 50 warm-up calls):\n\n| mode | action p50 | action p99 | provider get p50 | provider get p99 |\n|---|---|---|---|---|\n${lines.join('\n')}`);
+
+    // Load time and resident memory of one host, for a plugin without and with @elizaos/core.
+    const corePlugin = await writePlugin(dataDir, 'plugin-bench-core', true);
+    await service.install(corePlugin, { allowedRoots: [dataDir] });
+    await service.setIsolation('plugin-bench-rpc', 'isolated');
+    console.log('\n| isolated plugin | load (activate), median of 10 | host RSS |\n|---|---|---|');
+    for (const name of ['plugin-bench-rpc', 'plugin-bench-core']) {
+      const loads: number[] = [];
+      let rss = 0;
+      for (let i = 0; i < 10; i++) {
+        loads.push((await timed(() => service.activate(name))).ms);
+        if (i === 9) rss = hostRssMb(pluginDataFolder(pdData, name));
+        await service.unload(name);
+      }
+      loads.sort((x, y) => x - y);
+      console.log(`| ${name === 'plugin-bench-rpc' ? 'minimal (no imports)' : 'imports @elizaos/core'} | ${fmt(percentile(loads, 50))} | ${rss.toFixed(1)} MB |`);
+    }
+
+    // The host alone (spawn in bubblewrap and its control group, import, describe, then close), beside a bare Node start.
+    const hostStarts: number[] = [];
+    const bareStarts: number[] = [];
+    const record = service.get('plugin-bench-rpc');
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      const host = await PluginHost.start({
+        pluginName: record.packageName,
+        installDir: record.installDir,
+        entry: join(record.installDir, 'node_modules', 'plugin-bench-rpc', 'dist', 'index.js'),
+        dataFolder: pluginDataFolder(pdData, record.packageName),
+        sandbox: await selectSandbox('auto'),
+        bounds: { memoryBytes: 256 * 1024 * 1024, maxProcesses: 64 },
+        outputCapBytes: 1 << 20,
+        network: { allowedHosts: [] },
+        agentId: runtime.agentId,
+        character: {},
+        settings: {},
+        callTimeoutMs: 30_000,
+        startTimeoutMs: 30_000,
+        maxFrameBytes: 1 << 24,
+        bridge: { forward: async () => null, callback: async () => [], registerTaskWorker: async () => undefined, log: () => undefined },
+        onUnexpectedExit: () => undefined,
+      });
+      hostStarts.push(performance.now() - started);
+      await host.close();
+      bareStarts.push((await timed(() => runProcess({ command: hostNodePath(), args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }))).ms);
+    }
+    hostStarts.sort((x, y) => x - y);
+    bareStarts.sort((x, y) => x - y);
+    console.log(`\nhost start alone (sandbox, control group, import, describe), median of 10: ${fmt(percentile(hostStarts, 50))}; a bare \`node -e 0\` alternating with it: ${fmt(percentile(bareStarts, 50))}`);
+
+    // Load/unload cycles: counts exact every cycle, the agent's RSS back near its baseline.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const baselineCounts = counts(runtime);
+    for (let i = 0; i < 10; i++) {
+      await service.activate('plugin-bench-rpc');
+      await service.unload('plugin-bench-rpc');
+    }
+    gc?.();
+    const rssBefore = rssMb();
+    let exact = 0;
+    let loadedCounts: string | undefined;
+    const cycles = await timed(async () => {
+      for (let i = 0; i < CYCLES; i++) {
+        await service.activate('plugin-bench-rpc');
+        const loaded = counts(runtime);
+        loadedCounts ??= loaded;
+        await service.unload('plugin-bench-rpc');
+        if (loaded === loadedCounts && loaded !== baselineCounts && counts(runtime) === baselineCounts) exact++;
+      }
+    });
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    gc?.();
+    const rssAfter = rssMb();
+    console.log(
+      `\n${CYCLES} activate/unload cycles of an isolated plugin: ${fmt(cycles.ms / CYCLES)} per cycle, component counts exact ${exact}/${CYCLES}, agent RSS ${rssBefore.toFixed(1)} MB → ${rssAfter.toFixed(1)} MB (${(rssAfter - rssBefore >= 0 ? '+' : '')}${(rssAfter - rssBefore).toFixed(1)} MB)${gc ? '' : ' (run with --expose-gc for figures after GC)'}`,
+    );
+    if (exact !== CYCLES || rssAfter - rssBefore > 10) process.exitCode = 1;
+  } finally {
+    await stop();
+  }
+}

@@ -1,0 +1,34 @@
+import { PluginDynamicError } from '../../errors.js';
+import { stringParam } from '../../shared/eliza/action-input.js';
+import { serviceAction } from '../../shared/eliza/service-action.js';
+import type { PluginManagementService } from '../plugin-management-service.js';
+import { pluginLine } from './plugin-summary.js';
+import { PLUGIN_PARAMETER, targetPlugin } from './target-plugin.js';
+
+/** The mode a request asks for: a `mode` parameter, else words in the text. */
+function requestedMode(params: Record<string, unknown>, text: string): 'isolated' | 'in-process' | 'default' {
+  const given = stringParam(params, 'mode');
+  const words = ` ${(given ?? text).toLowerCase()} `;
+  if (/\b(default|reset)\b/.test(words)) return 'default';
+  if (/in-process|in process|inside the agent|trust(ed)?\b|not isolated|unisolated/.test(words)) return 'in-process';
+  if (/\b(isolat(e|ed|ion)|sandbox(ed)?|separate process|own process)\b/.test(words)) return 'isolated';
+  throw new PluginDynamicError('INVALID_INPUT', 'Say whether the plugin should run isolated, in-process, or by the default rule.');
+}
+
+export const setPluginIsolationAction = serviceAction<PluginManagementService>({
+  name: 'SET_PLUGIN_ISOLATION',
+  similes: ['ISOLATE_PLUGIN', 'SANDBOX_PLUGIN', 'TRUST_PLUGIN', 'setPluginIsolation'],
+  description:
+    "Choose where an installed plugin's code runs: isolated (a sandboxed process of its own), in-process (inside the agent, only for trusted code), or the default for its trust tier.",
+  serviceType: 'plugin_management',
+  parameters: {
+    ...PLUGIN_PARAMETER,
+    mode: { type: 'string', description: 'where it runs: "isolated", "in-process" or "default"' },
+  },
+  run: async ({ service, params, text, askModel }) => {
+    const plugin = await targetPlugin(service.list(), params, text, 'isolate', askModel);
+    const mode = requestedMode(params, text);
+    const view = await service.setIsolation(plugin, mode);
+    return { text: `${pluginLine(view)}; it runs ${view.isolation} (${view.isolationDecidedBy}).`, data: { plugin: view } };
+  },
+});

@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { hostNodeModules } from '../install/host-packages.js';
+import { scrubbedEnv } from '../../shared/process-runner.js';
+import { openResourceGroup, type GroupBounds, type ResourceGroup, type Sandbox, type SandboxPolicy } from '../../shared/sandbox/index.js';
+import { hostNodePath } from './node-path.js';
+
+/** worker/ ships beside src/ and dist/; the sandbox lets the host read it. */
+export const HOST_WORKER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'worker');
+const HOST_SCRIPT = join(HOST_WORKER_DIR, 'plugin-host.mjs');
+
+/** What one isolated plugin's process may touch and use. */
+export interface HostProcessOptions {
+  pluginName: string;
+  /** The plugin's installed folder: readable, never writable. */
+  installDir: string;
+  /** The plugin's private data folder: its only writable place and its HOME. */
+  dataFolder: string;
+  sandbox: Sandbox;
+  bounds: GroupBounds;
+  /** Bytes of stdout plus stderr the host may print within a minute before it is stopped. */
+  outputCapBytes: number;
+  /**
+   * Hosts it may reach. Empty (the default) runs it with no network at all. A non-empty list needs
+   * an egress proxy bound into the sandbox; until one is wired in, the host stays without network.
+   */
+  network: { allowedHosts: string[] };
+}
+
+/** A started host process with its channel, its control group and why it stopped (if it did). */
+export interface HostProcess {
+  child: ChildProcess;
+  channel: Duplex;
+  group: ResourceGroup | undefined;
+  /** Last lines of stderr, for the reason a host died. */
+  stderrTail(): string;
+  /** Set when the host went past its output cap. */
+  outputCapHit(): boolean;
+  /** Kills the whole process group and control group. Idempotent. */
+  kill(): Promise<void>;
+}
+
+function birpcFolder(): string | undefined {
+  try {
+    return dirname(dirname(createRequire(import.meta.url).resolve('birpc')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The sandbox policy of a plugin host: the same bubblewrap walls as creation jobs (read-only root,
+ * private /tmp, scrubbed env), its own folder read-only, its data folder the one writable place,
+ * no network, no home, no agent data folder and no key file (none of them is bound).
+ */
+export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 'dataFolder'>): SandboxPolicy {
+  const birpc = birpcFolder();
+  return {
+    writable: [opts.dataFolder],
+    readOnly: [opts.installDir, hostNodeModules(), HOST_WORKER_DIR, ...(birpc ? [birpc] : [])],
+    network: false,
+    limits: { fileBytes: 64 * 1024 * 1024, openFiles: 1024, tmpBytes: 32 * 1024 * 1024 },
+  };
+}
+
+export function startHostProcess(opts: HostProcessOptions): HostProcess {
+  const heapMb = Math.max(32, Math.floor((opts.bounds.memoryBytes / 1024 / 1024) * 0.75));
+  const slug = opts.pluginName.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
+  const group = opts.sandbox.kind === 'none' ? undefined : openResourceGroup(`host-${slug}-${randomBytes(3).toString('hex')}`, opts.bounds);
+  const base = {
+    command: hostNodePath(),
+    args: [`--max-old-space-size=${heapMb}`, HOST_SCRIPT],
+    cwd: opts.dataFolder,
+    env: scrubbedEnv(opts.dataFolder, {
+      TMPDIR: opts.sandbox.kind === 'none' ? opts.dataFolder : '/tmp',
+      NODE_ENV: 'production',
+      // The agent is trusted: what it sends (a large state) may be bigger than what the host may send.
+      PLUGIN_HOST_MAX_FRAME_BYTES: String(64 * 1024 * 1024),
+    }),
+  };
+  const sandboxed = opts.sandbox.wrap(base, hostSandboxPolicy(opts));
+  const spec = group ? group.wrap(sandboxed) : sandboxed;
+  const child = spawn(spec.command, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  const channel = child.stdio[3] as Duplex;
+  let printed = 0;
+  let windowStart = Date.now();
+  let capHit = false;
+  let tail = '';
+  const count = (chunk: Buffer, keep: boolean): void => {
+    // A plugin that logs steadily is fine; a flood is not. The count starts again every minute.
+    if (Date.now() - windowStart > 60_000) {
+      windowStart = Date.now();
+      printed = 0;
+    }
+    printed += chunk.length;
+    if (keep) tail = (tail + chunk.toString('utf8')).slice(-4_000);
+    if (printed > opts.outputCapBytes && !capHit) {
+      capHit = true;
+      void kill();
+    }
+  };
+  child.stdout?.on('data', (chunk: Buffer) => count(chunk, false));
+  child.stderr?.on('data', (chunk: Buffer) => count(chunk, true));
+  child.on('error', () => undefined);
+  channel.on('error', () => undefined);
+
+  let killing: Promise<void> | undefined;
+  const kill = (): Promise<void> => {
+    killing ??= (async () => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+      channel.destroy();
+      await group?.dispose();
+    })();
+    return killing;
+  };
+  return { child, channel, group, stderrTail: () => tail, outputCapHit: () => capHit, kill };
+}

@@ -1,0 +1,174 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IAgentRuntime, Logger, Plugin, TaskWorker } from '@elizaos/core';
+import { PluginDynamicError, toPluginDynamicError } from '../../errors.js';
+import { selectSandbox, type GroupBounds } from '../../shared/sandbox/index.js';
+import type { PluginRecord } from '../state/plugin-record.js';
+import { CallbackTable, createAgentBridge } from './agent-bridge.js';
+import { toJsonSafe } from './json-frames.js';
+import { PluginHost } from './plugin-host.js';
+import type { Json } from './protocol.js';
+import { buildStubPlugin } from './stub-plugin.js';
+
+type HostLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+
+export interface IsolatedPluginsOptions {
+  runtime: IAgentRuntime;
+  logger: HostLogger;
+  dataDir: string;
+  sandbox: 'auto' | 'bwrap' | 'none';
+  bounds: GroupBounds;
+  callTimeoutMs: number;
+  startTimeoutMs: number;
+  maxModelCalls: number;
+  outputCapBytes: number;
+  /** A host ended without being asked to; the owner decides about status and restarts. */
+  onHostDied: (packageName: string, reason: string) => void;
+}
+
+/** The character fields a plugin may see: never settings or secrets. */
+const CHARACTER_FIELDS = ['id', 'name', 'username', 'bio', 'system', 'topics', 'adjectives', 'style', 'messageExamples', 'postExamples', 'plugins'] as const;
+
+export function characterCopy(runtime: IAgentRuntime): Json {
+  const character = runtime.character as unknown as Record<string, unknown>;
+  const copy: Record<string, unknown> = { settings: {}, secrets: {} };
+  for (const field of CHARACTER_FIELDS) if (character[field] !== undefined) copy[field] = character[field];
+  return toJsonSafe(copy) as Json;
+}
+
+/** A plugin's private writable folder, under the data folder; it survives restarts. */
+export function pluginDataFolder(dataDir: string, packageName: string): string {
+  return join(dataDir, 'plugin-data', packageName.replace(/^@/, '').replace(/\//g, '__'));
+}
+
+/**
+ * The host processes of isolated plugins, one per plugin: starts a host and hands back the stub
+ * plugin to register, pushes settings, and ends hosts. It never touches the runtime's
+ * collections itself (the loader does, through the stub plugin), except for task workers the
+ * plugin registers from inside its host, which land in the runtime while its init runs and so
+ * in its ledger.
+ */
+export class IsolatedPlugins {
+  private readonly hosts = new Map<string, PluginHost>();
+
+  constructor(private readonly opts: IsolatedPluginsOptions) {}
+
+  isRunning(packageName: string): boolean {
+    return this.hosts.get(packageName)?.alive === true;
+  }
+
+  /** The host's process id (for tests and status), when it runs. */
+  pid(packageName: string): number | undefined {
+    return this.hosts.get(packageName)?.pid;
+  }
+
+  /** Starts the plugin's host and returns the stub plugin the loader registers. */
+  async start(record: PluginRecord, settings: Record<string, string>, opts: { network?: { allowedHosts: string[] }; signal?: AbortSignal } = {}): Promise<Plugin> {
+    await this.stop(record.packageName);
+    const sandbox = await selectSandbox(this.opts.sandbox);
+    const dataFolder = pluginDataFolder(this.opts.dataDir, record.packageName);
+    await mkdir(dataFolder, { recursive: true, mode: 0o700 });
+    const network = opts.network ?? { allowedHosts: [] };
+    if (network.allowedHosts.length > 0) {
+      this.opts.logger.warn(
+        { src: 'plugin-dynamic:host', plugin: record.packageName, hosts: network.allowedHosts },
+        'This plugin declares network hosts, but no egress proxy is wired in: it runs with no network.',
+      );
+    }
+    const callbacks = new CallbackTable();
+    // The bridge is built before the host it serves; it reads the host through this holder.
+    const ref: { host?: PluginHost } = {};
+    const runtime = this.opts.runtime;
+    const bridge = createAgentBridge(
+      {
+        runtime,
+        pluginName: record.packageName,
+        logger: this.opts.logger,
+        callTimeoutMs: this.opts.callTimeoutMs,
+        maxModelCalls: this.opts.maxModelCalls,
+        registerTaskWorker: (name, hasValidate) => {
+          const host = ref.host;
+          if (!host) throw new PluginDynamicError('HOST_DIED', `${record.packageName}'s host is not running.`);
+          const existing: unknown = runtime.getTaskWorker(name);
+          if (existing && (existing as { isolatedFor?: string }).isolatedFor !== record.packageName) {
+            throw new PluginDynamicError('COMPONENT_CONFLICT', `A task worker named ${name} is registered already.`);
+          }
+          const worker: TaskWorker & { isolatedFor: string } = {
+            name,
+            isolatedFor: record.packageName,
+            execute: async (_rt, options, task) => {
+              await host.call('taskExecute', [name, (toJsonSafe(options) ?? {}) as Json, (toJsonSafe(task) ?? null) as Json]);
+            },
+            ...(hasValidate
+              ? {
+                  validate: async (_rt: IAgentRuntime, message: unknown, state: unknown) => {
+                    try {
+                      return (await host.call('taskValidate', [name, (toJsonSafe(message) ?? null) as Json, (toJsonSafe(state) ?? null) as Json])) === true;
+                    } catch {
+                      return false;
+                    }
+                  },
+                }
+              : {}),
+          };
+          runtime.registerTaskWorker(worker);
+        },
+      },
+      callbacks,
+    );
+    const host = await PluginHost.start({
+      pluginName: record.packageName,
+      installDir: record.installDir,
+      entry: record.entry,
+      dataFolder,
+      sandbox,
+      bounds: this.opts.bounds,
+      outputCapBytes: this.opts.outputCapBytes,
+      network,
+      agentId: runtime.agentId,
+      character: characterCopy(runtime),
+      settings,
+      callTimeoutMs: this.opts.callTimeoutMs,
+      startTimeoutMs: this.opts.startTimeoutMs,
+      maxFrameBytes: 16 * 1024 * 1024,
+      bridge,
+      onUnexpectedExit: (reason) => {
+        if (this.hosts.get(record.packageName) === ref.host) this.hosts.delete(record.packageName);
+        this.opts.onHostDied(record.packageName, reason);
+      },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    ref.host = host;
+    this.hosts.set(record.packageName, host);
+    if (host.manifest.name !== record.pluginName) {
+      await this.stop(record.packageName);
+      throw new PluginDynamicError('LOAD_FAILED', `${record.packageName} now exports a plugin named ${host.manifest.name}, not ${record.pluginName}; reinstall it.`);
+    }
+    return buildStubPlugin({ host, callbacks, logger: this.opts.logger, startTimeoutMs: this.opts.startTimeoutMs }, host.manifest);
+  }
+
+  /** Sends the plugin's settings again (after configure). A host that is not running gets them at its next start. */
+  async pushSettings(packageName: string, values: Record<string, string>): Promise<void> {
+    const host = this.hosts.get(packageName);
+    if (!host?.alive) return;
+    await host.call('pushSettings', [values]).catch((error: unknown) => {
+      this.opts.logger.warn({ src: 'plugin-dynamic:host', plugin: packageName }, `Could not push settings: ${toPluginDynamicError(error).message}`);
+    });
+  }
+
+  /** Ends the plugin's host and everything it started. Idempotent. */
+  async stop(packageName: string): Promise<void> {
+    const host = this.hosts.get(packageName);
+    this.hosts.delete(packageName);
+    await host?.close();
+  }
+
+  /** Removes the plugin's private data folder (on uninstall). */
+  async removeData(packageName: string): Promise<void> {
+    await rm(pluginDataFolder(this.opts.dataDir, packageName), { recursive: true, force: true });
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.hosts.keys()].map((name) => this.stop(name)));
+  }
+}

@@ -1,0 +1,163 @@
+import { createBirpc, type BirpcReturn } from 'birpc';
+import { PluginDynamicError } from '../../errors.js';
+import { startHostProcess, type HostProcess, type HostProcessOptions } from './host-process.js';
+import { encodeFrame, readFrames } from './json-frames.js';
+import { HostManifestSchema, type AgentFunctions, type HostFunctions, type HostManifest, type Json } from './protocol.js';
+
+export interface PluginHostOptions extends HostProcessOptions {
+  entry: string;
+  agentId: string;
+  /** The character without secrets or setting values. */
+  character: Json;
+  /** The plugin's own declared settings with their values. */
+  settings: Record<string, string>;
+  /** Bound of one forwarded call (action, provider, ...). */
+  callTimeoutMs: number;
+  /** Bound of start-up: spawn, import and describe. */
+  startTimeoutMs: number;
+  /** Largest single message either side may send. */
+  maxFrameBytes: number;
+  /** The agent's answers to the host's calls. */
+  bridge: AgentFunctions;
+  /** Called once when the host ends without being asked to, with the reason in words. */
+  onUnexpectedExit: (reason: string) => void;
+  /** Cancels the start only; later calls have their own bounds. */
+  signal?: AbortSignal;
+}
+
+type HostRpc = BirpcReturn<HostFunctions, AgentFunctions>;
+type Args<K extends keyof HostFunctions> = Parameters<HostFunctions[K]>;
+
+const PING_TIMEOUT_MS = 2_000;
+
+/**
+ * One isolated plugin's process as seen from the agent: start it, call into it with a time bound
+ * per call, and end it. A host that dies turns every pending call into a failed result at once;
+ * a host that stops answering (a busy loop) is killed after its call times out and a ping fails.
+ */
+export class PluginHost {
+  private readonly rpc: HostRpc;
+  private deathReason: string | undefined;
+  private closing = false;
+  private exited: Promise<void>;
+  manifest!: HostManifest;
+
+  private constructor(
+    private readonly proc: HostProcess,
+    private readonly opts: PluginHostOptions,
+  ) {
+    this.rpc = createBirpc<HostFunctions, AgentFunctions>(opts.bridge, {
+      post: (data: string) => {
+        if (!proc.channel.destroyed) proc.channel.write(data);
+      },
+      on: (fn) => readFrames(proc.channel, opts.maxFrameBytes, fn, () => this.kill(`sent a message larger than ${opts.maxFrameBytes} bytes`)),
+      serialize: encodeFrame,
+      // Every call gets its own bound below; this one only keeps birpc from waiting forever.
+      timeout: Math.max(opts.callTimeoutMs, opts.startTimeoutMs) + 5_000,
+      onTimeoutError: () => true,
+      onFunctionError: () => false,
+    });
+    this.exited = new Promise((resolve) => proc.child.once('exit', (code, signal) => {
+      this.onExit(code, signal);
+      resolve();
+    }));
+  }
+
+  static async start(opts: PluginHostOptions): Promise<PluginHost> {
+    opts.signal?.throwIfAborted();
+    const host = new PluginHost(startHostProcess(opts), opts);
+    try {
+      const hello = { entry: opts.entry, agentId: opts.agentId, character: opts.character, settings: opts.settings };
+      const described = await host.call('hello', [hello], opts.startTimeoutMs, opts.signal);
+      const parsed = HostManifestSchema.safeParse(described);
+      if (!parsed.success) throw new PluginDynamicError('LOAD_FAILED', `${opts.pluginName}'s host described the plugin in a shape the agent does not accept: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+      host.manifest = parsed.data;
+      return host;
+    } catch (error) {
+      await host.close();
+      throw error;
+    }
+  }
+
+  get alive(): boolean {
+    return this.deathReason === undefined && !this.closing;
+  }
+
+  get pid(): number | undefined {
+    return this.proc.child.pid;
+  }
+
+  /** Calls the host; fails with HOST_CALL_TIMEOUT past the bound, HOST_DIED if it is gone, HOST_CALL_FAILED if the plugin threw. */
+  async call<K extends keyof HostFunctions>(method: K, args: Args<K>, timeoutMs = this.opts.callTimeoutMs, signal?: AbortSignal): Promise<unknown> {
+    if (!this.alive) throw this.deadError();
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PluginDynamicError('HOST_CALL_TIMEOUT', `${this.opts.pluginName}: ${String(method)} did not answer within ${timeoutMs} ms.`)), timeoutMs);
+      if (signal) {
+        onAbort = () => reject(new PluginDynamicError('LOAD_FAILED', `${this.opts.pluginName}: ${String(method)} was cancelled.`));
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+    const dead = this.exited.then(() => {
+      throw this.deadError();
+    });
+    try {
+      return await Promise.race([(this.rpc.$call as (m: string, ...a: unknown[]) => Promise<unknown>)(method, ...args), bound, dead]);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'HOST_CALL_TIMEOUT' && method !== 'ping') void this.checkAlive();
+      if (error instanceof PluginDynamicError) throw error;
+      if (!this.alive) throw this.deadError();
+      const message = error && typeof error === 'object' && 'message' in error ? String((error).message) : String(error);
+      const code = (error as { code?: unknown }).code === 'HOST_UNSUPPORTED_METHOD' ? 'HOST_UNSUPPORTED_METHOD' : 'HOST_CALL_FAILED';
+      throw new PluginDynamicError(code, `${this.opts.pluginName}: ${String(method)} failed: ${message.slice(0, 2_000)}`);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Ends the host on purpose: no restart, no error status. Idempotent. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.rpc.$close(new PluginDynamicError('HOST_DIED', `${this.opts.pluginName}'s host was stopped.`));
+    await this.proc.kill();
+  }
+
+  private kill(reason: string): void {
+    this.deathReason ??= reason;
+    void this.proc.kill();
+  }
+
+  /** After a timed-out call: a host that does not even answer a ping is wedged, and is killed. */
+  private async checkAlive(): Promise<void> {
+    if (!this.alive) return;
+    try {
+      await this.call('ping', [], PING_TIMEOUT_MS);
+    } catch {
+      if (this.alive) this.kill(`stopped answering (a call ran past ${this.opts.callTimeoutMs} ms and a ping got no answer within ${PING_TIMEOUT_MS} ms: a blocked event loop)`);
+    }
+  }
+
+  private deadError(): PluginDynamicError {
+    return new PluginDynamicError('HOST_DIED', `${this.opts.pluginName}'s host ${this.deathReason ?? 'was stopped'}.`);
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.closing) return;
+    const bounds = this.proc.group?.takeBoundsHit() ?? [];
+    const stderr = this.proc.stderrTail();
+    let reason = this.deathReason;
+    if (this.proc.outputCapHit()) reason = `printed more than ${this.opts.outputCapBytes} bytes within a minute (the output cap) and was stopped`;
+    else if (bounds.length > 0) reason = `hit ${bounds.join(' and ')} and was killed`;
+    else if (/heap out of memory|Allocation failed/i.test(stderr)) reason = `hit the memory limit (${Math.round(this.opts.bounds.memoryBytes / 1024 / 1024)} MB) and was killed`;
+    const lines = stderr.trim().split('\n').filter(Boolean);
+    // Node ends a crash report with its version; the error line says what happened.
+    const lastLine = (lines.find((l) => /^\w*Error\b.*:/.test(l)) ?? lines.at(-1))?.slice(0, 500);
+    reason ??= `exited (${signal ?? `code ${code}`})${lastLine ? `: ${lastLine}` : ''}`;
+    this.deathReason = reason;
+    this.rpc.$close(new PluginDynamicError('HOST_DIED', `${this.opts.pluginName}'s host ${reason}.`));
+    void this.proc.kill();
+    this.opts.onUnexpectedExit(reason);
+  }
+}

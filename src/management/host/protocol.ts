@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * The whole surface between the agent and a plugin host, both directions in one place. The host
+ * side is `worker/plugin-host.mjs`; the agent side is `plugin-host.ts` (calls into the host) and
+ * `agent-bridge.ts` (answers the host). Every value crossing is JSON; the host is untrusted, so
+ * everything it sends is validated here before the agent uses it.
+ */
+
+/** JSON data as it crosses the boundary. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A route's answer, recorded in the host by a stand-in response object. */
+export interface RouteAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  sent: boolean;
+}
+
+/** What the agent asks the host (agent → host). */
+export interface HostFunctions {
+  hello(opts: { entry: string; agentId: string; character: Json; settings: Record<string, string> }): Promise<unknown>;
+  init(config: Record<string, string>): Promise<void>;
+  pushSettings(values: Record<string, string>): void;
+  ping(): string;
+  actionValidate(name: string, message: Json, state: Json): Promise<boolean>;
+  actionHandler(name: string, message: Json, state: Json, options: Json, callbackId: string | null, responses: Json): Promise<unknown>;
+  providerGet(name: string, message: Json, state: Json): Promise<unknown>;
+  evaluatorValidate(name: string, message: Json, state: Json): Promise<boolean>;
+  evaluatorHandler(name: string, message: Json, state: Json, options: Json, callbackId: string | null, responses: Json): Promise<unknown>;
+  model(type: string, params: Json): Promise<unknown>;
+  route(index: number, request: Json): Promise<unknown>;
+  event(name: string, payload: Json): Promise<void>;
+  taskValidate(name: string, message: Json, state: Json): Promise<boolean>;
+  taskExecute(name: string, options: Json, task: Json): Promise<void>;
+  serviceStart(type: string): Promise<unknown>;
+  serviceCall(type: string, method: string, args: Json[]): Promise<unknown>;
+  serviceStop(type: string): Promise<void>;
+}
+
+/** Runtime calls the host forwards to the agent (the narrow runtime's forwarded part). */
+export const FORWARDED_METHODS = [
+  'useModel',
+  'getCache',
+  'setCache',
+  'deleteCache',
+  'createMemory',
+  'getMemories',
+  'getMemoryById',
+  'updateMemory',
+  'deleteMemory',
+  'createTask',
+  'getTasks',
+  'getTask',
+  'updateTask',
+  'deleteTask',
+  'emitEvent',
+] as const;
+export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];
+
+/** What the host asks the agent (host → agent). */
+export interface AgentFunctions {
+  forward(method: string, args: unknown): Promise<unknown>;
+  callback(callbackId: string, content: unknown): Promise<unknown[]>;
+  registerTaskWorker(name: string, hasValidate: boolean): Promise<void>;
+  log(level: string, text: string): void;
+}
+
+const name = z.string().min(1).max(200);
+const text = z.string().max(20_000);
+
+/** The plugin as the host describes it after importing it: what the agent registers stubs for. */
+export const HostManifestSchema = z.object({
+  name,
+  description: text,
+  actions: z
+    .array(
+      z.object({ name, description: text, similes: z.array(z.string().max(200)).max(100), examples: z.array(z.unknown()).max(100) }),
+    )
+    .max(200),
+  providers: z
+    .array(
+      z.object({
+        name,
+        description: text.optional(),
+        dynamic: z.boolean().optional(),
+        position: z.number().optional(),
+        private: z.boolean().optional(),
+      }),
+    )
+    .max(200),
+  evaluators: z
+    .array(
+      z.object({
+        name,
+        description: text,
+        similes: z.array(z.string().max(200)).max(100),
+        examples: z.array(z.unknown()).max(100),
+        alwaysRun: z.boolean().optional(),
+      }),
+    )
+    .max(100),
+  services: z.array(z.object({ serviceType: name, capabilityDescription: text })).max(50),
+  models: z.array(name).max(50),
+  routes: z
+    .array(
+      z.object({
+        index: z.number().int().min(0),
+        type: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'STATIC']),
+        path: z.string().min(1).max(500),
+        public: z.boolean().optional(),
+        name: z.string().max(200).optional(),
+        isMultipart: z.boolean().optional(),
+      }),
+    )
+    .max(100),
+  events: z.array(name).max(100),
+  hasInit: z.boolean(),
+});
+export type HostManifest = z.infer<typeof HostManifestSchema>;
+
+export const ServiceStartAnswerSchema = z.object({
+  methods: z.array(z.string().regex(/^[A-Za-z$][\w$]{0,100}$/)).max(200),
+  capabilityDescription: text,
+});
+
+export const ProviderAnswerSchema = z.object({
+  text: z.string().max(200_000).optional(),
+  values: z.record(z.string(), z.unknown()).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ActionAnswerSchema = z
+  .object({
+    success: z.boolean().optional(),
+    text: z.string().max(200_000).optional(),
+    values: z.record(z.string(), z.unknown()).optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    error: z.unknown().optional(),
+  })
+  .nullable();
+
+export const RouteAnswerSchema = z.object({
+  status: z.number().int().min(100).max(599),
+  headers: z.record(z.string(), z.string()),
+  body: z.unknown(),
+  sent: z.boolean(),
+});
+
+export const CallbackContentSchema = z.record(z.string(), z.unknown());

@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pluginDynamic } from '../../../src/index.js';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
+import { runAction } from '../../helpers/run-action.js';
+import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { waitFor } from './host-processes.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FIXTURE = join(here, 'fixtures', 'plugin-crash-on-start');
+const NAME = 'plugin-crash-on-start';
+const KEY = 'crash-fixture-secret-0b7e';
+
+describe('an isolated plugin across its lifecycle', () => {
+  let t: TestRuntime;
+  let dataDir: string;
+  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const calls = async () => (await runAction(t.runtime, 'COUNT_CALLS', 'count')).results[0]?.data?.['calls'];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'pd-host-lifecycle-'));
+    t = await createTestRuntime({
+      dataDir,
+      plugins: [pluginDynamic],
+      settings: { PLUGIN_DYNAMIC_HOST_RESTART_DELAY_MS: '100', PLUGIN_DYNAMIC_HOST_MAX_RESTARTS: '2' },
+    });
+    await t.runtime.getServiceLoadPromise('plugin_management');
+    await management().install(FIXTURE);
+    await management().configure(NAME, { CRASH_FIXTURE_KEY: KEY });
+    await management().activate(NAME);
+  });
+
+  afterAll(async () => {
+    await t?.cleanup({ keepData: true });
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps an isolated plugin's settings out of the runtime's global settings", () => {
+    expect(management().get(NAME)).toMatchObject({ isolation: 'isolated', status: 'active', missingSettings: [] });
+    expect(t.runtime.getSetting('CRASH_FIXTURE_KEY')).toBeNull();
+    expect(JSON.stringify((t.runtime as unknown as { settings?: unknown }).settings ?? {})).not.toContain(KEY);
+  });
+
+  it('gets a fresh module on every activation', async () => {
+    expect(await calls()).toBe(1);
+    expect(await calls()).toBe(2);
+    await management().deactivate(NAME);
+    await management().activate(NAME);
+    expect(await calls()).toBe(1);
+    await management().unload(NAME);
+    await management().activate(NAME);
+    expect(await calls()).toBe(1);
+  });
+
+  it('a host that keeps dying is restarted with backoff up to the limit, then left in error', async () => {
+    const crash = await runAction(t.runtime, 'CRASH_FOREVER', 'crash');
+    expect(crash.results[0]?.success).toBe(false);
+    await waitFor('the restarts to give up', () => /stays in error/.test(management().get(NAME).lastError?.message ?? ''));
+    const view = management().get(NAME);
+    expect(view.status).toBe('error');
+    expect(view.lastError?.code).toBe('HOST_DIED');
+    expect(view.lastError?.message).toContain('told to crash on every start');
+    expect(t.runtime.actions.some((a) => a.name === 'COUNT_CALLS')).toBe(false);
+    expect(t.runtime.plugins.some((p) => p.name === NAME)).toBe(false);
+  });
+});
