@@ -1,12 +1,20 @@
 import type { CreationCapabilities } from './creation/plugin-creation-service.js';
 
+/** PLUGIN_DYNAMIC_ISOLATION: which loaded plugins run in a sandboxed host of their own. */
+type IsolationSetting = 'auto' | 'all' | 'none';
+const ISOLATION_WORDS: Record<IsolationSetting, string> = {
+  auto: 'generated plugins and user sources isolated, registry plugins in-process',
+  all: 'every loaded plugin isolated',
+  none: 'every loaded plugin in-process',
+};
+
 const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`;
 
 /**
  * The one line plugin-dynamic logs when it starts: where its data lives, how untrusted code is
  * contained and bounded, which generator a job would use, and which runtimes run it.
  */
-export function startupSummary(caps: CreationCapabilities, dataDir: string): string {
+export function startupSummary(caps: CreationCapabilities, dataDir: string, isolation: IsolationSetting): string {
   const l = caps.limits;
   const sandbox = caps.sandbox === 'bwrap' ? 'bwrap' : caps.sandbox;
   const groups = caps.resourceBounds.startsWith('cgroup') ? caps.resourceBounds : `no control groups (${caps.resourceBounds})`;
@@ -18,7 +26,7 @@ export function startupSummary(caps: CreationCapabilities, dataDir: string): str
   return (
     `plugin-dynamic started: data folder ${dataDir}; sandbox ${sandbox}, ${groups}; ` +
     `bounds: ${seconds(l.commandTimeoutMs)} and ${Math.round(l.outputCapBytes / 1024)} KB output per tool run, ` +
-    `${seconds(l.jobDeadlineMs)} per job, workspace ${l.workspaceLimitMb} MB, ${l.maxIterations} iterations, ` +
-    `${l.maxConcurrentJobs} jobs at once, ${l.jobsPerHour} per hour; generator ${generator}${runtime}`
+    `${seconds(l.modelCallTimeoutMs)} per model call, ${seconds(l.jobDeadlineMs)} per job, workspace ${l.workspaceLimitMb} MB, ${l.maxIterations} iterations, ` +
+    `${l.maxConcurrentJobs} jobs at once, ${l.jobsPerHour} per hour; isolation ${isolation} (${ISOLATION_WORDS[isolation]}); generator ${generator}${runtime}`
   );
 }

@@ -102,7 +102,7 @@ export class PluginCreationService extends Service {
     const service = new PluginCreationService(runtime);
     await service.restore();
     const caps = service.capabilities();
-    runtime.logger.info({ src: 'plugin-dynamic', dataDir: service.settings.dataDir }, startupSummary(caps, service.settings.dataDir));
+    runtime.logger.info({ src: 'plugin-dynamic', dataDir: service.settings.dataDir }, startupSummary(caps, service.settings.dataDir, service.settings.isolation));
     if (caps.runtime && !caps.runtime.childrenOk) {
       runtime.logger.error({ src: 'plugin-dynamic', code: 'NODE_UNAVAILABLE' }, `[NODE_UNAVAILABLE] ${caps.runtime.children}`);
     }
