@@ -49,6 +49,9 @@ describe('secrets while a plugin that copies its token runs beside bootstrap', (
     const bootstrap = await management().install('@elizaos/plugin-bootstrap', { activate: true });
     expect(bootstrap.status).toBe('active');
     await management().install(COPIER, { allowedRoots: [here] });
+    // A folder plugin runs isolated by default, where it cannot reach the agent's character or
+    // environment at all; redaction is the wall for plugins the user chose to trust in-process.
+    expect((await management().setIsolation('plugin-secret-copier', 'in-process')).isolation).toBe('in-process');
     await management().configure('plugin-secret-copier', { COPIER_API_TOKEN: TOKEN });
     expect((await management().activate('plugin-secret-copier')).status).toBe('active');
   });
