@@ -368,7 +368,7 @@ export class PluginManagementService extends Service {
    * else its package.json `agentConfig.permissions.network`; none by default.
    */
   private async networkHostsOf(record: PluginRecord): Promise<string[]> {
-    const manifest = await readPluginManifest(record.installDir);
+    const manifest = await readPluginManifest(join(record.installDir, 'node_modules', record.packageName));
     const declared = declaredNetworkHosts(manifest, (key) => this.runtime.getSetting(key) ?? process.env[key]);
     for (const problem of declared.problems) this.runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName }, problem);
     if (declared.hosts.length > 0) {
