@@ -5,10 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { pluginDynamic } from '../../../src/index.js';
-import { setEgressTestHooks } from '../../../src/management/host/index.js';
+import { pluginDataFolder, setEgressTestHooks } from '../../../src/management/host/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { hostProcessesOf, waitFor } from './host-processes.js';
 import { ALLOWED_HOST, UNDECLARED_HOST, startFixtureInternet, type FixtureInternet } from '../sandbox/egress-fixtures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,7 +36,7 @@ describe('an isolated plugin reaches only the hosts it declares', () => {
   beforeAll(async () => {
     internet = await startFixtureInternet();
     dataDir = await mkdtemp(join(tmpdir(), 'pd-host-net-'));
-    t = await createTestRuntime({ dataDir, plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_HOST_CALL_TIMEOUT_MS: '30000' } });
+    t = await createTestRuntime({ dataDir, plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_HOST_CALL_TIMEOUT_MS: '30000', PLUGIN_DYNAMIC_HOST_RESTART_DELAY_MS: '100' } });
     await t.runtime.getServiceLoadPromise('plugin_management');
     setEgressTestHooks(t.runtime, { resolveHost: internet.resolveHost, allowPrivateAddresses: true });
     warn = vi.spyOn(t.runtime.logger, 'warn');
@@ -104,5 +105,18 @@ describe('an isolated plugin reaches only the hosts it declares', () => {
 
     await management().uninstall('plugin-fetcher');
     expect(await socketFolders()).toEqual([]);
+  });
+
+  it('a host that dies takes its proxy with it; the restarted host gets a new one', async () => {
+    await management().install(FETCHER, { activate: true });
+    const [folder] = await socketFolders();
+    expect(folder).toBeDefined();
+    for (const pid of hostProcessesOf(pluginDataFolder(join(dataDir, 'plugin-dynamic'), 'plugin-fetcher'))) process.kill(pid, 'SIGKILL');
+    await waitFor('the plugin to move to error', () => management().get('plugin-fetcher').status === 'error');
+    await waitFor('the restart', () => management().get('plugin-fetcher').status === 'active');
+    const after = await socketFolders();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(folder);
+    expect((await net(`fetch http://${ALLOWED_HOST}/restarted`)).result).toEqual({ status: 200, body: `http hello from ${ALLOWED_HOST}/restarted` });
   });
 });
