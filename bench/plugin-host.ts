@@ -74,7 +74,8 @@ const rssMb = (): number => process.memoryUsage().rss / 1024 / 1024;
 export async function benchPluginHost(): Promise<void> {
   console.log('\n## Plugin host (isolated plugins, live runtime, PGLite)');
   // The machine's own speed right now, so the figures below can be read as ratios to it.
-  const bareNode = await timed(() => runProcess({ command: hostNodePath(), args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }));
+  const node = await hostNodePath();
+  const bareNode = await timed(() => runProcess({ command: node, args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }));
   console.log(`reference: a bare \`node -e 0\` starts and exits in ${fmt(bareNode.ms)}`);
   const { runtime, dataDir, stop } = await startBenchRuntime({ LOG_LEVEL: 'error' });
   try {
@@ -130,7 +131,6 @@ export async function benchPluginHost(): Promise<void> {
         sandbox: await selectSandbox('auto'),
         bounds: { memoryBytes: 256 * 1024 * 1024, maxProcesses: 64 },
         outputCapBytes: 1 << 20,
-        network: { allowedHosts: [] },
         agentId: runtime.agentId,
         character: {},
         settings: {},
@@ -142,7 +142,7 @@ export async function benchPluginHost(): Promise<void> {
       });
       hostStarts.push(performance.now() - started);
       await host.close();
-      bareStarts.push((await timed(() => runProcess({ command: hostNodePath(), args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }))).ms);
+      bareStarts.push((await timed(() => runProcess({ command: node, args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }))).ms);
     }
     hostStarts.sort((x, y) => x - y);
     bareStarts.sort((x, y) => x - y);

@@ -129,6 +129,12 @@ const functions = {
       },
       getTaskWorker: (name) => taskWorkers.get(name),
     });
+    // The plugin's one way out: its HTTP(S) goes to the agent's egress proxy, which passes only the
+    // hosts it declared. Installed before the plugin's code runs; without a socket there is no network.
+    if (typeof opts.egressSocket === 'string' && opts.egressSocket !== '') {
+      const { installEgressBridge } = await import('./egress-bridge.mjs');
+      await installEgressBridge(opts.egressSocket);
+    }
     const namespace = await import(pathToFileURL(opts.entry).href);
     plugin = findPluginExport(namespace);
     if (!plugin) throw new Error(`${opts.entry} exports no ElizaOS Plugin (an object with a name and a description)`);

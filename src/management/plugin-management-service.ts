@@ -7,7 +7,7 @@ import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import { KeyedMutex } from '../shared/keyed-mutex.js';
 import { bwrapSandbox, bwrapWorks } from '../shared/sandbox/index.js';
-import { parseInstallSource, PluginInstaller, readPluginManifest } from './install/index.js';
+import { declaredNetworkHosts, parseInstallSource, PluginInstaller, readPluginManifest } from './install/index.js';
 import { hostPluginFor, protectedPluginError } from './install/host-plugin-guard.js';
 import { decideIsolation, IsolatedPlugins, RestartBackoff, type IsolationDecision, type IsolationMode } from './host/index.js';
 import { importPluginModule, PluginLoader } from './loader/index.js';
@@ -148,6 +148,7 @@ export class PluginManagementService extends Service {
     this.settingsStore = new PluginSettingsStore(this.runtime, box);
     const settingsCorrupt = await this.settingsStore.load();
     this.stopRedacting ??= redactComposedState(this.runtime, () => this.secretValues());
+    await this.isolated.sweepEgress();
     const corrupt = await this.installed.load();
     if (corrupt.count > 0 || settingsCorrupt.corrupt > 0) {
       this.runtime.logger.warn(
@@ -319,16 +320,7 @@ export class PluginManagementService extends Service {
       const isolated = this.isIsolated(record);
       if (!opts.restart) this.restarts.reset(record.packageName);
       try {
-        if (isolated) {
-          this.settingsStore.withdraw(record.packageName);
-          const values = this.settingsStore.valuesFor(record.packageName, record.settings);
-          const stub = await this.isolated.start(record, values, opts.signal ? { signal: opts.signal } : {});
-          await this.loader.load(stub, opts.signal ? { signal: opts.signal } : {});
-        } else {
-          this.settingsStore.applyTo(record.packageName);
-          const plugin = await this.moduleFor(record);
-          await this.loader.load(plugin, opts.signal ? { signal: opts.signal } : {});
-        }
+        await this.loadInRuntime(record, opts.signal);
       } catch (error) {
         if (isolated) await this.isolated.stop(record.packageName);
         const e = toPluginDynamicError(error, 'LOAD_FAILED');
@@ -345,6 +337,44 @@ export class PluginManagementService extends Service {
       this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName }, 'Plugin activated.');
       return this.view(await this.installed.put({ ...rest, status: 'active' }));
     });
+  }
+
+  /**
+   * Puts the plugin into the runtime the way its isolation says: isolated, in a host process of its
+   * own (with an egress proxy for the hosts it declares) whose stubs the loader registers; in-process,
+   * its module through the loader. A failure leaves no host or proxy behind.
+   */
+  private async loadInRuntime(record: PluginRecord, signal: AbortSignal | undefined): Promise<void> {
+    const signalOpt = signal ? { signal } : {};
+    if (!this.isIsolated(record)) {
+      this.settingsStore.applyTo(record.packageName);
+      await this.loader.load(await this.moduleFor(record), signalOpt);
+      return;
+    }
+    this.settingsStore.withdraw(record.packageName);
+    const values = this.settingsStore.valuesFor(record.packageName, record.settings);
+    try {
+      const network = { allowedHosts: await this.networkHostsOf(record) };
+      const stub = await this.isolated.start(record, values, { network, ...signalOpt });
+      await this.loader.load(stub, signalOpt);
+    } catch (error) {
+      await this.isolated.stop(record.packageName);
+      throw error;
+    }
+  }
+
+  /**
+   * The hosts an isolated plugin may reach: PLUGIN_DYNAMIC_NETWORK_HOSTS when it names the plugin,
+   * else its package.json `agentConfig.permissions.network`; none by default.
+   */
+  private async networkHostsOf(record: PluginRecord): Promise<string[]> {
+    const manifest = await readPluginManifest(join(record.installDir, 'node_modules', record.packageName));
+    const declared = declaredNetworkHosts(manifest, (key) => this.runtime.getSetting(key) ?? process.env[key]);
+    for (const problem of declared.problems) this.runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName }, problem);
+    if (declared.hosts.length > 0) {
+      this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, hosts: declared.hosts, from: declared.source }, 'The plugin may reach only these hosts, through an egress proxy.');
+    }
+    return declared.hosts;
   }
 
   /** Takes the plugin's components out of the runtime and stops its services; keeps the module. */
@@ -497,20 +527,23 @@ export class PluginManagementService extends Service {
     if (wasActive) await this.removeFromRuntime(previous);
     this.modules.delete(previous.packageName);
     try {
-      if (load) {
-        this.settingsStore.applyTo(fresh.packageName);
-        await this.loader.load(await this.moduleFor(fresh), opts.signal ? { signal: opts.signal } : {});
-      }
+      // The same path as activate: a host for an isolated plugin (generated ones are, by default).
+      if (load) await this.loadInRuntime({ ...fresh, ...(previous.isolation ? { isolation: previous.isolation } : {}) }, opts.signal);
     } catch (error) {
       const e = toPluginDynamicError(error, 'LOAD_FAILED');
       this.modules.delete(previous.packageName);
       await this.installer.uninstall(pkg);
       await putBack();
       if (earlierModule) this.modules.set(previous.packageName, earlierModule);
-      if (wasActive) await this.loader.load(await this.moduleFor(previous)).catch(() => undefined);
+      if (wasActive) await this.loadInRuntime(previous, undefined).catch(() => undefined);
       throw new PluginDynamicError(e.code, `${e.message} The earlier ${previous.packageName}@${previous.version} was kept.`, { cause: e });
     }
-    const record = await this.installed.put({ ...fresh, installedAt: previous.installedAt, status: load ? 'active' : fresh.status });
+    const record = await this.installed.put({
+      ...fresh,
+      ...(previous.isolation ? { isolation: previous.isolation } : {}),
+      installedAt: previous.installedAt,
+      status: load ? 'active' : fresh.status,
+    });
     await rm(aside, { recursive: true, force: true });
     this.runtime.logger.info(
       { src: LOG_SRC, plugin: record.packageName, from: previous.version, to: record.version },

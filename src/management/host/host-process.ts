@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { hostNodeModules } from '../install/host-packages.js';
@@ -25,10 +25,10 @@ export interface HostProcessOptions {
   /** Bytes of stdout plus stderr the host may print within a minute before it is stopped. */
   outputCapBytes: number;
   /**
-   * Hosts it may reach. Empty (the default) runs it with no network at all. A non-empty list needs
-   * an egress proxy bound into the sandbox; until one is wired in, the host stays without network.
+   * The unix socket of the egress proxy that passes only the plugin's declared hosts, bound into the
+   * sandbox. Absent: the host has no network at all (its network namespace has only loopback).
    */
-  network: { allowedHosts: string[] };
+  egressSocket?: string;
 }
 
 /** A started host process with its channel, its control group and why it stopped (if it did). */
@@ -44,35 +44,51 @@ export interface HostProcess {
   kill(): Promise<void>;
 }
 
-function birpcFolder(): string | undefined {
-  try {
-    return dirname(dirname(createRequire(import.meta.url).resolve('birpc')));
-  } catch {
-    return undefined;
+/** Packages the worker scripts import: birpc always, the proxy clients when a plugin has network. */
+const WORKER_PACKAGES = ['birpc', 'undici', 'http-proxy-agent', 'https-proxy-agent'];
+
+/**
+ * The node_modules folders the worker's packages resolve from (with what they depend on, hoisted
+ * beside them), as the worker itself would resolve them.
+ */
+export function workerPackageFolders(): string[] {
+  const require = createRequire(join(HOST_WORKER_DIR, 'plugin-host.mjs'));
+  const folders = new Set<string>();
+  for (const name of WORKER_PACKAGES) {
+    try {
+      const resolved = require.resolve(name);
+      const at = resolved.lastIndexOf(`${sep}node_modules${sep}`);
+      if (at >= 0) folders.add(resolved.slice(0, at + `${sep}node_modules`.length));
+    } catch {
+      // Not installed: the worker's import names it when it fails.
+    }
   }
+  return [...folders];
 }
 
 /**
  * The sandbox policy of a plugin host: the same bubblewrap walls as creation jobs (read-only root,
  * private /tmp, scrubbed env), its own folder read-only, its data folder the one writable place,
- * no network, no home, no agent data folder and no key file (none of them is bound).
+ * no network but the egress proxy's socket, no home, no agent data folder and no key file (none of
+ * them is bound).
  */
-export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 'dataFolder'>): SandboxPolicy {
-  const birpc = birpcFolder();
+export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 'dataFolder' | 'egressSocket'>): SandboxPolicy {
   return {
     writable: [opts.dataFolder],
-    readOnly: [opts.installDir, hostNodeModules(), HOST_WORKER_DIR, ...(birpc ? [birpc] : [])],
+    // The egress socket, when there is one, is the only way out of the host's network namespace.
+    readOnly: [opts.installDir, hostNodeModules(), HOST_WORKER_DIR, ...workerPackageFolders(), ...(opts.egressSocket ? [opts.egressSocket] : [])],
     network: false,
     limits: { fileBytes: 64 * 1024 * 1024, openFiles: 1024, tmpBytes: 32 * 1024 * 1024 },
   };
 }
 
-export function startHostProcess(opts: HostProcessOptions): HostProcess {
+export async function startHostProcess(opts: HostProcessOptions, signal?: AbortSignal): Promise<HostProcess> {
+  const node = await hostNodePath(signal);
   const heapMb = Math.max(32, Math.floor((opts.bounds.memoryBytes / 1024 / 1024) * 0.75));
   const slug = opts.pluginName.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
   const group = opts.sandbox.kind === 'none' ? undefined : openResourceGroup(`host-${slug}-${randomBytes(3).toString('hex')}`, opts.bounds);
   const base = {
-    command: hostNodePath(),
+    command: node,
     args: [`--max-old-space-size=${heapMb}`, HOST_SCRIPT],
     cwd: opts.dataFolder,
     env: scrubbedEnv(opts.dataFolder, {

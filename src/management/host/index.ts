@@ -3,3 +3,4 @@ export { decideIsolation, ISOLATION_MODES, ISOLATION_POLICIES, type IsolationDec
 export { RestartBackoff } from './restart-backoff.js';
 export { NARROW_RUNTIME_CONTRACT } from './narrow-runtime-contract.js';
 export { hostNodePath } from './node-path.js';
+export { setEgressTestHooks, type EgressTestHooks } from './egress-test-hooks.js';

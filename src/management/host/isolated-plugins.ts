@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { IAgentRuntime, Logger, Plugin, TaskWorker } from '@elizaos/core';
 import { PluginDynamicError, toPluginDynamicError } from '../../errors.js';
 import { selectSandbox, type GroupBounds } from '../../shared/sandbox/index.js';
+import { startEgressProxy, sweepEgressFolders, type EgressProxy } from '../../shared/sandbox/egress-proxy.js';
 import type { PluginRecord } from '../state/plugin-record.js';
 import { CallbackTable, createAgentBridge } from './agent-bridge.js';
 import { toJsonSafe } from './json-frames.js';
+import { egressTestHooksFor } from './egress-test-hooks.js';
 import { PluginHost } from './plugin-host.js';
 import type { Json } from './protocol.js';
 import { buildStubPlugin } from './stub-plugin.js';
@@ -42,6 +44,14 @@ export function pluginDataFolder(dataDir: string, packageName: string): string {
 }
 
 /**
+ * Where the egress proxies put their socket folders: short, because a unix socket path holds at most
+ * 107 bytes, and under the data folder, which is never bound into a sandbox (only the socket is).
+ */
+export function egressSocketDir(dataDir: string): string {
+  return join(dataDir, 'sock');
+}
+
+/**
  * The host processes of isolated plugins, one per plugin: starts a host and hands back the stub
  * plugin to register, pushes settings, and ends hosts. It never touches the runtime's
  * collections itself (the loader does, through the stub plugin), except for task workers the
@@ -50,11 +60,24 @@ export function pluginDataFolder(dataDir: string, packageName: string): string {
  */
 export class IsolatedPlugins {
   private readonly hosts = new Map<string, PluginHost>();
+  /** The egress proxy of each running host whose plugin declares network hosts; it ends with its host. */
+  private readonly proxies = new Map<string, EgressProxy>();
 
   constructor(private readonly opts: IsolatedPluginsOptions) {}
 
   isRunning(packageName: string): boolean {
     return this.hosts.get(packageName)?.alive === true;
+  }
+
+  /** The egress proxy's socket of a running plugin that declares hosts (for tests and status). */
+  egressSocket(packageName: string): string | undefined {
+    return this.proxies.get(packageName)?.socketPath;
+  }
+
+  /** Removes socket folders that proxies of an earlier agent process left behind. Call once at start. */
+  async sweepEgress(): Promise<void> {
+    const swept = await sweepEgressFolders(egressSocketDir(this.opts.dataDir));
+    if (swept > 0) this.opts.logger.debug({ src: 'plugin-dynamic:host', swept }, 'Removed egress proxy sockets left by an earlier run.');
   }
 
   /** The host's process id (for tests and status), when it runs. */
@@ -68,13 +91,36 @@ export class IsolatedPlugins {
     const sandbox = await selectSandbox(this.opts.sandbox);
     const dataFolder = pluginDataFolder(this.opts.dataDir, record.packageName);
     await mkdir(dataFolder, { recursive: true, mode: 0o700 });
-    const network = opts.network ?? { allowedHosts: [] };
-    if (network.allowedHosts.length > 0) {
-      this.opts.logger.warn(
-        { src: 'plugin-dynamic:host', plugin: record.packageName, hosts: network.allowedHosts },
-        'This plugin declares network hosts, but no egress proxy is wired in: it runs with no network.',
-      );
+    const allowedHosts = opts.network?.allowedHosts ?? [];
+    // No declared host: no proxy, and the host's network namespace has only its own loopback.
+    const proxy =
+      allowedHosts.length > 0
+        ? await startEgressProxy({
+            allowedHosts,
+            pluginName: record.packageName,
+            logger: this.opts.logger,
+            dir: egressSocketDir(this.opts.dataDir),
+            // Not the start's signal: the proxy lives as long as the host, and stop() closes it.
+            ...egressTestHooksFor(this.opts.runtime),
+          })
+        : undefined;
+    if (proxy) this.proxies.set(record.packageName, proxy);
+    try {
+      return await this.startHost(record, settings, dataFolder, sandbox, proxy, opts.signal);
+    } catch (error) {
+      await this.stop(record.packageName);
+      throw error;
     }
+  }
+
+  private async startHost(
+    record: PluginRecord,
+    settings: Record<string, string>,
+    dataFolder: string,
+    sandbox: Awaited<ReturnType<typeof selectSandbox>>,
+    proxy: EgressProxy | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Plugin> {
     const callbacks = new CallbackTable();
     // The bridge is built before the host it serves; it reads the host through this holder.
     const ref: { host?: PluginHost } = {};
@@ -124,7 +170,7 @@ export class IsolatedPlugins {
       sandbox,
       bounds: this.opts.bounds,
       outputCapBytes: this.opts.outputCapBytes,
-      network,
+      ...(proxy ? { egressSocket: proxy.socketPath } : {}),
       agentId: runtime.agentId,
       character: characterCopy(runtime),
       settings,
@@ -133,10 +179,14 @@ export class IsolatedPlugins {
       maxFrameBytes: 16 * 1024 * 1024,
       bridge,
       onUnexpectedExit: (reason) => {
-        if (this.hosts.get(record.packageName) === ref.host) this.hosts.delete(record.packageName);
+        if (this.hosts.get(record.packageName) === ref.host) {
+          this.hosts.delete(record.packageName);
+          // Its proxy serves no one now; a restart starts a new one.
+          void this.closeProxy(record.packageName);
+        }
         this.opts.onHostDied(record.packageName, reason);
       },
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(signal ? { signal } : {}),
     });
     ref.host = host;
     this.hosts.set(record.packageName, host);
@@ -156,11 +206,18 @@ export class IsolatedPlugins {
     });
   }
 
-  /** Ends the plugin's host and everything it started. Idempotent. */
+  /** Ends the plugin's host and everything it started, and its egress proxy. Idempotent. */
   async stop(packageName: string): Promise<void> {
     const host = this.hosts.get(packageName);
     this.hosts.delete(packageName);
     await host?.close();
+    await this.closeProxy(packageName);
+  }
+
+  private async closeProxy(packageName: string): Promise<void> {
+    const proxy = this.proxies.get(packageName);
+    this.proxies.delete(packageName);
+    await proxy?.close();
   }
 
   /** Removes the plugin's private data folder (on uninstall). */
@@ -169,6 +226,6 @@ export class IsolatedPlugins {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...this.hosts.keys()].map((name) => this.stop(name)));
+    await Promise.all([...new Set([...this.hosts.keys(), ...this.proxies.keys()])].map((name) => this.stop(name)));
   }
 }

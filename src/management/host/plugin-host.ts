@@ -65,9 +65,15 @@ export class PluginHost {
 
   static async start(opts: PluginHostOptions): Promise<PluginHost> {
     opts.signal?.throwIfAborted();
-    const host = new PluginHost(startHostProcess(opts), opts);
+    const host = new PluginHost(await startHostProcess(opts, opts.signal), opts);
     try {
-      const hello = { entry: opts.entry, agentId: opts.agentId, character: opts.character, settings: opts.settings };
+      const hello = {
+        entry: opts.entry,
+        agentId: opts.agentId,
+        character: opts.character,
+        settings: opts.settings,
+        ...(opts.egressSocket ? { egressSocket: opts.egressSocket } : {}),
+      };
       const described = await host.call('hello', [hello], opts.startTimeoutMs, opts.signal);
       const parsed = HostManifestSchema.safeParse(described);
       if (!parsed.success) throw new PluginDynamicError('LOAD_FAILED', `${opts.pluginName}'s host described the plugin in a shape the agent does not accept: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);

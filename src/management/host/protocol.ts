@@ -20,7 +20,8 @@ export interface RouteAnswer {
 
 /** What the agent asks the host (agent → host). */
 export interface HostFunctions {
-  hello(opts: { entry: string; agentId: string; character: Json; settings: Record<string, string> }): Promise<unknown>;
+  /** `egressSocket`: the egress proxy's socket inside the sandbox; the host routes HTTP(S) through it before importing the plugin. */
+  hello(opts: { entry: string; agentId: string; character: Json; settings: Record<string, string>; egressSocket?: string }): Promise<unknown>;
   init(config: Record<string, string>): Promise<void>;
   pushSettings(values: Record<string, string>): void;
   ping(): string;

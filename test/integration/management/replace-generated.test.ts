@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
+import { pluginDataFolder } from '../../../src/management/host/index.js';
+import { hostProcessesOf } from '../host/host-processes.js';
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
 import { runAction } from '../../helpers/run-action.js';
@@ -27,7 +29,7 @@ async function builtPlugin(root: string, version: string, opts: { broken?: boole
   await writeFile(
     join(dir, 'dist', 'index.js'),
     `const action = { name: 'REPLACE_ME_VERSION', similes: [], description: 'says its version', validate: async () => true,
-  handler: async (_r, _m, _s, _o, callback) => { if (callback) await callback({ text: 'version ${version}' }); return { success: true, text: 'version ${version}' }; } };
+  handler: async (_r, _m, _s, _o, callback) => { if (callback) await callback({ text: 'version ${version}' }); return { success: true, text: 'version ${version}', data: { pid: process.pid } }; } };
 export default { name: '${NAME}', description: 'replace fixture', ${init} actions: [action] };\n`,
   );
   return dir;
@@ -41,6 +43,14 @@ describe('a plugin made by an earlier job is never replaced silently', () => {
   const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
   const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
   const version = async () => (await runAction(t.runtime, 'REPLACE_ME_VERSION', 'which version?')).replies[0]?.text;
+  /** The process the plugin's action ran in, and its host processes (an isolated plugin runs in its data folder). */
+  const runsIn = async () => (await runAction(t.runtime, 'REPLACE_ME_VERSION', 'which process?')).results[0]?.data?.['pid'];
+  const hosts = () => hostProcessesOf(pluginDataFolder(join(dataDir, 'plugin-dynamic'), NAME));
+  const expectIsolated = async () => {
+    expect(management().get(NAME).isolation).toBe('isolated');
+    expect(await runsIn()).not.toBe(process.pid);
+    expect(hosts().length).toBeGreaterThan(0);
+  };
   const generated = { trust: 'generated' as const, recordSource: { kind: 'generated' as const, jobId: 'earlier-job' } };
 
   beforeAll(async () => {
@@ -51,6 +61,7 @@ describe('a plugin made by an earlier job is never replaced silently', () => {
     await t.runtime.getServiceLoadPromise('plugin_creation');
     const first = await management().install(await builtPlugin(sources, '1.0.0'), { ...generated, activate: true, allowedRoots: [sources] });
     expect(first.status).toBe('active');
+    await expectIsolated();
   });
   afterAll(async () => {
     await t?.cleanup();
@@ -89,6 +100,8 @@ describe('a plugin made by an earlier job is never replaced silently', () => {
     expect(management().get(NAME)).toMatchObject({ version: '1.0.0', status: 'active', installDir });
     expect(existsSync(installDir)).toBe(true);
     expect(await version()).toBe('version 1.0.0');
+    // The earlier version is put back the way it ran: in its own host.
+    await expectIsolated();
   });
 
   it('replaces it with replace once the new one is loaded, leaving no earlier folder behind', async () => {
@@ -97,5 +110,7 @@ describe('a plugin made by an earlier job is never replaced silently', () => {
     expect(await version()).toBe('version 2.0.0');
     const leftovers = (await readdir(dirname(replaced.installDir))).filter((f) => f.includes('.previous-'));
     expect(leftovers).toEqual([]);
+    // A generated plugin stays isolated when replaced: the new version runs in a host, not in the agent.
+    await expectIsolated();
   });
 });

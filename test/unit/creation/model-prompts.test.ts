@@ -4,6 +4,7 @@ import { firstPrompt, repairPrompt, REPAIR_PROMPT_BUDGET } from '../../../src/cr
 import { feedbackFor } from '../../../src/creation/pipeline/feedback.js';
 import { MAX_REVIEW_SOURCE_CHARS, ReviewAnswerSchema, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
+import { NARROW_RUNTIME_CONTRACT } from '../../../src/management/host/index.js';
 
 const spec = parsePluginSpec({
   name: 'plugin-notes',
@@ -28,6 +29,10 @@ describe('the first prompt', () => {
     expect(prompt).toContain('export default plugin');
     expect(prompt).toContain("actions: ['ADD_ITEM']");
     expect(prompt).toContain('registerTaskWorker');
+  });
+
+  it("describes the runtime with the plugin host's own contract, word for word", () => {
+    expect(prompt).toContain(NARROW_RUNTIME_CONTRACT);
   });
 
   it('shows the contract tests and their stub runtime, and states validation\'s test rule', () => {

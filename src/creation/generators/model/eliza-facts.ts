@@ -1,24 +1,11 @@
+// What the runtime offers comes from the plugin host itself, so the prompts and the host cannot disagree.
+import { NARROW_RUNTIME_CONTRACT } from '../../../management/host/narrow-runtime-contract.js';
+
 /**
  * What a model must know about ElizaOS 1.x (core 1.7) to write a plugin that builds, passes its
  * tests and behaves in a live agent. Each line answers a question a model otherwise had to guess
  * (and got wrong, at the cost of an iteration or of a bug the tests did not catch).
  */
-
-/**
- * The runtime members a generated plugin may use. A plugin host that runs generated plugins in a
- * process of their own offers exactly these; when that host exports its own description of them,
- * this one constant is what to replace.
- */
-export const RUNTIME_OFFER = `The runtime a generated plugin gets offers only these members; use nothing else:
-- agentId; character (name, bio and the like, never secrets); logger (info, warn, error, debug)
-- getSetting(name): the plugin's own declared settings only (string | boolean | number | null)
-- useModel(ModelType.TEXT_SMALL | ModelType.TEXT_LARGE, { prompt }): a string
-- getCache<T>(key), setCache(key, value), deleteCache(key)
-- memories: createMemory(memory, tableName), getMemories({ roomId, tableName, count }),
-  getMemoryById(id), updateMemory({ id, ...changes }), deleteMemory(id)
-- tasks: createTask(task), getTasks({ tags }), updateTask(id, changes), deleteTask(id), registerTaskWorker(worker)
-- emitEvent(event, payload)
-- getService<T>(serviceType): the plugin's own services only`;
 
 export const SERVICE_EXAMPLE = `import { Service, type IAgentRuntime } from '@elizaos/core';
 
@@ -66,7 +53,7 @@ ${SERVICE_EXAMPLE.replace(/^/gm, '    ')}
 - Settings: runtime.getSetting('NAME') for the settings the specification declares; never process.env.
 - Network: only to the hosts in the specification's permissions.network, with fetch; none when it is empty.
 - Never spawn processes, use eval/new Function or computed imports, or write files.
-${RUNTIME_OFFER}`;
+${NARROW_RUNTIME_CONTRACT}`;
 
 export const TOOLCHAIN_FACTS = `The workspace: TypeScript 5.9 strict (noUncheckedIndexedAccess, noImplicitOverride,
 verbatimModuleSyntax, moduleResolution Bundler, ES2022), ESLint 9 with typescript-eslint recommendedTypeChecked
