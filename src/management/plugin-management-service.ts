@@ -692,7 +692,8 @@ export class PluginManagementService extends Service {
 
   private newRecord(pkg: InstalledPackage, source: InstallSource, opts: InstallOptions): PluginRecord {
     const now = new Date().toISOString();
-    const trust: TrustTier = opts.trust ?? (source.kind === 'registry' ? 'registry' : 'user-source');
+    // A package from the npm registry (a registry name, or name@range) is a registry plugin; a folder, a tarball or git is the user's own source.
+    const trust: TrustTier = opts.trust ?? (source.kind === 'registry' || source.kind === 'npm' ? 'registry' : 'user-source');
     const record: PluginRecord = {
       packageName: pkg.packageName,
       pluginName: pkg.pluginName,

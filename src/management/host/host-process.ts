@@ -20,6 +20,12 @@ export interface HostProcessOptions {
   installDir: string;
   /** The plugin's private data folder: its only writable place and its HOME. */
   dataFolder: string;
+  /**
+   * The data folder's link to the host's node_modules, where Node's parent-folder lookup finds the
+   * packages published plugins import without declaring them (zod, which core brings). Bound
+   * read-only at its own path, so the plugin resolves them in the host as it would in-process.
+   */
+  parentModules?: string;
   sandbox: Sandbox;
   bounds: GroupBounds;
   /** Bytes of stdout plus stderr the host may print within a minute before it is stopped. */
@@ -72,11 +78,18 @@ export function workerPackageFolders(): string[] {
  * no network but the egress proxy's socket, no home, no agent data folder and no key file (none of
  * them is bound).
  */
-export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 'dataFolder' | 'egressSocket'>): SandboxPolicy {
+export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 'dataFolder' | 'egressSocket' | 'parentModules'>): SandboxPolicy {
   return {
     writable: [opts.dataFolder],
     // The egress socket, when there is one, is the only way out of the host's network namespace.
-    readOnly: [opts.installDir, hostNodeModules(), HOST_WORKER_DIR, ...workerPackageFolders(), ...(opts.egressSocket ? [opts.egressSocket] : [])],
+    readOnly: [
+      opts.installDir,
+      hostNodeModules(),
+      ...(opts.parentModules ? [opts.parentModules] : []),
+      HOST_WORKER_DIR,
+      ...workerPackageFolders(),
+      ...(opts.egressSocket ? [opts.egressSocket] : []),
+    ],
     network: false,
     limits: { fileBytes: 64 * 1024 * 1024, openFiles: 1024, tmpBytes: 32 * 1024 * 1024 },
   };

@@ -167,6 +167,7 @@ export class IsolatedPlugins {
       installDir: record.installDir,
       entry: record.entry,
       dataFolder,
+      parentModules: join(this.opts.dataDir, 'node_modules'),
       sandbox,
       bounds: this.opts.bounds,
       outputCapBytes: this.opts.outputCapBytes,

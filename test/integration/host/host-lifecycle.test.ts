@@ -13,6 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, 'fixtures', 'plugin-crash-on-start');
 const NAME = 'plugin-crash-on-start';
 const KEY = 'crash-fixture-secret-0b7e';
+const PHANTOM = join(here, 'fixtures', 'plugin-phantom-import');
 
 describe('an isolated plugin across its lifecycle', () => {
   let t: TestRuntime;
@@ -42,6 +43,16 @@ describe('an isolated plugin across its lifecycle', () => {
     expect(management().get(NAME)).toMatchObject({ isolation: 'isolated', status: 'active', missingSettings: [] });
     expect(t.runtime.getSetting('CRASH_FIXTURE_KEY')).toBeNull();
     expect(JSON.stringify((t.runtime as unknown as { settings?: unknown }).settings ?? {})).not.toContain(KEY);
+  });
+
+  it('finds a package the plugin imports without declaring it, as it would in-process', async () => {
+    const view = await management().install(PHANTOM, { activate: true });
+    expect(view).toMatchObject({ isolation: 'isolated', status: 'active' });
+    const parsed = (await runAction(t.runtime, 'PARSE_WITH_ZOD', 'parse')).results[0];
+    expect(parsed?.success).toBe(true);
+    expect(parsed?.data?.['parsed']).toBe(42);
+    expect(parsed?.data?.['pid']).not.toBe(process.pid);
+    await management().uninstall('plugin-phantom-import');
   });
 
   it('gets a fresh module on every activation', async () => {
