@@ -75,7 +75,7 @@ describe('plugin-dynamic --agent-url', () => {
     expect(configured.stdout.trim()).toBe('Stored SECRET_ECHO_TOKEN for plugin-secret-echo@1.0.0: installed');
     expect(configured.stdout + configured.stderr).not.toContain('agent-secret-value');
     expect((await both(['activate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: active');
-    expect((await both(['list'])).stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source$/m);
+    expect((await both(['list'])).stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source\s+isolated$/m);
     expect((await both(['deactivate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: inactive');
     expect((await both(['uninstall', 'plugin-secret-echo'])).stdout.trim()).toBe('Uninstalled plugin-secret-echo.');
   }, 400_000);

@@ -132,7 +132,7 @@ describe('plugin-dynamic headless', () => {
 
     expect((await cli(['activate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: active');
     const list = await cli(['list']);
-    expect(list.stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source$/m);
+    expect(list.stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source\s+isolated$/m);
     expect((await cli(['deactivate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: inactive');
     expect((await cli(['uninstall', 'plugin-secret-echo'])).stdout.trim()).toBe('Uninstalled plugin-secret-echo.');
     const after = envelope<PluginView[]>((await cli(['--json', 'list'])).stdout);
