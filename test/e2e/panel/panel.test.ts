@@ -44,6 +44,19 @@ async function overflowsSideways(page: Page): Promise<boolean> {
   });
 }
 
+/**
+ * A screenshot of the page with the client's toasts closed the way a user closes them, by their X.
+ * ("Connection Restored" after a socket reconnect sits over the pane's bottom, and Radix pauses its timer
+ * while the focus is in the panel's frame, so it would never go by itself.)
+ */
+async function screenshotUncovered(page: Page, name: string): Promise<void> {
+  const close = page.locator('button[toast-close]');
+  for (const button of await close.all()) await button.click({ force: true }).catch(() => undefined);
+  // A picture, not a check: a toast that outlives the wait is photographed rather than failing the test.
+  await close.first().waitFor({ state: 'detached', timeout: 8_000 }).catch(() => undefined);
+  await page.screenshot({ path: join(ARTIFACTS, name) });
+}
+
 /*
  * The real @elizaos/server 1.7.2 serves its real web client; a user drives it in Chromium the way
  * they would: open the agent, open the agent pane, pick the panel's tab, and work inside the frame.
@@ -183,7 +196,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     expect(await component('weatherData').textContent()).toContain('scaffold');
     expect(await overflowsSideways(page)).toBe(false);
     await job.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(ARTIFACTS, '03-job-finished.png') });
+    await screenshotUncovered(page, '03-job-finished.png');
   }, 240_000);
 
   it('shows where a plugin runs and moves it with the control: in-process, then back to its default', async () => {
@@ -197,7 +210,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     await weather.locator('.status-active').waitFor({ timeout: 60_000 });
     await weather.scrollIntoViewIfNeeded();
     expect(await overflowsSideways(page)).toBe(false);
-    await page.screenshot({ path: join(ARTIFACTS, '05-isolation-override.png') });
+    await screenshotUncovered(page, '05-isolation-override.png');
     const viaApi = async () => {
       const res = await fetch(`${server.pluginUrl}/plugins`);
       const plugins = ((await res.json()) as { data: { packageName: string; isolation: string; isolationDecidedBy: string }[] }).data;
