@@ -137,11 +137,30 @@
     else if (p.status !== 'needs_configuration') buttons.push(button('Activate', () => act('Activate ' + name, () => api('POST', 'plugins/activate', { plugin: name }))));
     if (p.status === 'active' || p.status === 'inactive') buttons.push(button('Unload', () => act('Unload ' + name, () => api('POST', 'plugins/unload', { plugin: name }))));
     if (p.settings.length) buttons.push(button('Configure', () => openConfigure(p)));
+    buttons.push(...isolationButtons(p));
     buttons.push(button('Uninstall', () => {
       confirmingUninstall = name;
       renderInstalled(lastPlugins, true);
     }, 'danger'));
     return buttons;
+  }
+
+  /* Where a plugin's code runs, and the control to change it (an active plugin is reloaded there). */
+  function setIsolation(name, mode, label) {
+    return act(label + ' ' + name, () => api('POST', 'plugins/isolation', { plugin: name, mode }));
+  }
+
+  function isolationButtons(p) {
+    const name = p.packageName;
+    const buttons = p.isolation === 'isolated'
+      ? [button('Run in-process', () => setIsolation(name, 'in-process', 'Run in-process'), 'isolation')]
+      : [button('Isolate', () => setIsolation(name, 'isolated', 'Isolate'), 'isolation')];
+    if (p.isolationDecidedBy === 'override') buttons.push(button('Default for ' + p.trust, () => setIsolation(name, 'default', 'Default isolation for'), 'isolation'));
+    return buttons;
+  }
+
+  function isolationText(p) {
+    return 'runs ' + p.isolation + ' (' + (p.isolationDecidedBy === 'override' ? 'override' : 'default for ' + p.trust) + ')';
   }
 
   let renderedPlugins = '';
@@ -154,7 +173,10 @@
     list.replaceChildren();
     if (!plugins.length) list.append(el('li', { class: 'muted' }, 'No plugins installed yet. Search the registry below.'));
     for (const p of plugins) {
-      const meta = [el('span', {}, 'trust: ' + p.trust)];
+      const meta = [
+        el('span', { class: 'trust' }, 'trust: ' + p.trust),
+        el('span', { class: 'isolation isolation-' + p.isolation + (p.isolation === 'in-process' && p.trust !== 'registry' ? ' untrusted' : ''), title: p.isolation === 'isolated' ? 'in a sandboxed host process of its own' : "in the agent's own process" }, isolationText(p)),
+      ];
       if (p.missingSettings.length) meta.push(el('span', {}, 'needs: ' + p.missingSettings.join(', ')));
       list.append(
         el('li', { 'data-plugin': p.packageName },
@@ -255,8 +277,34 @@
     ];
     if (job.tests) meta.push(el('span', {}, 'tests ' + job.tests.passed + '/' + job.tests.total + ' passed'));
     if (job.startedAt && job.finishedAt) meta.push(el('span', {}, 'took ' + seconds(Date.parse(job.finishedAt) - Date.parse(job.startedAt))));
+    if (job.timing) meta.push(el('span', { class: 'timing' }, timingText(job.timing)));
     meta.push(el('span', {}, job.generator));
     return meta;
+  }
+
+  function timingText(t) {
+    return 'model ' + seconds(t.modelMs) + ' (' + t.modelCalls + (t.modelCalls === 1 ? ' call' : ' calls') + '), tools ' + seconds(t.toolMs);
+  }
+
+  /* A finished template job: which components are working recipes and which are scaffolds that say so. */
+  function jobComponents(result) {
+    if (!result || !result.components || !result.components.length) return null;
+    const working = result.components.filter((c) => c.working).length;
+    const rows = result.components.map((c) =>
+      el('li', { 'data-component': c.name, 'data-working': String(c.working), title: c.detail },
+        el('span', { class: c.working ? 'working' : 'scaffold' }, c.working ? 'working' : 'scaffold'), ' ',
+        el('code', {}, c.name), ' ',
+        el('span', { class: 'muted' }, c.kind + (c.working ? ', ' + c.recipe : '')),
+        c.working ? null : el('div', { class: 'muted' }, c.detail)));
+    const parts = [
+      el('div', { class: 'meta' }, working + ' of ' + result.components.length + ' components working'
+        + (working < result.components.length ? '; scaffolds say they are not implemented yet' : '')),
+      el('ul', { class: 'components' }, ...rows),
+    ];
+    if (result.unusedDependencies && result.unusedDependencies.length) {
+      parts.push(el('div', { class: 'meta unused' }, 'unused dependencies: ' + result.unusedDependencies.join(', ')));
+    }
+    return el('div', { class: 'job-components' }, ...parts);
   }
 
   let renderedJobs = '';
@@ -275,6 +323,7 @@
         el('div', { class: 'meta' }, ...jobMeta(job)),
         running ? el('div', { class: 'meta' }, (job.phase || '') + ' ', el('progress', { max: 100, value: job.progress, 'aria-label': 'progress' }), ' ' + job.progress + '%') : null,
         job.error ? el('div', { class: 'failures' }, job.error.code + ': ' + job.error.message) : null,
+        jobComponents(job.result),
         running || job.status === 'queued'
           ? el('div', { class: 'buttons' }, button('Cancel', () => act('Cancel job ' + job.id.slice(0, 8), () => api('POST', 'jobs/cancel', { id: job.id }))))
           : null,

@@ -17,7 +17,11 @@ const WEATHER = {
   description: 'Weather information plugin',
   version: '1.0.0',
   actions: [{ name: 'getCurrentWeather', description: 'Get current weather for a location', parameters: { location: 'string' } }],
-  providers: [{ name: 'weatherData', description: 'Provides weather data context' }],
+  // Two components no recipe fits (honest scaffolds) and one a recipe makes work.
+  providers: [
+    { name: 'weatherData', description: 'Provides weather data context' },
+    { name: 'localTime', description: 'The current date and time where the user is' },
+  ],
 };
 const FAILING = { name: 'plugin-always-red', description: 'Its tests never pass', actions: [{ name: 'redAction', description: 'red' }] };
 
@@ -38,6 +42,19 @@ async function overflowsSideways(page: Page): Promise<boolean> {
     if (document.documentElement.scrollWidth > width) return true;
     return Array.from(document.querySelectorAll('body *')).some((e) => e.getBoundingClientRect().right > width + 1);
   });
+}
+
+/**
+ * A screenshot of the page with the client's toasts closed the way a user closes them, by their X.
+ * ("Connection Restored" after a socket reconnect sits over the pane's bottom, and Radix pauses its timer
+ * while the focus is in the panel's frame, so it would never go by itself.)
+ */
+async function screenshotUncovered(page: Page, name: string): Promise<void> {
+  const close = page.locator('button[toast-close]');
+  for (const button of await close.all()) await button.click({ force: true }).catch(() => undefined);
+  // A picture, not a check: a toast that outlives the wait is photographed rather than failing the test.
+  await close.first().waitFor({ state: 'detached', timeout: 8_000 }).catch(() => undefined);
+  await page.screenshot({ path: join(ARTIFACTS, name) });
 }
 
 /*
@@ -126,6 +143,10 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     await panel.locator('li[data-result="@elizaos/plugin-bootstrap"] button').click();
     const bootstrap = panel.locator('li[data-plugin="@elizaos/plugin-bootstrap"]');
     await bootstrap.locator('.status-active').waitFor({ timeout: 120_000 });
+    // A registry plugin runs in the agent's process by default, and says so beside its trust tier.
+    const bootstrapMeta = await bootstrap.locator('.meta').textContent();
+    expect(bootstrapMeta).toContain('trust: registry');
+    expect(bootstrapMeta).toContain('runs in-process (default for registry)');
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, '02-after-install.png') });
 
@@ -133,6 +154,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     await panel.locator('#install-source button').click();
     const echo = panel.locator('li[data-plugin="plugin-secret-echo"]');
     await echo.locator('.status-needs_configuration').waitFor({ timeout: 120_000 });
+    expect(await echo.locator('.meta').textContent()).toContain('runs isolated (default for user-source)');
     await echo.getByRole('button', { name: 'Configure' }).click();
     await panel.locator('#configure input[name="SECRET_ECHO_TOKEN"]').fill('panel-secret-value');
     await panel.locator('#configure button[type="submit"]').click();
@@ -149,7 +171,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     expect(server.runtime.plugins.map((p) => p.name)).not.toContain('plugin-secret-echo');
   }, 400_000);
 
-  it('creates a plugin from a specification; the job shows its id, time, iterations and tests', async () => {
+  it('creates a plugin from a specification; the job shows its id, time, iterations, tests, timing and components', async () => {
     const panel = page.frameLocator('iframe[title="Plugin Manager"]');
     await panel.locator('#specification').fill(JSON.stringify(WEATHER, null, 2));
     await panel.locator('#spec button').click();
@@ -161,10 +183,46 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     expect(meta).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
     expect(meta).toContain('iteration 1/2');
     expect(meta).toMatch(/tests (\d+)\/\1 passed/);
+    // Model time and tool time apart: a template job asks the model nothing.
+    expect(meta).toMatch(/model \d+\.\d s \(0 calls\), tools \d+\.\d s/);
+    // Which components work and which are scaffolds that say they are not implemented.
+    expect(await job.locator('.job-components > .meta').first().textContent()).toContain('1 of 3 components working');
+    const component = (name: string) => job.locator(`li[data-component="${name}"]`);
+    expect(await component('localTime').getAttribute('data-working')).toBe('true');
+    expect(await component('localTime').textContent()).toContain('working');
+    expect(await component('GET_CURRENT_WEATHER').getAttribute('data-working')).toBe('false');
+    expect(await component('GET_CURRENT_WEATHER').textContent()).toContain('scaffold');
+    expect(await component('GET_CURRENT_WEATHER').textContent()).toContain('not implemented');
+    expect(await component('weatherData').textContent()).toContain('scaffold');
     expect(await overflowsSideways(page)).toBe(false);
     await job.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(ARTIFACTS, '03-job-finished.png') });
+    await screenshotUncovered(page, '03-job-finished.png');
   }, 240_000);
+
+  it('shows where a plugin runs and moves it with the control: in-process, then back to its default', async () => {
+    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    const weather = panel.locator('li[data-plugin="@elizaos/plugin-weather"]');
+    const meta = () => weather.locator('.meta').textContent();
+    expect(await meta()).toContain('trust: generated');
+    expect(await meta()).toContain('runs isolated (default for generated)');
+    await weather.getByRole('button', { name: 'Run in-process' }).click();
+    await expect.poll(meta, { timeout: 60_000 }).toContain('runs in-process (override)');
+    await weather.locator('.status-active').waitFor({ timeout: 60_000 });
+    await weather.scrollIntoViewIfNeeded();
+    expect(await overflowsSideways(page)).toBe(false);
+    await screenshotUncovered(page, '05-isolation-override.png');
+    const viaApi = async () => {
+      const res = await fetch(`${server.pluginUrl}/plugins`);
+      const plugins = ((await res.json()) as { data: { packageName: string; isolation: string; isolationDecidedBy: string }[] }).data;
+      const p = plugins.find((x) => x.packageName === '@elizaos/plugin-weather');
+      return `${p?.isolation} ${p?.isolationDecidedBy}`;
+    };
+    expect(await viaApi()).toBe('in-process override');
+    await weather.getByRole('button', { name: 'Default for generated' }).click();
+    await expect.poll(meta, { timeout: 60_000 }).toContain('runs isolated (default for generated)');
+    await weather.locator('.status-active').waitFor({ timeout: 60_000 });
+    expect(await viaApi()).toBe('isolated default');
+  }, 180_000);
 
   it('shows a failed job with the failures of each iteration readable', async () => {
     const res = await fetch(`${server.pluginUrl}/jobs`, {
