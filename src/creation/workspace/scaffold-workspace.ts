@@ -69,7 +69,7 @@ const RELATIVE_IMPORT_SELECTORS = ['ImportDeclaration', 'ExportNamedDeclaration'
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vitest/**', 'eslint.config.js', 'vitest.config.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', '.vitest/**', '.vitest-report/**', '.home/**', 'eslint.config.js', 'vitest.config.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
