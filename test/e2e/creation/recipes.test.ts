@@ -11,6 +11,7 @@ import type { PluginManagementService } from '../../../src/management/plugin-man
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, scriptModel, type TestRuntime } from '../../helpers/runtime.js';
+import { setEgressTestHooks } from '../../../src/management/host/index.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/recipes/${name}`, import.meta.url), 'utf8'));
 const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8'));
@@ -154,7 +155,18 @@ describe('template recipes: plugins that do the job without a model', () => {
     expect(job.status, JSON.stringify(job.error ?? job.iterations.at(-1))).toBe('succeeded');
     expect(job.result?.pluginStatus).toBe('needs_configuration');
     expect(job.result?.components?.every((c) => c.working)).toBe(true);
-    await management().configure('plugin-stars', { GITHUB_API_URL: `${server.url}/api/repos` });
+    // The generated plugin runs isolated and reaches only the host its specification declares
+    // (api.github.com), through its egress proxy; the test resolves that name to the fixture server.
+    expect(management().get('plugin-stars').isolation).toBe('isolated');
+    const port = Number(new URL(server.url).port);
+    setEgressTestHooks(t.runtime, {
+      resolveHost: async (host) => {
+        if (host !== 'api.github.com') throw new Error(`ENOTFOUND ${host}`);
+        return [{ address: '127.0.0.1', port }];
+      },
+      allowPrivateAddresses: true,
+    });
+    await management().configure('plugin-stars', { GITHUB_API_URL: 'http://api.github.com/api/repos' });
     await management().activate('plugin-stars');
     const found = await say('GET_REPOSITORY', 'look up "elizaos/eliza"');
     expect(found.success).toBe(true);
