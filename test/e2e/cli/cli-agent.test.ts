@@ -15,7 +15,8 @@ function normalise(text: string): string {
     .replace(/\b[0-9a-f]{8}\b/g, '<id>')
     .replace(/^(Installed: +).*$/gm, '$1<dir>')
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, '<time>')
-    .replace(/^ {2}\d\d:\d\d:\d\d /gm, '  <time> ');
+    .replace(/^ {2}\d\d:\d\d:\d\d /gm, '  <time> ')
+    .replace(/^(Time: +).*$/gm, '$1<durations>');
 }
 
 /*
@@ -105,7 +106,8 @@ describe('plugin-dynamic --agent-url', () => {
   }, 400_000);
 
   it('queues a job with --no-wait, follows it with status --watch, and cancels another', async () => {
-    const queued = await agent(['--json', 'create', 'examples/notes.json', '--no-wait']);
+    // plugin-notes exists from the test before: a new job for it must say it replaces it.
+    const queued = await agent(['--json', 'create', 'examples/notes.json', '--no-wait', '--replace']);
     const first = envelope<{ job: JobRecord }>(queued.stdout);
     const id = first.success ? first.data.job.id : '';
     expect(['queued', 'running']).toContain(first.success && first.data.job.status);
@@ -114,7 +116,7 @@ describe('plugin-dynamic --agent-url', () => {
     expect(watched.stdout).toMatch(/^plugin-notes: succeeded after 1 iteration/m);
     expect(watched.stderr).toMatch(/^ {2}Succeeded in iteration 1/m);
 
-    const second = envelope<{ job: JobRecord }>((await agent(['--json', 'create', 'examples/notes.json', '--no-wait'])).stdout);
+    const second = envelope<{ job: JobRecord }>((await agent(['--json', 'create', 'examples/notes.json', '--no-wait', '--replace'])).stdout);
     const other = second.success ? second.data.job.id.slice(0, 8) : '';
     const cancelled = await agent(['cancel', other]);
     expect(cancelled.stdout.trim()).toBe(`Job ${other} (plugin-notes) is cancelled.`);

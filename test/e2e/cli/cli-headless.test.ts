@@ -140,7 +140,7 @@ describe('plugin-dynamic headless', () => {
   });
 
   it('cancels a creation on Ctrl-C, records it as cancelled, and lists it with jobs and status', async () => {
-    const child = spawn(process.execPath, cliArgv(['--data-dir', dataDir, 'create', 'examples/notes.json']), {
+    const child = spawn(process.execPath, cliArgv(['--data-dir', dataDir, 'create', 'examples/notes.json', '--replace']), {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -176,7 +176,7 @@ describe('plugin-dynamic headless', () => {
 
   it('killed with SIGKILL in the middle of a job: no process of it survives, the job is failed: interrupted with its workspace kept, nothing else is lost', async () => {
     const before = envelope<PluginView[]>((await cli(['--json', 'list'])).stdout);
-    const child = spawn(process.execPath, cliArgv(['--data-dir', dataDir, 'create', 'examples/notes.json']), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, cliArgv(['--data-dir', dataDir, 'create', 'examples/notes.json', '--replace']), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     await new Promise<void>((resolve) => {

@@ -44,7 +44,8 @@ describe('recorded model answers through the real pipeline', () => {
     scenario = s;
     generationPrompts.length = 0;
     reviewPrompts.length = 0;
-    const queued = await creation().createFromSpec(RECORDED_SPEC, { generator: 'model', activate: false });
+    // Every scenario creates the same plugin again, so each says it replaces the one before.
+    const queued = await creation().createFromSpec(RECORDED_SPEC, { generator: 'model', activate: false, replace: true });
     return creation().waitForJob(queued.id);
   };
 
