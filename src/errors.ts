@@ -59,7 +59,8 @@ export const ERROR_CATALOGUE = {
   MODEL_UNAVAILABLE: 'No text model is registered; use the template generator or add a model plugin.',
   MODEL_TIMEOUT:
     'The model took longer than one call may; raise PLUGIN_DYNAMIC_MODEL_CALL_TIMEOUT_MS for a slow model, or use a faster one.',
-  MODEL_OUTPUT_REFUSED: 'The model tried to write a file it may not write; the answer was refused.',
+  MODEL_OUTPUT_REFUSED:
+    "The model's answer was refused whole (a file it may not write, or an edit whose SEARCH text is not found exactly once); nothing was written and the next iteration is told why.",
   TOOLCHAIN_UNAVAILABLE: 'The TypeScript/ESLint/Vitest toolchain could not be prepared; run `plugin-dynamic doctor`.',
   UNSAFE_WORKSPACE_FILE:
     'Generated code left a link, a device or pipe, or an oversized file where the agent reads or writes; it was not followed. Fix the tests so they leave the workspace alone.',
