@@ -1,0 +1,8 @@
+import type { Readable } from 'node:stream';
+
+/** Turns any value into plain JSON data, bounded in depth (see plugin-host-json.mjs). */
+export function toJsonSafe(value: unknown, depth?: number, seen?: WeakSet<object>): unknown;
+/** One frame of the host channel: the value made JSON-safe, as one line. */
+export function encodeFrame(value: unknown): string;
+/** Calls `onFrame` per parsed line; `onOversize` once if a line passes `maxBytes` (reading stops). */
+export function readFrames(stream: Readable, maxBytes: number, onFrame: (frame: unknown) => void, onOversize: () => void): void;
