@@ -1,25 +1,9 @@
+import { FORWARDED_METHODS } from './plugin-host-forwarded.mjs';
+
 // The narrow runtime an isolated plugin sees instead of the agent's AgentRuntime. It holds its
 // own declared settings (pushed in by the agent), a character copy without secrets, a logger, the
 // plugin's own services, and a few calls forwarded to the agent, which bounds each in time (and
 // useModel in count). Anything else throws an error that names what was asked for.
-
-const FORWARDED = [
-  'useModel',
-  'getCache',
-  'setCache',
-  'deleteCache',
-  'createMemory',
-  'getMemories',
-  'getMemoryById',
-  'updateMemory',
-  'deleteMemory',
-  'createTask',
-  'getTasks',
-  'getTask',
-  'updateTask',
-  'deleteTask',
-  'emitEvent',
-];
 
 // Read by Promise resolution, inspection and serialisers: answering undefined keeps the object
 // from looking like a thenable or a special value.
@@ -66,7 +50,7 @@ export function createNarrowRuntime(opts) {
     registerTaskWorker: (worker) => opts.registerTaskWorker(worker),
     getTaskWorker: (name) => opts.getTaskWorker(name),
   };
-  for (const name of FORWARDED) base[name] = (...args) => opts.forward(name, args);
+  for (const name of FORWARDED_METHODS) base[name] = (...args) => opts.forward(name, args);
   return new Proxy(base, {
     get(target, prop) {
       if (typeof prop === 'symbol' || QUIET.has(prop)) return target[prop];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORWARDED_METHODS } from '../../../worker/plugin-host-forwarded.mjs';
 
 /**
  * The whole surface between the agent and a plugin host, both directions in one place. The host
@@ -40,24 +41,11 @@ export interface HostFunctions {
   serviceStop(type: string): Promise<void>;
 }
 
-/** Runtime calls the host forwards to the agent (the narrow runtime's forwarded part). */
-export const FORWARDED_METHODS = [
-  'useModel',
-  'getCache',
-  'setCache',
-  'deleteCache',
-  'createMemory',
-  'getMemories',
-  'getMemoryById',
-  'updateMemory',
-  'deleteMemory',
-  'createTask',
-  'getTasks',
-  'getTask',
-  'updateTask',
-  'deleteTask',
-  'emitEvent',
-] as const;
+/**
+ * Runtime calls the host forwards to the agent (the narrow runtime's forwarded part): one list for
+ * both ends, kept beside the worker that runs unbuilt in the sandbox.
+ */
+export { FORWARDED_METHODS };
 export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];
 
 /** What the host asks the agent (host → agent). */
