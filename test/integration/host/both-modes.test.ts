@@ -9,6 +9,7 @@ import { pluginDataFolder } from '../../../src/management/host/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
+import { componentCounts } from '../../helpers/component-counts.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { hostProcessesOf, running, waitFor } from './host-processes.js';
@@ -16,20 +17,6 @@ import { hostProcessesOf, running, waitFor } from './host-processes.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, 'fixtures', 'plugin-every-kind');
 const NAME = 'plugin-every-kind';
-
-function componentCounts(runtime: AgentRuntime) {
-  return {
-    actions: runtime.actions.length,
-    providers: runtime.providers.length,
-    evaluators: runtime.evaluators.length,
-    plugins: runtime.plugins.length,
-    routes: runtime.routes.length,
-    services: runtime.services.size,
-    events: Object.values(runtime.events).reduce((n, handlers) => n + (handlers?.length ?? 0), 0),
-    models: [...runtime.models.values()].reduce((n, handlers) => n + handlers.length, 0),
-    taskWorkers: (runtime as unknown as { taskWorkers: Map<string, unknown> }).taskWorkers.size,
-  };
-}
 
 /** Calls the plugin's route the way the server would, recording the answer. */
 async function callRoute(runtime: AgentRuntime): Promise<{ status: number; body: unknown }> {

@@ -4,10 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentRuntime } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
+import { componentCounts } from '../../helpers/component-counts.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
@@ -15,20 +15,6 @@ import { startManagementRuntime } from '../../helpers/management-runtime.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, 'fixtures', 'plugin-secret-echo');
 const SECRET_VALUE = 'planted-secret-4d9f2c7a81';
-
-/** Counts of every runtime collection a plugin can add to. */
-function componentCounts(runtime: AgentRuntime) {
-  return {
-    actions: runtime.actions.length,
-    providers: runtime.providers.length,
-    evaluators: runtime.evaluators.length,
-    plugins: runtime.plugins.length,
-    routes: runtime.routes.length,
-    services: runtime.services.size,
-    events: Object.values(runtime.events).reduce((n, handlers) => n + (handlers?.length ?? 0), 0),
-    models: [...runtime.models.values()].reduce((n, handlers) => n + handlers.length, 0),
-  };
-}
 
 describe('plugin management in a live runtime', () => {
   let server: Awaited<ReturnType<typeof startFixtureServer>>;
