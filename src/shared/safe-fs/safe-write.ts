@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { lstat, open, rename, rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { replaceWithTempFile } from '../atomic-file.js';
 import { componentsOf, directoryInside, unsafe } from './walk-inside.js';
-
-const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
  * The one way the agent writes into a folder that sandboxed code could shape (a job's workspace):
  * every folder on the way is opened without following links (see directoryInside), the content goes
- * to a fresh temp file created with O_EXCL|O_NOFOLLOW, and a rename puts it in place, which replaces
+ * to a fresh temp file created with O_EXCL|O_NOFOLLOW, and a rename puts it in place (replaceWithTempFile), which replaces
  * a link at the name instead of writing through it. A folder at the name is refused.
  */
 export async function safeWriteFile(root: string, relativePath: string, content: string | Uint8Array): Promise<string> {
@@ -19,19 +17,7 @@ export async function safeWriteFile(root: string, relativePath: string, content:
   const target = join(dir, name);
   const existing = await lstat(target).catch(() => undefined);
   if (existing?.isDirectory()) throw unsafe(target, 'is a folder where a file is written');
-  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, CREATE_FLAGS, 0o644);
-  try {
-    await handle.writeFile(content);
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await replaceWithTempFile(join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`), target, content);
   return target;
 }
 
