@@ -1,4 +1,4 @@
-/** Each bad specification of ../shared/fixtures/specs/bad/ and the field its refusal must name. */
+/** Each bad specification of test/fixtures/shared/specs/bad/ and the field its refusal must name. */
 export const BAD_SPEC_FIELDS: Record<string, string> = {
   'bad-action-name.json': 'actions[0].name',
   'bad-version.json': 'version',

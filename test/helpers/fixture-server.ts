@@ -24,8 +24,8 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-/** The shared fixtures beside the repository: <repo>/../shared/fixtures (this file is <repo>/test/helpers/). */
-export const DEFAULT_FIXTURE_ROOT = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+/** The fixtures copied from shared/fixtures into the repository (test/fixtures/shared/SOURCE.md says from where). */
+export const DEFAULT_FIXTURE_ROOT = fileURLToPath(new URL('../fixtures/shared/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',

@@ -10,7 +10,7 @@ import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const GOOD = join(here, '..', '..', '..', '..', 'shared', 'fixtures', 'specs', 'good');
+const GOOD = join(here, '..', '..', 'fixtures', 'shared', 'specs', 'good');
 const fixtures = readdirSync(GOOD).filter((f) => f.endsWith('.json')).sort();
 
 describe('every good specification on the template path', () => {

@@ -6,7 +6,7 @@ import { camelCase, describeToSpec, parsePluginSpec, safeParsePluginSpec, upperS
 import { BAD_SPEC_FIELDS } from '../../helpers/bad-specs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = join(here, '..', '..', '..', '..', 'shared', 'fixtures');
+const FIXTURES = join(here, '..', '..', 'fixtures', 'shared');
 const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
 describe('the specification schema', () => {

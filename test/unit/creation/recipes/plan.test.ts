@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planPlugin } from '../../../../src/creation/generators/template/index.js';
 import { describeToSpec, parsePluginSpec } from '../../../../src/creation/spec/index.js';
 
-const GOOD = new URL('../../../../../shared/fixtures/specs/good/', import.meta.url);
+const GOOD = new URL('../../../fixtures/shared/specs/good/', import.meta.url);
 const sentences = (JSON.parse(readFileSync(new URL('../fixtures/sentences.json', import.meta.url), 'utf8')) as { sentence: string }[]).map((s) => s.sentence);
 
 describe('which recipe each component gets', () => {
