@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PluginDynamicError } from '../../errors.js';
+import { bounded } from '../../shared/bounded.js';
 import { scrubbedEnv, startLineProcess, type LineProcess, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Diagnostic } from './diagnostics.js';
 import { childNode } from '../../shared/child-node.js';
@@ -50,15 +51,17 @@ export class CheckWorker {
     const started = Date.now();
     const child = this.start((await childNode(opts.signal)).path);
     const id = this.nextId++;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
     try {
-      const answer = await new Promise<{ ok: boolean; diagnostics: Diagnostic[] }>((resolve, reject) => {
+      const reply = new Promise<{ ok: boolean; diagnostics: Diagnostic[] }>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        timer = setTimeout(() => reject(new PluginDynamicError('PROCESS_TIMEOUT', `${command} ran past its time limit`)), opts.timeoutMs);
-        onAbort = () => reject(new PluginDynamicError('JOB_CANCELLED', `${command} was cancelled`));
-        opts.signal?.addEventListener('abort', onAbort, { once: true });
         child.send(JSON.stringify({ id, command }));
+      });
+      const answer = await bounded(reply, {
+        ms: opts.timeoutMs,
+        onTimeout: () => new PluginDynamicError('PROCESS_TIMEOUT', `${command} ran past its time limit`),
+        signal: opts.signal,
+      }).catch((error: unknown) => {
+        throw opts.signal?.aborted ? new PluginDynamicError('JOB_CANCELLED', `${command} was cancelled`, { cause: opts.signal.reason }) : error;
       });
       return { ...answer, durationMs: Date.now() - started, timedOut: false, cancelled: false, outputLimitHit: false };
     } catch (error) {
@@ -76,8 +79,6 @@ export class CheckWorker {
       }
       throw error;
     } finally {
-      clearTimeout(timer);
-      if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
       this.pending.delete(id);
     }
   }

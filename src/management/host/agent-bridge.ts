@@ -1,6 +1,7 @@
 import type { Content, IAgentRuntime, Logger, Memory, ModelTypeName, Task, UUID } from '@elizaos/core';
 import { z } from 'zod';
 import { PluginDynamicError } from '../../errors.js';
+import { bounded } from '../../shared/bounded.js';
 import { toJsonSafe } from './json-frames.js';
 import { CallbackContentSchema, FORWARDED_METHODS, type AgentFunctions, type ForwardedMethod } from './protocol.js';
 
@@ -63,13 +64,7 @@ const ARGS = {
 } satisfies Record<ForwardedMethod, z.ZodType>;
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PluginDynamicError('HOST_CALL_TIMEOUT', `${what} did not finish within ${ms} ms.`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  return bounded(promise, { ms, onTimeout: () => new PluginDynamicError('HOST_CALL_TIMEOUT', `${what} did not finish within ${ms} ms.`) });
 }
 
 /**

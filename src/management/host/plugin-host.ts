@@ -1,5 +1,6 @@
 import { createBirpc, type BirpcReturn } from 'birpc';
 import { PluginDynamicError } from '../../errors.js';
+import { bounded } from '../../shared/bounded.js';
 import { startHostProcess, type HostProcess, type HostProcessOptions } from './host-process.js';
 import { encodeFrame, readFrames } from './json-frames.js';
 import { HostManifestSchema, type AgentFunctions, type HostFunctions, type HostManifest, type Json } from './protocol.js';
@@ -96,30 +97,26 @@ export class PluginHost {
   /** Calls the host; fails with HOST_CALL_TIMEOUT past the bound, HOST_DIED if it is gone, HOST_CALL_FAILED if the plugin threw. */
   async call<K extends keyof HostFunctions>(method: K, args: Args<K>, timeoutMs = this.opts.callTimeoutMs, signal?: AbortSignal): Promise<unknown> {
     if (!this.alive) throw this.deadError();
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const bound = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PluginDynamicError('HOST_CALL_TIMEOUT', `${this.opts.pluginName}: ${String(method)} did not answer within ${timeoutMs} ms.`)), timeoutMs);
-      if (signal) {
-        onAbort = () => reject(new PluginDynamicError('LOAD_FAILED', `${this.opts.pluginName}: ${String(method)} was cancelled.`));
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
-    });
     const dead = this.exited.then(() => {
       throw this.deadError();
     });
+    const answer = (this.rpc.$call as (m: string, ...a: unknown[]) => Promise<unknown>)(method, ...args);
     try {
-      return await Promise.race([(this.rpc.$call as (m: string, ...a: unknown[]) => Promise<unknown>)(method, ...args), bound, dead]);
+      return await bounded(Promise.race([answer, dead]), {
+        ms: timeoutMs,
+        onTimeout: () => new PluginDynamicError('HOST_CALL_TIMEOUT', `${this.opts.pluginName}: ${String(method)} did not answer within ${timeoutMs} ms.`),
+        signal,
+      });
     } catch (error) {
+      if (signal?.aborted) {
+        throw new PluginDynamicError('LOAD_FAILED', `${this.opts.pluginName}: ${String(method)} was cancelled.`, { cause: signal.reason });
+      }
       if ((error as { code?: string }).code === 'HOST_CALL_TIMEOUT' && method !== 'ping') void this.checkAlive();
       if (error instanceof PluginDynamicError) throw error;
       if (!this.alive) throw this.deadError();
       const message = error && typeof error === 'object' && 'message' in error ? String((error).message) : String(error);
       const code = (error as { code?: unknown }).code === 'HOST_UNSUPPORTED_METHOD' ? 'HOST_UNSUPPORTED_METHOD' : 'HOST_CALL_FAILED';
       throw new PluginDynamicError(code, `${this.opts.pluginName}: ${String(method)} failed: ${message.slice(0, 2_000)}`);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { IAgentRuntime, Logger, Plugin } from '@elizaos/core';
 import { PluginDynamicError } from '../../errors.js';
+import { bounded } from '../../shared/bounded.js';
 import { KeyedMutex } from '../../shared/keyed-mutex.js';
 import { guardPlugin } from './component-guard.js';
 import { findConflicts } from './conflicts.js';
@@ -23,27 +24,13 @@ function onStrayRejection(reason: unknown): void {
   for (const listener of strayRejections) listener(reason);
 }
 
-function within<T>(promise: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new PluginDynamicError('LOAD_TIMEOUT', `${what} did not finish within ${ms} ms.`)),
-      ms,
-    );
-    const onAbort = (): void => reject(new PluginDynamicError('LOAD_FAILED', `${what} was cancelled.`));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+async function within<T>(promise: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
+  try {
+    return await bounded(promise, { ms, onTimeout: () => new PluginDynamicError('LOAD_TIMEOUT', `${what} did not finish within ${ms} ms.`), signal });
+  } catch (error) {
+    if (signal?.aborted) throw new PluginDynamicError('LOAD_FAILED', `${what} was cancelled.`, { cause: signal.reason });
+    throw error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 /**
@@ -105,15 +92,17 @@ export class PluginLoader {
     };
     if (strayRejections.size === 0) process.on('unhandledRejection', onStrayRejection);
     strayRejections.add(listener);
+    // The service promises are taken before registration starts: core rejects a failed start only
+    // through a promise that exists by then, and forgets it after. Handlers go on each at once: a
+    // service whose start rejects must never become an unhandled rejection (it would end the process).
+    const services = (plugin.services ?? [])
+      .map((s) => (s as { serviceType?: string }).serviceType)
+      .filter((t): t is string => typeof t === 'string' && t !== '')
+      .map((type) => this.runtime.getServiceLoadPromise(type as never));
+    for (const service of services) service.catch(() => undefined);
     const registration = this.runtime.registerPlugin(guarded);
     try {
       await within(registration, this.opts.loadTimeoutMs, `${plugin.name} init`, signal);
-      // Handlers go on every service promise at once: a service whose start rejects must never
-      // become an unhandled rejection (it would end the host process).
-      const services = (plugin.services ?? [])
-        .map((s) => (s as { serviceType?: string }).serviceType)
-        .filter((t): t is string => typeof t === 'string' && t !== '')
-        .map((type) => this.runtime.getServiceLoadPromise(type as never));
       const remaining = Math.max(1, this.opts.loadTimeoutMs - (Date.now() - started));
       await within(Promise.all(services), remaining, `${plugin.name} services`, signal);
       // Give rejections fired during the load a turn to surface.

@@ -1,4 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
+import { bounded } from '../../shared/bounded.js';
 import { runtimeCollections } from './runtime-collections.js';
 import { ARRAYS, KEY_MAPS, type Ledger } from './runtime-snapshot.js';
 
@@ -14,19 +15,14 @@ export interface RemovalReport {
 async function stopWithin(service: unknown, timeoutMs: number): Promise<string | undefined> {
   const stop = (service as { stop?: () => Promise<void> | void }).stop;
   if (typeof stop !== 'function') return undefined;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      Promise.resolve(stop.call(service)),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`did not stop within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await bounded(Promise.resolve().then(() => stop.call(service)), {
+      ms: timeoutMs,
+      onTimeout: () => new Error(`did not stop within ${timeoutMs} ms`),
+    });
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -8,6 +8,7 @@ import { PluginDynamicError } from '../../errors.js';
 import { normalizeHostName } from './host-name.js';
 import { answerConnect, forward, tunnel } from './egress-relay.js';
 import { destinationRefusal, parseConnectTarget, parseForwardTarget, resolvedRefusal, type EgressRefusal, type EgressTarget } from './egress-rules.js';
+import { bounded } from '../bounded.js';
 
 export interface EgressLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -77,11 +78,7 @@ async function systemResolve(host: string): Promise<ResolvedDestination[]> {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return bounded(promise, { ms, onTimeout: () => new Error(`no answer in ${ms} ms`) });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ModelType, type IAgentRuntime } from '@elizaos/core';
 import { PluginDynamicError } from '../../../errors.js';
+import { bounded } from '../../../shared/bounded.js';
 
 /** Model time spent by one job, added up call by call. */
 export class ModelMeter {
@@ -24,30 +25,22 @@ export function boundedModelCall(
   return async (prompt, signal) => {
     signal?.throwIfAborted();
     const started = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
     try {
-      const stop = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new PluginDynamicError(
-                'MODEL_TIMEOUT',
-                `The model did not answer within ${Math.round(opts.timeoutMs / 1000)} s (PLUGIN_DYNAMIC_MODEL_CALL_TIMEOUT_MS).`,
-              ),
-            ),
-          opts.timeoutMs,
-        );
-        onAbort = () => reject(signal?.reason instanceof Error ? signal.reason : new PluginDynamicError('JOB_CANCELLED', 'The job was cancelled.'));
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-      const answer = runtime.useModel(ModelType.TEXT_LARGE, { prompt });
       // A late answer or failure after the bound is ignored on purpose.
-      answer.catch(() => undefined);
-      return String(await Promise.race([answer, stop]));
+      const answer = await bounded(runtime.useModel(ModelType.TEXT_LARGE, { prompt }), {
+        ms: opts.timeoutMs,
+        onTimeout: () =>
+          new PluginDynamicError(
+            'MODEL_TIMEOUT',
+            `The model did not answer within ${Math.round(opts.timeoutMs / 1000)} s (PLUGIN_DYNAMIC_MODEL_CALL_TIMEOUT_MS).`,
+          ),
+        signal,
+      });
+      return String(answer);
+    } catch (error) {
+      if (signal?.aborted && !(signal.reason instanceof Error)) throw new PluginDynamicError('JOB_CANCELLED', 'The job was cancelled.');
+      throw error;
     } finally {
-      clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
       if (opts.meter) {
         opts.meter.elapsedMs += Date.now() - started;
         opts.meter.calls += 1;
