@@ -98,11 +98,34 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+/*
+ * What each error says, by code: a message template whose {slots} a raise fills in, so a code reads
+ * the same wherever it is raised (the habit of fastify's and avvio's error catalogues). The slot
+ * names are read from the template by the type system: a raise that misses or misspells one does
+ * not compile.
+ */
+export const ERROR_MESSAGES = {} as const satisfies Partial<Record<ErrorCode, string>>;
+
+type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;
+type TemplatedCode = keyof typeof ERROR_MESSAGES;
+/** The values a code's message template needs, by slot name. */
+export type ErrorParams<C extends TemplatedCode> = { readonly [K in Slots<(typeof ERROR_MESSAGES)[C]>]: string | number };
+
+/** Fills a template's {slots}; a slot with no value stays visible rather than vanishing. */
+export function formatErrorMessage(template: string, params: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (slot, name: string) => (name in params ? String(params[name]) : slot));
+}
+
 export class PluginDynamicError extends Error {
   override readonly name = 'PluginDynamicError';
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
 
+  /**
+   * An error whose message is already written: one received from another process (the HTTP
+   * client rebuilds the server's errors), or wrapped with more context. New errors are raised with
+   * `codedError`, whose message comes from the catalogue.
+   */
   constructor(
     code: ErrorCode,
     message: string,
@@ -117,6 +140,15 @@ export class PluginDynamicError extends Error {
   get hint(): string {
     return ERROR_CATALOGUE[this.code];
   }
+}
+
+/** A new error of `code`, its message written from the code's template with `params`. */
+export function codedError<C extends TemplatedCode>(
+  code: C,
+  params: ErrorParams<C>,
+  options: { cause?: unknown; details?: Record<string, unknown> } = {},
+): PluginDynamicError {
+  return new PluginDynamicError(code, formatErrorMessage(ERROR_MESSAGES[code], params), options);
 }
 
 /** True for any error carrying one of our codes, even from another copy of this module. */
