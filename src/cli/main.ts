@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Quiet the runtime's logger before anything imports @elizaos/core (it reads LOG_LEVEL at load).
 process.env['LOG_LEVEL'] ??= process.argv.includes('--verbose') ? 'info' : 'error';
+// stdout carries the command's answer only (JSON with --json): whatever a library prints with
+// console.log (dotenv's notice about the project's .env file, for one) goes to stderr.
+for (const method of ['log', 'info', 'debug'] as const) console[method] = console.error.bind(console);
 const { runCli } = await import('./program.js');
 const { printError } = await import('./output.js');
 try {
