@@ -24,6 +24,7 @@ import type { ProcessSpec } from '../shared/process-runner.js';
 import { JobFiles, sweepJobFiles } from './pipeline/job-files.js';
 import { runtimeReport, type RuntimeReport } from '../shared/child-node.js';
 import { startupSummary } from '../startup-summary.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 
 const LOG_SRC = 'plugin-dynamic:creation';
 const HOUR_MS = 3_600_000;
@@ -74,7 +75,7 @@ export interface CreationCapabilities {
  * builds, lints, tests and validates a plugin, then installs and loads it through plugin management.
  */
 export class PluginCreationService extends Service {
-  static override serviceType = 'plugin_creation';
+  static override serviceType = PLUGIN_CREATION_SERVICE;
   override capabilityDescription =
     'Writes new plugins from a specification or a sentence, builds, lints, tests and reviews them, then loads them.';
 
@@ -300,7 +301,7 @@ export class PluginCreationService extends Service {
    */
   private refuseSilentReplace(packageName: string, replace: boolean): void {
     const previous = this.runtime
-      .getService<PluginManagementService>('plugin_management')
+      .getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)
       ?.list()
       .find((p) => p.packageName === packageName);
     if (!previous) return;
@@ -512,8 +513,8 @@ export class PluginCreationService extends Service {
       const shipped = await files.ship(toolchain, outcome.sources, { timeoutMs: this.settings.commandTimeoutMs, signal });
       await this.jobs.update(id, () => ({ shipped: { sha256: shipped.sha256, files: shipped.files } }), `Shipped build: ${shipped.files} file(s), sha256 ${shipped.sha256}`);
       await this.jobs.update(id, () => ({ phase: 'install' }), 'Installing and loading the plugin');
-      const management = this.runtime.getService<PluginManagementService>('plugin_management');
-      if (!management) throw new PluginDynamicError('INTERNAL', 'The plugin_management service is not running.');
+      const management = this.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
+      if (!management) throw new PluginDynamicError('INTERNAL', `The ${PLUGIN_MANAGEMENT_SERVICE} service is not running.`);
       const replace = queued.replace === true;
       this.refuseSilentReplace(spec.name, replace);
       const previous = management.list().find((p) => p.packageName === spec.name);
