@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic } from '../src/index.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../src/service-types.js';
 
 /** A real runtime on PGLite in a temp folder with plugin-dynamic, as an agent would run it. */
 export async function startBenchRuntime(settings: Record<string, string> = {}): Promise<{
@@ -26,8 +27,8 @@ export async function startBenchRuntime(settings: Record<string, string> = {}): 
   await runtime.runPluginMigrations();
   await runtime.registerPlugin(pluginDynamic);
   await runtime.initialize();
-  await runtime.getServiceLoadPromise('plugin_management');
-  await runtime.getServiceLoadPromise('plugin_creation');
+  await runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
+  await runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE);
   return {
     runtime,
     dataDir,

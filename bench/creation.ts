@@ -12,6 +12,7 @@ import { scaffoldWorkspace, writeSourceFiles } from '../src/creation/workspace/i
 import { runAction } from '../src/cli/run-action.js';
 import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
 import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
+import { PLUGIN_CREATION_SERVICE } from '../src/service-types.js';
 
 const SPEC = {
   name: '@elizaos/plugin-weather',
@@ -98,8 +99,8 @@ export async function benchCreation(): Promise<void> {
 
   const { runtime, stop } = await startBenchRuntime({ PLUGIN_DYNAMIC_GENERATOR: 'template' });
   try {
-    const creation = runtime.getService<PluginCreationService>('plugin_creation');
-    if (!creation) throw new Error('plugin_creation did not start');
+    const creation = runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE);
+    if (!creation) throw new Error(`${PLUGIN_CREATION_SERVICE} did not start`);
     // The main job's own specification: its actions are working recipes (the weather one above has no
     // API address setting, so its action is an honest scaffold that answers success: false).
     const notes: unknown = JSON.parse(await readFile(join(import.meta.dirname, '..', 'examples', 'notes.json'), 'utf8'));

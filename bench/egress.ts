@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostNodeModules } from '../src/management/install/index.js';
+import { agentNodeModules } from '../src/shared/npm/index.js';
 import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
 import { startEgressProxy } from '../src/shared/sandbox/egress-proxy.js';
 import { bwrapSandbox, bwrapWorks } from '../src/shared/sandbox/index.js';
@@ -58,7 +58,7 @@ export async function benchEgress(): Promise<void> {
     const env = scrubbedEnv('/tmp', { NODE_EXTRA_CA_CERTS: internet.certFile });
     const run = async (socketPath: string | undefined, url: string): Promise<number[]> => {
       const spec = { command: process.execPath, args: [script, BRIDGE, socketPath ?? '', url, String(REQUESTS)], cwd: scratch, env, timeoutMs: 300_000 };
-      const policy = { writable: [], readOnly: [scratch, join(BRIDGE, '..'), hostNodeModules(), internet.certFile, ...(socketPath ? [socketPath] : [])], network: false };
+      const policy = { writable: [], readOnly: [scratch, join(BRIDGE, '..'), agentNodeModules(), internet.certFile, ...(socketPath ? [socketPath] : [])], network: false };
       const result = await runProcess(socketPath ? bwrapSandbox.wrap(spec, policy) : spec);
       if (!result.ok) throw new Error(`the egress bench client failed: ${result.stderr}`);
       return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '[]') as number[];

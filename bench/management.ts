@@ -4,6 +4,7 @@ import type { AgentRuntime } from '@elizaos/core';
 import type { PluginManagementService } from '../src/management/plugin-management-service.js';
 import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
 import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../src/service-types.js';
 
 const CYCLES = Number(process.env['BENCH_CYCLES'] ?? 200);
 
@@ -48,8 +49,8 @@ export async function benchManagement(): Promise<void> {
   console.log('\n## Plugin management (live runtime, PGLite)');
   const { runtime, dataDir, stop } = await startBenchRuntime();
   try {
-    const service = runtime.getService<PluginManagementService>('plugin_management');
-    if (!service) throw new Error('plugin_management did not start');
+    const service = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
+    if (!service) throw new Error(`${PLUGIN_MANAGEMENT_SERVICE} did not start`);
 
     const tarball = await packTinyPlugin(dataDir);
     const fromTarball = await timed(() => service.install(tarball, { activate: true, allowedRoots: [dataDir] }));

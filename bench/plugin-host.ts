@@ -8,6 +8,7 @@ import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
 import { selectSandbox } from '../src/shared/sandbox/index.js';
 import type { PluginManagementService } from '../src/management/plugin-management-service.js';
 import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../src/service-types.js';
 
 const CALLS = Number(process.env['BENCH_HOST_CALLS'] ?? 2000);
 const CYCLES = Number(process.env['BENCH_HOST_CYCLES'] ?? 1000);
@@ -79,8 +80,8 @@ export async function benchPluginHost(): Promise<void> {
   console.log(`reference: a bare \`node -e 0\` starts and exits in ${fmt(bareNode.ms)}`);
   const { runtime, dataDir, stop } = await startBenchRuntime({ LOG_LEVEL: 'error' });
   try {
-    const service = runtime.getService<PluginManagementService>('plugin_management');
-    if (!service) throw new Error('plugin_management did not start');
+    const service = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
+    if (!service) throw new Error(`${PLUGIN_MANAGEMENT_SERVICE} did not start`);
     const pdData = join(dataDir, 'plugin-dynamic');
     const message: Memory = { id: '00000000-0000-0000-0000-00000000b001', entityId: runtime.agentId, roomId: runtime.agentId, content: { text: 'ping' } };
     const state: State = { values: {}, data: {}, text: '' };

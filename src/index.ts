@@ -71,5 +71,5 @@ export type { JobStatus, JobPhase } from './creation/jobs/job-status.js';
 export type { PluginSpec } from './creation/spec/plugin-spec.js';
 export { ERROR_CATALOGUE, PluginDynamicError, isPluginDynamicError, type ErrorCode } from './errors.js';
 export { loadConfig, SETTING_NAMES, type PluginDynamicConfig } from './config.js';
-export { NARROW_RUNTIME_CONTRACT } from './management/host/narrow-runtime-contract.js';
+export { NARROW_RUNTIME_CONTRACT } from './shared/narrow-runtime/narrow-runtime-contract.js';
 export type { IsolationMode, IsolationPolicy } from './management/host/isolation.js';

@@ -1,4 +1,4 @@
-import type { CreationCapabilities } from './creation/plugin-creation-service.js';
+import type { CreationCapabilities } from './creation/capabilities.js';
 
 /** PLUGIN_DYNAMIC_ISOLATION: which loaded plugins run in a sandboxed host of their own. */
 type IsolationSetting = 'auto' | 'all' | 'none';

@@ -1,4 +1,5 @@
-import type { CreateOptions, CreationCapabilities } from '../creation/plugin-creation-service.js';
+import type { CreationCapabilities } from '../creation/capabilities.js';
+import type { CreateOptions } from '../creation/plugin-creation-service.js';
 import type { JobRecord } from '../creation/jobs/job-record.js';
 import type { PluginSpec } from '../creation/spec/plugin-spec.js';
 import type { SearchAnswer } from '../management/plugin-management-service.js';

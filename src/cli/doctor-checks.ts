@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import semver from 'semver';
-import type { CreationCapabilities } from '../creation/plugin-creation-service.js';
+import type { CreationCapabilities } from '../creation/capabilities.js';
 import { WITHOUT_MODEL_WORKS } from '../creation/providers/creation-capabilities.js';
 import type { RuntimeReport } from '../shared/child-node.js';
 import { ensureToolchain } from '../creation/toolchain/index.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { hostNodeModules } from '../management/install/host-packages.js';
+import { agentNodeModules } from '../shared/npm/agent-packages.js';
 import type { SandboxPolicy } from '../shared/sandbox/index.js';
 import { WORKER_DIR } from './steps/index.js';
 
@@ -20,7 +20,7 @@ export function jobSandboxPolicy(opts: {
     ...(opts.configFiles ? { readOnlyFiles: opts.configFiles } : {}),
     writable: [opts.workspaceDir],
     // The job's dependency folder (npm's) is read-only to its tools; the sandbox binds it once it exists.
-    readOnly: [join(opts.dataDir, 'toolchain'), hostNodeModules(), WORKER_DIR, ...(opts.dependencyDir ? [opts.dependencyDir] : [])],
+    readOnly: [join(opts.dataDir, 'toolchain'), agentNodeModules(), WORKER_DIR, ...(opts.dependencyDir ? [opts.dependencyDir] : [])],
     network: false,
     limits: { cpuSeconds: 2 * Math.ceil(opts.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
   };

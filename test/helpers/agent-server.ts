@@ -6,6 +6,7 @@ import { ModelType, type Character, type IAgentRuntime, type Plugin } from '@eli
 import { AgentServer } from '@elizaos/server';
 import { pluginDynamic } from '../../src/index.js';
 import type { ScriptedModel } from './runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../src/service-types.js';
 
 /*
  * The real ElizaOS 1.7.2 server (`@elizaos/server`, the one `elizaos start` runs), started in this
@@ -95,7 +96,7 @@ export async function startRealAgentServer(options: RealAgentServerOptions = {})
   await server.start({ port, dataDir: join(dataDir, 'db'), agents: [{ character, plugins }] });
   const runtime = server.getAllAgents()[0];
   if (!runtime) throw new Error('The real server started no agent.');
-  await Promise.all([runtime.getServiceLoadPromise('plugin_management'), runtime.getServiceLoadPromise('plugin_creation')]);
+  await Promise.all([runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
   const url = `http://127.0.0.1:${port}`;
 
   let closing: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import { pluginDynamic } from '../../src/index.js';
 import { createTestRuntime, type TestRuntime } from './runtime.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../src/service-types.js';
 
 /**
  * A real runtime with plugin-dynamic on a given data folder (so it can be started again on the
@@ -12,6 +13,6 @@ export async function startManagementRuntime(dataDir: string, fixtureServerUrl: 
     plugins: [pluginDynamic],
     settings: { PLUGIN_DYNAMIC_REGISTRY_URL: `${fixtureServerUrl}/registry/generated-registry.json` },
   });
-  await t.runtime.getServiceLoadPromise('plugin_management');
+  await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
   return t;
 }

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { JobRecord } from '../../creation/jobs/job-record.js';
-import type { CreateOptions, GeneratorChoice } from '../../creation/plugin-creation-service.js';
+import type { GeneratorChoice } from '../../creation/capabilities.js';
+import type { CreateOptions } from '../../creation/plugin-creation-service.js';
 import { PluginDynamicError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import type { CliContext } from '../context.js';

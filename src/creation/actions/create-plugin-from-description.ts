@@ -2,13 +2,14 @@ import { PluginDynamicError } from '../../errors.js';
 import { stringParam } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginCreationService } from '../plugin-creation-service.js';
+import { PLUGIN_CREATION_SERVICE } from '../../service-types.js';
 
 export const createPluginFromDescriptionAction = serviceAction<PluginCreationService>({
   name: 'CREATE_PLUGIN_FROM_DESCRIPTION',
   similes: ['createPluginFromDescription', 'DESCRIBE_PLUGIN', 'MAKE_PLUGIN'],
   description:
     'Create a new plugin from a plain-language description, e.g. "a plugin that manages todo lists with add, remove and list".',
-  serviceType: 'plugin_creation',
+  serviceType: PLUGIN_CREATION_SERVICE,
   parameters: {
     description: { type: 'string', description: 'what the plugin should do, in plain language' },
     activate: { type: 'boolean', description: 'load the plugin once it is built (default true)' },

@@ -2,13 +2,14 @@ import { PluginDynamicError } from '../../errors.js';
 import { jsonInText } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginCreationService } from '../plugin-creation-service.js';
+import { PLUGIN_CREATION_SERVICE } from '../../service-types.js';
 
 export const createPluginAction = serviceAction<PluginCreationService>({
   name: 'CREATE_PLUGIN',
   similes: ['BUILD_PLUGIN', 'createPlugin', 'generatePlugin'],
   description:
     'Create a new plugin from a JSON specification: it is written, built, linted, tested and reviewed, then loaded.',
-  serviceType: 'plugin_creation',
+  serviceType: PLUGIN_CREATION_SERVICE,
   parameters: {
     specification: { type: 'object', description: 'the plugin specification (name, description, actions, providers, ...)' },
     activate: { type: 'boolean', description: 'load the plugin once it is built (default true)' },

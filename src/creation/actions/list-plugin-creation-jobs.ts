@@ -1,11 +1,12 @@
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginCreationService } from '../plugin-creation-service.js';
+import { PLUGIN_CREATION_SERVICE } from '../../service-types.js';
 
 export const listPluginCreationJobsAction = serviceAction<PluginCreationService>({
   name: 'LIST_PLUGIN_CREATION_JOBS',
   similes: ['listPluginCreationJobs', 'SHOW_PLUGIN_JOBS'],
   description: 'List recent plugin creation jobs with their status and progress.',
-  serviceType: 'plugin_creation',
+  serviceType: PLUGIN_CREATION_SERVICE,
   parameters: {},
   run: async ({ service }) => {
     const jobs = service.listJobs({ limit: 10 });

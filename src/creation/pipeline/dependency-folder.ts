@@ -1,7 +1,7 @@
 import { lstat, mkdir, readdir, readlink, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
-import { npmComplaint, runNpm } from '../../management/install/npm-client.js';
+import { npmComplaint, runNpm } from '../../shared/npm/npm-client.js';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { safeRemove } from '../../shared/safe-fs/index.js';
 import type { Sandbox } from '../../shared/sandbox/index.js';

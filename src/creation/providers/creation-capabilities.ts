@@ -1,5 +1,6 @@
 import type { IAgentRuntime, Provider, ProviderResult } from '@elizaos/core';
 import type { PluginCreationService } from '../plugin-creation-service.js';
+import { PLUGIN_CREATION_SERVICE } from '../../service-types.js';
 
 /** What works with no model registered (everything but chat). */
 export const WITHOUT_MODEL_WORKS =
@@ -11,7 +12,7 @@ export const pluginCreationCapabilitiesProvider: Provider = {
   description: 'What plugin creation can do here: generator, model, limits, toolchain, sandbox, runtime, and whether chat has a model.',
   dynamic: true,
   get: async (runtime: IAgentRuntime): Promise<ProviderResult> => {
-    const service = runtime.getService<PluginCreationService>('plugin_creation');
+    const service = runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE);
     if (!service) return { text: '', values: {}, data: {} };
     const c = service.capabilities();
     const toolchain = c.toolchain ? Object.entries(c.toolchain).map(([k, v]) => `${k} ${v}`).join(', ') : 'prepared on first use';

@@ -1,13 +1,14 @@
 import type { IAgentRuntime, Provider, ProviderResult } from '@elizaos/core';
 import { TERMINAL_JOB_STATUSES } from '../jobs/job-status.js';
 import type { PluginCreationService } from '../plugin-creation-service.js';
+import { PLUGIN_CREATION_SERVICE } from '../../service-types.js';
 
 /** Jobs that are queued or running, and the latest finished one. */
 export const pluginCreationStatusProvider: Provider = {
   name: 'plugin_creation_status',
   description: 'Plugin creation jobs in progress and the most recent result.',
   get: async (runtime: IAgentRuntime): Promise<ProviderResult> => {
-    const service = runtime.getService<PluginCreationService>('plugin_creation');
+    const service = runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE);
     const jobs = service?.listJobs({ limit: 10 }) ?? [];
     const active = jobs.filter((j) => !TERMINAL_JOB_STATUSES.includes(j.status));
     const latest = jobs.find((j) => TERMINAL_JOB_STATUSES.includes(j.status));

@@ -4,7 +4,7 @@ import { lstat, mkdir, readdir, readlink, rename, rm, symlink, unlink } from 'no
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { PluginDynamicError } from '../../errors.js';
-import { hostPackageDir } from '../../management/install/host-packages.js';
+import { agentPackageDir } from '../../shared/npm/agent-packages.js';
 
 /** The packages every generated workspace builds, lints and tests with, and the versions required. */
 const PACKAGES: Record<string, string> = {
@@ -48,7 +48,7 @@ function hostPackages(): { dirs: Record<string, string>; versions: Record<string
   for (const [name, range] of Object.entries(PACKAGES)) {
     let dir: string;
     try {
-      dir = hostPackageDir(name);
+      dir = agentPackageDir(name);
     } catch (error) {
       throw unavailable(`${name} is not installed with plugin-dynamic.`, error);
     }

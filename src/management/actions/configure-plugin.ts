@@ -6,6 +6,7 @@ import type { PluginManagementService } from '../plugin-management-service.js';
 import { pluginLine } from './plugin-summary.js';
 import { redactText } from '../secrets/redact.js';
 import { PLUGIN_PARAMETER, targetPlugin } from './target-plugin.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 const SAFER_WAY =
   'Chat messages are stored: the plugin-dynamic panel or `plugin-dynamic configure` is the safer way to give secrets.';
@@ -37,7 +38,7 @@ export const configurePluginAction = serviceAction<PluginManagementService>({
   similes: ['SET_PLUGIN_SETTING', 'configurePlugin', 'setPluginConfig'],
   description:
     'Store settings for an installed plugin (e.g. WEATHER_API_KEY=...). Secret values are encrypted and never shown again.',
-  serviceType: 'plugin_management',
+  serviceType: PLUGIN_MANAGEMENT_SERVICE,
   parameters: {
     ...PLUGIN_PARAMETER,
     settings: { type: 'object', description: 'the settings to store, as { "NAME": "value" }' },

@@ -4,6 +4,7 @@ import { hasTextModel } from '../../shared/eliza/ask-model-params.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import { pluginLine } from './plugin-summary.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 /** Words around the source that are part of the sentence, not of the name ("install the X plugin please"). */
 const LEADING_WORDS = /^(?:(?:the|a|an)\s+)?(?:plugin\s+)?/i;
@@ -59,7 +60,7 @@ export const installPluginAction = serviceAction<PluginManagementService>({
   similes: ['ADD_PLUGIN', 'installPlugin', 'installPluginFromRegistry'],
   description:
     'Install a plugin from the ElizaOS registry, npm, GitHub, a local folder or a tarball, and load it when it needs no settings.',
-  serviceType: 'plugin_management',
+  serviceType: PLUGIN_MANAGEMENT_SERVICE,
   parameters: {
     source: { type: 'string', description: 'what to install: a registry name, name@version, github:owner/repo, a folder or a .tgz path' },
     activate: { type: 'boolean', description: 'load it after installing when it needs no settings (default true)' },

@@ -3,6 +3,7 @@ import type { PluginManagementService } from '../plugin-management-service.js';
 import type { PluginView } from '../plugin-view.js';
 import { pluginLine } from './plugin-summary.js';
 import { PLUGIN_PARAMETER, targetPlugin } from './target-plugin.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 type Verb = 'activate' | 'deactivate' | 'unload';
 
@@ -11,7 +12,7 @@ function lifecycleAction(name: string, similes: string[], verb: Verb, descriptio
     name,
     similes,
     description,
-    serviceType: 'plugin_management',
+    serviceType: PLUGIN_MANAGEMENT_SERVICE,
     parameters: PLUGIN_PARAMETER,
     run: async ({ service, params, text, askModel }) => {
       const plugin = await targetPlugin(service.list(), params, text, verb, askModel);

@@ -3,6 +3,7 @@ import { hasTextModel } from '../../shared/eliza/ask-model-params.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import type { NpmV1Check } from '../registry/index.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 /** What npm confirmed of the entry's 1.x line, for a person choosing what to install. */
 function npmNote(check: NpmV1Check | undefined): string {
@@ -16,7 +17,7 @@ export const searchPluginsAction = serviceAction<PluginManagementService>({
   name: 'LIST_AVAILABLE_PLUGINS',
   similes: ['SEARCH_PLUGINS', 'FIND_PLUGINS', 'searchPlugins', 'listAvailablePlugins'],
   description: 'Search the ElizaOS plugin registry for plugins that work with this agent (ElizaOS 1.x).',
-  serviceType: 'plugin_management',
+  serviceType: PLUGIN_MANAGEMENT_SERVICE,
   parameters: {
     query: { type: 'string', description: 'the words to search the plugin registry for (e.g. "weather")' },
     limit: { type: 'number', description: 'how many results to show (default 8)' },

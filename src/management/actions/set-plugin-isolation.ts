@@ -4,6 +4,7 @@ import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import { pluginLine } from './plugin-summary.js';
 import { PLUGIN_PARAMETER, targetPlugin } from './target-plugin.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 /** The mode a request asks for: a `mode` parameter, else words in the text. */
 function requestedMode(params: Record<string, unknown>, text: string): 'isolated' | 'in-process' | 'default' {
@@ -20,7 +21,7 @@ export const setPluginIsolationAction = serviceAction<PluginManagementService>({
   similes: ['ISOLATE_PLUGIN', 'SANDBOX_PLUGIN', 'TRUST_PLUGIN', 'setPluginIsolation'],
   description:
     "Choose where an installed plugin's code runs: isolated (a sandboxed process of its own), in-process (inside the agent, only for trusted code), or the default for its trust tier.",
-  serviceType: 'plugin_management',
+  serviceType: PLUGIN_MANAGEMENT_SERVICE,
   parameters: {
     ...PLUGIN_PARAMETER,
     mode: { type: 'string', description: 'where it runs: "isolated", "in-process" or "default"' },

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { hostNodeModules } from '../install/host-packages.js';
+import { agentNodeModules } from '../../shared/npm/agent-packages.js';
 import { scrubbedEnv } from '../../shared/process-runner.js';
 import { openResourceGroup, type GroupBounds, type ResourceGroup, type Sandbox, type SandboxPolicy } from '../../shared/sandbox/index.js';
 import { hostNodePath } from './node-path.js';
@@ -84,7 +84,7 @@ export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 
     // The egress socket, when there is one, is the only way out of the host's network namespace.
     readOnly: [
       opts.installDir,
-      hostNodeModules(),
+      agentNodeModules(),
       ...(opts.parentModules ? [opts.parentModules] : []),
       HOST_WORKER_DIR,
       ...workerPackageFolders(),

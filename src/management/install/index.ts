@@ -3,6 +3,4 @@ export { parseInstallSource, assertPackageName } from './parse-install-source.js
 export { readPluginManifest, declaredSettings, entryFile, type PluginManifest } from './plugin-manifest.js';
 export { inspectPluginModule, type ModuleInspection } from './inspect-plugin-module.js';
 export { checkInstallPolicy } from './install-policy.js';
-export { hostPackageDir, hostNodeModules } from './host-packages.js';
-export { runNpm } from './npm-client.js';
 export { declaredNetworkHosts, NETWORK_HOSTS_SETTING, type DeclaredNetworkHosts } from './declared-network-hosts.js';

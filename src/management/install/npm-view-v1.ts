@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { v1ViewArgs } from '../registry/npm-v1-check.js';
-import { npmComplaint, runNpm, type NpmOptions } from './npm-client.js';
+import { npmComplaint, runNpm, type NpmOptions } from '../../shared/npm/npm-client.js';
 
 /**
  * What npm says about a package's 1.x range (`npm view name@">=1.0.0 <2.0.0" version dependencies

@@ -8,11 +8,11 @@ import { hashTree } from '../../shared/tree-hash.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
 import { openResourceGroup, type Sandbox } from '../../shared/sandbox/index.js';
 import type { InstalledPackage, InstallSource, RegistryEntry } from '../types.js';
-import { hostNodeModules, hostOverrides, hostPackageDir } from './host-packages.js';
+import { agentNodeModules, agentOverrides, agentPackageDir } from '../../shared/npm/agent-packages.js';
 import { checkInstallPolicy } from './install-policy.js';
 import { inspectPluginModule } from './inspect-plugin-module.js';
 import { LOCKFILE, verifyLockfile } from './lockfile.js';
-import { npmComplaint, runNpm, type NpmOptions } from './npm-client.js';
+import { npmComplaint, runNpm, type NpmOptions } from '../../shared/npm/npm-client.js';
 import { declaredSettings, entryFile, readPluginManifest } from './plugin-manifest.js';
 import { resolvePublished, sourceForRegistryEntry } from './resolve-version.js';
 
@@ -75,7 +75,7 @@ export class PluginInstaller {
     await this.linkHostModules();
     const staging = join(this.pluginsDir, `.staging-${randomBytes(6).toString('hex')}`);
     const sandbox = await this.opts.sandbox?.();
-    const overrides = await hostOverrides(this.opts.dataDir);
+    const overrides = await agentOverrides(this.opts.dataDir);
     const sourcePath = source.kind === 'folder' || source.kind === 'tarball' ? [source.path] : [];
     const npm = this.npmOptions(staging, overrides, sandbox, opts.signal, sourcePath);
     await mkdir(staging, { recursive: true });
@@ -99,7 +99,7 @@ export class PluginInstaller {
       }
       await this.checkSharedCore(manifest.dir, staging);
       if (opts.shippedHash !== undefined) await checkShippedHash(manifest.dir, opts.shippedHash);
-      const policy = { writable: [], readOnly: [staging, hostNodeModules(), join(this.opts.dataDir, 'node_modules')], network: false };
+      const policy = { writable: [], readOnly: [staging, agentNodeModules(), join(this.opts.dataDir, 'node_modules')], network: false };
       // The package's code runs here for the first time: sandboxed, and bounded in memory and
       // processes by a control group of its own when control groups can be used.
       const group = sandbox ? openResourceGroup(`install-${randomBytes(4).toString('hex')}`, IMPORT_CHECK_BOUNDS) : undefined;
@@ -159,7 +159,7 @@ export class PluginInstaller {
     }
     await verifyLockfile(pkg.installDir);
     await this.linkHostModules();
-    const overrides = await hostOverrides(this.opts.dataDir);
+    const overrides = await agentOverrides(this.opts.dataDir);
     const recorded = (JSON.parse(await readFile(join(pkg.installDir, 'package.json'), 'utf8')) as { overrides?: Record<string, string> }).overrides ?? {};
     const moved = Object.keys(overrides).filter((name) => recorded[name] !== undefined && recorded[name] !== overrides[name]);
     if (moved.length > 0) {
@@ -207,7 +207,7 @@ export class PluginInstaller {
       timeoutMs: this.opts.timeoutMs,
       outputCapBytes: this.opts.outputCapBytes,
       ...(signal ? { signal } : {}),
-      ...(sandbox ? { sandbox, readOnly: [hostNodeModules(), ...linked, ...sources] } : {}),
+      ...(sandbox ? { sandbox, readOnly: [agentNodeModules(), ...linked, ...sources] } : {}),
     };
   }
 
@@ -251,7 +251,7 @@ export class PluginInstaller {
   /** Installed plugins must use the host's @elizaos/core, or their Service class is not the host's. */
   private async checkSharedCore(packageDir: string, staging: string): Promise<void> {
     const candidates = [join(packageDir, 'node_modules', '@elizaos', 'core'), join(staging, 'node_modules', '@elizaos', 'core')];
-    const host = await realpath(hostPackageDir('@elizaos/core'));
+    const host = await realpath(agentPackageDir('@elizaos/core'));
     for (const candidate of candidates) {
       if (!existsSync(candidate)) continue;
       if ((await realpath(candidate)) !== host) {
@@ -268,7 +268,7 @@ export class PluginInstaller {
     const link = join(this.opts.dataDir, 'node_modules');
     const existing = await lstat(link).catch(() => undefined);
     if (existing) return;
-    await symlink(hostNodeModules(), link, 'dir').catch((error: NodeJS.ErrnoException) => {
+    await symlink(agentNodeModules(), link, 'dir').catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
     });
   }

@@ -2,7 +2,7 @@ import semver from 'semver';
 import { PluginDynamicError } from '../../errors.js';
 import { coreRangeRefused } from '../registry/npm-v1-check.js';
 import type { InstallSource, RegistryEntry } from '../types.js';
-import { npmComplaint, runNpm, type NpmOptions } from './npm-client.js';
+import { npmComplaint, runNpm, type NpmOptions } from '../../shared/npm/npm-client.js';
 
 /** What `npm view name@version --json` says about one published version. */
 export interface PublishedVersion {

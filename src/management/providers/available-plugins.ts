@@ -1,5 +1,6 @@
 import type { IAgentRuntime, Memory, Provider, ProviderResult } from '@elizaos/core';
 import type { PluginManagementService } from '../plugin-management-service.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 const ABOUT_PLUGINS = /\b(plugins?|install|extension|integration|capabilit(y|ies)|add support)\b/i;
 const FILLER = /\b(plugins?|install|please|can|you|a|an|the|for|me|i|need|want|some|add|support|find|search)\b/gi;
@@ -9,7 +10,7 @@ export const availablePluginsProvider: Provider = {
   name: 'availablePlugins',
   description: 'Registry plugins (ElizaOS 1.x) that match the current conversation about plugins.',
   get: async (runtime: IAgentRuntime, message: Memory): Promise<ProviderResult> => {
-    const service = runtime.getService<PluginManagementService>('plugin_management');
+    const service = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
     const text = typeof message.content.text === 'string' ? message.content.text : '';
     if (!service || !ABOUT_PLUGINS.test(text)) return { text: '', values: {}, data: {} };
     const query = text.replace(FILLER, ' ').replace(/\s+/g, ' ').trim();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic, type PluginCreationService, type PluginManagementService } from '../../../src/index.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const report = (step: string, value: Record<string, unknown>): void => {
   console.log(JSON.stringify({ step, ...value }));
@@ -30,9 +31,9 @@ const runtime = new AgentRuntime({ character, agentId: stringToUuid('BunAgent'),
 await runtime.registerPlugin(sqlPlugin);
 await runtime.runPluginMigrations();
 await runtime.initialize();
-await Promise.all([runtime.getServiceLoadPromise('plugin_management'), runtime.getServiceLoadPromise('plugin_creation')]);
-const management = runtime.getService<PluginManagementService>('plugin_management');
-const creation = runtime.getService<PluginCreationService>('plugin_creation');
+await Promise.all([runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
+const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
+const creation = runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE);
 if (!management || !creation) throw new Error('plugin-dynamic did not start its services');
 report('started', { capabilities: creation.capabilities() });
 

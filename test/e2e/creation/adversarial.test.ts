@@ -12,6 +12,7 @@ import { parsePluginSpec } from '../../../src/creation/spec/index.js';
 import { pluginDynamic } from '../../../src/index.js';
 import { processesIn } from '../../helpers/processes.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 /**
  * Generated plugins that attack the machine from inside their own tests or at import time. The
@@ -45,7 +46,7 @@ describe('the adversarial suite: generated code that attacks the host is contain
   let server: Server;
   let port = 0;
   const attacks = new Map<string, File[]>();
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
   const jobs = new Map<string, Promise<JobRecord>>();
 
   /** Everything a job reports about why it failed: its error and each iteration's diagnostics. */
@@ -96,7 +97,7 @@ describe('the adversarial suite: generated code that attacks the host is contain
         return answer(name ? attacks.get(name)! : []);
       },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
     const workspaces = join(t.dataDir, 'plugin-dynamic', 'workspaces');
     const otherJob = join(workspaces, 'another-job');
     await mkdir(otherJob, { recursive: true });

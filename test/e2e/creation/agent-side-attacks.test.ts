@@ -12,6 +12,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import { hashTree } from '../../../src/shared/tree-hash.js';
 import { processesIn } from '../../helpers/processes.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 /**
  * Attacks on the agent's side of the sandbox: files, links and configuration a generated test
@@ -46,7 +47,7 @@ describe('attacks on the agent side: what a sandbox leaves behind is never trust
   const scripts = new Map<string, (generation: number) => File[]>();
   const generations = new Map<string, number>();
   const jobs = new Map<string, Promise<JobRecord>>();
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
   const reasonOf = (job: JobRecord): string =>
     [job.error?.message ?? '', ...job.iterations.flatMap((i) => i.diagnostics.map((d) => `${d.code ?? ''} ${d.message}`))].join('\n');
 
@@ -92,7 +93,7 @@ describe('attacks on the agent side: what a sandbox leaves behind is never trust
         return answer(scripts.get(name)!(generation));
       },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
 
     // A link in src/ (and src/__contract__ itself replaced by one) to a folder only the host has:
     // the next answer's files and the restored contract tests would be written there.

@@ -9,6 +9,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import { processesIn, settledProcessesIn } from '../../helpers/processes.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 type File = { path: string; content: string };
 const answer = (files: File[]): string =>
@@ -32,7 +33,7 @@ describe('the model path with a scripted model', () => {
   let script: (prompt: string, generation: number) => string = () => '';
   let generation = 0;
   const generationPrompts: string[] = [];
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
   const until = async (id: string, done: (job: JobRecord) => boolean): Promise<JobRecord> => {
     for (;;) {
       const job = creation().getJob(id);
@@ -51,7 +52,7 @@ describe('the model path with a scripted model', () => {
         return script(prompt, ++generation);
       },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
   });
   afterAll(async () => t.cleanup());
 
@@ -76,7 +77,7 @@ describe('the model path with a scripted model', () => {
     expect(job.iterations.map((i) => i.failedAt ?? 'passed')).toEqual(['build', 'test', 'passed']);
     expect(job.validation?.review?.score).toBe(88);
     // Generated code is loaded isolated by default: in its own sandboxed host, not the agent's process.
-    const loaded = t.runtime.getService<PluginManagementService>('plugin_management')?.get(name);
+    const loaded = t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)?.get(name);
     expect(loaded).toMatchObject({ status: 'active', trust: 'generated', isolation: 'isolated' });
 
     const [, second, third] = generationPrompts;

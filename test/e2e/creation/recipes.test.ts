@@ -12,6 +12,7 @@ import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-se
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, scriptModel, type TestRuntime } from '../../helpers/runtime.js';
 import { setEgressTestHooks } from '../../../src/management/host/index.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/recipes/${name}`, import.meta.url), 'utf8'));
 const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8'));
@@ -26,8 +27,8 @@ describe('template recipes: plugins that do the job without a model', () => {
   let t: TestRuntime;
   let server: FixtureServer;
   let everyday: JobRecord;
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
   const say = async (action: string, text: string) => {
     const run = await runAction(t.runtime, action, text);
     const result = run.results[0];
@@ -35,7 +36,7 @@ describe('template recipes: plugins that do the job without a model', () => {
   };
   const start = async () => {
     t = await createTestRuntime({ dataDir, plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_GENERATOR: 'template' } });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
   };
 
   beforeAll(async () => {

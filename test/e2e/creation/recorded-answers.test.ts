@@ -6,6 +6,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { RECORDED_SPEC } from './fixtures/recorded/notes-plugin.js';
 import { RECORDED_SCENARIOS, type RecordedScenario } from './fixtures/recorded/scenarios.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 /*
  * Recorded model answers replayed through the real pipeline (real tsc, ESLint and Vitest in the
@@ -18,7 +19,7 @@ describe('recorded model answers through the real pipeline', () => {
   let scenario: RecordedScenario | undefined;
   const generationPrompts: string[] = [];
   const reviewPrompts: string[] = [];
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
 
   beforeAll(async () => {
     t = await createTestRuntime({
@@ -36,7 +37,7 @@ describe('recorded model answers through the real pipeline', () => {
         return answer;
       },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_creation'), t.runtime.getServiceLoadPromise('plugin_management')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE)]);
   });
   afterAll(async () => t?.cleanup());
 

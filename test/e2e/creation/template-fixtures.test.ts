@@ -8,6 +8,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const GOOD = join(here, '..', '..', 'fixtures', 'shared', 'specs', 'good');
@@ -15,12 +16,12 @@ const fixtures = readdirSync(GOOD).filter((f) => f.endsWith('.json')).sort();
 
 describe('every good specification on the template path', () => {
   let t: TestRuntime;
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   beforeAll(async () => {
     t = await createTestRuntime({ plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_GENERATOR: 'template' } });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
   });
   afterAll(async () => t.cleanup());
 

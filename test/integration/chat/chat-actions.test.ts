@@ -7,6 +7,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 /*
  * Every action of plugin-dynamic driven the way a chat drives it: a user message stored in a room,
@@ -49,8 +50,8 @@ describe('every action through runtime.processActions, as core 1.7 calls it', ()
   let server: Awaited<ReturnType<typeof startFixtureServer>>;
   let releaseGeneration: () => void = () => undefined;
   const parameterPrompts: string[] = [];
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   beforeAll(async () => {
     server = await startFixtureServer();
@@ -73,7 +74,7 @@ describe('every action through runtime.processActions, as core 1.7 calls it', ()
         return 'no files';
       },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_creation'), t.runtime.getServiceLoadPromise('plugin_management')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE)]);
   });
   afterAll(async () => {
     releaseGeneration();

@@ -3,6 +3,7 @@ import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
 import { pluginDynamic } from '../../../src/index.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const now = new Date().toISOString();
 const job = (id: string, status: JobRecord['status']): JobRecord => ({
@@ -29,7 +30,7 @@ describe('creation jobs across a restart', () => {
   let t: TestRuntime;
   const start = async (dataDir?: string) => {
     t = await createTestRuntime({ plugins: [pluginDynamic], ...(dataDir ? { dataDir } : {}) });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
   };
   beforeAll(() => start());
   afterAll(async () => t.cleanup());
@@ -43,7 +44,7 @@ describe('creation jobs across a restart', () => {
     const dataDir = t.dataDir;
     await t.cleanup({ keepData: true, restartable: true });
     await start(dataDir);
-    const creation = t.runtime.getService<PluginCreationService>('plugin_creation')!;
+    const creation = t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
     const interrupted = creation.getJob('aaaaaaaa-running');
     expect(interrupted.status).toBe('failed');
     expect(interrupted.error).toMatchObject({ code: 'JOB_INTERRUPTED', message: expect.stringContaining('interrupted') });
@@ -53,7 +54,7 @@ describe('creation jobs across a restart', () => {
   });
 
   it('refuses an unknown job id with JOB_NOT_FOUND', () => {
-    const creation = t.runtime.getService<PluginCreationService>('plugin_creation')!;
+    const creation = t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
     expect(() => creation.getJob('ffffffff')).toThrow(expect.objectContaining({ code: 'JOB_NOT_FOUND' }));
   });
 });

@@ -11,6 +11,7 @@ import type { PluginManagementService } from '../../../src/management/plugin-man
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { processesWithArgs, waitFor } from './host-processes.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ATTACKER = join(here, 'fixtures', 'plugin-attacker');
@@ -24,7 +25,7 @@ describe('attacks from a loaded, isolated plugin', () => {
   let listener: Server;
   let port = 0;
   let connections = 0;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
   const attack = async (text: string) => {
     const run = await runAction(t.runtime, 'ATTACK', text);
     return run.results[0];
@@ -58,7 +59,7 @@ describe('attacks from a loaded, isolated plugin', () => {
         PLUGIN_DYNAMIC_HOST_MAX_RESTARTS: '8',
       },
     });
-    await t.runtime.getServiceLoadPromise('plugin_management');
+    await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
     await management().install(ATTACKER, { activate: true });
     await management().install(SECRET_ECHO);
     await management().setIsolation('plugin-secret-echo', 'in-process');

@@ -13,6 +13,7 @@ import { componentCounts } from '../../helpers/component-counts.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { hostProcessesOf, running, waitFor } from './host-processes.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, 'fixtures', 'plugin-every-kind');
@@ -78,13 +79,13 @@ describe('the management flow gives the same answers in-process and isolated', (
   let t: TestRuntime;
   const answers: Record<string, unknown> = {};
   const hostPids: number[] = [];
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   beforeAll(async () => {
     server = await startFixtureServer();
     dataDir = await mkdtemp(join(tmpdir(), 'pd-host-modes-'));
     t = await startManagementRuntime(dataDir, server.url);
-    await t.runtime.getServiceLoadPromise('plugin_creation');
+    await t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE);
   });
 
   afterAll(async () => {
@@ -118,7 +119,7 @@ describe('the management flow gives the same answers in-process and isolated', (
       await t.cleanup({ keepData: true, restartable: true });
       t = await startManagementRuntime(dataDir, server.url);
       // The counts compare with the first runtime's, so its other service must have started too.
-      await t.runtime.getServiceLoadPromise('plugin_creation');
+      await t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE);
       expect(management().get(NAME)).toMatchObject({ status: 'active', isolation: mode });
       const afterRestart = await runAction(t.runtime, 'EVERY_KIND_ACTION', 'after restart');
       expect(afterRestart.results[0]?.success).toBe(true);

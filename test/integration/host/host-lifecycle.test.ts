@@ -8,6 +8,7 @@ import type { PluginManagementService } from '../../../src/management/plugin-man
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { waitFor } from './host-processes.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, 'fixtures', 'plugin-crash-on-start');
@@ -18,7 +19,7 @@ const PHANTOM = join(here, 'fixtures', 'plugin-phantom-import');
 describe('an isolated plugin across its lifecycle', () => {
   let t: TestRuntime;
   let dataDir: string;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
   const calls = async () => (await runAction(t.runtime, 'COUNT_CALLS', 'count')).results[0]?.data?.['calls'];
 
   beforeAll(async () => {
@@ -28,7 +29,7 @@ describe('an isolated plugin across its lifecycle', () => {
       plugins: [pluginDynamic],
       settings: { PLUGIN_DYNAMIC_HOST_RESTART_DELAY_MS: '100', PLUGIN_DYNAMIC_HOST_MAX_RESTARTS: '2' },
     });
-    await t.runtime.getServiceLoadPromise('plugin_management');
+    await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
     await management().install(FIXTURE);
     await management().configure(NAME, { CRASH_FIXTURE_KEY: KEY });
     await management().activate(NAME);

@@ -11,6 +11,7 @@ import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { hostProcessesOf, waitFor } from './host-processes.js';
 import { ALLOWED_HOST, UNDECLARED_HOST, startFixtureInternet, type FixtureInternet } from '../sandbox/egress-fixtures.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FETCHER = join(here, 'fixtures', 'plugin-fetcher');
@@ -26,7 +27,7 @@ describe('an isolated plugin reaches only the hosts it declares', () => {
   let dataDir: string;
   let internet: FixtureInternet;
   let warn: MockInstance;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
   const socketFolders = async () => (await readdir(join(dataDir, 'plugin-dynamic', 'sock')).catch(() => [] as string[])).filter((n) => n.startsWith('egress-'));
   const net = async (text: string) => {
     const run = await runAction(t.runtime, 'NET', text);
@@ -37,7 +38,7 @@ describe('an isolated plugin reaches only the hosts it declares', () => {
     internet = await startFixtureInternet();
     dataDir = await mkdtemp(join(tmpdir(), 'pd-host-net-'));
     t = await createTestRuntime({ dataDir, plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_HOST_CALL_TIMEOUT_MS: '30000', PLUGIN_DYNAMIC_HOST_RESTART_DELAY_MS: '100' } });
-    await t.runtime.getServiceLoadPromise('plugin_management');
+    await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
     setEgressTestHooks(t.runtime, { resolveHost: internet.resolveHost, allowPrivateAddresses: true });
     warn = vi.spyOn(t.runtime.logger, 'warn');
     await management().install(FETCHER, { activate: true });

@@ -5,6 +5,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import { startRouteHost } from '../../helpers/route-host.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, '..', 'management', 'fixtures', 'plugin-secret-echo');
@@ -34,7 +35,7 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
       plugins: [pluginDynamic],
       settings: { PLUGIN_DYNAMIC_API_TOKEN: TOKEN, PLUGIN_DYNAMIC_REGISTRY_URL: `${registry.url}/registry/generated-registry.json` },
     });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
     server = await startRouteHost(t.runtime);
   });
   afterAll(async () => {
@@ -102,7 +103,7 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
     expect(status.json.data.pluginName).toBe('plugin-http-made');
     const missing = await call('GET', '/jobs/status?id=ffffffff', undefined, null);
     expect(missing.status).toBe(404);
-    await t.runtime.getService<any>('plugin_creation').waitForJob(id);
+    await t.runtime.getService<any>(PLUGIN_CREATION_SERVICE).waitForJob(id);
   });
 
   it('lists one public named GET route, the panel, under a name no other tab has', async () => {

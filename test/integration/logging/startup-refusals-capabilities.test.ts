@@ -6,6 +6,7 @@ import sqlPlugin from '@elizaos/plugin-sql';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { pluginDynamic, type PluginManagementService } from '../../../src/index.js';
 import { startRouteHost } from '../../helpers/route-host.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const TOKEN = 'logging-test-token-0123456789';
 
@@ -36,7 +37,7 @@ describe("plugin-dynamic's start-up line, refusal logs and capabilities, in a re
     await runtime.runPluginMigrations();
     await runtime.registerPlugin(pluginDynamic);
     await runtime.initialize();
-    await Promise.all([runtime.getServiceLoadPromise('plugin_management'), runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
     server = await startRouteHost(runtime);
   });
   afterAll(async () => {
@@ -76,7 +77,7 @@ describe("plugin-dynamic's start-up line, refusal logs and capabilities, in a re
     await mkdir(join(dir, 'dist'), { recursive: true });
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'plugin-postinstall', version: '1.0.0', type: 'module', main: 'dist/index.js', scripts: { postinstall: 'echo hi' } }));
     await writeFile(join(dir, 'dist', 'index.js'), "export default { name: 'plugin-postinstall', description: 'has a postinstall' };\n");
-    const management = runtime.getService<PluginManagementService>('plugin_management');
+    const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
     await expect(management?.install({ kind: 'folder', path: dir })).rejects.toMatchObject({ code: 'INSTALL_SCRIPTS_REFUSED' });
     const logged = callsWithCode(warn, 'INSTALL_SCRIPTS_REFUSED');
     expect(logged).toHaveLength(1);

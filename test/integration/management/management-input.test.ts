@@ -11,6 +11,7 @@ import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-se
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, 'fixtures', 'plugin-secret-echo');
@@ -30,7 +31,7 @@ describe('management input through processActions', () => {
   let planted: FixtureServer;
   let dataDir: string;
   let t: TestRuntime;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
   const pluginsDir = () => join(dataDir, 'plugin-dynamic', 'plugins');
   /** Plugin folders on disk (npm's link to the host packages and staging folders aside). */
   const pluginFolders = async () =>

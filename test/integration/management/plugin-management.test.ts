@@ -11,6 +11,7 @@ import { componentCounts } from '../../helpers/component-counts.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, 'fixtures', 'plugin-secret-echo');
@@ -26,7 +27,7 @@ describe('plugin management in a live runtime', () => {
   const start = async () => {
     t = await startManagementRuntime(dataDir, server.url);
   };
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   beforeAll(async () => {
     // Everything written to stdout/stderr is kept to check that no secret value is ever logged.

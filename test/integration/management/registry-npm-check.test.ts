@@ -7,6 +7,7 @@ import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-se
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 // The registry snapshot marks @elizaos/plugin-tts as 1.x (npm.v1 "1.0.0"); the real npm registry
 // has only 0.25.6-alpha.1 of it (`npm view @elizaos/plugin-tts versions`, 2026-12-01).
@@ -14,7 +15,7 @@ describe('registry 1.x flags checked against the real npm registry', () => {
   let registry: FixtureServer;
   let dataDir: string;
   let t: TestRuntime;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   beforeAll(async () => {
     registry = await startFixtureServer();

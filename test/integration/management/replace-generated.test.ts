@@ -11,6 +11,7 @@ import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-se
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const NAME = 'plugin-replace-me';
 const SPEC = {
@@ -40,8 +41,8 @@ describe('a plugin made by an earlier job is never replaced silently', () => {
   let dataDir: string;
   let sources: string;
   let t: TestRuntime;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
   const version = async () => (await runAction(t.runtime, 'REPLACE_ME_VERSION', 'which version?')).replies[0]?.text;
   /** The process the plugin's action ran in, and its host processes (an isolated plugin runs in its data folder). */
   const runsIn = async () => (await runAction(t.runtime, 'REPLACE_ME_VERSION', 'which process?')).results[0]?.data?.['pid'];
@@ -58,7 +59,7 @@ describe('a plugin made by an earlier job is never replaced silently', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pd-replace-'));
     sources = await mkdtemp(join(tmpdir(), 'pd-replace-src-'));
     t = await startManagementRuntime(dataDir, registry.url);
-    await t.runtime.getServiceLoadPromise('plugin_creation');
+    await t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE);
     const first = await management().install(await builtPlugin(sources, '1.0.0'), { ...generated, activate: true, allowedRoots: [sources] });
     expect(first.status).toBe('active');
     await expectIsolated();

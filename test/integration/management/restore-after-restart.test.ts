@@ -8,6 +8,7 @@ import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 /** A plugin folder whose one action answers with a fixed word. */
 async function pluginFolder(root: string, name: string, action: string): Promise<string> {
@@ -36,7 +37,7 @@ describe('installed plugins after a restart that lost their node_modules', () =>
   const start = async () => {
     t = await startManagementRuntime(dataDir, server.url);
   };
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   beforeAll(async () => {
     server = await startFixtureServer();

@@ -9,6 +9,7 @@ import type { PluginManagementService } from '../../../src/management/plugin-man
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
 import { scriptModel, type TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const COPIER = join(here, 'fixtures', 'plugin-secret-copier');
@@ -21,7 +22,7 @@ describe('secrets while a plugin that copies its token runs beside bootstrap', (
   let dataDir: string;
   let t: TestRuntime;
   const prompts: string[] = [];
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   /** A user message stored in a real room, as a connector would store it. */
   const userMessage = async (text: string, store = true): Promise<Memory> => {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hostNodeModules } from '../../../src/management/install/index.js';
+import { agentNodeModules } from '../../../src/shared/npm/index.js';
 import { runProcess, scrubbedEnv } from '../../../src/shared/process-runner.js';
 import type { EgressLogger, ResolvedDestination } from '../../../src/shared/sandbox/egress-proxy.js';
 import { bwrapSandbox } from '../../../src/shared/sandbox/index.js';
@@ -106,7 +106,7 @@ export async function probeFromSandbox(internet: FixtureInternet, socketPath: st
           env: scrubbedEnv('/tmp', { NODE_EXTRA_CA_CERTS: internet.certFile }),
           timeoutMs: 90_000,
         },
-        { writable: [], readOnly: [scratch, join(REPO, 'worker'), hostNodeModules(), internet.certFile, ...(socketPath ? [socketPath] : [])], network: false },
+        { writable: [], readOnly: [scratch, join(REPO, 'worker'), agentNodeModules(), internet.certFile, ...(socketPath ? [socketPath] : [])], network: false },
       ),
     );
     const line = result.stdout.trim().split('\n').at(-1) ?? '';

@@ -9,6 +9,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import { BAD_SPEC_FIELDS } from '../../helpers/bad-specs.js';
 import { DEFAULT_FIXTURE_ROOT, startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 const BAD_SPECS = join(DEFAULT_FIXTURE_ROOT, 'specs', 'bad');
 
@@ -32,8 +33,8 @@ const REGISTRY = {
 describe('untrusted input from users, models and registries', () => {
   let t: TestRuntime;
   let server: FixtureServer;
-  const management = () => t.runtime.getService<PluginManagementService>('plugin_management')!;
-  const creation = () => t.runtime.getService<PluginCreationService>('plugin_creation')!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
+  const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
   const dataDir = () => join(t.dataDir, 'plugin-dynamic');
   const folder = (name: string): string[] => {
     try {
@@ -47,7 +48,7 @@ describe('untrusted input from users, models and registries', () => {
     server = await startFixtureServer();
     server.route('/evil-registry.json', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(REGISTRY)));
     t = await createTestRuntime({ plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_REGISTRY_URL: `${server.url}/evil-registry.json` } });
-    await Promise.all([t.runtime.getServiceLoadPromise('plugin_management'), t.runtime.getServiceLoadPromise('plugin_creation')]);
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
   });
   afterAll(async () => {
     await t?.cleanup();

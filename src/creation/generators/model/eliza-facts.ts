@@ -1,5 +1,5 @@
 // What the runtime offers comes from the plugin host itself, so the prompts and the host cannot disagree.
-import { NARROW_RUNTIME_CONTRACT } from '../../../management/host/narrow-runtime-contract.js';
+import { NARROW_RUNTIME_CONTRACT } from '../../../shared/narrow-runtime/narrow-runtime-contract.js';
 
 /**
  * What a model must know about ElizaOS 1.x (core 1.7) to write a plugin that builds, passes its

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostPackageDir, PluginInstaller, runNpm } from '../../../../src/management/install/index.js';
+import { PluginInstaller } from '../../../../src/management/install/index.js';
+import { agentPackageDir, runNpm } from '../../../../src/shared/npm/index.js';
 import { unpinnedPackages, type Lockfile } from '../../../../src/management/install/lockfile.js';
 import type { InstalledPackage } from '../../../../src/management/types.js';
 import { bwrapSandbox, bwrapWorks } from '../../../../src/shared/sandbox/index.js';
@@ -89,7 +90,7 @@ describe(`PluginInstaller lockfile and restore (npm ${sandboxed ? 'in bubblewrap
     const lock = await readLock(folderPkg.installDir);
     expect(lock.packages['node_modules/plugin-secret-echo']?.integrity).toBe(firstIntegrity);
     const core = join(folderPkg.installDir, 'node_modules', '@elizaos', 'core');
-    expect(realpathSync(core)).toBe(realpathSync(hostPackageDir('@elizaos/core')));
+    expect(realpathSync(core)).toBe(realpathSync(agentPackageDir('@elizaos/core')));
     expect(await installer.restore(folderPkg)).toBe(false);
   });
 
@@ -140,7 +141,7 @@ describe(`PluginInstaller lockfile and restore (npm ${sandboxed ? 'in bubblewrap
     expect(existsSync(pkg.entry)).toBe(true);
     expect((await readLock(pkg.installDir)).packages['node_modules/@elizaos/plugin-bootstrap']?.integrity).toBe(integrity);
     const core = join(pkg.installDir, 'node_modules', '@elizaos', 'core');
-    expect(realpathSync(core)).toBe(realpathSync(hostPackageDir('@elizaos/core')));
+    expect(realpathSync(core)).toBe(realpathSync(agentPackageDir('@elizaos/core')));
     await installer.uninstall(pkg);
   });
 

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installDependencyFolder } from '../../../../src/creation/pipeline/dependency-folder.js';
-import { runNpm } from '../../../../src/management/install/index.js';
-import { sharedNpmConfig } from '../../../../src/management/install/npm-client.js';
+import { runNpm, sharedNpmConfig } from '../../../../src/shared/npm/index.js';
 import { bwrapSandbox } from '../../../../src/shared/sandbox/index.js';
 
 /**

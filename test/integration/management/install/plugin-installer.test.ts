@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostPackageDir, PluginInstaller, runNpm } from '../../../../src/management/install/index.js';
+import { PluginInstaller } from '../../../../src/management/install/index.js';
+import { agentPackageDir, runNpm } from '../../../../src/shared/npm/index.js';
 import { entry } from '../../../unit/management/registry/snapshot.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,7 +59,7 @@ describe('PluginInstaller with the real npm client', () => {
     expect(pkg.version).toMatch(/^1\./);
     expect(pkg.components.actions).toContain('REPLY');
     const core = join(pkg.installDir, 'node_modules', '@elizaos', 'core');
-    expect(realpathSync(core)).toBe(realpathSync(hostPackageDir('@elizaos/core')));
+    expect(realpathSync(core)).toBe(realpathSync(agentPackageDir('@elizaos/core')));
     await installer.uninstall(pkg);
   });
 

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
-import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../../shared/process-runner.js';
-import { childNode } from '../../shared/child-node.js';
-import type { Sandbox, SandboxPolicy } from '../../shared/sandbox/index.js';
+import { runProcess, scrubbedEnv, type ProcessResult, type ProcessSpec } from '../process-runner.js';
+import { childNode } from '../child-node.js';
+import type { Sandbox, SandboxPolicy } from '../sandbox/index.js';
 import { findNpm } from './npm-location.js';
 import { startRegistryProxy } from './registry-proxy.js';
 

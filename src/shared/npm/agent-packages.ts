@@ -6,8 +6,8 @@ import { PluginDynamicError } from '../../errors.js';
 
 const require = createRequire(import.meta.url);
 
-/** The folder of a package as this process resolves it (the host's copy). */
-export function hostPackageDir(name: string): string {
+/** The folder of a package as this process resolves it (the agent's own copy). */
+export function agentPackageDir(name: string): string {
   let entry: string;
   try {
     return dirname(require.resolve(`${name}/package.json`));
@@ -31,9 +31,9 @@ export function hostPackageDir(name: string): string {
   throw new PluginDynamicError('INSTALL_FAILED', `Could not find the package folder of ${name}.`);
 }
 
-/** The node_modules folder that holds the host's @elizaos/core (for phantom dependencies). */
-export function hostNodeModules(): string {
-  return dirname(dirname(hostPackageDir('@elizaos/core')));
+/** The node_modules folder that holds the agent's @elizaos/core (for phantom dependencies). */
+export function agentNodeModules(): string {
+  return dirname(dirname(agentPackageDir('@elizaos/core')));
 }
 
 /**
@@ -50,14 +50,14 @@ export async function bunStub(dataDir: string): Promise<string> {
   return dir;
 }
 
-/** npm overrides that make an installed plugin link the host's single copy of core. */
-export async function hostOverrides(dataDir: string): Promise<Record<string, string>> {
+/** npm overrides that make an installed plugin link the agent's single copy of core. */
+export async function agentOverrides(dataDir: string): Promise<Record<string, string>> {
   const overrides: Record<string, string> = {
-    '@elizaos/core': `file:${hostPackageDir('@elizaos/core')}`,
+    '@elizaos/core': `file:${agentPackageDir('@elizaos/core')}`,
     bun: `file:${await bunStub(dataDir)}`,
   };
   try {
-    overrides['@elizaos/plugin-sql'] = `file:${hostPackageDir('@elizaos/plugin-sql')}`;
+    overrides['@elizaos/plugin-sql'] = `file:${agentPackageDir('@elizaos/plugin-sql')}`;
   } catch {
     // A host without plugin-sql installs it normally for plugins that need it.
   }

@@ -1,0 +1,122 @@
+import { ModelType, type IAgentRuntime } from '@elizaos/core';
+import type { PluginDynamicConfig } from '../config.js';
+import { PluginDynamicError } from '../errors.js';
+import { runtimeReport, type RuntimeReport } from '../shared/child-node.js';
+import { bwrapWorks, openResourceGroup, sweepResourceGroups, type GroupBounds } from '../shared/sandbox/index.js';
+
+export type GeneratorChoice = 'template' | 'model' | 'auto';
+
+export interface CreationCapabilities {
+  generator: GeneratorChoice;
+  modelAvailable: boolean;
+  /** The generator a job started now would use. */
+  effectiveGenerator: 'template' | 'model';
+  sandbox: string;
+  limits: {
+    maxIterations: number;
+    maxConcurrentJobs: number;
+    jobsPerHour: number;
+    commandTimeoutMs: number;
+    jobDeadlineMs: number;
+    modelCallTimeoutMs: number;
+    outputCapBytes: number;
+    jobMemoryMb: number;
+    jobMaxProcesses: number;
+    workspaceLimitMb: number;
+  };
+  /** How memory and process bounds are enforced here ("cgroup-v1"), or why they are not. */
+  resourceBounds: string;
+  /** The agent's runtime (node or bun) and the Node its child processes run on (absent from older agents). */
+  runtime?: RuntimeReport;
+  toolchain: Record<string, string> | undefined;
+}
+
+/** What the start-up probes found on this machine: sandbox, control groups, the Node children run on. */
+export interface MachineProbes {
+  /** What the sandbox setting gives here. */
+  sandbox: string;
+  /** Whether control groups bound each job's memory and processes here. */
+  resourceBounds: string;
+  runtime?: RuntimeReport;
+}
+
+/** The probes' answer before they have run. */
+export const UNPROBED: MachineProbes = { sandbox: 'not checked yet', resourceBounds: 'not checked yet' };
+
+/** The memory and process bounds of one job's control group. */
+export function jobGroupBounds(settings: PluginDynamicConfig): GroupBounds {
+  return { memoryBytes: settings.jobMemoryMb * 1024 * 1024, maxProcesses: settings.jobMaxProcesses };
+}
+
+async function probeSandbox(settings: PluginDynamicConfig): Promise<string> {
+  if (settings.sandbox === 'none') return 'none (PLUGIN_DYNAMIC_SANDBOX=none: generated code runs unsandboxed)';
+  return (await bwrapWorks())
+    ? 'bwrap'
+    : 'unavailable (install bubblewrap, or set PLUGIN_DYNAMIC_SANDBOX=none): generated code will not run';
+}
+
+async function probeResourceBounds(settings: PluginDynamicConfig): Promise<string> {
+  // Groups left by a process that crashed are emptied first; then one probe says whether they work.
+  await sweepResourceGroups();
+  const probe = openResourceGroup('probe', jobGroupBounds(settings));
+  const status = probe
+    ? `${probe.kind}: ${settings.jobMemoryMb} MB memory and ${settings.jobMaxProcesses} processes per job`
+    : 'not enforced: control groups are not writable here (run as root, or with a delegated cgroup, and install cgroup-tools)';
+  await probe?.dispose();
+  return status;
+}
+
+/** Runs the start-up probes, one after the other. */
+export async function probeMachine(settings: PluginDynamicConfig): Promise<MachineProbes> {
+  const sandbox = await probeSandbox(settings);
+  const resourceBounds = await probeResourceBounds(settings);
+  const runtime = await runtimeReport();
+  return { sandbox, resourceBounds, runtime };
+}
+
+/** Whether a TEXT_LARGE model is registered (the model generator and the review need one). */
+export function hasLargeModel(runtime: IAgentRuntime): boolean {
+  return runtime.getModel(ModelType.TEXT_LARGE) !== undefined;
+}
+
+/** The generator a job asking for `choice` gets now; asking for the model with none registered is refused. */
+export function effectiveGenerator(
+  runtime: IAgentRuntime,
+  choice: GeneratorChoice,
+): 'template' | 'model' {
+  if (choice === 'auto') return hasLargeModel(runtime) ? 'model' : 'template';
+  if (choice === 'model' && !hasLargeModel(runtime)) {
+    throw new PluginDynamicError('MODEL_UNAVAILABLE', 'The model generator was asked for, but no TEXT_LARGE model is registered.');
+  }
+  return choice;
+}
+
+/** What plugin creation can do here, for the capabilities provider, doctor and the start-up line. */
+export function creationCapabilities(
+  runtime: IAgentRuntime,
+  settings: PluginDynamicConfig,
+  probes: MachineProbes,
+  toolchain: Record<string, string> | undefined,
+): CreationCapabilities {
+  return {
+    generator: settings.generator,
+    modelAvailable: hasLargeModel(runtime),
+    effectiveGenerator: effectiveGenerator(runtime, settings.generator),
+    sandbox: probes.sandbox,
+    limits: {
+      maxIterations: settings.maxIterations,
+      maxConcurrentJobs: settings.maxConcurrentJobs,
+      jobsPerHour: settings.jobsPerHour,
+      commandTimeoutMs: settings.commandTimeoutMs,
+      jobDeadlineMs: settings.jobDeadlineMs,
+      modelCallTimeoutMs: settings.modelCallTimeoutMs,
+      outputCapBytes: settings.outputCapBytes,
+      jobMemoryMb: settings.jobMemoryMb,
+      jobMaxProcesses: settings.jobMaxProcesses,
+      workspaceLimitMb: settings.workspaceLimitMb,
+    },
+    resourceBounds: probes.resourceBounds,
+    ...(probes.runtime ? { runtime: probes.runtime } : {}),
+    toolchain,
+  };
+}

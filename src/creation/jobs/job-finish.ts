@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import { PluginDynamicError } from '../../errors.js';
+import type { PluginManagementService } from '../../management/plugin-management-service.js';
+import type { PluginView } from '../../management/plugin-view.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
+import { planPlugin } from '../generators/template/index.js';
+import { diagnosticLine } from '../pipeline/feedback.js';
+import type { PipelineOutcome } from '../pipeline/run-pipeline.js';
+import type { JobDeps, RunningJob } from './job-context.js';
+import type { PreparedJob } from './job-setup.js';
+import { refuseSilentReplace } from './replace-guard.js';
+
+/** Keeps the last validation report (static checks and review) in the job's record. */
+export async function recordValidation(deps: JobDeps, id: string, outcome: PipelineOutcome): Promise<void> {
+  const v = outcome.validation;
+  if (!v) return;
+  await deps.jobs.update(id, () => ({
+    validation: {
+      ok: v.ok,
+      ...(v.score === undefined ? {} : { score: v.score }),
+      findings: v.findings.map((f) => ({ tool: 'validate', file: f.file, line: f.line, code: f.rule, message: f.message })),
+      missing: v.missing,
+      untested: v.untested,
+      ...(v.review ? { review: v.review } : {}),
+    },
+  }));
+}
+
+/** Throws GENERATION_FAILED, naming the last failing gate, when the pipeline did not pass. */
+export function requirePassed(outcome: PipelineOutcome): void {
+  if (outcome.ok) return;
+  const last = outcome.lastFeedback;
+  const detail = last ? `; last failure at ${last.gate}: ${last.diagnostics.slice(0, 3).map(diagnosticLine).join(' | ')}` : '';
+  throw new PluginDynamicError('GENERATION_FAILED', `The plugin did not pass after ${outcome.iterations} iteration(s)${detail}`);
+}
+
+/**
+ * Builds what is installed from the accepted sources, after every untrusted step, installs and
+ * loads it through plugin management, and marks the job succeeded.
+ */
+export async function shipAndInstall(deps: JobDeps, job: RunningJob, prepared: PreparedJob, outcome: PipelineOutcome): Promise<void> {
+  const { jobs, settings } = deps;
+  const shipped = await prepared.files.ship(prepared.toolchain, outcome.sources, { timeoutMs: settings.commandTimeoutMs, signal: job.signal });
+  await jobs.update(job.id, () => ({ shipped: { sha256: shipped.sha256, files: shipped.files } }), `Shipped build: ${shipped.files} file(s), sha256 ${shipped.sha256}`);
+  await jobs.update(job.id, () => ({ phase: 'install' }), 'Installing and loading the plugin');
+  const view = await installShipped(deps, job, shipped);
+  await markSucceeded(deps, job, view, outcome.iterations);
+}
+
+async function installShipped(deps: JobDeps, job: RunningJob, shipped: { dir: string; sha256: string }): Promise<PluginView> {
+  const { runtime, jobs, settings } = deps;
+  const { id, queued, spec, signal } = job;
+  const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
+  if (!management) throw new PluginDynamicError('INTERNAL', `The ${PLUGIN_MANAGEMENT_SERVICE} service is not running.`);
+  const replace = queued.replace === true;
+  refuseSilentReplace(runtime, spec.name, replace);
+  const previous = management.list().find((p) => p.packageName === spec.name);
+  if (previous) {
+    await jobs.update(id, () => ({}), `Replacing ${previous.packageName}@${previous.version} made by an earlier job once the new one loads`);
+  }
+  return management.install(
+    { kind: 'folder', path: shipped.dir },
+    {
+      signal,
+      activate: queued.activate,
+      trust: 'generated',
+      recordSource: { kind: 'generated', jobId: id },
+      allowedRoots: [join(settings.dataDir, 'shipped')],
+      shippedHash: shipped.sha256,
+      replace,
+    },
+  );
+}
+
+async function markSucceeded(deps: JobDeps, job: RunningJob, view: PluginView, iterations: number): Promise<void> {
+  const { jobs } = deps;
+  const needs = view.missingSettings.length ? ` It needs ${view.missingSettings.join(', ')} before it can load.` : '';
+  const plan = job.queued.generator === 'template' ? planPlugin(job.spec) : undefined;
+  if (plan?.unusedDependencies.length) {
+    await jobs.update(job.id, () => ({}), `Declared but unused by the template: ${plan.unusedDependencies.join(', ')}`);
+  }
+  await jobs.update(
+    job.id,
+    () => ({
+      status: 'succeeded',
+      finishedAt: new Date().toISOString(),
+      result: {
+        packageName: view.packageName,
+        pluginStatus: view.status,
+        missingSettings: view.missingSettings,
+        installDir: view.installDir,
+        ...(plan ? { components: plan.components, unusedDependencies: plan.unusedDependencies } : {}),
+      },
+    }),
+    `Succeeded in iteration ${iterations}: ${view.packageName} is ${view.status}.${needs}`,
+  );
+}

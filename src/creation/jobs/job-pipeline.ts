@@ -1,0 +1,83 @@
+import { boundedModelCall, createModelGenerator, ModelMeter } from '../generators/model/index.js';
+import { templateGenerator } from '../generators/template/index.js';
+import { hasLargeModel } from '../capabilities.js';
+import { reviewWithModel } from '../pipeline/model-review.js';
+import { runPipeline, type IterationResult, type PipelineHooks, type PipelineOutcome } from '../pipeline/run-pipeline.js';
+import type { JobDeps, RunningJob } from './job-context.js';
+import { ITERATION_DIAGNOSTIC_LIMIT, type JobRecord } from './job-record.js';
+import type { JobStore } from './job-store.js';
+import type { PreparedJob } from './job-setup.js';
+
+/** Runs the generate → build → lint → test → validate loop for a prepared job, reporting into its record. */
+export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: PreparedJob): Promise<PipelineOutcome> {
+  const { runtime, settings } = deps;
+  const { queued, spec, signal } = job;
+  const { files, toolchain } = prepared;
+  const addDependencies = async (dependencies: Record<string, string>, s: AbortSignal): Promise<void> => {
+    if (await files.addDependencies(dependencies, s)) await files.restore(toolchain);
+  };
+  // Each model call is bounded on its own; the meter keeps model time apart from tool time.
+  const modelMeter = new ModelMeter();
+  const callModel = boundedModelCall(runtime, { timeoutMs: settings.modelCallTimeoutMs, meter: modelMeter });
+  const generator = queued.generator === 'model' ? createModelGenerator(callModel) : templateGenerator;
+  return runPipeline(
+    {
+      spec,
+      workspaceDir: queued.workspaceDir,
+      toolchain,
+      generator,
+      maxIterations: queued.maxIterations,
+      commandTimeoutMs: settings.commandTimeoutMs,
+      outputCapBytes: settings.outputCapBytes,
+      reviewThreshold: settings.reviewThreshold,
+      addDependencies,
+      restoreConfig: () => files.restore(toolchain),
+      wrap: prepared.wrap,
+      ...(prepared.group ? { resourceGroup: prepared.group } : {}),
+      workspaceLimitBytes: settings.workspaceLimitMb * 1024 * 1024,
+      signal,
+      modelMeter,
+      ...(queued.generator === 'model' && hasLargeModel(runtime)
+        ? { review: (generated, s) => reviewWithModel(callModel, spec, generated, s) }
+        : {}),
+    },
+    jobHooks(deps.jobs, job.id, modelMeter),
+  );
+}
+
+/** The pipeline's progress, written into the job's record as it happens. */
+function jobHooks(jobs: JobStore, id: string, modelMeter: ModelMeter): PipelineHooks {
+  return {
+    phase: async (phase, iteration) => {
+      await jobs.update(id, () => ({ phase, iteration }));
+    },
+    log: async (line) => {
+      await jobs.update(id, () => ({}), line);
+    },
+    iterationDone: async (result) => {
+      await jobs.update(id, (job) => ({
+        iterations: [...job.iterations, iterationEntry(result)],
+        timing: {
+          modelMs: (job.timing?.modelMs ?? 0) + result.modelMs,
+          toolMs: (job.timing?.toolMs ?? 0) + result.durationMs - result.modelMs,
+          modelCalls: modelMeter.calls,
+        },
+        ...(result.tests ? { tests: result.tests } : {}),
+      }));
+    },
+  };
+}
+
+/** One iteration as the job's record keeps it. */
+function iterationEntry(result: IterationResult): JobRecord['iterations'][number] {
+  return {
+    iteration: result.iteration,
+    ...(result.failedAt ? { failedAt: result.failedAt } : {}),
+    diagnostics: result.diagnostics.slice(0, ITERATION_DIAGNOSTIC_LIMIT),
+    ...(result.tests ? { tests: result.tests } : {}),
+    durationMs: result.durationMs,
+    modelMs: result.modelMs,
+    toolMs: result.durationMs - result.modelMs,
+    ...(result.reviewFindings ? { reviewFindings: result.reviewFindings } : {}),
+  };
+}
