@@ -1,7 +1,5 @@
 import { PluginDynamicError } from '../errors.js';
-import type { PluginCreationService } from '../creation/plugin-creation-service.js';
-import type { PluginManagementService } from '../management/plugin-management-service.js';
-import { callsOf } from '../operations/index.js';
+import { callsOf, servicesOf } from '../operations/index.js';
 import type { Backend } from './backend.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { startHeadlessRuntime } from './headless-runtime.js';
@@ -20,13 +18,12 @@ export async function headlessBackend(dataDir: string, signal: AbortSignal): Pro
     await release();
     throw error;
   }
-  const management = runtime.getService<PluginManagementService>('plugin_management');
-  const creation = runtime.getService<PluginCreationService>('plugin_creation');
-  if (!management || !creation) {
+  const services = servicesOf(runtime);
+  if (!services) {
     await release();
     throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services did not start.');
   }
-  const services = { management, creation };
+  const { creation } = services;
   // Each operation's handler, called directly with the command's input and its signal.
   const calls = callsOf((op) => (input) => op.handler(services, input, signal));
   let closing: Promise<void> | undefined;

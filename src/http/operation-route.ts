@@ -2,17 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IAgentRuntime, Route, RouteRequest, RouteResponse } from '@elizaos/core';
 import type { z } from 'zod';
 import { errorEnvelope, PluginDynamicError, toPluginDynamicError } from '../errors.js';
-import type { PluginCreationService } from '../creation/plugin-creation-service.js';
-import type { PluginManagementService } from '../management/plugin-management-service.js';
-import { isMutating, type Operation, type OperationInput, type Services } from '../operations/index.js';
+import { isMutating, servicesOf, type Operation, type OperationInput, type Services } from '../operations/index.js';
 import { httpStatus } from './http-errors.js';
 import { requireServerApiKey } from './server-api-key.js';
 
 function services(runtime: IAgentRuntime): Services {
-  const management = runtime.getService<PluginManagementService>('plugin_management');
-  const creation = runtime.getService<PluginCreationService>('plugin_creation');
-  if (!management || !creation) throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services are not running.');
-  return { management, creation };
+  const found = servicesOf(runtime);
+  if (!found) throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services are not running.');
+  return found;
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();

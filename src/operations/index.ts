@@ -36,5 +36,5 @@ export function callsOf(call: (op: Operation, name: OperationName) => (input?: u
  */
 export const PLUGIN_ROUTE_PREFIX = '/plugin-dynamic';
 
-export { isMutating, withSignal, type Operation, type OperationInput, type Services } from './operation.js';
+export { isMutating, servicesOf, withSignal, type Operation, type OperationInput, type Services } from './operation.js';
 export * from './records.js';

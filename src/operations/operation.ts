@@ -1,11 +1,20 @@
+import type { IAgentRuntime } from '@elizaos/core';
 import type { z } from 'zod';
 import type { PluginCreationService } from '../creation/plugin-creation-service.js';
 import type { PluginManagementService } from '../management/plugin-management-service.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 
 /** The two services every operation runs over. */
 export interface Services {
   management: PluginManagementService;
   creation: PluginCreationService;
+}
+
+/** The two services of a runtime, or undefined when either is not running. */
+export function servicesOf(runtime: IAgentRuntime): Services | undefined {
+  const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
+  const creation = runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE);
+  return management && creation ? { management, creation } : undefined;
 }
 
 /** What an operation takes: nothing, or the value its input schema parses to. */
