@@ -90,7 +90,8 @@ export const CapabilitiesSchema = z.object({
     jobMaxProcesses: z.number(),
     workspaceLimitMb: z.number(),
   }),
-  resourceBounds: z.string(),
+  // Absent from older agents (doctor says "not reported").
+  resourceBounds: z.string().optional(),
   runtime: z.object({ agent: z.string(), children: z.string(), childrenOk: z.boolean() }).optional(),
   toolchain: z.record(z.string(), z.string()).optional(),
 });
