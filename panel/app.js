@@ -1,6 +1,9 @@
 // The plugin-dynamic panel: plain browser JavaScript over the plugin's JSON API.
 // URLs are relative to the page, so it works wherever the server serves it: in the web client's tab
 // (/plugin-dynamic/panel?agentId=...), or under /api/agents/<id>/plugins/plugin-dynamic/panel.
+// OPERATIONS ({ name: { method, path } }, paths relative to the page) is the operation table's
+// routes: the server writes it before this file (src/http/panel-operations.ts).
+/* global OPERATIONS */
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -76,7 +79,10 @@
     return url.href;
   }
 
-  async function api(method, path, body) {
+  // One operation of the table: its body for a POST, `query` ("?q=...") for a GET.
+  async function api(operation, body, query) {
+    const method = operation.method;
+    const path = operation.path + (query || '');
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && tokenInput.value) headers.Authorization = 'Bearer ' + tokenInput.value;
@@ -124,7 +130,7 @@
         el('span', {}, 'Uninstall ' + name + '? Its files and settings are removed.'),
         button('Yes, uninstall', () => {
           confirmingUninstall = null;
-          act('Uninstall ' + name, () => api('POST', 'plugins/uninstall', { plugin: name }));
+          act('Uninstall ' + name, () => api(OPERATIONS.uninstall, { plugin: name }));
         }, 'danger confirm'),
         button('Keep it', () => {
           confirmingUninstall = null;
@@ -133,9 +139,9 @@
       ];
     }
     const buttons = [];
-    if (p.status === 'active') buttons.push(button('Deactivate', () => act('Deactivate ' + name, () => api('POST', 'plugins/deactivate', { plugin: name }))));
-    else if (p.status !== 'needs_configuration') buttons.push(button('Activate', () => act('Activate ' + name, () => api('POST', 'plugins/activate', { plugin: name }))));
-    if (p.status === 'active' || p.status === 'inactive') buttons.push(button('Unload', () => act('Unload ' + name, () => api('POST', 'plugins/unload', { plugin: name }))));
+    if (p.status === 'active') buttons.push(button('Deactivate', () => act('Deactivate ' + name, () => api(OPERATIONS.deactivate, { plugin: name }))));
+    else if (p.status !== 'needs_configuration') buttons.push(button('Activate', () => act('Activate ' + name, () => api(OPERATIONS.activate, { plugin: name }))));
+    if (p.status === 'active' || p.status === 'inactive') buttons.push(button('Unload', () => act('Unload ' + name, () => api(OPERATIONS.unload, { plugin: name }))));
     if (p.settings.length) buttons.push(button('Configure', () => openConfigure(p)));
     buttons.push(...isolationButtons(p));
     buttons.push(button('Uninstall', () => {
@@ -147,7 +153,7 @@
 
   /* Where a plugin's code runs, and the control to change it (an active plugin is reloaded there). */
   function setIsolation(name, mode, label) {
-    return act(label + ' ' + name, () => api('POST', 'plugins/isolation', { plugin: name, mode }));
+    return act(label + ' ' + name, () => api(OPERATIONS.isolation, { plugin: name, mode }));
   }
 
   function isolationButtons(p) {
@@ -209,7 +215,7 @@
     const settings = {};
     for (const input of form.querySelectorAll('input')) if (input.value) settings[input.name] = input.value;
     form.hidden = true;
-    act('Configure ' + form.dataset.plugin, () => api('POST', 'plugins/configure', { plugin: form.dataset.plugin, settings }));
+    act('Configure ' + form.dataset.plugin, () => api(OPERATIONS.configure, { plugin: form.dataset.plugin, settings }));
   });
   $('configure-cancel').addEventListener('click', () => { $('configure').hidden = true; });
 
@@ -219,7 +225,7 @@
     const list = $('results');
     list.replaceChildren(el('li', { class: 'muted' }, 'Searching...'));
     try {
-      const answer = await api('GET', 'registry/search?q=' + encodeURIComponent($('query').value) + '&limit=10');
+      const answer = await api(OPERATIONS.search, undefined, '?q=' + encodeURIComponent($('query').value) + '&limit=10');
       list.replaceChildren();
       if (answer.warning) list.append(el('li', { class: 'muted' }, answer.warning));
       if (!answer.hits.length) list.append(el('li', { class: 'muted' }, 'No plugin matches.'));
@@ -228,7 +234,7 @@
         list.append(el('li', { 'data-result': name },
           el('div', { class: 'title' }, el('strong', {}, name)),
           el('div', { class: 'meta' }, hit.entry.description || ''),
-          el('div', { class: 'buttons' }, button('Install', () => act('Install ' + name, () => api('POST', 'plugins/install', { source: name, activate: true }))))));
+          el('div', { class: 'buttons' }, button('Install', () => act('Install ' + name, () => api(OPERATIONS.install, { source: name, activate: true }))))));
       }
     } catch (e) {
       list.replaceChildren();
@@ -239,13 +245,13 @@
   $('install-source').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const source = $('source').value.trim();
-    if (source) act('Install ' + source, () => api('POST', 'plugins/install', { source, activate: true }));
+    if (source) act('Install ' + source, () => api(OPERATIONS.install, { source, activate: true }));
   });
 
   /* ---- creation ---- */
   $('describe').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    act('Create', () => api('POST', 'jobs', { description: $('description').value }));
+    act('Create', () => api(OPERATIONS.create, { description: $('description').value }));
   });
   $('spec').addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -256,7 +262,7 @@
       notice('The specification is not valid JSON: ' + e.message, true);
       return;
     }
-    act('Create', () => api('POST', 'jobs', { specification }));
+    act('Create', () => api(OPERATIONS.create, { specification }));
   });
 
   function clock(iso) {
@@ -325,7 +331,7 @@
         job.error ? el('div', { class: 'failures' }, job.error.code + ': ' + job.error.message) : null,
         jobComponents(job.result),
         running || job.status === 'queued'
-          ? el('div', { class: 'buttons' }, button('Cancel', () => act('Cancel job ' + job.id.slice(0, 8), () => api('POST', 'jobs/cancel', { id: job.id }))))
+          ? el('div', { class: 'buttons' }, button('Cancel', () => act('Cancel job ' + job.id.slice(0, 8), () => api(OPERATIONS.cancel, { id: job.id }))))
           : null,
       );
       const failed = job.iterations.filter((i) => i.failedAt);
@@ -343,7 +349,7 @@
 
   async function refresh() {
     try {
-      const [plugins, jobs] = await Promise.all([api('GET', 'plugins'), api('GET', 'jobs')]);
+      const [plugins, jobs] = await Promise.all([api(OPERATIONS.list), api(OPERATIONS.jobs)]);
       renderInstalled(plugins);
       renderJobs(jobs);
       if (/^Could not load/.test($('notice').textContent)) notice('');

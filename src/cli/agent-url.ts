@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PluginDynamicError } from '../errors.js';
-import { PLUGIN_ROUTE_PREFIX } from '../http/api-contract.js';
+import { PLUGIN_ROUTE_PREFIX } from '../operations/index.js';
 
 const AgentList = z.object({
   success: z.literal(true),

@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import semver from 'semver';
-import type { CreationCapabilities } from '../creation/capabilities.js';
+import type { Capabilities as CreationCapabilities } from '../operations/index.js';
 import { WITHOUT_MODEL_WORKS } from '../creation/providers/creation-capabilities.js';
 import type { RuntimeReport } from '../shared/child-node.js';
 import { ensureToolchain } from '../creation/toolchain/index.js';
@@ -76,7 +76,7 @@ export function remoteToolchainCheck(caps: CreationCapabilities): DoctorCheck {
 
 export async function registryCheck(backend: Backend): Promise<DoctorCheck> {
   try {
-    const answer = await backend.search('', { limit: 1, v1Only: true });
+    const answer = await backend.search({ q: '', limit: 1 });
     switch (answer.origin) {
       case 'network':
         return { check: 'registry', status: 'ok', detail: 'reachable' };

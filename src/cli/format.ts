@@ -2,9 +2,8 @@ import { timingText, type JobRecord } from '../creation/jobs/job-record.js';
 import { diagnosticLine } from '../creation/pipeline/feedback.js';
 import type { Diagnostic } from '../creation/steps/diagnostics.js';
 import { pluginLine } from '../management/actions/plugin-summary.js';
-import type { SearchAnswer } from '../management/plugin-management-service.js';
 import type { PluginView } from '../management/plugin-view.js';
-import type { RegistryEntry } from '../management/types.js';
+import type { RegistryEntryAnswer as RegistryEntry, SearchAnswerRecord as SearchAnswer } from '../operations/index.js';
 import type { DoctorCheck } from './doctor-checks.js';
 import { table } from './output.js';
 

@@ -1,6 +1,5 @@
 import { PluginDynamicError } from '../errors.js';
-import type { PluginCreationService } from '../creation/plugin-creation-service.js';
-import type { PluginManagementService } from '../management/plugin-management-service.js';
+import { callsOf, servicesOf } from '../operations/index.js';
 import type { Backend } from './backend.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { startHeadlessRuntime } from './headless-runtime.js';
@@ -19,28 +18,18 @@ export async function headlessBackend(dataDir: string, signal: AbortSignal): Pro
     await release();
     throw error;
   }
-  const management = runtime.getService<PluginManagementService>('plugin_management');
-  const creation = runtime.getService<PluginCreationService>('plugin_creation');
-  if (!management || !creation) {
+  const services = servicesOf(runtime);
+  if (!services) {
     await release();
     throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services did not start.');
   }
+  const { creation } = services;
+  // Each operation's handler, called directly with the command's input and its signal.
+  const calls = callsOf((op) => (input) => op.handler(services, input, signal));
   let closing: Promise<void> | undefined;
   return {
+    ...calls,
     mode: 'headless',
-    search: (query, opts) => management.search(query, { ...opts, signal }),
-    info: (name) => management.registryInfo(name, { signal }),
-    list: async () => management.list(),
-    install: (source, opts) => management.install(source, { activate: opts.activate, signal }),
-    configure: (plugin, values) => management.configure(plugin, values),
-    lifecycle: (verb, plugin) => (verb === 'activate' ? management.activate(plugin, { signal }) : management[verb](plugin)),
-    uninstall: (plugin) => management.uninstall(plugin),
-    setIsolation: (plugin, mode) => management.setIsolation(plugin, mode),
-    createFromSpec: (spec, opts) => creation.createFromSpec(spec, opts),
-    createFromDescription: (text, opts) => creation.createFromDescription(text, { ...opts, signal }),
-    jobs: async () => creation.listJobs(),
-    job: async (id) => creation.getJob(id),
-    cancel: (id) => creation.cancel(id),
     watchJob: async (id, onUpdate, watchSignal) => {
       const job = creation.getJob(id);
       const off = creation.onJobChange((changed) => {
@@ -53,7 +42,6 @@ export async function headlessBackend(dataDir: string, signal: AbortSignal): Pro
         off();
       }
     },
-    capabilities: async () => creation.capabilities(),
     runAction: (name, text) => runAction(runtime, name, text),
     // Stopping the services lets a running job end and its records reach the database first.
     close: () =>

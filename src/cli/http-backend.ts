@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, PluginDynamicError, type ErrorCode } from '../errors.js';
-import { JobRecordSchema, type JobRecord } from '../creation/jobs/job-record.js';
+import type { JobRecord } from '../creation/jobs/job-record.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
-import type { PluginSpec } from '../creation/spec/plugin-spec.js';
-import { API, type ApiName } from '../http/api-contract.js';
+import { callsOf, isMutating, type Operation } from '../operations/index.js';
 import { resolvePluginUrl, serverAuthError } from './agent-url.js';
 import type { Backend } from './backend.js';
 
@@ -37,7 +36,7 @@ function invalid(error: z.ZodError, where: string): PluginDynamicError {
   return new PluginDynamicError('INVALID_INPUT', `${issue?.path.join('.') || where}: ${issue?.message ?? 'invalid'}`);
 }
 
-/** The same commands against a running agent, through the plugin's HTTP routes (src/http/api-contract.ts). */
+/** The same commands against a running agent, through the plugin's HTTP routes (the operation table, src/operations). */
 export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
   const serverHeaders: Record<string, string> = opts.serverKey ? { 'X-API-KEY': opts.serverKey } : {};
   const base = await resolvePluginUrl(opts.agentUrl, {
@@ -46,19 +45,16 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
     signal: opts.signal,
   });
 
-  async function call<T>(name: ApiName, input?: Record<string, unknown>): Promise<T> {
-    const endpoint = API[name];
+  /** One operation over HTTP: its input checked here first, its answer parsed by its output schema. */
+  async function call<O extends z.ZodType>(endpoint: Operation<z.ZodType | undefined, O>, input?: unknown): Promise<z.output<O>> {
     const url = new URL(`${base}${endpoint.path}`);
     let body: string | undefined;
-    if ('query' in endpoint) {
-      const parsed = endpoint.query.safeParse(input ?? {});
-      if (!parsed.success) throw invalid(parsed.error, 'query');
-      for (const [k, v] of Object.entries(parsed.data)) if (v !== undefined) url.searchParams.set(k, String(v));
-    }
-    if ('body' in endpoint) {
-      const parsed = endpoint.body.safeParse(input ?? {});
-      if (!parsed.success) throw invalid(parsed.error, 'body');
-      body = JSON.stringify(parsed.data);
+    if (endpoint.input !== undefined) {
+      const where = endpoint.method === 'GET' ? 'query' : 'body';
+      const parsed = endpoint.input.safeParse(input ?? {});
+      if (!parsed.success) throw invalid(parsed.error, where);
+      if (where === 'body') body = JSON.stringify(parsed.data);
+      else for (const [k, v] of Object.entries(parsed.data as Record<string, unknown>)) if (typeof v === 'string' || typeof v === 'number') url.searchParams.set(k, String(v));
     }
     const timeout = AbortSignal.timeout(endpoint.method === 'GET' ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS);
     let res: Response;
@@ -69,7 +65,7 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
           Accept: 'application/json',
           ...serverHeaders,
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...(endpoint.mutating && opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
+          ...(isMutating(endpoint) && opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
         },
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.any([opts.signal, timeout]),
@@ -98,30 +94,15 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
       if (res.status === 404) throw new PluginDynamicError('AGENT_UNREACHABLE', `${url.pathname}: ${message}`);
       throw new PluginDynamicError('INTERNAL', `${code}: ${message}`);
     }
-    return envelope.data.data as T;
+    return endpoint.output.parse(envelope.data.data);
   }
 
-  const job = async (id: string): Promise<JobRecord> => JobRecordSchema.parse(await call('job', { id }));
+  const calls = callsOf((op) => (input) => call(op, input));
+  const job = calls.job;
 
   return {
+    ...calls,
     mode: 'agent',
-    search: (q, o) => call('search', { q, limit: o.limit, ...(o.v1Only ? {} : { all: 'true' }) }),
-    info: (name) => call('info', { name }),
-    list: () => call('list'),
-    install: (source, o) => call('install', { source, activate: o.activate }),
-    configure: (plugin, settings) => call('configure', { plugin, settings }),
-    lifecycle: (verb, plugin) => call(verb, { plugin }),
-    uninstall: (plugin) => call('uninstall', { plugin }),
-    setIsolation: (plugin, mode) => call('isolation', { plugin, mode }),
-    createFromSpec: async (specification, o) =>
-      JobRecordSchema.parse((await call<{ job: unknown }>('create', { specification, ...o })).job),
-    createFromDescription: async (description, o) => {
-      const answer = await call<{ job: unknown; spec: PluginSpec }>('create', { description, ...o });
-      return { job: JobRecordSchema.parse(answer.job), spec: answer.spec };
-    },
-    jobs: async () => z.array(JobRecordSchema).parse(await call('jobs')),
-    job,
-    cancel: async (id) => JobRecordSchema.parse(await call('cancel', { id })),
     watchJob: async (id, onUpdate, signal) => {
       let seen = '';
       let failures = 0;
@@ -129,7 +110,7 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
         signal.throwIfAborted();
         let current: JobRecord | undefined;
         try {
-          current = await job(id);
+          current = await job({ id });
           failures = 0;
         } catch (error) {
           if ((error as PluginDynamicError).code !== 'AGENT_UNREACHABLE' || ++failures >= POLL_FAILURES) throw error;
@@ -142,7 +123,6 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
         await sleep(POLL_MS, undefined, { signal });
       }
     },
-    capabilities: () => call('capabilities'),
     runAction: () =>
       Promise.reject(
         new PluginDynamicError('INVALID_INPUT', 'Running an action needs the headless runtime; against an agent, send it a message instead.'),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Route, RouteResponse } from '@elizaos/core';
+import { panelOperationsScript } from './panel-operations.js';
 
 /** panel/ ships with the package, beside src/ and dist/. */
 const PANEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'panel');
@@ -19,9 +20,10 @@ export const PANEL_NAME = 'Plugin Manager';
  */
 export const PANEL_TAB_PATH = '/../../../../../plugin-dynamic/panel';
 
-const FILES: Record<string, { file: string; type: string }> = {
+/** `prelude` goes before the file's text: the script starts with the operations it calls. */
+const FILES: Record<string, { file: string; type: string; prelude?: () => string }> = {
   '/panel': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/panel/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/panel/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8', prelude: panelOperationsScript },
   '/panel/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
@@ -33,7 +35,8 @@ function fileRoute(path: string, file: string, name?: string): Route {
     public: true,
     ...(name ? { name } : {}),
     handler: async (_req, res: RouteResponse) => {
-      const body = await readFile(join(PANEL_DIR, entry?.file ?? 'index.html'), 'utf8');
+      const text = await readFile(join(PANEL_DIR, entry?.file ?? 'index.html'), 'utf8');
+      const body = (entry?.prelude?.() ?? '') + text;
       res.setHeader?.('Content-Type', entry?.type ?? 'text/plain');
       res.setHeader?.('Cache-Control', 'no-cache');
       res.status(200).send(body);

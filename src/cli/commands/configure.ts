@@ -34,7 +34,7 @@ export const configureCommands: CommandGroup = (program, run) => {
             prompt: (name) => password({ message: `${name}:`, mask: true }, { output: process.stderr, signal: ctx.signal }),
           },
         );
-        const view = await (await ctx.backend()).configure(plugin, values);
+        const view = await (await ctx.backend()).configure({ plugin, settings: values });
         printResult(ctx.out, view, () => configuredText(Object.keys(values), view));
       }),
     );

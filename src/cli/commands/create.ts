@@ -1,7 +1,6 @@
 import { Option } from 'commander';
 import type { JobRecord } from '../../creation/jobs/job-record.js';
 import type { GeneratorChoice } from '../../creation/capabilities.js';
-import type { CreateOptions } from '../../creation/plugin-creation-service.js';
 import { PluginDynamicError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import type { CliContext } from '../context.js';
@@ -44,13 +43,13 @@ function checkFlags(ctx: CliContext, specPath: string | undefined, flags: Create
 }
 
 async function submit(b: Backend, spec: unknown, flags: CreateFlags): Promise<JobRecord> {
-  const opts: CreateOptions = {
+  const opts = {
     activate: flags.activate,
     ...(flags.generator ? { generator: flags.generator } : {}),
     ...(flags.replace ? { replace: true } : {}),
   };
-  if (flags.describe !== undefined) return (await b.createFromDescription(flags.describe, opts)).job;
-  return b.createFromSpec(spec, opts);
+  const answer = await b.create(flags.describe !== undefined ? { description: flags.describe, ...opts } : { specification: spec, ...opts });
+  return answer.job;
 }
 
 /** Runs one of the new plugin's actions through the runtime and returns what it answered. */
@@ -95,7 +94,7 @@ export const createCommands: CommandGroup = (program, run) => {
         } catch (error) {
           if (ctx.signal.aborted && b.mode === 'headless') {
             // The runtime ends with this command: cancel the job rather than leave it half done.
-            await b.cancel(job.id).catch(() => undefined);
+            await b.cancel({ id: job.id }).catch(() => undefined);
             note(ctx.out, `Cancelled job ${job.id.slice(0, 8)}.`);
           } else if (ctx.signal.aborted) {
             note(ctx.out, `The job keeps running on the agent: plugin-dynamic status ${job.id.slice(0, 8)} --watch`);

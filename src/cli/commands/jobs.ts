@@ -25,7 +25,7 @@ export const jobCommands: CommandGroup = (program, run) => {
     .action((id: string, opts: { watch?: boolean }) =>
       run(async (ctx) => {
         const b = await ctx.backend();
-        let job = await b.job(id);
+        let job = await b.job({ id });
         if (opts.watch && !TERMINAL_JOB_STATUSES.includes(job.status)) {
           job = await followJob(ctx, b, job.id);
           printResult(ctx.out, job, () => jobSummaryText(job));
@@ -41,7 +41,7 @@ export const jobCommands: CommandGroup = (program, run) => {
     .argument('<job>', 'job id, or its first 8 characters')
     .action((id: string) =>
       run(async (ctx) => {
-        const job = await (await ctx.backend()).cancel(id);
+        const job = await (await ctx.backend()).cancel({ id });
         printResult(ctx.out, job, () => `Job ${job.id.slice(0, 8)} (${job.pluginName}) is ${job.status}.`);
       }),
     );

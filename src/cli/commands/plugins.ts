@@ -32,7 +32,7 @@ export const pluginCommands: CommandGroup = (program, run) => {
         const b = await ctx.backend();
         // A person at a terminal waits up to npm's time; a pipe gets only the answer or the error.
         if (process.stderr.isTTY) note(ctx.out, `Installing ${source}…`);
-        const view = await b.install(source, { activate: opts.activate });
+        const view = await b.install({ source, activate: opts.activate });
         printResult(ctx.out, view, () => `Installed ${pluginLine(view)}`);
       }),
     );
@@ -44,7 +44,7 @@ export const pluginCommands: CommandGroup = (program, run) => {
       .argument('<plugin>')
       .action((plugin: string) =>
         run(async (ctx) => {
-          const view = await (await ctx.backend()).lifecycle(verb, plugin);
+          const view = await (await ctx.backend())[verb]({ plugin });
           printResult(ctx.out, view, () => pluginLine(view));
         }),
       );
@@ -60,7 +60,7 @@ export const pluginCommands: CommandGroup = (program, run) => {
         if (mode !== 'isolated' && mode !== 'in-process' && mode !== 'default') {
           throw new PluginDynamicError('INVALID_INPUT', `The mode is isolated, in-process or default, not "${mode}".`);
         }
-        const view = await (await ctx.backend()).setIsolation(plugin, mode);
+        const view = await (await ctx.backend()).isolation({ plugin, mode });
         printResult(ctx.out, view, () => `${pluginLine(view)} (${view.isolation})`);
       }),
     );
@@ -71,7 +71,7 @@ export const pluginCommands: CommandGroup = (program, run) => {
     .argument('<plugin>')
     .action((plugin: string) =>
       run(async (ctx) => {
-        const result = await (await ctx.backend()).uninstall(plugin);
+        const result = await (await ctx.backend()).uninstall({ plugin });
         printResult(ctx.out, result, () => `Uninstalled ${result.packageName}.`);
       }),
     );

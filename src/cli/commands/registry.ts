@@ -13,7 +13,7 @@ export const registryCommands: CommandGroup = (program, run) => {
     .action((words: string[], opts: { limit: number; all?: boolean }) =>
       run(async (ctx) => {
         const b = await ctx.backend();
-        const answer = await b.search(words.join(' '), { limit: opts.limit, v1Only: opts.all !== true });
+        const answer = await b.search({ q: words.join(' '), limit: opts.limit, ...(opts.all === true ? { all: 'true' } : {}) });
         printResult(ctx.out, answer, () => searchText(answer));
       }),
     );
@@ -24,7 +24,7 @@ export const registryCommands: CommandGroup = (program, run) => {
     .argument('<plugin>', 'a name as you would say it: "discord", "plugin-discord", "@elizaos/plugin-discord"')
     .action((name: string) =>
       run(async (ctx) => {
-        const entry = await (await ctx.backend()).info(name);
+        const entry = await (await ctx.backend()).info({ name });
         printResult(ctx.out, entry, () => entryText(entry));
       }),
     );

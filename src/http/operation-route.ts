@@ -2,25 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IAgentRuntime, Route, RouteRequest, RouteResponse } from '@elizaos/core';
 import type { z } from 'zod';
 import { errorEnvelope, PluginDynamicError, toPluginDynamicError } from '../errors.js';
-import type { PluginCreationService } from '../creation/plugin-creation-service.js';
-import type { PluginManagementService } from '../management/plugin-management-service.js';
-import type { API } from './api-contract.js';
+import { isMutating, servicesOf, type Operation, type OperationInput, type Services } from '../operations/index.js';
 import { httpStatus } from './http-errors.js';
 import { requireServerApiKey } from './server-api-key.js';
 
-export interface Services {
-  management: PluginManagementService;
-  creation: PluginCreationService;
-}
-
-type Endpoint = (typeof API)[keyof typeof API];
-type Input<E> = E extends { body: z.ZodType<infer B> } ? B : E extends { query: z.ZodType<infer Q> } ? Q : undefined;
-
 function services(runtime: IAgentRuntime): Services {
-  const management = runtime.getService<PluginManagementService>('plugin_management');
-  const creation = runtime.getService<PluginCreationService>('plugin_creation');
-  if (!management || !creation) throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services are not running.');
-  return { management, creation };
+  const found = servicesOf(runtime);
+  if (!found) throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services are not running.');
+  return found;
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -45,12 +34,19 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z
   throw new PluginDynamicError('INVALID_INPUT', `${field}: ${issue?.message ?? 'invalid'}`);
 }
 
+/** The input of a request: the body of a POST, the query of a GET, parsed by the operation's schema. */
+function inputOf<I extends z.ZodType | undefined>(op: Operation<I>, req: RouteRequest): OperationInput<I> {
+  if (op.input === undefined) return undefined as OperationInput<I>;
+  const parsed: unknown = op.method === 'GET' ? parse(op.input, req.query, 'query') : parse(op.input, req.body, 'body');
+  return parsed as OperationInput<I>;
+}
+
 /**
- * One JSON route over the services: the server's API key when it has one, the plugin's token for
- * mutating routes, Zod on the body or query,
- * and every error as { success: false, error: { code, message } } with its status.
+ * One operation as a JSON route: the server's API key when it has one, the plugin's token for
+ * mutating routes, the operation's input schema on the body or query, its answer as
+ * { success: true, data }, and every error as { success: false, error: { code, message } } with its status.
  */
-export function jsonRoute<E extends Endpoint>(endpoint: E, handler: (input: Input<E>, s: Services) => Promise<unknown>): Route {
+export function operationRoute<I extends z.ZodType | undefined, O extends z.ZodType>(endpoint: Operation<I, O>): Route {
   return {
     type: endpoint.method,
     path: endpoint.path,
@@ -58,13 +54,8 @@ export function jsonRoute<E extends Endpoint>(endpoint: E, handler: (input: Inpu
       try {
         requireServerApiKey(req);
         const s = services(runtime);
-        if (endpoint.mutating) authorize(req, s.management.settings.apiToken);
-        const input = ('body' in endpoint
-          ? parse(endpoint.body, req.body, 'body')
-          : 'query' in endpoint
-            ? parse(endpoint.query, req.query, 'query')
-            : undefined) as Input<E>;
-        const data = await handler(input, s);
+        if (isMutating(endpoint)) authorize(req, s.management.settings.apiToken);
+        const data: z.output<O> = await endpoint.handler(s, inputOf(endpoint, req));
         res.status(200).json({ success: true, data });
       } catch (error) {
         const e = toPluginDynamicError(error);

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { operation, withSignal } from './operation.js';
+import { PluginViewSchema, RegistryEntrySchema, SearchAnswerSchema, UninstallAnswerSchema } from './records.js';
+
+const pluginName = z.string().trim().min(1).max(300);
+const onePlugin = z.strictObject({ plugin: pluginName });
+
+/** Capability 1: the registry and the installed plugins' lifecycle. */
+export const managementOperations = {
+  search: operation({
+    method: 'GET',
+    path: '/registry/search',
+    input: z.object({ q: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(50).default(10), all: z.enum(['true', 'false']).optional() }),
+    output: SearchAnswerSchema,
+    handler: (s, q, signal) => s.management.search(q.q, { limit: q.limit, v1Only: q.all !== 'true', ...withSignal(signal) }),
+  }),
+  info: operation({
+    method: 'GET',
+    path: '/registry/info',
+    input: z.object({ name: pluginName }),
+    output: RegistryEntrySchema,
+    handler: (s, q, signal) => s.management.registryInfo(q.name, withSignal(signal)),
+  }),
+  list: operation({
+    method: 'GET',
+    path: '/plugins',
+    input: undefined,
+    output: z.array(PluginViewSchema),
+    handler: async (s) => s.management.list(),
+  }),
+  install: operation({
+    method: 'POST',
+    path: '/plugins/install',
+    input: z.strictObject({ source: z.string().trim().min(1).max(500), activate: z.boolean().default(true) }),
+    output: PluginViewSchema,
+    handler: (s, b, signal) => s.management.install(b.source, { activate: b.activate, ...withSignal(signal) }),
+  }),
+  configure: operation({
+    method: 'POST',
+    path: '/plugins/configure',
+    input: z.strictObject({ plugin: pluginName, settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/), z.string().max(10_000)) }),
+    output: PluginViewSchema,
+    handler: (s, b) => s.management.configure(b.plugin, b.settings),
+  }),
+  activate: operation({
+    method: 'POST',
+    path: '/plugins/activate',
+    input: onePlugin,
+    output: PluginViewSchema,
+    handler: (s, b, signal) => (signal ? s.management.activate(b.plugin, { signal }) : s.management.activate(b.plugin)),
+  }),
+  deactivate: operation({
+    method: 'POST',
+    path: '/plugins/deactivate',
+    input: onePlugin,
+    output: PluginViewSchema,
+    handler: (s, b) => s.management.deactivate(b.plugin),
+  }),
+  unload: operation({
+    method: 'POST',
+    path: '/plugins/unload',
+    input: onePlugin,
+    output: PluginViewSchema,
+    handler: (s, b) => s.management.unload(b.plugin),
+  }),
+  isolation: operation({
+    method: 'POST',
+    path: '/plugins/isolation',
+    input: z.strictObject({ plugin: pluginName, mode: z.enum(['isolated', 'in-process', 'default']) }),
+    output: PluginViewSchema,
+    handler: (s, b) => s.management.setIsolation(b.plugin, b.mode),
+  }),
+  uninstall: operation({
+    method: 'POST',
+    path: '/plugins/uninstall',
+    input: onePlugin,
+    output: UninstallAnswerSchema,
+    handler: (s, b) => s.management.uninstall(b.plugin),
+  }),
+};
