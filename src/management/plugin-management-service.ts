@@ -127,8 +127,9 @@ export class PluginManagementService extends Service {
           `${record.packageName} has no setting ${unknown.join(', ')}. Its settings: ${[...declared].join(', ') || 'none'}.`,
         );
       }
-      await this.placementOf(record).storeSettings(record, values);
-      const missing = this.missingSettings(record);
+      const placement = this.placementOf(record);
+      await placement.storeSettings(record, values);
+      const missing = this.missingSettings(record, placement);
       let status = record.status;
       if (missing.length === 0 && status === 'needs_configuration') status = 'installed';
       if (missing.length > 0 && pluginLifecycle.canMove(status, 'needs_configuration')) status = 'needs_configuration';
@@ -143,7 +144,8 @@ export class PluginManagementService extends Service {
     return this.parts.mutex.run(target.packageName, async () => {
       const record = this.parts.installed.mustGet(target.packageName);
       this.parts.agentPlugins.refuse(record);
-      const missing = this.missingSettings(record);
+      const placement = this.placementOf(record);
+      const missing = this.missingSettings(record, placement);
       if (missing.length > 0) {
         if (pluginLifecycle.canMove(record.status, 'needs_configuration')) {
           await this.parts.installed.put({ ...record, status: 'needs_configuration' });
@@ -157,7 +159,7 @@ export class PluginManagementService extends Service {
       pluginLifecycle.transition(record.status, 'active', record.packageName);
       if (!opts.restart) this.parts.restarts.reset(record.packageName);
       try {
-        await this.placementOf(record).load(record, opts.signal);
+        await placement.load(record, opts.signal);
       } catch (error) {
         const e = toPluginDynamicError(error, 'LOAD_FAILED');
         await this.parts.installed.put({ ...record, status: 'error', lastError: { code: e.code, message: e.message, at: new Date().toISOString() } });
@@ -271,13 +273,14 @@ export class PluginManagementService extends Service {
     return this.parts.placements.of(record).placement;
   }
 
+  /** What may be shown of the plugin: which settings have a value depends on where it runs. */
   private view(record: PluginRecord): PluginView {
     const { placement, decision } = this.parts.placements.of(record);
     return toPluginView(record, (name) => placement.hasSetting(record, name), decision);
   }
 
-  private missingSettings(record: PluginRecord): string[] {
-    const placement = this.placementOf(record);
+  /** Required settings without a value the plugin would see where it runs. */
+  private missingSettings(record: PluginRecord, placement = this.placementOf(record)): string[] {
     return record.settings
       .filter((s) => s.required && s.defaultValue === undefined)
       .filter((s) => !placement.hasSetting(record, s.name))
