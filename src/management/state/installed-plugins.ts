@@ -27,6 +27,13 @@ export class InstalledPlugins {
     return this.records.get(packageName);
   }
 
+  /** The record of an installed package; NOT_INSTALLED when there is none. */
+  mustGet(packageName: string): PluginRecord {
+    const record = this.records.get(packageName);
+    if (!record) throw new PluginDynamicError('NOT_INSTALLED', `${packageName} is not installed.`);
+    return record;
+  }
+
   /**
    * Finds an installed plugin by what a person calls it: the package name, the Plugin object's name,
    * or the base name ("weather" for "@elizaos/plugin-weather").

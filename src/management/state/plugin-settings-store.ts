@@ -46,29 +46,23 @@ export class PluginSettingsStore {
     return { corrupt: corrupt.count };
   }
 
-  /**
-   * Whether the plugin's setting has a value: stored here, or (for an in-process plugin) already in
-   * the runtime. An isolated plugin sees only what was stored for it, so `storedOnly` skips the runtime.
-   */
-  isSet(packageName: string, name: string, opts: { storedOnly?: boolean } = {}): boolean {
-    if (this.values.some((v) => v.packageName === packageName && v.name === name)) return true;
-    if (opts.storedOnly) return false;
-    const current = this.runtime.getSetting(name);
-    return current !== null && current !== '';
+  /** Whether a value for the plugin's setting is stored here. */
+  has(packageName: string, name: string): boolean {
+    return this.values.some((v) => v.packageName === packageName && v.name === name);
   }
 
-  /** Stores a value; `global` also hands it to the runtime's settings map (in-process plugins only). */
-  async set(packageName: string, name: string, value: string, sensitive: boolean, opts: { global: boolean } = { global: true }): Promise<void> {
+  /** Stores a value; `publish` also hands it to the runtime's settings map, where getSetting reads it. */
+  async set(packageName: string, name: string, value: string, sensitive: boolean, opts: { publish: boolean } = { publish: true }): Promise<void> {
     const stored = sensitive ? this.box.encrypt(value) : value;
     const record: StoredSetting = { packageName, name, sensitive, stored, updatedAt: new Date().toISOString() };
     this.values = [...this.values.filter((v) => !(v.packageName === packageName && v.name === name)), record];
     await this.store.save(this.values);
-    if (opts.global) runtimeSettings(this.runtime)[name] = value;
+    if (opts.publish) runtimeSettings(this.runtime)[name] = value;
   }
 
   /**
-   * The values of an isolated plugin's declared settings (stored ones, else declared defaults),
-   * decrypted, to push into its host; nothing it did not declare.
+   * The values of a plugin's declared settings (stored ones, else declared defaults), decrypted;
+   * nothing it did not declare.
    */
   valuesFor(packageName: string, declared: { name: string; defaultValue?: string | undefined }[]): Record<string, string> {
     const out: Record<string, string> = {};
@@ -80,7 +74,7 @@ export class PluginSettingsStore {
     return out;
   }
 
-  /** Takes a plugin's values out of the runtime's settings map (it now runs isolated), keeping them stored. */
+  /** Takes a plugin's values out of the runtime's settings map, keeping them stored. */
   withdraw(packageName: string): void {
     const settings = runtimeSettings(this.runtime);
     for (const v of this.values.filter((s) => s.packageName === packageName)) {
@@ -89,7 +83,7 @@ export class PluginSettingsStore {
     }
   }
 
-  /** Puts every stored value of one plugin into the runtime (after a restart, before loading). */
+  /** Puts every stored value of one plugin into the runtime's settings map. */
   applyTo(packageName: string): void {
     for (const v of this.values.filter((s) => s.packageName === packageName)) {
       runtimeSettings(this.runtime)[v.name] = v.sensitive ? this.box.decrypt(v.stored) : v.stored;
