@@ -77,5 +77,5 @@ export async function resolvePluginUrl(
       problem: wanted ? `no such agent runs there (agents: ${names})` : 'no agent is running there',
     });
   }
-  throw codedError('INVALID_INPUT', { input: '--agent', problem: `is needed: several agents run at ${base} (${names}); choose one with --agent <name>.` });
+  throw codedError('INVALID_INPUT', { input: 'Several agents', problem: `run at ${base} (${names}): choose one with --agent <name>.` });
 }
