@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { PluginDynamicError } from './errors.js';
+import { codedError } from './errors.js';
 
 /** Where settings come from: the runtime's getSetting, or the environment for the CLI. */
 export type SettingSource = (key: string) => string | number | boolean | null | undefined;
@@ -157,7 +157,7 @@ export function loadConfig(source: SettingSource, cwd: string = process.cwd()): 
     const issue = parsed.error.issues[0];
     const key = issue?.path[0] as keyof PluginDynamicConfig | undefined;
     const name = key ? SETTING_NAMES[key] : 'a setting';
-    throw new PluginDynamicError('INVALID_SETTING', `${name} is invalid: ${issue?.message ?? 'unknown problem'}.`);
+    throw codedError('INVALID_SETTING', { setting: name, problem: issue?.message ?? 'unknown problem' });
   }
   return parsed.data;
 }

@@ -104,7 +104,32 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
  * names are read from the template by the type system: a raise that misses or misspells one does
  * not compile.
  */
-export const ERROR_MESSAGES = {} as const satisfies Partial<Record<ErrorCode, string>>;
+export const ERROR_MESSAGES = {
+  // The value or flag named, then what is wrong with it (and what to send instead).
+  INVALID_INPUT: '{input} {problem}',
+  INVALID_SETTING: '{setting} is invalid: {problem}.',
+  PATH_OUTSIDE_ALLOWED: '"{path}" leaves {root} ({reason}).',
+  NEEDS_CONFIGURATION: '{plugin} cannot {action} yet: {problem}.',
+  ILLEGAL_TRANSITION: '{subject} is {state}; it cannot {change}. Allowed from {state}: {allowed}.',
+  INVALID_SPEC: 'Cannot {action} {spec} ({problem}).',
+  JOB_NOT_FOUND: 'No plugin creation job {which}.',
+  JOB_CANCELLED: 'The job was cancelled {when}.',
+  MODEL_TIMEOUT: 'The model did not answer within {seconds} s (PLUGIN_DYNAMIC_MODEL_CALL_TIMEOUT_MS).',
+  MODEL_OUTPUT_REFUSED: "The model's answer was refused: {problem}.",
+  TOOLCHAIN_UNAVAILABLE: 'The toolchain is not usable: {problem}.',
+  UNSAFE_WORKSPACE_FILE: '{path} {problem}; the agent did not {action} it.',
+  PROCESS_TIMEOUT: '{process} ran past its time limit and was killed.',
+  PROCESS_OUTPUT_LIMIT: '{process} printed more than {limit} and was killed.',
+  SANDBOX_UNAVAILABLE:
+    'bubblewrap is not available here ({reason}), so generated code will not run. Install it (apt-get install bubblewrap) or set PLUGIN_DYNAMIC_SANDBOX=none to run it without isolation.',
+  NODE_UNAVAILABLE:
+    'plugin-dynamic runs npm, the type checker, the linter, the tests and the import checks on Node >= 20.19, and found none: {refused}. This agent runs on {host}. Install Node 20.19 or newer and put it on PATH, or set PLUGIN_DYNAMIC_NODE to its path.',
+  SERVER_API_KEY_REQUIRED: 'The ElizaOS server refused {request}: {problem}.',
+  DATA_DIR_BUSY: '{holder} is using {dataDir}.',
+  AGENT_UNREACHABLE: 'Could not {action} at {url}: {problem}.',
+  // What failed, then how.
+  INTERNAL: '{what} {problem}',
+} as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;
 type TemplatedCode = keyof typeof ERROR_MESSAGES;

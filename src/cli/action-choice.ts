@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 import type { ActionSpec } from '../creation/spec/plugin-spec.js';
 import type { ActionRun } from './run-action.js';
 
@@ -15,7 +15,7 @@ export function pickAction(spec: { actions?: unknown }, wanted: string | undefin
     : actions[0];
   if (!action) {
     const names = actions.map((a) => a.actionName).join(', ') || 'none';
-    throw new PluginDynamicError('INVALID_INPUT', `The plugin has no action ${wanted ?? ''} to run (actions: ${names}).`.replace('  ', ' '));
+    throw codedError('INVALID_INPUT', { input: 'The plugin', problem: `has no action ${wanted ? `${wanted} ` : ''}to run (actions: ${names}).` });
   }
   return action;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PluginDynamicError } from '../errors.js';
+import { codedError, PluginDynamicError } from '../errors.js';
 import { PLUGIN_ROUTE_PREFIX } from '../operations/index.js';
 
 const AgentList = z.object({
@@ -16,7 +16,7 @@ export function serverAuthError(status: number, url: string, opts: { sentServerK
   const cause = opts.sentServerKey
     ? 'the key in ELIZA_SERVER_AUTH_TOKEN is not the one the server was started with. Set ELIZA_SERVER_AUTH_TOKEN to the server\'s key'
     : 'the server is protected by its own API key and none was sent. Set ELIZA_SERVER_AUTH_TOKEN to the server\'s key (the value of ELIZA_SERVER_AUTH_TOKEN where the server runs); the CLI sends it as X-API-KEY';
-  return new PluginDynamicError('SERVER_API_KEY_REQUIRED', `The ElizaOS server refused ${url} with HTTP ${status}${said}: ${cause}.`);
+  return codedError('SERVER_API_KEY_REQUIRED', { request: `${url} with HTTP ${status}${said}`, problem: cause });
 }
 
 /**
@@ -34,10 +34,10 @@ export async function resolvePluginUrl(
   try {
     url = new URL(input);
   } catch {
-    throw new PluginDynamicError('INVALID_INPUT', `--agent-url "${input}" is not a URL (e.g. http://127.0.0.1:3000).`);
+    throw codedError('INVALID_INPUT', { input: `--agent-url "${input}"`, problem: 'is not a URL (e.g. http://127.0.0.1:3000).' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PluginDynamicError('INVALID_INPUT', `--agent-url must be http:// or https://, not ${url.protocol}`);
+    throw codedError('INVALID_INPUT', { input: '--agent-url', problem: `must be http:// or https://, not ${url.protocol}` });
   }
   const base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   if (base.endsWith(`/plugins${PLUGIN_ROUTE_PREFIX}`)) return base;
@@ -54,14 +54,14 @@ export async function resolvePluginUrl(
     status = res.status;
     body = await res.json().catch(() => undefined);
   } catch (error) {
-    throw new PluginDynamicError('AGENT_UNREACHABLE', `Could not list the agents at ${listUrl}: ${(error as Error).message}`, { cause: error });
+    throw codedError('AGENT_UNREACHABLE', { action: 'list the agents', url: listUrl, problem: (error as Error).message }, { cause: error });
   }
   if (status === 401 || status === 403) {
     throw serverAuthError(status, listUrl, { sentServerKey: Object.keys(opts.headers ?? {}).some((h) => h.toLowerCase() === 'x-api-key'), body });
   }
   const parsed = AgentList.safeParse(body);
   if (!parsed.success) {
-    throw new PluginDynamicError('AGENT_UNREACHABLE', `${listUrl} did not answer with an ElizaOS agent list.`);
+    throw codedError('AGENT_UNREACHABLE', { action: 'list the agents', url: listUrl, problem: 'the answer is not an ElizaOS agent list' });
   }
   const agents = parsed.data.data.agents;
   const wanted = opts.agent?.toLowerCase();
@@ -71,10 +71,11 @@ export async function resolvePluginUrl(
   const names = agents.map((a) => a.name).join(', ') || 'none';
   if (candidates.length === 1 && candidates[0]) return `${base}/api/agents/${candidates[0].id}/plugins${PLUGIN_ROUTE_PREFIX}`;
   if (candidates.length === 0) {
-    throw new PluginDynamicError(
-      'AGENT_UNREACHABLE',
-      wanted ? `No agent "${opts.agent}" runs at ${base} (agents: ${names}).` : `No agent is running at ${base}.`,
-    );
+    throw codedError('AGENT_UNREACHABLE', {
+      action: wanted ? `find the agent "${opts.agent}"` : 'find an agent',
+      url: base,
+      problem: wanted ? `no such agent runs there (agents: ${names})` : 'no agent is running there',
+    });
   }
-  throw new PluginDynamicError('INVALID_INPUT', `Several agents run at ${base} (${names}): choose one with --agent <name>.`);
+  throw codedError('INVALID_INPUT', { input: 'Several agents', problem: `run at ${base} (${names}): choose one with --agent <name>.` });
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { note, printError, type OutputOptions } from './output.js';
 
@@ -59,7 +59,7 @@ export class CliContext {
   private async open(): Promise<Backend> {
     const o = this.options;
     if (o.agentUrl) {
-      if (o.dataDir) throw new PluginDynamicError('INVALID_INPUT', '--data-dir is for the headless runtime; leave it out with --agent-url.');
+      if (o.dataDir) throw codedError('INVALID_INPUT', { input: '--data-dir', problem: 'is for the headless runtime; leave it out with --agent-url.' });
       const token = o.token ?? this.env['PLUGIN_DYNAMIC_API_TOKEN'];
       const serverKey = this.env['ELIZA_SERVER_AUTH_TOKEN'];
       const { httpBackend } = await import('./http-backend.js');
@@ -71,7 +71,7 @@ export class CliContext {
         signal: this.signal,
       });
     }
-    if (o.agent) throw new PluginDynamicError('INVALID_INPUT', '--agent picks an agent on a server; it needs --agent-url.');
+    if (o.agent) throw codedError('INVALID_INPUT', { input: '--agent', problem: 'picks an agent on a server; it needs --agent-url.' });
     // Loaded on demand: the runtime and PGLite take a second to import, which --help,
     // usage errors and prompts should not wait for.
     const { headlessBackend } = await import('./headless-backend.js');

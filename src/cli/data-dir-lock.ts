@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 import { processAlive as alive } from '../shared/process-alive.js';
 
 /**
@@ -26,10 +26,10 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-        throw new PluginDynamicError('DATA_DIR_BUSY', `Process ${holder} is using ${dataDir}.`);
+        throw codedError('DATA_DIR_BUSY', { holder: `Process ${holder}`, dataDir });
       }
       await rm(file, { force: true });
     }
   }
-  throw new PluginDynamicError('DATA_DIR_BUSY', `Could not take the lock ${file}.`);
+  throw codedError('DATA_DIR_BUSY', { holder: `Another process (the lock ${file} could not be taken)`, dataDir });
 }

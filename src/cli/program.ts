@@ -49,6 +49,8 @@ export async function runCli(argv: string[]): Promise<void> {
       return;
     }
     const message = error.message.replace(/^error:\s*/, '');
+    // Commander wrote this message already (its own usage errors): it is passed on as it is, not
+    // rebuilt from a template, so it keeps the wording Commander's documentation and users know.
     printError(
       { json: argv.includes('--json'), verbose: argv.includes('--verbose') },
       new PluginDynamicError('INVALID_INPUT', `${message} (see plugin-dynamic --help)`),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
 /**
@@ -22,11 +22,11 @@ export async function readSpecFile(path: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new PluginDynamicError('INVALID_SPEC', `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw codedError('INVALID_SPEC', { action: 'read', spec: file, problem: (error as NodeJS.ErrnoException).code ?? 'error' }, { cause: error });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new PluginDynamicError('INVALID_SPEC', `${file} is not JSON: ${(error as Error).message}`);
+    throw codedError('INVALID_SPEC', { action: 'parse', spec: file, problem: `not JSON: ${(error as Error).message}` }, { cause: error });
   }
 }

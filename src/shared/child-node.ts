@@ -1,7 +1,7 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import semver from 'semver';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 import { runProcess } from './process-runner.js';
 
 /** The oldest Node that core 1.7.2 (pdfjs-dist) and the toolchain run on. */
@@ -113,10 +113,9 @@ export async function locateChildNode(inputs: LocateInputs): Promise<ChildNode> 
     }
     if (refused.length === 0) refused.push('there is no `node` on PATH');
   }
-  throw new PluginDynamicError(
+  throw codedError(
     'NODE_UNAVAILABLE',
-    `plugin-dynamic runs npm, the type checker, the linter, the tests and the import checks on Node >= 20.19, and found none: ${refused.join('; ')}. ` +
-      `This agent runs on ${inputs.host.name} ${inputs.host.version}. Install Node 20.19 or newer and put it on PATH, or set PLUGIN_DYNAMIC_NODE to its path.`,
+    { refused: refused.join('; '), host: `${inputs.host.name} ${inputs.host.version}` },
     { details: { refused, host: inputs.host } },
   );
 }

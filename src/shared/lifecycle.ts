@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 
 /**
  * A lifecycle as data: the states, the moves allowed from each, and one function that makes a move
@@ -21,9 +21,9 @@ export function defineLifecycle<S extends string>(table: Record<S, readonly S[]>
     transition(from, to, subject) {
       if (table[from].includes(to)) return to;
       const allowed = table[from];
-      throw new PluginDynamicError(
+      throw codedError(
         'ILLEGAL_TRANSITION',
-        `${subject} is ${from}; it cannot become ${to}. Allowed from ${from}: ${allowed.length ? allowed.join(', ') : 'nothing'}.`,
+        { subject, state: from, change: `become ${to}`, allowed: allowed.length ? allowed.join(', ') : 'nothing' },
         { details: { from, to, allowed } },
       );
     },

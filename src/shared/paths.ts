@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 
 /** True when `child` is `root` or lies beneath it (purely lexical). */
 export function isInside(root: string, child: string): boolean {
@@ -11,11 +11,11 @@ export function isInside(root: string, child: string): boolean {
 /** Joins `relativePath` under `root`, refusing anything that would land outside it. */
 export function resolveInside(root: string, relativePath: string): string {
   if (relativePath.includes('\0')) {
-    throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', 'A path contains a NUL character.');
+    throw codedError('PATH_OUTSIDE_ALLOWED', { path: relativePath.replaceAll('\0', '\\0'), root, reason: 'it contains a NUL character' });
   }
   const target = resolve(root, relativePath);
   if (!isInside(root, target)) {
-    throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `"${relativePath}" leaves ${root}.`);
+    throw codedError('PATH_OUTSIDE_ALLOWED', { path: relativePath, root, reason: 'by its own path' });
   }
   return target;
 }
@@ -25,7 +25,7 @@ export async function realpathInside(root: string, path: string): Promise<string
   const realRoot = await realpath(root);
   const real = await realpath(path);
   if (!isInside(realRoot, real)) {
-    throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `"${path}" resolves outside ${root}.`);
+    throw codedError('PATH_OUTSIDE_ALLOWED', { path, root, reason: 'once its links are followed' });
   }
   return real;
 }

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { PluginDynamicError } from '../errors.js';
+import { codedError, PluginDynamicError } from '../errors.js';
 
 /** A command and how it may run. Arguments are passed as an array: there is never a shell. */
 export interface ProcessSpec {
@@ -127,13 +127,13 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
 /** Turns a failed run into the error a caller reports, naming the bound that was hit. */
 export function processFailure(what: string, result: ProcessResult): PluginDynamicError {
   if (result.timedOut) {
-    return new PluginDynamicError('PROCESS_TIMEOUT', `${what} ran past its time limit and was killed.`);
+    return codedError('PROCESS_TIMEOUT', { process: what });
   }
   if (result.outputLimitHit) {
-    return new PluginDynamicError('PROCESS_OUTPUT_LIMIT', `${what} printed more than the output cap and was killed.`);
+    return codedError('PROCESS_OUTPUT_LIMIT', { process: what, limit: 'the output cap' });
   }
   const tail = (result.stderr || result.stdout).trim().split('\n').slice(-15).join('\n');
-  return new PluginDynamicError('INTERNAL', `${what} exited with ${result.exitCode ?? result.signal}: ${tail}`);
+  return codedError('INTERNAL', { what, problem: `exited with ${result.exitCode ?? result.signal}: ${tail}` });
 }
 
 /** A long-lived child (the warm checker) that answers one line at a time on stdout. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 
 /**
  * sha256 over a folder's files: each file's path (relative, "/"-separated, sorted), its size and its
@@ -16,7 +16,7 @@ export async function hashTree(dir: string): Promise<{ sha256: string; files: nu
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(path);
       else if (entry.isFile()) paths.push(path);
-      else throw new PluginDynamicError('UNSAFE_WORKSPACE_FILE', `${join(dir, path)} is not a regular file or folder; it is not hashed.`);
+      else throw codedError('UNSAFE_WORKSPACE_FILE', { path: join(dir, path), problem: 'is not a regular file or folder', action: 'hash' });
     }
   };
   await walk('');
@@ -24,7 +24,7 @@ export async function hashTree(dir: string): Promise<{ sha256: string; files: nu
   const hash = createHash('sha256');
   for (const path of paths) {
     const full = join(dir, path);
-    if (!(await lstat(full)).isFile()) throw new PluginDynamicError('UNSAFE_WORKSPACE_FILE', `${full} changed while it was hashed.`);
+    if (!(await lstat(full)).isFile()) throw codedError('UNSAFE_WORKSPACE_FILE', { path: full, problem: 'changed while it was hashed', action: 'hash' });
     const bytes = await readFile(full);
     hash.update(`${path}\0${bytes.length}\0`);
     hash.update(bytes);

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { JobRecord } from '../../creation/jobs/job-record.js';
 import type { GeneratorChoice } from '../../creation/capabilities.js';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import type { CliContext } from '../context.js';
 import { followJob } from '../follow-job.js';
@@ -24,21 +24,21 @@ interface CreateFlags {
 /** Refuses combinations that cannot work before anything starts. */
 function checkFlags(ctx: CliContext, specPath: string | undefined, flags: CreateFlags): void {
   if ((specPath === undefined) === (flags.describe === undefined)) {
-    throw new PluginDynamicError('INVALID_INPUT', 'Give a specification file or --describe "what the plugin should do" (one of them).');
+    throw codedError('INVALID_INPUT', { input: 'Give a specification file or --describe "what the plugin should do"', problem: '(one of them).' });
   }
   if (flags.runAction !== undefined) {
     if (ctx.mode === 'agent') {
-      throw new PluginDynamicError('INVALID_INPUT', '--run-action needs the headless runtime; against an agent, send it a message instead.');
+      throw codedError('INVALID_INPUT', { input: '--run-action', problem: 'needs the headless runtime; against an agent, send it a message instead.' });
     }
     if (!flags.activate || !flags.wait) {
-      throw new PluginDynamicError('INVALID_INPUT', '--run-action needs the plugin loaded: leave out --no-activate and --no-wait.');
+      throw codedError('INVALID_INPUT', { input: '--run-action', problem: 'needs the plugin loaded: leave out --no-activate and --no-wait.' });
     }
   }
   if (!flags.wait && ctx.mode === 'headless') {
-    throw new PluginDynamicError(
-      'INVALID_INPUT',
-      '--no-wait needs --agent-url: the headless runtime stops when the command ends, and its job with it.',
-    );
+    throw codedError('INVALID_INPUT', {
+      input: '--no-wait',
+      problem: 'needs --agent-url: the headless runtime stops when the command ends, and its job with it.',
+    });
   }
 }
 
@@ -56,7 +56,7 @@ async function submit(b: Backend, spec: unknown, flags: CreateFlags): Promise<Jo
 async function tryAction(b: Backend, job: JobRecord, flags: CreateFlags): Promise<ActionAnswer> {
   if (job.result?.pluginStatus !== 'active') {
     const needs = job.result?.missingSettings.length ? ` (needs ${job.result.missingSettings.join(', ')})` : '';
-    throw new PluginDynamicError('NEEDS_CONFIGURATION', `${job.pluginName} is ${job.result?.pluginStatus ?? 'not installed'}${needs}; its actions cannot run yet.`);
+    throw codedError('NEEDS_CONFIGURATION', { plugin: job.pluginName, action: 'run its actions', problem: `it is ${job.result?.pluginStatus ?? 'not installed'}${needs}` });
   }
   const action = pickAction(job.spec, flags.runAction === true ? undefined : flags.runAction);
   const message = flags.input ?? sampleMessage(action);

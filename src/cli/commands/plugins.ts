@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import type { LifecycleVerb } from '../backend.js';
 import { pluginLine, pluginTable } from '../format.js';
 import { note, printResult } from '../output.js';
@@ -58,7 +58,7 @@ export const pluginCommands: CommandGroup = (program, run) => {
     .action((plugin: string, mode: string) =>
       run(async (ctx) => {
         if (mode !== 'isolated' && mode !== 'in-process' && mode !== 'default') {
-          throw new PluginDynamicError('INVALID_INPUT', `The mode is isolated, in-process or default, not "${mode}".`);
+          throw codedError('INVALID_INPUT', { input: `The mode "${mode}"`, problem: 'is not one of isolated, in-process or default.' });
         }
         const view = await (await ctx.backend()).isolation({ plugin, mode });
         printResult(ctx.out, view, () => `${pluginLine(view)} (${view.isolation})`);

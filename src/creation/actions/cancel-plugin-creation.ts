@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { stringParam } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import { TERMINAL_JOB_STATUSES } from '../jobs/job-status.js';
@@ -18,7 +18,7 @@ export const cancelPluginCreationAction = serviceAction<PluginCreationService>({
       jobIdIn(text) ??
       service.listJobs({ requestedBy: message.entityId }).find((j) => !TERMINAL_JOB_STATUSES.includes(j.status))?.id ??
       service.listJobs().find((j) => !TERMINAL_JOB_STATUSES.includes(j.status))?.id;
-    if (!id) throw new PluginDynamicError('JOB_NOT_FOUND', 'No plugin creation job is queued or running.');
+    if (!id) throw codedError('JOB_NOT_FOUND', { which: 'is queued or running' });
     const job = await service.cancel(id);
     return { text: `Plugin creation job ${job.id.slice(0, 8)} is ${job.status}.`, data: { job } };
   },

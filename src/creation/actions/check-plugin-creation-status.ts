@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { stringParam } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginCreationService } from '../plugin-creation-service.js';
@@ -15,7 +15,7 @@ export const checkPluginCreationStatusAction = serviceAction<PluginCreationServi
   run: async ({ service, params, text, message }) => {
     const id = stringParam(params, 'jobId') ?? jobIdIn(text);
     const job = id ? service.getJob(id) : service.latestJob(message.entityId);
-    if (!job) throw new PluginDynamicError('JOB_NOT_FOUND', 'There is no plugin creation job yet.');
+    if (!job) throw codedError('JOB_NOT_FOUND', { which: 'exists yet' });
     return { text: jobSummary(job), data: { job } };
   },
 });

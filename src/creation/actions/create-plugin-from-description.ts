@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { stringParam } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginCreationService } from '../plugin-creation-service.js';
@@ -23,7 +23,7 @@ export const createPluginFromDescriptionAction = serviceAction<PluginCreationSer
   run: async ({ service, params, text, message }) => {
     const description = stringParam(params, 'description') ?? text;
     if (!description.trim()) {
-      throw new PluginDynamicError('INVALID_INPUT', 'What should the plugin do? Describe it in a sentence.');
+      throw codedError('INVALID_INPUT', { input: 'The description', problem: 'is empty: what should the plugin do? Describe it in a sentence.' });
     }
     const { job, spec } = await service.createFromDescription(description, {
       requestedBy: message.entityId,

@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { jsonInText } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginCreationService } from '../plugin-creation-service.js';
@@ -28,10 +28,10 @@ export const createPluginAction = serviceAction<PluginCreationService>({
     // A specification pasted in the message is the message's JSON itself.
     const spec = params['specification'] ?? jsonInText(text);
     if (!spec) {
-      throw new PluginDynamicError(
-        'INVALID_INPUT',
-        'Send the plugin specification as JSON (name, description, actions, providers, ...), or describe the plugin in a sentence.',
-      );
+      throw codedError('INVALID_INPUT', {
+        input: 'The message',
+        problem: 'holds no plugin specification: send it as JSON (name, description, actions, providers, ...), or describe the plugin in a sentence.',
+      });
     }
     const job = await service.createFromSpec(spec, {
       requestedBy: message.entityId,

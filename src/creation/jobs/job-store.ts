@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { IAgentRuntime } from '@elizaos/core';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { RecordStore, type LoadResult } from '../../shared/record-store.js';
 import { JOB_LOG_LIMIT, JobRecordSchema, type JobRecord } from './job-record.js';
 import { jobLifecycle, jobProgress, type JobStatus } from './job-status.js';
@@ -32,7 +32,7 @@ export class JobStore {
 
   get(id: string): JobRecord {
     const job = this.jobs.get(id) ?? this.all().find((j) => j.id.startsWith(id) && id.length >= 6);
-    if (!job) throw new PluginDynamicError('JOB_NOT_FOUND', `No creation job has the id "${id}".`);
+    if (!job) throw codedError('JOB_NOT_FOUND', { which: `has the id "${id}"` });
     return job;
   }
 

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { scrubbedEnv, startLineProcess, type LineProcess, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -58,10 +58,10 @@ export class CheckWorker {
       });
       const answer = await bounded(reply, {
         ms: opts.timeoutMs,
-        onTimeout: () => new PluginDynamicError('PROCESS_TIMEOUT', `${command} ran past its time limit`),
+        onTimeout: () => codedError('PROCESS_TIMEOUT', { process: `The ${command} check` }),
         signal: opts.signal,
       }).catch((error: unknown) => {
-        throw opts.signal?.aborted ? new PluginDynamicError('JOB_CANCELLED', `${command} was cancelled`, { cause: opts.signal.reason }) : error;
+        throw opts.signal?.aborted ? codedError('JOB_CANCELLED', { when: `during the ${command} check` }, { cause: opts.signal.reason }) : error;
       });
       return { ...answer, durationMs: Date.now() - started, timedOut: false, cancelled: false, outputLimitHit: false };
     } catch (error) {
@@ -109,7 +109,7 @@ export class CheckWorker {
       }
       const waiting = message.id === undefined ? undefined : this.pending.get(message.id);
       if (!waiting) return;
-      if (message.error) waiting.reject(new PluginDynamicError('TOOLCHAIN_UNAVAILABLE', `the checker failed: ${message.error.slice(0, 1_000)}`));
+      if (message.error) waiting.reject(codedError('TOOLCHAIN_UNAVAILABLE', { problem: `the checker failed: ${message.error.slice(0, 1_000)}` }));
       else waiting.resolve({ ok: message.ok === true, diagnostics: message.diagnostics ?? [] });
     });
     this.child = child;
@@ -118,8 +118,8 @@ export class CheckWorker {
       for (const waiting of this.pending.values()) {
         waiting.reject(
           outputLimitHit
-            ? new PluginDynamicError('PROCESS_OUTPUT_LIMIT', `the checker printed more than ${this.outputCapBytes} bytes in one answer and was killed`)
-            : new PluginDynamicError('TOOLCHAIN_UNAVAILABLE', 'the checker process ended unexpectedly'),
+            ? codedError('PROCESS_OUTPUT_LIMIT', { process: 'The checker', limit: `${this.outputCapBytes} bytes in one answer` })
+            : codedError('TOOLCHAIN_UNAVAILABLE', { problem: 'the checker process ended unexpectedly' }),
         );
       }
     });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError, PluginDynamicError } from '../../errors.js';
 import { agentPackageDir } from '../../shared/npm/agent-packages.js';
 
 /** The packages every generated workspace builds, lints and tests with, and the versions required. */
@@ -33,8 +33,8 @@ interface Manifest {
   bin?: string | Record<string, string>;
 }
 
-const unavailable = (message: string, cause?: unknown): PluginDynamicError =>
-  new PluginDynamicError('TOOLCHAIN_UNAVAILABLE', message, cause === undefined ? undefined : { cause });
+const unavailable = (problem: string, cause?: unknown): PluginDynamicError =>
+  codedError('TOOLCHAIN_UNAVAILABLE', { problem }, cause === undefined ? undefined : { cause });
 
 function manifestOf(dir: string): Manifest {
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
@@ -50,12 +50,12 @@ function hostPackages(): { dirs: Record<string, string>; versions: Record<string
     try {
       dir = agentPackageDir(name);
     } catch (error) {
-      throw unavailable(`${name} is not installed with plugin-dynamic.`, error);
+      throw unavailable(`${name} is not installed with plugin-dynamic`, error);
     }
-    if (!existsSync(join(dir, 'package.json'))) throw unavailable(`${name} is not installed with plugin-dynamic.`);
+    if (!existsSync(join(dir, 'package.json'))) throw unavailable(`${name} is not installed with plugin-dynamic`);
     const manifest = manifestOf(dir);
     if (!semver.satisfies(manifest.version, range)) {
-      throw unavailable(`${name} ${manifest.version} is installed; generated plugins need ${range}.`);
+      throw unavailable(`${name} ${manifest.version} is installed; generated plugins need ${range}`);
     }
     dirs[name] = dir;
     versions[name] = manifest.version;
@@ -69,7 +69,7 @@ function toolEntry(tool: keyof typeof TOOLS, dirs: Record<string, string>, manif
   const bin = manifests[pkg]?.bin;
   const relative = typeof bin === 'string' ? bin : bin?.[tool];
   const entry = relative === undefined ? undefined : join(dirs[pkg] ?? '', relative);
-  if (entry === undefined || !existsSync(entry)) throw unavailable(`${pkg} has no "${tool}" command.`);
+  if (entry === undefined || !existsSync(entry)) throw unavailable(`${pkg} has no "${tool}" command`);
   return entry;
 }
 
@@ -120,7 +120,7 @@ async function prepare(dataDir: string): Promise<Toolchain> {
       }
       await install(temp, root, dirs, dataDir);
     } catch (error) {
-      throw unavailable(`The toolchain could not be linked under ${root}: ${(error as Error).message}`, error);
+      throw unavailable(`it could not be linked under ${root}: ${(error as Error).message}`, error);
     } finally {
       await rm(temp, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { safeReadFile, safeWriteFile } from '../../shared/safe-fs/index.js';
 import type { GeneratedFile } from '../generators/generator.js';
 
@@ -33,10 +33,9 @@ export async function writeSourceFiles(workspaceDir: string, files: GeneratedFil
 export function checkGeneratedPaths(files: GeneratedFile[]): void {
   const refused = files.map((f) => [f.path, refusedPath(f.path)] as const).filter(([, why]) => why);
   if (refused.length > 0) {
-    throw new PluginDynamicError(
-      'MODEL_OUTPUT_REFUSED',
-      `Refused to write ${refused.map(([p, why]) => `"${p}" (${why})`).join(', ')}; only TypeScript files under src/ may be written.`,
-    );
+    throw codedError('MODEL_OUTPUT_REFUSED', {
+      problem: `it writes ${refused.map(([p, why]) => `"${p}" (${why})`).join(', ')}; only TypeScript files under src/ may be written`,
+    });
   }
 }
 

@@ -7,7 +7,7 @@ import type {
   Memory,
   Service,
 } from '@elizaos/core';
-import { PluginDynamicError, toPluginDynamicError } from '../../errors.js';
+import { codedError, toPluginDynamicError } from '../../errors.js';
 import { messageText, structuredParams, type ActionParameters } from './action-input.js';
 import { askModelForParams } from './ask-model-params.js';
 
@@ -60,7 +60,7 @@ export function serviceAction<S extends Service>(def: ServiceActionDefinition<S>
       try {
         const service = runtime.getService<S>(def.serviceType);
         if (!service) {
-          throw new PluginDynamicError('INTERNAL', `The ${def.serviceType} service is not running.`);
+          throw codedError('INTERNAL', { what: `The ${def.serviceType} service`, problem: 'is not running.' });
         }
         const outcome = await def.run({
           service,

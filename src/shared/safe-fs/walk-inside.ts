@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError, PluginDynamicError } from '../../errors.js';
 import { isInside } from '../paths.js';
 
 const DIRECTORY_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
@@ -10,13 +10,13 @@ const DIRECTORY_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O
 export function componentsOf(relativePath: string): string[] {
   const parts = relativePath.split(/[\\/]/);
   if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\0'))) {
-    throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `"${relativePath}" is not a plain path inside the folder.`);
+    throw codedError('PATH_OUTSIDE_ALLOWED', { path: relativePath, root: 'the folder', reason: 'it is not a plain relative path' });
   }
   return parts;
 }
 
 export function unsafe(what: string, why: string, cause?: unknown): PluginDynamicError {
-  return new PluginDynamicError('UNSAFE_WORKSPACE_FILE', `${what} ${why}; the agent did not follow it.`, cause === undefined ? undefined : { cause });
+  return codedError('UNSAFE_WORKSPACE_FILE', { path: what, problem: why, action: 'follow' }, cause === undefined ? undefined : { cause });
 }
 
 /**
@@ -47,7 +47,7 @@ export async function directoryInside(root: string, directories: string[], opts:
   }
   // No component was a link, so this holds; checked anyway, as the last word before any write.
   if (!isInside(realRoot, current)) {
-    throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `${current} leaves ${realRoot}.`);
+    throw codedError('PATH_OUTSIDE_ALLOWED', { path: current, root: realRoot, reason: 'through a link' });
   }
   return current;
 }

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { normalizeHostName } from './host-name.js';
 import { answerConnect, forward, tunnel } from './egress-relay.js';
 import { destinationRefusal, parseConnectTarget, parseForwardTarget, resolvedRefusal, type EgressRefusal, type EgressTarget } from './egress-rules.js';
@@ -101,10 +101,10 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
   const socketPath = join(folder, 'proxy.sock');
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
     await rm(folder, { recursive: true, force: true });
-    throw new PluginDynamicError(
-      'INVALID_SETTING',
-      `The egress proxy's socket path ${socketPath} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket allows; use a shorter PLUGIN_DYNAMIC_DATA_DIR.`,
-    );
+    throw codedError('INVALID_SETTING', {
+      setting: 'PLUGIN_DYNAMIC_DATA_DIR',
+      problem: `the egress proxy's socket path ${socketPath} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket allows; use a shorter one`,
+    });
   }
 
   const logged = new Set<string>();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { runProcess, type ProcessSpec } from '../process-runner.js';
 
 /** What a sandboxed command may touch. */
@@ -92,10 +92,7 @@ export function bwrapWorks(): Promise<boolean> {
 export async function selectSandbox(mode: 'auto' | 'bwrap' | 'none', works: () => Promise<boolean> = bwrapWorks): Promise<Sandbox> {
   if (mode === 'none') return noSandbox;
   if (await works()) return bwrapSandbox;
-  throw new PluginDynamicError(
-    'SANDBOX_UNAVAILABLE',
-    `bubblewrap is not available here (${process.platform}), so generated code will not run. Install it (apt-get install bubblewrap) or set PLUGIN_DYNAMIC_SANDBOX=none to run it without isolation.`,
-  );
+  throw codedError('SANDBOX_UNAVAILABLE', { reason: process.platform });
 }
 
 /** Which bound a failed sandboxed run hit, in words for the job report; undefined when none. */

@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../../errors.js';
+import { codedError } from '../../../errors.js';
 import type { GeneratedFile } from '../generator.js';
 import { checkModelFilePaths, isEditBlock, parseAnswerBlocks, type AnswerBlock } from './parse-model-files.js';
 
@@ -83,9 +83,7 @@ export function applyModelAnswer(answer: string, currentFiles: GeneratedFile[]):
     if ((files.get(path)?.length ?? 0) > MAX_FILE_CHARS) problems.push(`${path} is larger than ${MAX_FILE_CHARS} characters`);
   }
   if (problems.length > 0) {
-    throw new PluginDynamicError('MODEL_OUTPUT_REFUSED', `The answer could not be applied: ${problems.join('; ')}.`, {
-      details: { problems },
-    });
+    throw codedError('MODEL_OUTPUT_REFUSED', { problem: `it could not be applied: ${problems.join('; ')}` }, { details: { problems } });
   }
   return [...changed].map((path) => ({ path, content: files.get(path) ?? '' }));
 }

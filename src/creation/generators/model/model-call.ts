@@ -1,5 +1,5 @@
 import { ModelType, type IAgentRuntime } from '@elizaos/core';
-import { PluginDynamicError } from '../../../errors.js';
+import { codedError } from '../../../errors.js';
 import { bounded } from '../../../shared/bounded.js';
 
 /** Model time spent by one job, added up call by call. */
@@ -30,15 +30,12 @@ export function boundedModelCall(
       const answer = await bounded(runtime.useModel(ModelType.TEXT_LARGE, { prompt }), {
         ms: opts.timeoutMs,
         onTimeout: () =>
-          new PluginDynamicError(
-            'MODEL_TIMEOUT',
-            `The model did not answer within ${Math.round(opts.timeoutMs / 1000)} s (PLUGIN_DYNAMIC_MODEL_CALL_TIMEOUT_MS).`,
-          ),
+          codedError('MODEL_TIMEOUT', { seconds: Math.round(opts.timeoutMs / 1000) }),
         signal,
       });
       return String(answer);
     } catch (error) {
-      if (signal?.aborted && !(signal.reason instanceof Error)) throw new PluginDynamicError('JOB_CANCELLED', 'The job was cancelled.');
+      if (signal?.aborted && !(signal.reason instanceof Error)) throw codedError('JOB_CANCELLED', { when: 'during a model call' });
       throw error;
     } finally {
       if (opts.meter) {

@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../../errors.js';
+import { codedError } from '../../../errors.js';
 import { parsePluginSpec } from '../../spec/index.js';
 import type { PluginGenerator } from '../generator.js';
 import { applyModelAnswer } from './apply-answer.js';
@@ -25,10 +25,9 @@ export function createModelGenerator(callModel: ModelCall): PluginGenerator {
       const dependencyBlock = parseModelFiles(answer).find((f) => f.path === 'dependencies');
       const files = applyModelAnswer(answer, request.currentFiles);
       if (files.length === 0) {
-        throw new PluginDynamicError(
-          'MODEL_OUTPUT_REFUSED',
-          'The model answered without any file or edit in the expected format (a fenced block with path=src/...).',
-        );
+        throw codedError('MODEL_OUTPUT_REFUSED', {
+          problem: 'it has no file or edit in the expected format (a fenced block with path=src/...)',
+        });
       }
       const dependencies = dependencyBlock ? validatedDependencies(request.spec, dependencyBlock.content) : undefined;
       return { files, ...(dependencies ? { dependencies } : {}) };
@@ -42,7 +41,7 @@ function validatedDependencies(spec: { name: string; description: string; versio
   try {
     asked = JSON.parse(json);
   } catch {
-    throw new PluginDynamicError('MODEL_OUTPUT_REFUSED', 'The dependencies block is not JSON.');
+    throw codedError('MODEL_OUTPUT_REFUSED', { problem: 'its dependencies block is not JSON' });
   }
   const checked = parsePluginSpec({ name: spec.name, description: spec.description, version: spec.version, dependencies: asked });
   return checked.dependencies;

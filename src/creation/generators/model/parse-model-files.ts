@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../../errors.js';
+import { codedError } from '../../../errors.js';
 
 export interface ParsedFile {
   path: string;
@@ -90,9 +90,9 @@ export function checkModelFilePaths(files: ParsedFile[]): void {
       f.path.includes('\0'),
   );
   if (refused.length > 0) {
-    throw new PluginDynamicError(
+    throw codedError(
       'MODEL_OUTPUT_REFUSED',
-      `The model's answer writes ${refused.map((f) => `"${f.path}"`).join(', ')}; only TypeScript files under src/ may be written.`,
+      { problem: `it writes ${refused.map((f) => `"${f.path}"`).join(', ')}; only TypeScript files under src/ may be written` },
       { details: { paths: refused.map((f) => f.path) } },
     );
   }
