@@ -1,6 +1,9 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { GENERATOR_CHOICES } from './creation/generators/generator-kinds.js';
 import { codedError } from './errors.js';
+import { ISOLATION_POLICIES } from './management/host/isolation.js';
+import { SANDBOX_SETTINGS } from './shared/sandbox/sandbox.js';
 
 /** Where settings come from: the runtime's getSetting, or the environment for the CLI. */
 export type SettingSource = (key: string) => string | number | boolean | null | undefined;
@@ -22,7 +25,7 @@ const ConfigSchema = z.object({
   installTimeoutMs: positiveInt,
   /** @default 30_000 */
   loadTimeoutMs: positiveInt,
-  generator: z.enum(['template', 'model', 'auto']),
+  generator: z.enum(GENERATOR_CHOICES),
   /** @default 5 */
   maxIterations: positiveInt.max(20),
   /** @default 300_000 */
@@ -42,7 +45,7 @@ const ConfigSchema = z.object({
   retentionDays: positiveInt,
   /** @default 70 */
   reviewThreshold: z.coerce.number().min(0).max(100),
-  sandbox: z.enum(['auto', 'bwrap', 'none']),
+  sandbox: z.enum(SANDBOX_SETTINGS),
   /** Memory of one creation job's processes together. @default 2048 */
   jobMemoryMb: positiveInt.min(128),
   /** Processes and threads of one creation job together. @default 512 */
@@ -50,7 +53,7 @@ const ConfigSchema = z.object({
   /** What a job's workspace may hold, node_modules included. @default 1024 */
   workspaceLimitMb: positiveInt,
   /** Which plugins run in a host process of their own: `auto` (generated and user sources), `all`, `none`. @default auto */
-  isolation: z.enum(['auto', 'all', 'none']),
+  isolation: z.enum(ISOLATION_POLICIES),
   /** Memory of one isolated plugin's host process. @default 256 */
   hostMemoryMb: positiveInt.min(64),
   /** Processes and threads of one isolated plugin's host together. @default 64 */

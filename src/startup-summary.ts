@@ -1,7 +1,8 @@
 import type { CreationCapabilities } from './creation/capabilities.js';
+import type { IsolationPolicy } from './management/host/isolation.js';
 
 /** PLUGIN_DYNAMIC_ISOLATION: which loaded plugins run in a sandboxed host of their own. */
-type IsolationSetting = 'auto' | 'all' | 'none';
+type IsolationSetting = IsolationPolicy;
 const ISOLATION_WORDS: Record<IsolationSetting, string> = {
   auto: 'generated plugins and user sources isolated, registry plugins in-process',
   all: 'every loaded plugin isolated',

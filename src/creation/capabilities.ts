@@ -2,15 +2,16 @@ import { ModelType, type IAgentRuntime } from '@elizaos/core';
 import type { PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError } from '../errors.js';
 import { runtimeReport, type RuntimeReport } from '../shared/child-node.js';
+import type { GeneratorChoice, GeneratorKind } from './generators/generator-kinds.js';
 import { bwrapWorks, openResourceGroup, sweepResourceGroups, type GroupBounds } from '../shared/sandbox/index.js';
 
-export type GeneratorChoice = 'template' | 'model' | 'auto';
+export type { GeneratorChoice } from './generators/generator-kinds.js';
 
 export interface CreationCapabilities {
   generator: GeneratorChoice;
   modelAvailable: boolean;
   /** The generator a job started now would use. */
-  effectiveGenerator: 'template' | 'model';
+  effectiveGenerator: GeneratorKind;
   sandbox: string;
   limits: {
     maxIterations: number;
@@ -83,7 +84,7 @@ export function hasLargeModel(runtime: IAgentRuntime): boolean {
 export function effectiveGenerator(
   runtime: IAgentRuntime,
   choice: GeneratorChoice,
-): 'template' | 'model' {
+): GeneratorKind {
   if (choice === 'auto') return hasLargeModel(runtime) ? 'model' : 'template';
   if (choice === 'model' && !hasLargeModel(runtime)) {
     throw new PluginDynamicError('MODEL_UNAVAILABLE', 'The model generator was asked for, but no TEXT_LARGE model is registered.');

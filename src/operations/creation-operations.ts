@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GENERATOR_CHOICES } from '../creation/generators/generator-kinds.js';
 import { operation, withSignal } from './operation.js';
 import { CapabilitiesSchema, CreateAnswerSchema, JobRecordSchema } from './records.js';
 
@@ -13,7 +14,7 @@ export const creationOperations = {
       .strictObject({
         specification: z.unknown().optional(),
         description: z.string().trim().min(1).max(2_000).optional(),
-        generator: z.enum(['template', 'model', 'auto']).optional(),
+        generator: z.enum(GENERATOR_CHOICES).optional(),
         activate: z.boolean().optional(),
         replace: z.boolean().optional(),
       })

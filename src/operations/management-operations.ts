@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ISOLATION_CHOICES } from '../management/state/plugin-record.js';
 import { operation, withSignal } from './operation.js';
 import { PluginViewSchema, RegistryEntrySchema, SearchAnswerSchema, UninstallAnswerSchema } from './records.js';
 
@@ -66,7 +67,7 @@ export const managementOperations = {
   isolation: operation({
     method: 'POST',
     path: '/plugins/isolation',
-    input: z.strictObject({ plugin: pluginName, mode: z.enum(['isolated', 'in-process', 'default']) }),
+    input: z.strictObject({ plugin: pluginName, mode: z.enum(ISOLATION_CHOICES) }),
     output: PluginViewSchema,
     handler: (s, b) => s.management.setIsolation(b.plugin, b.mode),
   }),

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { JobRecord } from '../../creation/jobs/job-record.js';
-import type { GeneratorChoice } from '../../creation/capabilities.js';
+import { GENERATOR_CHOICES, type GeneratorChoice } from '../../creation/generators/generator-kinds.js';
 import { codedError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import type { CliContext } from '../context.js';
@@ -71,7 +71,7 @@ export const createCommands: CommandGroup = (program, run) => {
     .description('create a plugin from a JSON specification, or from a sentence with --describe')
     .argument('[spec.json]', 'the specification (see examples/); relative to here, or to the package')
     .option('--describe <sentence>', 'describe the plugin instead, e.g. "a plugin that keeps a shopping list"')
-    .addOption(new Option('--generator <kind>', 'who writes the code (default: the PLUGIN_DYNAMIC_GENERATOR setting)').choices(['template', 'model', 'auto']))
+    .addOption(new Option('--generator <kind>', 'who writes the code (default: the PLUGIN_DYNAMIC_GENERATOR setting)').choices(GENERATOR_CHOICES))
     .option('--no-activate', 'install the result but do not load it')
     .option('--replace', 'replace a plugin of the same name made by an earlier job (kept until the new one loads)')
     .option('--no-wait', 'return once the job is queued (--agent-url only; follow it with `status <job> --watch`)')

@@ -1,4 +1,5 @@
 import { codedError } from '../../errors.js';
+import { ISOLATION_CHOICES, type IsolationChoice } from '../../management/state/plugin-record.js';
 import type { LifecycleVerb } from '../backend.js';
 import { pluginLine, pluginTable } from '../format.js';
 import { note, printResult } from '../output.js';
@@ -57,10 +58,10 @@ export const pluginCommands: CommandGroup = (program, run) => {
     .argument('<mode>', 'isolated | in-process | default')
     .action((plugin: string, mode: string) =>
       run(async (ctx) => {
-        if (mode !== 'isolated' && mode !== 'in-process' && mode !== 'default') {
+        if (!ISOLATION_CHOICES.includes(mode as IsolationChoice)) {
           throw codedError('INVALID_INPUT', { input: `The mode "${mode}"`, problem: 'is not one of isolated, in-process or default.' });
         }
-        const view = await (await ctx.backend()).isolation({ plugin, mode });
+        const view = await (await ctx.backend()).isolation({ plugin, mode: mode as IsolationChoice });
         printResult(ctx.out, view, () => `${pluginLine(view)} (${view.isolation})`);
       }),
     );

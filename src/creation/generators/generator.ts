@@ -1,5 +1,6 @@
 import type { IterationFeedback } from '../pipeline/feedback.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
+import type { GeneratorKind } from './generator-kinds.js';
 
 /** A file a generator writes: a workspace-relative path under src/, and its text. */
 export interface GeneratedFile {
@@ -26,6 +27,6 @@ export interface GenerationResult {
 
 /** Writes a plugin's source for a specification: the template (offline) or a model. */
 export interface PluginGenerator {
-  readonly kind: 'template' | 'model';
+  readonly kind: GeneratorKind;
   generate(request: GenerationRequest): Promise<GenerationResult>;
 }

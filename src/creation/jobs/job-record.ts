@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { GENERATOR_KINDS } from '../generators/generator-kinds.js';
+import { REVIEW_FINDING_KINDS } from '../pipeline/model-review.js';
 import { JOB_PHASES, JOB_STATUSES } from './job-status.js';
 
 const DiagnosticSchema = z.object({
@@ -14,7 +16,7 @@ const DiagnosticSchema = z.object({
 
 /** A review finding: `spec` (the specification is not met) and `bug` are fed back; `style` is not. */
 const ReviewFindingSchema = z.object({
-  kind: z.enum(['spec', 'bug', 'style']),
+  kind: z.enum(REVIEW_FINDING_KINDS),
   message: z.string(),
   file: z.string().optional(),
 });
@@ -52,7 +54,7 @@ export const JobRecordSchema = z.object({
   spec: z.record(z.string(), z.unknown()),
   request: z.object({ kind: z.enum(['spec', 'description']), description: z.string().optional() }),
   requestedBy: z.string().optional(),
-  generator: z.enum(['template', 'model']),
+  generator: z.enum(GENERATOR_KINDS),
   sandbox: z.string(),
   activate: z.boolean(),
   /** The request said to replace a plugin of the same name made by an earlier job. */

@@ -2,12 +2,13 @@ import { PluginDynamicError } from '../../errors.js';
 import { stringParam } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
+import type { IsolationChoice } from '../state/plugin-record.js';
 import { pluginLine } from './plugin-summary.js';
 import { PLUGIN_PARAMETER, targetPlugin } from './target-plugin.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 /** The mode a request asks for: a `mode` parameter, else words in the text. */
-function requestedMode(params: Record<string, unknown>, text: string): 'isolated' | 'in-process' | 'default' {
+function requestedMode(params: Record<string, unknown>, text: string): IsolationChoice {
   const given = stringParam(params, 'mode');
   const words = ` ${(given ?? text).toLowerCase()} `;
   if (/\b(default|reset)\b/.test(words)) return 'default';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ISOLATION_MODES } from '../host/isolation.js';
 import { PLUGIN_STATUSES } from './plugin-status.js';
 
 const InstallSourceSchema = z.discriminatedUnion('kind', [
@@ -49,10 +50,14 @@ export const PluginRecordSchema = z.object({
   updatedAt: z.string(),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
   /** Overrides where the plugin runs (PLUGIN_DYNAMIC_ISOLATION decides when absent). */
-  isolation: z.enum(['isolated', 'in-process']).optional(),
+  isolation: z.enum(ISOLATION_MODES).optional(),
   /** What the last unload could not undo (files, tables), for the status provider. */
   residue: z.array(z.string()).optional(),
 });
 
 export type PluginRecord = z.infer<typeof PluginRecordSchema>;
+
+/** What a request may set a plugin's isolation to: a mode, or `default` (drop the override). */
+export const ISOLATION_CHOICES = [...ISOLATION_MODES, 'default'] as const;
+export type IsolationChoice = (typeof ISOLATION_CHOICES)[number];
 export type RecordedInstallSource = PluginRecord['source'];

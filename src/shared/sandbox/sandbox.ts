@@ -17,6 +17,10 @@ export interface SandboxPolicy {
   limits?: { cpuSeconds?: number; fileBytes?: number; openFiles?: number; tmpBytes?: number };
 }
 
+/** The PLUGIN_DYNAMIC_SANDBOX setting: `auto` and `bwrap` need a working bubblewrap; `none` runs unsandboxed. */
+export const SANDBOX_SETTINGS = ['auto', 'bwrap', 'none'] as const;
+export type SandboxSetting = (typeof SANDBOX_SETTINGS)[number];
+
 export interface Sandbox {
   readonly kind: 'bwrap' | 'none';
   wrap(spec: ProcessSpec, policy: SandboxPolicy): ProcessSpec;
@@ -89,7 +93,7 @@ export function bwrapWorks(): Promise<boolean> {
  * The sandbox a job runs in. `auto` and `bwrap` need a working bubblewrap: without one, generated
  * code is not run at all, and the refusal says how to allow running it unsandboxed.
  */
-export async function selectSandbox(mode: 'auto' | 'bwrap' | 'none', works: () => Promise<boolean> = bwrapWorks): Promise<Sandbox> {
+export async function selectSandbox(mode: SandboxSetting, works: () => Promise<boolean> = bwrapWorks): Promise<Sandbox> {
   if (mode === 'none') return noSandbox;
   if (await works()) return bwrapSandbox;
   throw codedError('SANDBOX_UNAVAILABLE', { reason: process.platform });
