@@ -1,36 +1,39 @@
 import { ModelType, type IAgentRuntime } from '@elizaos/core';
+import { z } from 'zod';
 import type { PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError } from '../errors.js';
 import { runtimeReport, type RuntimeReport } from '../shared/child-node.js';
-import type { GeneratorChoice, GeneratorKind } from './generators/generator-kinds.js';
+import { GENERATOR_CHOICES, GENERATOR_KINDS, type GeneratorChoice, type GeneratorKind } from './generators/generator-kinds.js';
 import { bwrapWorks, openResourceGroup, sweepResourceGroups, type GroupBounds } from '../shared/sandbox/index.js';
 
 export type { GeneratorChoice } from './generators/generator-kinds.js';
 
-export interface CreationCapabilities {
-  generator: GeneratorChoice;
-  modelAvailable: boolean;
+/** What plugin creation can do here. Keys are in the order creationCapabilities writes them. */
+export const CreationCapabilitiesSchema = z.object({
+  generator: z.enum(GENERATOR_CHOICES),
+  modelAvailable: z.boolean(),
   /** The generator a job started now would use. */
-  effectiveGenerator: GeneratorKind;
-  sandbox: string;
-  limits: {
-    maxIterations: number;
-    maxConcurrentJobs: number;
-    jobsPerHour: number;
-    commandTimeoutMs: number;
-    jobDeadlineMs: number;
-    modelCallTimeoutMs: number;
-    outputCapBytes: number;
-    jobMemoryMb: number;
-    jobMaxProcesses: number;
-    workspaceLimitMb: number;
-  };
+  effectiveGenerator: z.enum(GENERATOR_KINDS),
+  sandbox: z.string(),
+  limits: z.object({
+    maxIterations: z.number(),
+    maxConcurrentJobs: z.number(),
+    jobsPerHour: z.number(),
+    commandTimeoutMs: z.number(),
+    jobDeadlineMs: z.number(),
+    modelCallTimeoutMs: z.number(),
+    outputCapBytes: z.number(),
+    jobMemoryMb: z.number(),
+    jobMaxProcesses: z.number(),
+    workspaceLimitMb: z.number(),
+  }),
   /** How memory and process bounds are enforced here ("cgroup-v1"), or why they are not. */
-  resourceBounds: string;
+  resourceBounds: z.string(),
   /** The agent's runtime (node or bun) and the Node its child processes run on (absent from older agents). */
-  runtime?: RuntimeReport;
-  toolchain: Record<string, string> | undefined;
-}
+  runtime: z.object({ agent: z.string(), children: z.string(), childrenOk: z.boolean() }).optional() satisfies z.ZodType<RuntimeReport | undefined>,
+  toolchain: z.record(z.string(), z.string()).optional(),
+});
+export type CreationCapabilities = z.output<typeof CreationCapabilitiesSchema>;
 
 /** What the start-up probes found on this machine: sandbox, control groups, the Node children run on. */
 export interface MachineProbes {

@@ -1,28 +1,41 @@
-import type { PluginRecord, TrustTier } from './state/plugin-record.js';
-import type { PluginStatus } from './state/plugin-status.js';
-import type { IsolationDecision } from './host/isolation.js';
+import { z } from 'zod';
+import { PluginRecordSchema, TRUST_TIERS, type PluginRecord } from './state/plugin-record.js';
+import { ISOLATION_MODES, type IsolationDecision } from './host/isolation.js';
 
-/** What providers, routes and the CLI may show of an installed plugin: never a setting's value. */
-export interface PluginView {
-  packageName: string;
-  pluginName: string;
-  version: string;
-  status: PluginStatus;
-  trust: TrustTier;
-  /** Where its code runs: `isolated` (a sandboxed host process) or `in-process` (the agent's). */
-  isolation: IsolationDecision['mode'];
-  /** Whether the plugin's own override or the PLUGIN_DYNAMIC_ISOLATION default decided it. */
-  isolationDecidedBy: IsolationDecision['decidedBy'];
-  source: string;
-  installDir: string;
-  settings: { name: string; description: string; required: boolean; sensitive: boolean; set: boolean }[];
-  missingSettings: string[];
-  components: PluginRecord['components'];
-  installedAt: string;
-  updatedAt: string;
-  lastError: PluginRecord['lastError'];
-  residue: string[];
-}
+const { shape: record } = PluginRecordSchema;
+
+/** Who decided where a plugin runs: its own override, or the PLUGIN_DYNAMIC_ISOLATION default. */
+const ISOLATION_DECIDERS = ['default', 'override'] as const satisfies readonly IsolationDecision['decidedBy'][];
+
+/**
+ * What providers, routes and the CLI may show of an installed plugin: never a setting's value. Keys
+ * are in the order the service writes them, so that an answer parsed by the HTTP client prints
+ * exactly as the server sent it.
+ */
+export const PluginViewSchema = z
+  .object({
+    packageName: z.string(),
+    pluginName: z.string(),
+    version: z.string(),
+    status: record.status,
+    trust: z.enum(TRUST_TIERS),
+    /** Where its code runs: `isolated` (a sandboxed host process) or `in-process` (the agent's). */
+    isolation: z.enum(ISOLATION_MODES),
+    /** Whether the plugin's own override or the PLUGIN_DYNAMIC_ISOLATION default decided it. */
+    isolationDecidedBy: z.enum(ISOLATION_DECIDERS),
+    source: z.string(),
+    installDir: z.string(),
+    settings: z.array(z.object({ name: z.string(), description: z.string(), required: z.boolean(), sensitive: z.boolean(), set: z.boolean() })),
+    missingSettings: z.array(z.string()),
+    components: record.components,
+    installedAt: z.string(),
+    updatedAt: z.string(),
+    lastError: record.lastError,
+    residue: z.array(z.string()),
+  })
+  // The view names `lastError` even when it is absent from the JSON.
+  .transform((view) => ({ ...view, lastError: view.lastError }));
+export type PluginView = z.output<typeof PluginViewSchema>;
 
 export function describeSource(source: PluginRecord['source']): string {
   switch (source.kind) {

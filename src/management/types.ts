@@ -1,50 +1,34 @@
+import { z } from 'zod';
+import type { ComponentSummarySchema, InstallSourceSchema, SettingDeclarationSchema } from './state/plugin-record.js';
+
 /** Shapes shared by the registry, installer, loader, state and service of plugin management. */
 
 /** One plugin as the registry describes it, normalised from either registry file shape. */
-export interface RegistryEntry {
+export const RegistryEntrySchema = z.object({
   /** npm package name, e.g. "@elizaos/plugin-weather". */
-  name: string;
-  description: string;
+  name: z.string(),
+  description: z.string(),
   /** "owner/repo" on GitHub, when known. */
-  repository: string | undefined;
+  repository: z.string().optional(),
   /** True when the registry says a release targets ElizaOS 1.x (`supports.v1` or `npm.v1`). */
-  supportsV1: boolean;
+  supportsV1: z.boolean(),
   /** The 1.x version the registry last saw on npm; may no longer exist there (resolve against npm). */
-  npmV1Version: string | undefined;
+  npmV1Version: z.string().optional(),
   /** The 1.x branch on GitHub, when there is no npm release. */
-  gitV1Branch: string | undefined;
-  topics: string[];
-  stars: number;
-}
+  gitV1Branch: z.string().optional(),
+  topics: z.array(z.string()),
+  stars: z.number(),
+});
+export type RegistryEntry = z.output<typeof RegistryEntrySchema>;
 
 /** Where a plugin comes from, parsed and validated from what the user typed. */
-export type InstallSource =
-  | { kind: 'registry'; name: string }
-  | { kind: 'npm'; name: string; range: string }
-  | { kind: 'github'; owner: string; repo: string; ref: string | undefined }
-  | { kind: 'folder'; path: string }
-  | { kind: 'tarball'; path: string };
+export type InstallSource = z.infer<typeof InstallSourceSchema>;
 
 /** A setting a plugin reads with runtime.getSetting(name). */
-export interface SettingDeclaration {
-  name: string;
-  description: string;
-  required: boolean;
-  /** From the declaration, or because the name looks like a key, token, password or secret. */
-  sensitive: boolean;
-  defaultValue: string | undefined;
-}
+export type SettingDeclaration = z.infer<typeof SettingDeclarationSchema>;
 
 /** Names of what a plugin object declares, read without registering it. */
-export interface ComponentSummary {
-  actions: string[];
-  providers: string[];
-  evaluators: string[];
-  services: string[];
-  routes: string[];
-  models: string[];
-  events: string[];
-}
+export type ComponentSummary = z.infer<typeof ComponentSummarySchema>;
 
 /** A plugin package on disk after a successful install. */
 export interface InstalledPackage {

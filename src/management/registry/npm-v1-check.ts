@@ -6,10 +6,12 @@ import { z } from 'zod';
  * only claim: `verified` (a 1.x release whose core dependency is 1.x), `refused` (npm has no 1.x
  * release, or it depends on core 0.x), or `unverified` (npm could not be asked in time).
  */
-export type NpmV1Check =
-  | { status: 'verified'; version: string }
-  | { status: 'refused'; reason: string }
-  | { status: 'unverified'; reason: string };
+export const NpmV1CheckSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('verified'), version: z.string() }),
+  z.object({ status: z.literal('refused'), reason: z.string() }),
+  z.object({ status: z.literal('unverified'), reason: z.string() }),
+]);
+export type NpmV1Check = z.infer<typeof NpmV1CheckSchema>;
 
 export const V1_RANGE = '>=1.0.0 <2.0.0';
 

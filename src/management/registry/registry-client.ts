@@ -11,7 +11,8 @@ import {
 import { resolvePluginName, type ResolveOptions } from './resolve-plugin-name.js';
 import { searchRegistry, type RegistrySearchHit } from './search-registry.js';
 
-export type RegistryOrigin = 'network' | 'cache' | 'stale-cache' | 'none';
+export const REGISTRY_ORIGINS = ['network', 'cache', 'stale-cache', 'none'] as const;
+export type RegistryOrigin = (typeof REGISTRY_ORIGINS)[number];
 
 export interface RegistrySnapshot {
   entries: RegistryEntry[];

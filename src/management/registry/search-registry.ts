@@ -1,17 +1,20 @@
-import type { NpmV1Check } from './npm-v1-check.js';
-import type { RegistryEntry } from '../types.js';
+import { z } from 'zod';
+import { NpmV1CheckSchema } from './npm-v1-check.js';
+import { RegistryEntrySchema, type RegistryEntry } from '../types.js';
 
-export type RegistryMatchField = 'name' | 'description' | 'topics';
+export const REGISTRY_MATCH_FIELDS = ['name', 'description', 'topics'] as const;
+export type RegistryMatchField = (typeof REGISTRY_MATCH_FIELDS)[number];
 
-export interface RegistrySearchHit {
-  entry: RegistryEntry;
+export const RegistrySearchHitSchema = z.object({
+  entry: RegistryEntrySchema,
   /** Higher is better; only meaningful to compare hits of the same query. */
-  score: number;
+  score: z.number(),
   /** Which parts of the entry the query matched, name first. */
-  matchedOn: RegistryMatchField[];
+  matchedOn: z.array(z.enum(REGISTRY_MATCH_FIELDS)),
   /** What npm says about the entry's 1.x line, once checked (the registry's own flag is only a claim). */
-  npm?: NpmV1Check;
-}
+  npm: NpmV1CheckSchema.optional(),
+});
+export type RegistrySearchHit = z.output<typeof RegistrySearchHitSchema>;
 
 export interface RegistrySearchOptions {
   /** @default 10 */
@@ -115,7 +118,7 @@ function scoreEntry(p: Prepared, tokens: string[], joined: string): RegistrySear
   }
   if (score === 0) return undefined;
   if (tokens.length > 1 && matchedTokens === tokens.length) score += WEIGHT.everyWord;
-  const order: RegistryMatchField[] = ['name', 'description', 'topics'];
+  const order = REGISTRY_MATCH_FIELDS;
   return { entry: p.entry, score, matchedOn: order.filter((f) => fields.has(f)) };
 }
 

@@ -1,12 +1,14 @@
+import { z } from 'zod';
 import type { NpmV1Verifier } from './npm-v1-verifier.js';
-import type { RegistryClient } from './registry-client.js';
-import type { RegistrySearchHit } from './search-registry.js';
+import { REGISTRY_ORIGINS, type RegistryClient } from './registry-client.js';
+import { RegistrySearchHitSchema, type RegistrySearchHit } from './search-registry.js';
 
-export interface SearchAnswer {
-  hits: RegistrySearchHit[];
-  origin: 'network' | 'cache' | 'stale-cache' | 'none';
-  warning?: string;
-}
+export const SearchAnswerSchema = z.object({
+  hits: z.array(RegistrySearchHitSchema),
+  origin: z.enum(REGISTRY_ORIGINS),
+  warning: z.string().optional(),
+});
+export type SearchAnswer = z.output<typeof SearchAnswerSchema>;
 
 /**
  * Registry matches, with the registry's 1.x claim checked against npm when `v1Only`: an entry npm

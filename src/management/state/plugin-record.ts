@@ -2,24 +2,33 @@ import { z } from 'zod';
 import { ISOLATION_MODES } from '../host/isolation.js';
 import { PLUGIN_STATUSES } from './plugin-status.js';
 
-const InstallSourceSchema = z.discriminatedUnion('kind', [
+/** Where a plugin comes from, parsed and validated from what the user typed. */
+export const InstallSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('registry'), name: z.string() }),
   z.object({ kind: z.literal('npm'), name: z.string(), range: z.string() }),
   z.object({ kind: z.literal('github'), owner: z.string(), repo: z.string(), ref: z.string().optional() }),
   z.object({ kind: z.literal('folder'), path: z.string() }),
   z.object({ kind: z.literal('tarball'), path: z.string() }),
+]);
+
+/** Where an installed plugin came from: what the user typed, or a creation job. */
+const RecordedInstallSourceSchema = z.discriminatedUnion('kind', [
+  ...InstallSourceSchema.options,
   z.object({ kind: z.literal('generated'), jobId: z.string() }),
 ]);
 
-const SettingSchema = z.object({
+/** A setting a plugin reads with runtime.getSetting(name). */
+export const SettingDeclarationSchema = z.object({
   name: z.string(),
   description: z.string(),
   required: z.boolean(),
+  /** From the declaration, or because the name looks like a key, token, password or secret. */
   sensitive: z.boolean(),
   defaultValue: z.string().optional(),
 });
 
-const ComponentsSchema = z.object({
+/** Names of what a plugin object declares, read without registering it. */
+export const ComponentSummarySchema = z.object({
   actions: z.array(z.string()),
   providers: z.array(z.string()),
   evaluators: z.array(z.string()),
@@ -39,13 +48,13 @@ export const PluginRecordSchema = z.object({
   /** The exported Plugin object's name (runtime.plugins holds this). */
   pluginName: z.string().min(1),
   version: z.string(),
-  source: InstallSourceSchema,
+  source: RecordedInstallSourceSchema,
   trust: z.enum(TRUST_TIERS),
   installDir: z.string(),
   entry: z.string(),
   status: z.enum(PLUGIN_STATUSES),
-  settings: z.array(SettingSchema),
-  components: ComponentsSchema,
+  settings: z.array(SettingDeclarationSchema),
+  components: ComponentSummarySchema,
   installedAt: z.string(),
   updatedAt: z.string(),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
