@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic } from '../index.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 
 /** Fixed, so every command on the same data folder opens the same agent record and state. */
 const AGENT_NAME = 'plugin-dynamic-cli';
@@ -36,8 +37,8 @@ export async function startHeadlessRuntime(dataDir: string): Promise<AgentRuntim
   await runtime.registerPlugin(pluginDynamic);
   // Taken before initialize() so a service that fails to start rejects here, not unhandled.
   const services = Promise.all([
-    runtime.getServiceLoadPromise('plugin_management'),
-    runtime.getServiceLoadPromise('plugin_creation'),
+    runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE),
+    runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE),
   ]);
   await runtime.initialize();
   await services;

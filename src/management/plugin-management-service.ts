@@ -1,6 +1,7 @@
 import { Service, type IAgentRuntime } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 import { parseInstallSource } from './install/index.js';
 import type { IsolationMode } from './host/index.js';
 import type { InstallOptions } from './install-options.js';
@@ -27,7 +28,7 @@ const LOG_SRC = 'plugin-dynamic:management';
  * code runs is its placement (in-process or an isolated host), chosen once per operation.
  */
 export class PluginManagementService extends Service {
-  static override serviceType = 'plugin_management';
+  static override serviceType = PLUGIN_MANAGEMENT_SERVICE;
   override capabilityDescription =
     'Searches the ElizaOS plugin registry and installs, configures, loads and unloads plugins in the live agent.';
 
