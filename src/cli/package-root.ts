@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../shared/package-paths.js';
 
-/**
- * The package's own folder: this file is <root>/src/cli/ when run from a checkout and
- * <root>/dist/cli/ when installed, so two levels up is the root either way.
- */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { PACKAGE_ROOT };
 
 export function packageVersion(): string {
   const raw = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };

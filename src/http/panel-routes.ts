@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Route, RouteResponse } from '@elizaos/core';
 import { panelOperationsScript } from './panel-operations.js';
-
-/** panel/ ships with the package, beside src/ and dist/. */
-const PANEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'panel');
+import { PANEL_DIR } from '../shared/package-paths.js';
 
 /** The tab's label in the web client: Agent Settings already has a sub-tab called "Plugins". */
 export const PANEL_NAME = 'Plugin Manager';

@@ -1,13 +1,13 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { codedError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { scrubbedEnv, startLineProcess, type LineProcess, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Diagnostic } from './diagnostics.js';
 import { childNode } from '../../shared/child-node.js';
+import { WORKER_DIR } from '../../shared/package-paths.js';
 
 /** worker/ ships beside src/ and dist/ (a sandbox must let the checker read it). */
-export const WORKER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'worker');
+export { WORKER_DIR };
 const WORKER_SCRIPT = join(WORKER_DIR, 'check-worker.mjs');
 
 export interface WorkerAnswer {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { TEMPLATE_RUNTIME_DIR } from '../../../shared/package-paths.js';
 
 /*
  * The recipes' code is ordinary TypeScript in ./runtime/, type-checked, linted and unit-tested with
@@ -30,10 +31,7 @@ const cache = new Map<RuntimeFile, string>();
 function read(name: RuntimeFile): string {
   const cached = cache.get(name);
   if (cached !== undefined) return cached;
-  const candidates = [
-    new URL(`./runtime/${name}.ts`, import.meta.url),
-    new URL(`../../../../src/creation/generators/template/runtime/${name}.ts`, import.meta.url),
-  ].map((u) => fileURLToPath(u));
+  const candidates = [join(TEMPLATE_RUNTIME_DIR, `${name}.ts`)];
   const path = candidates.find((p) => existsSync(p));
   if (!path) throw new Error(`The recipe source runtime/${name}.ts is missing from plugin-dynamic's package.`);
   const text = readFileSync(path, 'utf8');
