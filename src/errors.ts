@@ -129,6 +129,43 @@ export const ERROR_MESSAGES = {
   AGENT_UNREACHABLE: 'Could not {action} at {url}: {problem}.',
   // What failed, then how.
   INTERNAL: '{what} {problem}',
+  // install and registry
+  INVALID_PLUGIN_NAME: '"{name}" {problem}',
+  INVALID_VERSION: '"{range}" is not a semver version or range (e.g. 1.2.3, ^1.2.0).',
+  INVALID_SOURCE: '{source} {problem}',
+  REGISTRY_UNAVAILABLE: 'The registry at {url} {reason}.',
+  REGISTRY_INVALID: 'The registry at {url} {reason}.',
+  PLUGIN_NOT_FOUND: '{subject} {problem}',
+  PLUGIN_AMBIGUOUS: '{word} could mean {candidates}. Say which one{purpose}.',
+  INSTALL_FAILED: '{subject} {problem}',
+  NOT_A_PLUGIN: '{subject} {problem}',
+  INCOMPATIBLE_PLUGIN: '{plugin} {problem}.',
+  INSTALL_SCRIPTS_REFUSED:
+    '{plugin} declares install-time scripts ({scripts}). Add "{plugin}" to PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS if you trust it.',
+  UNSAFE_DEPENDENCY: '{plugin} depends on {dependency} from "{spec}", outside {allowed}.',
+  // One wording from the installer, the management service and the creation service.
+  ALREADY_INSTALLED: '{plugin} is installed already{origin}; {advice}.',
+  NOT_INSTALLED: '{subject} {problem}',
+  LOCKFILE_INVALID: '{file} {problem}',
+  RESTORE_FAILED: '{subject} {problem}',
+  // lifecycle
+  UNKNOWN_SETTING: '{plugin} has no setting {unknown}. Its settings: {declared}.',
+  COMPONENT_CONFLICT: '{plugin} cannot load: the runtime already has {conflicts}.',
+  LOAD_FAILED: '{subject} {problem}',
+  LOAD_TIMEOUT: '{what} did not finish within {ms} ms.',
+  PROTECTED_PLUGIN: '{plugin} was registered when the agent started{as}; it cannot be {change} at runtime.',
+  SECRET_KEY_UNAVAILABLE: '{subject} {problem}',
+  // creation
+  DESCRIPTION_UNUSABLE: 'The description {problem}.',
+  JOB_RATE_LIMITED: '{count} plugin creations started in the last hour (limit {limit}). Try again later.',
+  JOB_TIMEOUT: 'The job ran past its {seconds} s deadline.',
+  JOB_INTERRUPTED: 'interrupted: {reason}.',
+  GENERATION_FAILED: 'The plugin did not pass after {iterations} iteration(s){detail}',
+  MODEL_UNAVAILABLE: '{what} was asked for, but no TEXT_LARGE model is registered.',
+  SHIPPED_BUILD_MISMATCH: 'The installed dist/ of {plugin} hashes {actual}, not {expected} as the creation job recorded; it was not installed.',
+  // HTTP
+  // Kept word for word: the CLI's tests stub a server that answers with it.
+  UNAUTHORIZED: '{reason}.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

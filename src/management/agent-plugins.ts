@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 import { hostPluginFor, protectedPluginError } from './install/host-plugin-guard.js';
 import type { PluginLoader } from './loader/index.js';
 import type { InstalledPlugins } from './state/installed-plugins.js';
@@ -35,7 +35,7 @@ export class AgentPlugins {
   findManaged(word: string): PluginRecord {
     const agentPlugin = this.runtime.plugins.find((p) => p.name === word && this.names.has(p.name));
     if (agentPlugin && !this.installed.all().some((r) => r.pluginName === word || r.packageName === word)) {
-      throw new PluginDynamicError('PROTECTED_PLUGIN', `${word} was registered when the agent started; it cannot be unloaded at runtime.`);
+      throw codedError('PROTECTED_PLUGIN', { plugin: word, as: '', change: 'unloaded' });
     }
     return this.installed.find(word);
   }
@@ -43,7 +43,7 @@ export class AgentPlugins {
   /** PROTECTED_PLUGIN for a record that names one of the agent's plugins which this service did not load. */
   refuse(record: PluginRecord): void {
     if (this.names.has(record.pluginName) && !this.loader.isLoaded(record.pluginName)) {
-      throw new PluginDynamicError('PROTECTED_PLUGIN', `${record.pluginName} was registered when the agent started; it cannot be managed at runtime.`);
+      throw codedError('PROTECTED_PLUGIN', { plugin: record.pluginName, as: '', change: 'managed' });
     }
   }
 }

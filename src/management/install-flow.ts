@@ -1,4 +1,4 @@
-import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
+import { codedError, type PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import type { KeyedMutex } from '../shared/keyed-mutex.js';
 import type { AgentPlugins } from './agent-plugins.js';
 import { readPluginManifest, type PluginInstaller } from './install/index.js';
@@ -90,9 +90,9 @@ export class InstallFlow {
 }
 
 function alreadyInstalled(existing: PluginRecord): PluginDynamicError {
-  return new PluginDynamicError(
+  return codedError(
     'ALREADY_INSTALLED',
-    `${existing.packageName} ${existing.version} is installed already; uninstall it first, or ask to replace it.`,
+    { plugin: `${existing.packageName}@${existing.version}`, origin: '', advice: 'uninstall it first, or ask to replace it' },
     { details: { packageName: existing.packageName, version: existing.version } },
   );
 }

@@ -1,6 +1,6 @@
 import { Service, type IAgentRuntime } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
-import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
+import { codedError, toPluginDynamicError } from '../errors.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 import { parseInstallSource } from './install/index.js';
 import type { IsolationMode } from './host/index.js';
@@ -123,10 +123,7 @@ export class PluginManagementService extends Service {
       const declared = new Set(record.settings.map((s) => s.name));
       const unknown = Object.keys(values).filter((name) => !declared.has(name));
       if (unknown.length > 0) {
-        throw new PluginDynamicError(
-          'UNKNOWN_SETTING',
-          `${record.packageName} has no setting ${unknown.join(', ')}. Its settings: ${[...declared].join(', ') || 'none'}.`,
-        );
+        throw codedError('UNKNOWN_SETTING', { plugin: record.packageName, unknown: unknown.join(', '), declared: [...declared].join(', ') || 'none' });
       }
       const placement = this.placementOf(record);
       await placement.storeSettings(record, values);
@@ -151,9 +148,9 @@ export class PluginManagementService extends Service {
         if (pluginLifecycle.canMove(record.status, 'needs_configuration')) {
           await this.parts.installed.put({ ...record, status: 'needs_configuration' });
         }
-        throw new PluginDynamicError(
+        throw codedError(
           'NEEDS_CONFIGURATION',
-          `${record.packageName} needs ${missing.join(', ')} before it can load. Set ${missing.length > 1 ? 'them' : 'it'} with CONFIGURE_PLUGIN.`,
+          { plugin: record.packageName, action: 'load', problem: `it needs ${missing.join(', ')}; set ${missing.length > 1 ? 'them' : 'it'} with CONFIGURE_PLUGIN` },
           { details: { missing } },
         );
       }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import type { IAgentRuntime } from '@elizaos/core';
-import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
+import { codedError, PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import type { InstallOptions } from './install-options.js';
 import type { PluginLoader } from './loader/index.js';
 import type { ModuleCache } from './module-cache.js';
@@ -45,7 +45,7 @@ export async function replaceInstalled(ctx: ReplaceContext, previous: PluginReco
   if (pkg.packageName !== previous.packageName) {
     await ctx.uninstallPackage(pkg);
     await putBack();
-    throw new PluginDynamicError('INVALID_SOURCE', `The new package is ${pkg.packageName}, not ${previous.packageName}; nothing was replaced.`);
+    throw codedError('INVALID_SOURCE', { source: `The new package ${pkg.packageName}`, problem: `is not ${previous.packageName}; nothing was replaced.` });
   }
   const wasActive = previous.status === 'active' && ctx.loader.isLoaded(previous.pluginName);
   const earlierModule = ctx.modules.get(previous.packageName);
@@ -63,6 +63,7 @@ export async function replaceInstalled(ctx: ReplaceContext, previous: PluginReco
     await putBack();
     if (earlierModule) ctx.modules.set(previous.packageName, earlierModule);
     if (wasActive) await ctx.placementOf(previous).load(previous, undefined).catch(() => undefined);
+    // The error's own message, with what was kept added.
     throw new PluginDynamicError(e.code, `${e.message} The earlier ${previous.packageName}@${previous.version} was kept.`, { cause: e });
   }
   const record = await ctx.installed.put({ ...fresh, installedAt: previous.installedAt, status: load ? 'active' : fresh.status });

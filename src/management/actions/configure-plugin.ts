@@ -1,5 +1,5 @@
 import type { IAgentRuntime, Memory } from '@elizaos/core';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { settingPairs } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
@@ -50,10 +50,10 @@ export const configurePluginAction = serviceAction<PluginManagementService>({
     if (Object.keys(values).length === 0) {
       const view = service.get(plugin);
       const names = view.settings.map((s) => `${s.name}${s.required ? ' (required)' : ''}`);
-      throw new PluginDynamicError(
-        'INVALID_INPUT',
-        `Which settings should I store for ${view.packageName}? Write them as NAME=value. Its settings: ${names.join(', ') || 'none'}.`,
-      );
+      throw codedError('INVALID_INPUT', {
+        input: `Which settings should I store for ${view.packageName}?`,
+        problem: `Write them as NAME=value. Its settings: ${names.join(', ') || 'none'}.`,
+      });
     }
     const view = await service.configure(plugin, values);
     const next = view.status === 'installed' ? ' It is ready to activate.' : '';

@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { packageLikeTokens, stringParam } from '../../shared/eliza/action-input.js';
 import { hasTextModel } from '../../shared/eliza/ask-model-params.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
@@ -26,9 +26,9 @@ export function sourceIn(params: Record<string, unknown>, text: string): string 
   const tokens = packageLikeTokens(text);
   if (tokens.length === 1 && tokens[0]) return tokens[0];
   if (tokens.length > 1) {
-    throw new PluginDynamicError('PLUGIN_AMBIGUOUS', `Which one should I install: ${tokens.join(' or ')}?`);
+    throw codedError('PLUGIN_AMBIGUOUS', { word: 'That', candidates: tokens.join(' or '), purpose: ' to install' });
   }
-  throw new PluginDynamicError('INVALID_INPUT', WHICH_PLUGIN);
+  throw codedError('INVALID_INPUT', WHICH_PLUGIN);
 }
 
 /**
@@ -52,8 +52,10 @@ async function installSource(
   }
 }
 
-const WHICH_PLUGIN =
-  'Which plugin should I install? Give a registry name (e.g. "weather"), "name@version", "github:owner/repo", a folder or a .tgz file.';
+const WHICH_PLUGIN = {
+  input: 'Which plugin should I install?',
+  problem: 'Give a registry name (e.g. "weather"), "name@version", "github:owner/repo", a folder or a .tgz file.',
+};
 
 export const installPluginAction = serviceAction<PluginManagementService>({
   name: 'INSTALL_PLUGIN',

@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { stringParam } from '../../shared/eliza/action-input.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
@@ -14,7 +14,7 @@ function requestedMode(params: Record<string, unknown>, text: string): Isolation
   if (/\b(default|reset)\b/.test(words)) return 'default';
   if (/in-process|in process|inside the agent|trust(ed)?\b|not isolated|unisolated/.test(words)) return 'in-process';
   if (/\b(isolat(e|ed|ion)|sandbox(ed)?|separate process|own process)\b/.test(words)) return 'isolated';
-  throw new PluginDynamicError('INVALID_INPUT', 'Say whether the plugin should run isolated, in-process, or by the default rule.');
+  throw codedError('INVALID_INPUT', { input: 'The mode', problem: 'is missing: say whether the plugin should run isolated, in-process, or by the default rule.' });
 }
 
 export const setPluginIsolationAction = serviceAction<PluginManagementService>({

@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { packageLikeTokens, stringParam, type ActionParameters } from '../../shared/eliza/action-input.js';
 import type { PluginView } from '../plugin-view.js';
 
@@ -31,17 +31,17 @@ export async function targetPlugin(
   }
   if (hits.length === 1 && hits[0]) return hits[0].packageName;
   if (hits.length > 1) {
-    throw new PluginDynamicError(
+    throw codedError(
       'PLUGIN_AMBIGUOUS',
-      `Which one should I ${verb}: ${hits.map((h) => h.packageName).join(' or ')}?`,
+      { word: 'That', candidates: hits.map((h) => h.packageName).join(' or '), purpose: ` to ${verb}` },
       { details: { candidates: hits.map((h) => h.packageName) } },
     );
   }
   const names = installed.map((p) => p.packageName);
-  throw new PluginDynamicError(
-    'INVALID_INPUT',
-    `Which plugin should I ${verb}? ${names.length ? `Installed: ${names.join(', ')}.` : 'No plugins are installed yet.'}`,
-  );
+  throw codedError('INVALID_INPUT', {
+    input: `Which plugin should I ${verb}?`,
+    problem: names.length ? `Installed: ${names.join(', ')}.` : 'No plugins are installed yet.',
+  });
 }
 
 function namedIn(installed: PluginView[], text: string): PluginView[] {

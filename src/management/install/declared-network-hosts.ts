@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SettingSource } from '../../config.js';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { isHostName, normalizeHostName } from '../../shared/sandbox/host-name.js';
 import type { PluginManifest } from './plugin-manifest.js';
 
@@ -36,11 +36,11 @@ function hostsSetting(settings: SettingSource): Record<string, string[]> | undef
   }
   const checked = SettingSchema.safeParse(parsed);
   const example = '{"plugin-name": ["api.example.com"]}';
-  if (!checked.success) throw new PluginDynamicError('INVALID_SETTING', `${NETWORK_HOSTS_SETTING} is invalid: it must be JSON such as ${example}, at most ${MAX_HOSTS} hosts per plugin.`);
+  if (!checked.success) throw codedError('INVALID_SETTING', { setting: NETWORK_HOSTS_SETTING, problem: `it must be JSON such as ${example}, at most ${MAX_HOSTS} hosts per plugin` });
   for (const [plugin, hosts] of Object.entries(checked.data)) {
     const bad = hosts.find((host) => !isHostName(normalizeHostName(host)));
     if (bad !== undefined) {
-      throw new PluginDynamicError('INVALID_SETTING', `${NETWORK_HOSTS_SETTING} is invalid: "${bad}" (for ${plugin}) is not a host name such as "api.github.com": no scheme, port, path, wildcard, IP address or localhost.`);
+      throw codedError('INVALID_SETTING', { setting: NETWORK_HOSTS_SETTING, problem: `"${bad}" (for ${plugin}) is not a host name such as "api.github.com": no scheme, port, path, wildcard, IP address or localhost` });
     }
   }
   return checked.data;

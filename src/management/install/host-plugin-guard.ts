@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError, type PluginDynamicError } from '../../errors.js';
 
 /** "@elizaos/plugin-bootstrap", "plugin-bootstrap" and "bootstrap" all come to "bootstrap". */
 function coreName(name: string): string {
@@ -17,9 +17,5 @@ export function hostPluginFor(packageName: string, hostPluginNames: Iterable<str
 }
 
 export function protectedPluginError(packageName: string, hostPlugin: string): PluginDynamicError {
-  return new PluginDynamicError(
-    'PROTECTED_PLUGIN',
-    `${packageName} is already loaded by the host as "${hostPlugin}"; it cannot be installed or managed at runtime. Nothing was written.`,
-    { details: { packageName, hostPlugin } },
-  );
+  return codedError('PROTECTED_PLUGIN', { plugin: packageName, as: ` as "${hostPlugin}"`, change: 'installed or managed' }, { details: { packageName, hostPlugin } });
 }

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { sandboxBoundHit } from '../../shared/sandbox/index.js';
 import { runProcess, scrubbedEnv, type ProcessSpec } from '../../shared/process-runner.js';
 import type { ComponentSummary } from '../types.js';
@@ -56,11 +56,11 @@ export async function inspectPluginModule(
       bounds.length > 0
         ? `importing it was stopped by the sandbox: ${bounds.join(' and ')}`
         : result.stderr.trim().split('\n').slice(-3).join(' ') || `the check exited with ${result.exitCode}`;
-    throw new PluginDynamicError('NOT_A_PLUGIN', `The package's entry could not be checked: ${why}.`);
+    throw codedError('NOT_A_PLUGIN', { subject: "The package's entry", problem: `could not be checked: ${why}.` });
   }
   const parsed = JSON.parse(line) as { ok: boolean; reason?: string } & Partial<ModuleInspection>;
   if (!parsed.ok || !parsed.pluginName || !parsed.components) {
-    throw new PluginDynamicError('NOT_A_PLUGIN', `The package is not an ElizaOS plugin: ${parsed.reason ?? 'unknown reason'}.`);
+    throw codedError('NOT_A_PLUGIN', { subject: 'The package', problem: `is not an ElizaOS plugin: ${parsed.reason ?? 'unknown reason'}.` });
   }
   return { pluginName: parsed.pluginName, description: parsed.description ?? '', components: parsed.components };
 }

@@ -1,4 +1,4 @@
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { isInside } from '../../shared/paths.js';
 import { resolve } from 'node:path';
 import type { PluginManifest } from './plugin-manifest.js';
@@ -13,21 +13,17 @@ const REMOTE_SPEC = /^(git\+|git:|github:|gitlab:|bitbucket:|gist:|https?:|ssh:)
 export function checkInstallPolicy(manifest: PluginManifest, opts: { allowInstallScripts: string[] }): void {
   const scripts = INSTALL_SCRIPTS.filter((s) => manifest.scripts?.[s]);
   if (scripts.length > 0 && !opts.allowInstallScripts.includes(manifest.name)) {
-    throw new PluginDynamicError(
-      'INSTALL_SCRIPTS_REFUSED',
-      `${manifest.name} declares install-time scripts (${scripts.join(', ')}). Add "${manifest.name}" to PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS if you trust it.`,
-      { details: { scripts } },
-    );
+    throw codedError('INSTALL_SCRIPTS_REFUSED', { plugin: manifest.name, scripts: scripts.join(', ') }, { details: { scripts } });
   }
   const deps = { ...manifest.dependencies, ...manifest.optionalDependencies };
   for (const [name, spec] of Object.entries(deps)) {
     if (REMOTE_SPEC.test(spec)) {
-      throw new PluginDynamicError('UNSAFE_DEPENDENCY', `${manifest.name} depends on ${name} from "${spec}", outside the npm registry.`);
+      throw codedError('UNSAFE_DEPENDENCY', { plugin: manifest.name, dependency: name, spec, allowed: 'the npm registry' });
     }
     if (spec.startsWith('file:') || spec.startsWith('link:')) {
       const target = resolve(manifest.dir, spec.replace(/^(file|link):/, ''));
       if (!isInside(manifest.dir, target)) {
-        throw new PluginDynamicError('UNSAFE_DEPENDENCY', `${manifest.name} depends on ${name} from "${spec}", outside its own folder.`);
+        throw codedError('UNSAFE_DEPENDENCY', { plugin: manifest.name, dependency: name, spec, allowed: 'its own folder' });
       }
     }
   }

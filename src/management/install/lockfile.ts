@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 
 /** One entry of package-lock.json's `packages` (lockfile version 2 and 3). */
 export interface LockedPackage {
@@ -25,16 +25,16 @@ const PINNED_GIT = /^git\+[^#]+#[0-9a-f]{40}$/;
 export async function readLockfile(dir: string): Promise<Lockfile> {
   const file = join(dir, LOCKFILE);
   if (!existsSync(file)) {
-    throw new PluginDynamicError('LOCKFILE_INVALID', `${file} is missing, so the installed packages cannot be checked or reinstalled.`);
+    throw codedError('LOCKFILE_INVALID', { file, problem: 'is missing, so the installed packages cannot be checked or reinstalled.' });
   }
   let parsed: Partial<Lockfile>;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Lockfile>;
   } catch (error) {
-    throw new PluginDynamicError('LOCKFILE_INVALID', `${file} is not valid JSON.`, { cause: error });
+    throw codedError('LOCKFILE_INVALID', { file, problem: 'is not valid JSON.' }, { cause: error });
   }
   if (typeof parsed.lockfileVersion !== 'number' || parsed.lockfileVersion < 2 || typeof parsed.packages !== 'object' || parsed.packages === null) {
-    throw new PluginDynamicError('LOCKFILE_INVALID', `${file} is not an npm lockfile of version 2 or later.`);
+    throw codedError('LOCKFILE_INVALID', { file, problem: 'is not an npm lockfile of version 2 or later.' });
   }
   return { lockfileVersion: parsed.lockfileVersion, packages: parsed.packages };
 }
@@ -61,9 +61,12 @@ export async function verifyLockfile(dir: string): Promise<Lockfile> {
   const unpinned = unpinnedPackages(lock);
   if (unpinned.length > 0) {
     const names = unpinned.slice(0, 5).map((key) => key.replace(/^.*node_modules\//, ''));
-    throw new PluginDynamicError(
+    throw codedError(
       'LOCKFILE_INVALID',
-      `npm recorded no integrity hash for ${names.join(', ')}${unpinned.length > 5 ? ` and ${unpinned.length - 5} more` : ''}, so a reinstall could not prove it gets the same bytes.`,
+      {
+        file: join(dir, LOCKFILE),
+        problem: `records no integrity hash for ${names.join(', ')}${unpinned.length > 5 ? ` and ${unpinned.length - 5} more` : ''}, so a reinstall could not prove it gets the same bytes.`,
+      },
       { details: { unpinned } },
     );
   }

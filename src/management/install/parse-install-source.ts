@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import semver from 'semver';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { isInside } from '../../shared/paths.js';
 import type { InstallSource } from '../types.js';
 
@@ -13,11 +13,7 @@ const FORBIDDEN = /[\s;&|`$<>\\'"(){}*?!]|[\u0000-\u001f\u007f]/;
 
 export function assertPackageName(name: string): void {
   if (name.length > 214 || !PACKAGE_NAME.test(name) || name.includes('..')) {
-    throw new PluginDynamicError(
-      'INVALID_PLUGIN_NAME',
-      `"${printable(name)}" is not a valid npm package name.`,
-      { details: { value: name } },
-    );
+    throw codedError('INVALID_PLUGIN_NAME', { name: printable(name), problem: 'is not a valid npm package name.' }, { details: { value: name } });
   }
 }
 
@@ -29,15 +25,12 @@ function printable(value: string): string {
 function localPath(input: string, opts: { cwd: string; allowedRoots: string[] }): string {
   const path = resolve(opts.cwd, input);
   if (!existsSync(path)) {
-    throw new PluginDynamicError('INVALID_SOURCE', `${printable(input)} does not exist.`);
+    throw codedError('INVALID_SOURCE', { source: printable(input), problem: 'does not exist.' });
   }
   const real = realpathSync(path);
   const roots = [opts.cwd, ...opts.allowedRoots].map((r) => (existsSync(r) ? realpathSync(r) : resolve(r)));
   if (!roots.some((root) => isInside(root, real))) {
-    throw new PluginDynamicError(
-      'PATH_OUTSIDE_ALLOWED',
-      `${printable(input)} is outside the folders installs may come from (${roots.join(', ')}).`,
-    );
+    throw codedError('PATH_OUTSIDE_ALLOWED', { path: printable(input), root: 'the folders installs may come from', reason: roots.join(', ') });
   }
   return real;
 }
@@ -51,50 +44,50 @@ export function parseInstallSource(raw: string, opts: { cwd: string; allowedRoot
   const input = raw.trim();
   const allowedRoots = opts.allowedRoots ?? [];
   if (input === '' || input.length > 500) {
-    throw new PluginDynamicError('INVALID_SOURCE', 'Say what to install: a plugin name, name@version, github:owner/repo or a path.');
+    throw codedError('INVALID_SOURCE', { source: 'What to install', problem: 'is missing or too long: give a plugin name, name@version, github:owner/repo or a path.' });
   }
   // eslint-disable-next-line no-control-regex -- control characters are refused
   if (/[\u0000-\u001f\u007f]/.test(input)) {
-    throw new PluginDynamicError('INVALID_PLUGIN_NAME', 'The plugin name contains control characters.');
+    throw codedError('INVALID_PLUGIN_NAME', { name: printable(input), problem: 'contains control characters.' });
   }
   if (input.startsWith('github:')) {
     const m = GITHUB.exec(input);
     if (!m || m[2]?.includes('..') || m[3]?.includes('..')) {
-      throw new PluginDynamicError('INVALID_SOURCE', `"${printable(input)}" is not of the form github:owner/repo#ref.`);
+      throw codedError('INVALID_SOURCE', { source: `"${printable(input)}"`, problem: 'is not of the form github:owner/repo#ref.' });
     }
     return { kind: 'github', owner: m[1] ?? '', repo: m[2] ?? '', ref: m[3] };
   }
   const looksLikePath = input.startsWith('.') || isAbsolute(input) || input.startsWith('~') || input.endsWith('.tgz') || input.endsWith('.tar.gz');
   if (looksLikePath) {
     if (input.startsWith('~')) {
-      throw new PluginDynamicError('INVALID_SOURCE', 'Write the full path instead of "~".');
+      throw codedError('INVALID_SOURCE', { source: `"${printable(input)}"`, problem: 'starts with "~": write the full path instead.' });
     }
     const path = localPath(input, { cwd: opts.cwd, allowedRoots });
     if (statSync(path).isDirectory()) return { kind: 'folder', path };
     if (!/\.(tgz|tar\.gz)$/.test(path)) {
-      throw new PluginDynamicError('INVALID_SOURCE', `${printable(input)} is neither a folder nor a .tgz tarball.`);
+      throw codedError('INVALID_SOURCE', { source: printable(input), problem: 'is neither a folder nor a .tgz tarball.' });
     }
     return { kind: 'tarball', path };
   }
   const at = input.lastIndexOf('@');
   const namePart = at > 0 ? input.slice(0, at) : input;
   if (FORBIDDEN.test(namePart)) {
-    throw new PluginDynamicError('INVALID_PLUGIN_NAME', `"${printable(namePart)}" contains characters a package name cannot have.`);
+    throw codedError('INVALID_PLUGIN_NAME', { name: printable(namePart), problem: 'contains characters a package name cannot have.' });
   }
   if (at > 0) {
     const name = namePart;
     const range = input.slice(at + 1);
     assertPackageName(name);
     if (range.length > 100 || /[;&|`$\\'"]/.test(range)) {
-      throw new PluginDynamicError('INVALID_VERSION', `"${printable(range)}" is not a semver version or range (e.g. 1.2.3, ^1.2.0).`);
+      throw codedError('INVALID_VERSION', { range: printable(range) });
     }
     if (!semver.validRange(range) && range !== 'latest') {
-      throw new PluginDynamicError('INVALID_VERSION', `"${printable(range)}" is not a semver version or range (e.g. 1.2.3, ^1.2.0).`);
+      throw codedError('INVALID_VERSION', { range: printable(range) });
     }
     return { kind: 'npm', name, range };
   }
   if (input.includes('/') && !input.startsWith('@')) {
-    throw new PluginDynamicError('INVALID_PLUGIN_NAME', `"${printable(input)}": a "/" is only allowed after a scope, as in @scope/name.`);
+    throw codedError('INVALID_PLUGIN_NAME', { name: printable(input), problem: 'has a "/" outside a scope: only @scope/name may have one.' });
   }
   assertPackageName(input.toLowerCase());
   return { kind: 'registry', name: input.toLowerCase() };

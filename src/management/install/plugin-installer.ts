@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, lstat, mkdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { PluginDynamicError, isPluginDynamicError } from '../../errors.js';
+import { codedError, isPluginDynamicError, PluginDynamicError } from '../../errors.js';
 import { isInside } from '../../shared/paths.js';
 import { hashTree } from '../../shared/tree-hash.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
@@ -38,10 +38,7 @@ const IMPORT_CHECK_BOUNDS = { memoryBytes: 1024 * 1024 * 1024, maxProcesses: 128
 async function checkShippedHash(packageDir: string, expected: string): Promise<void> {
   const actual = await hashTree(join(packageDir, 'dist')).catch(() => undefined);
   if (actual?.sha256 !== expected) {
-    throw new PluginDynamicError(
-      'SHIPPED_BUILD_MISMATCH',
-      `The installed dist/ of ${basename(packageDir)} hashes ${actual?.sha256 ?? '(unreadable)'}, not ${expected} as the creation job recorded; it was not installed.`,
-    );
+    throw codedError('SHIPPED_BUILD_MISMATCH', { plugin: basename(packageDir), actual: actual?.sha256 ?? '(unreadable)', expected });
   }
 }
 
@@ -84,18 +81,18 @@ export class PluginInstaller {
       await writeFile(join(staging, 'package.json'), JSON.stringify({ name: 'plugin-dynamic-install', private: true, overrides }, null, 2));
       const installed = await runNpm(['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', target.spec], npm);
       if (!installed.ok) {
-        throw new PluginDynamicError('INSTALL_FAILED', `npm could not install ${target.label}: ${npmComplaint(installed)}`);
+        throw codedError('INSTALL_FAILED', { subject: 'npm', problem: `could not install ${target.label}: ${npmComplaint(installed)}` });
       }
       // The lockfile is what a restore reinstalls from: every package in it must be pinned.
       await verifyLockfile(staging);
       const deps = (JSON.parse(await readFile(join(staging, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
       const packageName = Object.keys(deps)[0];
-      if (!packageName) throw new PluginDynamicError('INSTALL_FAILED', `npm installed nothing for ${target.label}.`);
+      if (!packageName) throw codedError('INSTALL_FAILED', { subject: 'npm', problem: `installed nothing for ${target.label}.` });
       const manifest = await readPluginManifest(join(staging, 'node_modules', packageName));
       checkInstallPolicy(manifest, { allowInstallScripts: this.opts.allowInstallScripts });
       const entry = entryFile(manifest);
       if (!existsSync(entry)) {
-        throw new PluginDynamicError('NOT_A_PLUGIN', `${manifest.name} has no ${relative(manifest.dir, entry)} (published without its build?).`);
+        throw codedError('NOT_A_PLUGIN', { subject: manifest.name, problem: `has no ${relative(manifest.dir, entry)} (published without its build?).` });
       }
       await this.checkSharedCore(manifest.dir, staging);
       if (opts.shippedHash !== undefined) await checkShippedHash(manifest.dir, opts.shippedHash);
@@ -119,7 +116,7 @@ export class PluginInstaller {
       }).finally(() => group?.dispose());
       const finalDir = join(this.pluginsDir, installFolderName(manifest.name));
       if (existsSync(finalDir)) {
-        throw new PluginDynamicError('ALREADY_INSTALLED', `${manifest.name} is installed already; uninstall it first.`);
+        throw codedError('ALREADY_INSTALLED', { plugin: manifest.name, origin: '', advice: 'uninstall it first' });
       }
       await rename(staging, finalDir);
       return {
@@ -134,6 +131,7 @@ export class PluginInstaller {
       };
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
+      // Any other failure is wrapped with its own words.
       throw isPluginDynamicError(error) ? error : new PluginDynamicError('INSTALL_FAILED', String(error), { cause: error });
     }
   }
@@ -147,15 +145,12 @@ export class PluginInstaller {
   async restore(pkg: Pick<InstalledPackage, 'packageName' | 'installDir' | 'entry'>, opts: { signal?: AbortSignal } = {}): Promise<boolean> {
     opts.signal?.throwIfAborted();
     if (!isInside(this.pluginsDir, pkg.installDir) || pkg.installDir === this.pluginsDir) {
-      throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `${pkg.installDir} is not a plugin folder of this data directory.`);
+      throw codedError('PATH_OUTSIDE_ALLOWED', { path: pkg.installDir, root: 'the plugin folders of this data directory', reason: 'not one of them' });
     }
     if (existsSync(pkg.entry)) return false;
     const reinstall = `uninstall ${pkg.packageName} and install it again`;
     if (!existsSync(join(pkg.installDir, LOCKFILE)) || !existsSync(join(pkg.installDir, 'package.json'))) {
-      throw new PluginDynamicError(
-        'RESTORE_FAILED',
-        `${pkg.packageName}'s files are gone and its folder has no ${LOCKFILE} to reinstall them from; ${reinstall}.`,
-      );
+      throw codedError('RESTORE_FAILED', { subject: `${pkg.packageName}'s files`, problem: `are gone and its folder has no ${LOCKFILE} to reinstall them from; ${reinstall}.` });
     }
     await verifyLockfile(pkg.installDir);
     await this.linkHostModules();
@@ -164,19 +159,16 @@ export class PluginInstaller {
     const moved = Object.keys(overrides).filter((name) => recorded[name] !== undefined && recorded[name] !== overrides[name]);
     if (moved.length > 0) {
       // The lockfile links to the host's packages by path; ci would link to where they used to be.
-      throw new PluginDynamicError(
-        'RESTORE_FAILED',
-        `${pkg.packageName} was installed against ${moved.join(', ')} at another path than this agent's; ${reinstall}.`,
-      );
+      throw codedError('RESTORE_FAILED', { subject: pkg.packageName, problem: `was installed against ${moved.join(', ')} at another path than this agent's; ${reinstall}.` });
     }
     const npm = this.npmOptions(pkg.installDir, overrides, await this.opts.sandbox?.(), opts.signal);
     const result = await runNpm(['ci', '--ignore-scripts', '--no-audit', '--no-fund'], npm);
     if (!result.ok) {
-      throw new PluginDynamicError('RESTORE_FAILED', `npm ci could not reinstall ${pkg.packageName} from its lockfile: ${npmComplaint(result)}`);
+      throw codedError('RESTORE_FAILED', { subject: 'npm ci', problem: `could not reinstall ${pkg.packageName} from its lockfile: ${npmComplaint(result)}` });
     }
     await this.checkSharedCore(join(pkg.installDir, 'node_modules', pkg.packageName), pkg.installDir);
     if (!existsSync(pkg.entry)) {
-      throw new PluginDynamicError('RESTORE_FAILED', `npm ci ran, but ${relative(pkg.installDir, pkg.entry)} is still missing; ${reinstall}.`);
+      throw codedError('RESTORE_FAILED', { subject: 'npm ci', problem: `ran, but ${relative(pkg.installDir, pkg.entry)} is still missing; ${reinstall}.` });
     }
     return true;
   }
@@ -184,7 +176,7 @@ export class PluginInstaller {
   /** Removes a plugin's folder; refuses anything outside the plugins folder. */
   async uninstall(pkg: Pick<InstalledPackage, 'installDir'>): Promise<void> {
     if (!isInside(this.pluginsDir, pkg.installDir) || pkg.installDir === this.pluginsDir) {
-      throw new PluginDynamicError('PATH_OUTSIDE_ALLOWED', `${pkg.installDir} is not a plugin folder of this data directory.`);
+      throw codedError('PATH_OUTSIDE_ALLOWED', { path: pkg.installDir, root: 'the plugin folders of this data directory', reason: 'not one of them' });
     }
     await rm(pkg.installDir, { recursive: true, force: true });
   }
@@ -240,9 +232,9 @@ export class PluginInstaller {
         checkInstallPolicy(await readPluginManifest(source.path), { allowInstallScripts: this.opts.allowInstallScripts });
         // Packed first, so the install is a copy of what the folder publishes, never a link to it.
         const packed = await runNpm(['pack', source.path, '--pack-destination', npm.cwd, '--json'], npm);
-        if (!packed.ok) throw new PluginDynamicError('INSTALL_FAILED', `npm pack of ${source.path} failed: ${npmComplaint(packed)}`);
+        if (!packed.ok) throw codedError('INSTALL_FAILED', { subject: `npm pack of ${source.path}`, problem: `failed: ${npmComplaint(packed)}` });
         const file = (JSON.parse(packed.stdout) as { filename?: string }[])[0]?.filename;
-        if (!file) throw new PluginDynamicError('INSTALL_FAILED', `npm pack of ${source.path} produced no tarball.`);
+        if (!file) throw codedError('INSTALL_FAILED', { subject: `npm pack of ${source.path}`, problem: 'produced no tarball.' });
         return { spec: join(npm.cwd, file), label: source.path };
       }
     }
@@ -255,7 +247,7 @@ export class PluginInstaller {
     for (const candidate of candidates) {
       if (!existsSync(candidate)) continue;
       if ((await realpath(candidate)) !== host) {
-        throw new PluginDynamicError('INSTALL_FAILED', 'The plugin brought its own copy of @elizaos/core instead of using the agent\'s.');
+        throw codedError('INSTALL_FAILED', { subject: 'The plugin', problem: "brought its own copy of @elizaos/core instead of using the agent's." });
       }
     }
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { resolveInside } from '../../shared/paths.js';
 import type { SettingDeclaration } from '../types.js';
 
@@ -50,11 +50,11 @@ export async function readPluginManifest(dir: string): Promise<PluginManifest> {
   try {
     raw = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
   } catch (error) {
-    throw new PluginDynamicError('NOT_A_PLUGIN', `${dir} has no readable package.json.`, { cause: error });
+    throw codedError('NOT_A_PLUGIN', { subject: dir, problem: 'has no readable package.json.' }, { cause: error });
   }
   const parsed = ManifestSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new PluginDynamicError('NOT_A_PLUGIN', `package.json in ${dir} is not valid: ${parsed.error.issues[0]?.message ?? ''}`);
+    throw codedError('NOT_A_PLUGIN', { subject: `package.json in ${dir}`, problem: `is not valid: ${parsed.error.issues[0]?.message ?? ''}` });
   }
   return { ...parsed.data, dir };
 }

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError, PluginDynamicError } from '../../errors.js';
 import { coreRangeRefused } from '../registry/npm-v1-check.js';
 import type { InstallSource, RegistryEntry } from '../types.js';
 import { npmComplaint, runNpm, type NpmOptions } from '../../shared/npm/npm-client.js';
@@ -19,15 +19,14 @@ async function npmView(spec: string, opts: NpmOptions): Promise<unknown> {
   if (!result.ok) {
     const complaint = npmComplaint(result);
     const missing = /E404|ETARGET|No match found|is not in this registry/i.test(complaint);
-    throw new PluginDynamicError(
-      missing ? 'PLUGIN_NOT_FOUND' : 'INSTALL_FAILED',
-      missing ? `${spec} is not on the npm registry.` : `npm view ${spec} failed: ${complaint}`,
-    );
+    throw missing
+      ? codedError('PLUGIN_NOT_FOUND', { subject: spec, problem: 'is not on the npm registry.' })
+      : codedError('INSTALL_FAILED', { subject: `npm view ${spec}`, problem: `failed: ${complaint}` });
   }
   try {
     return JSON.parse(result.stdout || 'null');
   } catch {
-    throw new PluginDynamicError('INSTALL_FAILED', `npm view ${spec} answered something that is not JSON.`);
+    throw codedError('INSTALL_FAILED', { subject: `npm view ${spec}`, problem: 'answered something that is not JSON.' });
   }
 }
 
@@ -37,10 +36,10 @@ export async function resolvePublished(name: string, range: string, opts: NpmOpt
   // A range matching several versions answers with an array; npm installs the highest.
   const list = (Array.isArray(view) ? view : [view]) as PublishedVersion[];
   const best = list.filter((v) => v && typeof v.version === 'string').sort((a, b) => semver.rcompare(a.version, b.version))[0];
-  if (!best) throw new PluginDynamicError('PLUGIN_NOT_FOUND', `No published version of ${name} matches ${range}.`);
+  if (!best) throw codedError('PLUGIN_NOT_FOUND', { subject: `No published version of ${name}`, problem: `matches ${range}.` });
   // The registry's 1.x flag is only a claim: a release built against core 0.x never loads here.
   const refused = coreRangeRefused(best);
-  if (refused) throw new PluginDynamicError('INCOMPATIBLE_PLUGIN', `${name} cannot be installed: ${refused}.`);
+  if (refused) throw codedError('INCOMPATIBLE_PLUGIN', { plugin: name, problem: `cannot be installed: ${refused}` });
   return best;
 }
 
@@ -62,8 +61,8 @@ export async function sourceForRegistryEntry(entry: RegistryEntry, opts: NpmOpti
     const [owner, repo] = entry.repository.split('/');
     if (owner && repo) return { kind: 'github', owner, repo, ref: entry.gitV1Branch };
   }
-  throw new PluginDynamicError(
-    'INCOMPATIBLE_PLUGIN',
-    `${entry.name} has no ElizaOS 1.x release on npm${versions.length ? ` (published: ${versions.slice(-3).join(', ')})` : ''}.`,
-  );
+  throw codedError('INCOMPATIBLE_PLUGIN', {
+    plugin: entry.name,
+    problem: `has no ElizaOS 1.x release on npm${versions.length ? ` (published: ${versions.slice(-3).join(', ')})` : ''}`,
+  });
 }

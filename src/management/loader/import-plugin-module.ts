@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from '@elizaos/core';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 
 /** True for an object shaped like an ElizaOS Plugin: a name and a description at least. */
 export function looksLikePlugin(value: unknown): value is Plugin {
@@ -27,9 +27,9 @@ export async function importPluginModule(entry: string, generation: number): Pro
   try {
     namespace = (await import(`${pathToFileURL(entry).href}?generation=${generation}`)) as Record<string, unknown>;
   } catch (error) {
-    throw new PluginDynamicError('LOAD_FAILED', `Importing ${entry} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw codedError('LOAD_FAILED', { subject: `Importing ${entry}`, problem: `failed: ${error instanceof Error ? error.message : String(error)}` }, { cause: error });
   }
   const plugin = findPluginExport(namespace);
-  if (!plugin) throw new PluginDynamicError('NOT_A_PLUGIN', `${entry} exports no ElizaOS Plugin (an object with a name and a description).`);
+  if (!plugin) throw codedError('NOT_A_PLUGIN', { subject: entry, problem: 'exports no ElizaOS Plugin (an object with a name and a description).' });
   return plugin;
 }

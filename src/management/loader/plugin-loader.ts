@@ -1,5 +1,5 @@
 import type { IAgentRuntime, Logger, Plugin } from '@elizaos/core';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError, PluginDynamicError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { KeyedMutex } from '../../shared/keyed-mutex.js';
 import { guardPlugin } from './component-guard.js';
@@ -26,9 +26,9 @@ function onStrayRejection(reason: unknown): void {
 
 async function within<T>(promise: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
   try {
-    return await bounded(promise, { ms, onTimeout: () => new PluginDynamicError('LOAD_TIMEOUT', `${what} did not finish within ${ms} ms.`), signal });
+    return await bounded(promise, { ms, onTimeout: () => codedError('LOAD_TIMEOUT', { what, ms }), signal });
   } catch (error) {
-    if (signal?.aborted) throw new PluginDynamicError('LOAD_FAILED', `${what} was cancelled.`, { cause: signal.reason });
+    if (signal?.aborted) throw codedError('LOAD_FAILED', { subject: what, problem: 'was cancelled.' }, { cause: signal.reason });
     throw error instanceof Error ? error : new Error(String(error));
   }
 }
@@ -64,7 +64,7 @@ export class PluginLoader {
     return this.mutex.run(pluginName, async () => {
       const ledger = this.ledgers.get(pluginName);
       if (!ledger) {
-        throw new PluginDynamicError('ILLEGAL_TRANSITION', `${pluginName} is not loaded by plugin-dynamic.`);
+        throw codedError('ILLEGAL_TRANSITION', { subject: pluginName, state: 'not loaded by plugin-dynamic', change: 'be unloaded', allowed: 'nothing' });
       }
       const report = await removeLedger(this.runtime, ledger, { stopTimeoutMs: this.opts.loadTimeoutMs });
       this.ledgers.delete(pluginName);
@@ -78,11 +78,7 @@ export class PluginLoader {
     const started = Date.now();
     const conflicts = findConflicts(this.runtime, plugin);
     if (conflicts.length > 0) {
-      throw new PluginDynamicError(
-        'COMPONENT_CONFLICT',
-        `${plugin.name} cannot load: the runtime already has ${conflicts.join(', ')}.`,
-        { details: { conflicts } },
-      );
+      throw codedError('COMPONENT_CONFLICT', { plugin: plugin.name, conflicts: conflicts.join(', ') }, { details: { conflicts } });
     }
     const guarded = guardPlugin(plugin, this.opts.logger);
     const before = captureSnapshot(this.runtime);
@@ -119,9 +115,10 @@ export class PluginLoader {
       );
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof PluginDynamicError && error.code === 'LOAD_TIMEOUT') {
+        // The timeout's own message, with the rollback added.
         throw new PluginDynamicError('LOAD_TIMEOUT', `${message} It was rolled back.`, { cause: error });
       }
-      throw new PluginDynamicError('LOAD_FAILED', `${plugin.name} failed to load and was rolled back: ${message}`, { cause: error });
+      throw codedError('LOAD_FAILED', { subject: plugin.name, problem: `failed to load and was rolled back: ${message}` }, { cause: error });
     } finally {
       strayRejections.delete(listener);
       if (strayRejections.size === 0) process.off('unhandledRejection', onStrayRejection);

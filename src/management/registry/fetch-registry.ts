@@ -1,4 +1,4 @@
-import { PluginDynamicError, isPluginDynamicError } from '../../errors.js';
+import { codedError, isPluginDynamicError, type PluginDynamicError } from '../../errors.js';
 import type { RegistryEntry } from '../types.js';
 import { parseRegistry } from './parse-registry.js';
 
@@ -22,7 +22,7 @@ function failure(
   reason: string,
   cause?: unknown,
 ): PluginDynamicError {
-  return new PluginDynamicError(code, `The registry at ${url} ${reason}.`, { cause, details: { url, reason } });
+  return codedError(code, { url, reason }, { cause, details: { url, reason } });
 }
 
 function seconds(ms: number): string {

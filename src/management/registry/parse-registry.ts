@@ -100,6 +100,7 @@ function fromIndex(name: string, raw: unknown): RegistryEntry | undefined {
   };
 }
 
+// The callers below write each message about the registry's shape.
 function invalid(message: string, details: Record<string, unknown> = {}): PluginDynamicError {
   return new PluginDynamicError('REGISTRY_INVALID', message, { details });
 }

@@ -153,6 +153,7 @@ export class RegistryClient {
   async resolve(word: string, options: { signal?: AbortSignal } & ResolveOptions = {}): Promise<RegistryEntry> {
     const snapshot = await this.load(options.signal ? { signal: options.signal } : {});
     if (snapshot.origin === 'none') {
+      // The snapshot's warning is already written for a person.
       throw new PluginDynamicError('REGISTRY_UNAVAILABLE', snapshot.warning ?? 'The plugin registry is unavailable.', {
         details: { url: this.url },
       });

@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError, type PluginDynamicError } from '../../errors.js';
 import type { RegistryEntry } from '../types.js';
 import { baseName, searchRegistry } from './search-registry.js';
 
@@ -51,11 +51,7 @@ function ambiguous(word: string, candidates: RegistryEntry[]): PluginDynamicErro
   const names = [...candidates].sort(byUsefulness).map((e) => e.name);
   const shown = names.slice(0, 10);
   const more = names.length > shown.length ? ` and ${names.length - shown.length} more` : '';
-  return new PluginDynamicError(
-    'PLUGIN_AMBIGUOUS',
-    `"${word}" could mean several plugins: ${shown.join(', ')}${more}. Say which one.`,
-    { details: { word, candidates: names } },
-  );
+  return codedError('PLUGIN_AMBIGUOUS', { word: `"${word}"`, candidates: `${shown.join(', ')}${more}`, purpose: '' }, { details: { word, candidates: names } });
 }
 
 function notFound(entries: readonly RegistryEntry[], word: string, base: string): PluginDynamicError {
@@ -68,7 +64,7 @@ function notFound(entries: readonly RegistryEntry[], word: string, base: string)
     .map((x) => x.name);
   const suggestions = [...new Set([...fromSearch, ...bySpelling])].slice(0, 5);
   const hint = suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '';
-  return new PluginDynamicError('PLUGIN_NOT_FOUND', `No plugin called "${word}" is in the registry.${hint}`, {
+  return codedError('PLUGIN_NOT_FOUND', { subject: `No plugin called "${word}"`, problem: `is in the registry.${hint}` }, {
     details: { word, suggestions },
   });
 }
@@ -81,9 +77,9 @@ function onlySuggested(word: string, candidates: RegistryEntry[]): PluginDynamic
   const names = [...candidates].sort(byUsefulness).map((e) => e.name);
   const shown = names.slice(0, 5);
   const options = shown.length === 1 ? shown[0] : `one of ${shown.join(', ')}`;
-  return new PluginDynamicError(
+  return codedError(
     'PLUGIN_NOT_FOUND',
-    `No plugin is called "${word}". Did you mean ${options}? Nothing was installed: ask again with the exact name to install it.`,
+    { subject: `No plugin is called "${word}".`, problem: `Did you mean ${options}? Nothing was installed: ask again with the exact name to install it.` },
     { details: { word, suggestions: names } },
   );
 }
@@ -109,7 +105,7 @@ export interface ResolveOptions {
  */
 export function resolvePluginName(entries: readonly RegistryEntry[], word: string, options: ResolveOptions = {}): RegistryEntry {
   const input = word.trim();
-  if (input === '') throw new PluginDynamicError('INVALID_INPUT', 'Name the plugin to look for.');
+  if (input === '') throw codedError('INVALID_INPUT', { input: 'The plugin name', problem: 'is empty: name the plugin to look for.' });
   // npm names are lower case, but the registry keeps a few old mixed-case scopes: compare without case.
   const byName = new Map<string, RegistryEntry>();
   for (const entry of entries) byName.set(entry.name.toLowerCase(), entry);

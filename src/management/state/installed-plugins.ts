@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { RecordStore, type LoadResult } from '../../shared/record-store.js';
 import { PluginRecordSchema, type PluginRecord } from './plugin-record.js';
 
@@ -30,7 +30,7 @@ export class InstalledPlugins {
   /** The record of an installed package; NOT_INSTALLED when there is none. */
   mustGet(packageName: string): PluginRecord {
     const record = this.records.get(packageName);
-    if (!record) throw new PluginDynamicError('NOT_INSTALLED', `${packageName} is not installed.`);
+    if (!record) throw codedError('NOT_INSTALLED', { subject: packageName, problem: 'is not installed.' });
     return record;
   }
 
@@ -47,17 +47,14 @@ export class InstalledPlugins {
     const matches = exact.length > 0 ? exact : this.all().filter((r) => base(r.packageName) === base(wanted));
     if (matches.length === 1 && matches[0]) return matches[0];
     if (matches.length > 1) {
-      throw new PluginDynamicError(
+      throw codedError(
         'PLUGIN_AMBIGUOUS',
-        `"${word}" matches ${matches.map((m) => m.packageName).join(', ')}. Say which one.`,
+        { word: `"${word}"`, candidates: matches.map((m) => m.packageName).join(', '), purpose: '' },
         { details: { candidates: matches.map((m) => m.packageName) } },
       );
     }
     const installed = this.all().map((r) => r.packageName);
-    throw new PluginDynamicError(
-      'NOT_INSTALLED',
-      `No installed plugin is called "${word}". Installed: ${installed.length ? installed.join(', ') : 'none'}.`,
-    );
+    throw codedError('NOT_INSTALLED', { subject: `No installed plugin is called "${word}".`, problem: `Installed: ${installed.length ? installed.join(', ') : 'none'}.` });
   }
 
   async put(record: PluginRecord): Promise<PluginRecord> {

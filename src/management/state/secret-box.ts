@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
 
 const PREFIX = 'pd1:';
@@ -28,7 +28,7 @@ export class SecretBox {
 
   decrypt(sealed: string): string {
     if (!sealed.startsWith(PREFIX)) {
-      throw new PluginDynamicError('SECRET_KEY_UNAVAILABLE', 'A stored secret is not in a known format.');
+      throw codedError('SECRET_KEY_UNAVAILABLE', { subject: 'A stored secret', problem: 'is not in a known format.' });
     }
     const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
     try {
@@ -36,9 +36,9 @@ export class SecretBox {
       decipher.setAuthTag(raw.subarray(12, 28));
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
     } catch (error) {
-      throw new PluginDynamicError(
+      throw codedError(
         'SECRET_KEY_UNAVAILABLE',
-        'A stored secret could not be decrypted with the current key (was PLUGIN_DYNAMIC_SECRET_KEY or the key file changed?).',
+        { subject: 'A stored secret', problem: 'could not be decrypted with the current key (was PLUGIN_DYNAMIC_SECRET_KEY or the key file changed?).' },
         { cause: error },
       );
     }
@@ -53,14 +53,11 @@ async function readOrCreateKeyFile(path: string): Promise<Buffer> {
   try {
     const info = await stat(path);
     if ((info.mode & 0o077) !== 0) {
-      throw new PluginDynamicError(
-        'SECRET_KEY_UNAVAILABLE',
-        `The key file ${path} is readable by other users; run: chmod 600 ${path}`,
-      );
+      throw codedError('SECRET_KEY_UNAVAILABLE', { subject: `The key file ${path}`, problem: `is readable by other users; run: chmod 600 ${path}` });
     }
     const key = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
     if (key.length !== 32) {
-      throw new PluginDynamicError('SECRET_KEY_UNAVAILABLE', `The key file ${path} does not hold a 32-byte key.`);
+      throw codedError('SECRET_KEY_UNAVAILABLE', { subject: `The key file ${path}`, problem: 'does not hold a 32-byte key.' });
     }
     return key;
   } catch (error) {
