@@ -1,14 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IAgentRuntime, Route, RouteRequest, RouteResponse } from '@elizaos/core';
 import type { z } from 'zod';
-import { errorEnvelope, PluginDynamicError, toPluginDynamicError } from '../errors.js';
+import { codedError, errorEnvelope, toPluginDynamicError } from '../errors.js';
 import { isMutating, servicesOf, type Operation, type OperationInput, type Services } from '../operations/index.js';
 import { httpStatus } from './http-errors.js';
 import { requireServerApiKey } from './server-api-key.js';
 
 function services(runtime: IAgentRuntime): Services {
   const found = servicesOf(runtime);
-  if (!found) throw new PluginDynamicError('INTERNAL', 'The plugin-dynamic services are not running.');
+  if (!found) throw codedError('INTERNAL', { what: 'The plugin-dynamic services', problem: 'are not running.' });
   return found;
 }
 
@@ -17,12 +17,12 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 /** Mutating routes need the configured token; without one configured they are closed. */
 function authorize(req: RouteRequest, token: string | undefined): void {
   if (!token) {
-    throw new PluginDynamicError('UNAUTHORIZED', 'Changes over HTTP are disabled until PLUGIN_DYNAMIC_API_TOKEN is set (16+ characters) in the agent settings.');
+    throw codedError('UNAUTHORIZED', { reason: 'Changes over HTTP are disabled until PLUGIN_DYNAMIC_API_TOKEN is set (16+ characters) in the agent settings' });
   }
   const header = req.headers?.['authorization'];
   const given = (Array.isArray(header) ? header[0] : header)?.replace(/^Bearer\s+/i, '') ?? '';
   if (!timingSafeEqual(digest(given), digest(token))) {
-    throw new PluginDynamicError('UNAUTHORIZED', 'Missing or wrong bearer token.');
+    throw codedError('UNAUTHORIZED', { reason: 'Missing or wrong bearer token' });
   }
 }
 
@@ -31,7 +31,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.join('.') || where;
-  throw new PluginDynamicError('INVALID_INPUT', `${field}: ${issue?.message ?? 'invalid'}`);
+  throw codedError('INVALID_INPUT', { input: `${field}:`, problem: issue?.message ?? 'invalid' });
 }
 
 /** The input of a request: the body of a POST, the query of a GET, parsed by the operation's schema. */

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RouteRequest } from '@elizaos/core';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -17,6 +17,6 @@ export function requireServerApiKey(req: RouteRequest, env: NodeJS.ProcessEnv = 
   const header = req.headers?.['x-api-key'];
   const given = (Array.isArray(header) ? header[0] : header) ?? '';
   if (!given || !timingSafeEqual(digest(given), digest(key))) {
-    throw new PluginDynamicError('SERVER_API_KEY_REQUIRED', 'This ElizaOS server requires its API key (ELIZA_SERVER_AUTH_TOKEN) in the X-API-KEY header.');
+    throw codedError('SERVER_API_KEY_REQUIRED', { request: 'the request', problem: 'it requires its API key (ELIZA_SERVER_AUTH_TOKEN) in the X-API-KEY header' });
   }
 }
