@@ -1,7 +1,7 @@
 import { ModelType, type IAgentRuntime } from '@elizaos/core';
 import { z } from 'zod';
 import type { PluginDynamicConfig } from '../config.js';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 import { runtimeReport, type RuntimeReport } from '../shared/child-node.js';
 import { GENERATOR_CHOICES, GENERATOR_KINDS, type GeneratorChoice, type GeneratorKind } from './generators/generator-kinds.js';
 import { bwrapWorks, openResourceGroup, sweepResourceGroups, type GroupBounds } from '../shared/sandbox/index.js';
@@ -90,7 +90,7 @@ export function effectiveGenerator(
 ): GeneratorKind {
   if (choice === 'auto') return hasLargeModel(runtime) ? 'model' : 'template';
   if (choice === 'model' && !hasLargeModel(runtime)) {
-    throw new PluginDynamicError('MODEL_UNAVAILABLE', 'The model generator was asked for, but no TEXT_LARGE model is registered.');
+    throw codedError('MODEL_UNAVAILABLE', { what: 'The model generator' });
   }
   return choice;
 }

@@ -3,7 +3,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Service, type IAgentRuntime } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
-import { PluginDynamicError } from '../errors.js';
+import { codedError } from '../errors.js';
 import { PLUGIN_CREATION_SERVICE } from '../service-types.js';
 import { startupSummary } from '../startup-summary.js';
 import {
@@ -91,7 +91,7 @@ export class PluginCreationService extends Service {
         await this.jobs.update(job.id, () => ({ status: 'queued', phase: undefined }), 'Re-queued after a restart');
         this.runner.enqueue(job.id);
       } else if (job.status === 'running' || job.status === 'queued') {
-        const interrupted = new PluginDynamicError('JOB_INTERRUPTED', 'interrupted: the process stopped while the job ran.');
+        const interrupted = codedError('JOB_INTERRUPTED', { reason: 'the process stopped while the job ran' });
         await this.jobs.update(
           job.id,
           () => ({ status: 'failed', error: { code: interrupted.code, message: interrupted.message }, finishedAt: new Date().toISOString() }),
@@ -115,7 +115,7 @@ export class PluginCreationService extends Service {
   ): Promise<{ job: JobRecord; spec: PluginSpec }> {
     const text = description.trim();
     if (text.length === 0) {
-      throw new PluginDynamicError('DESCRIPTION_UNUSABLE', 'The description is empty; say what the plugin should do.');
+      throw codedError('DESCRIPTION_UNUSABLE', { problem: 'is empty; say what the plugin should do' });
     }
     const useModel = effectiveGenerator(this.runtime, opts.generator ?? this.settings.generator) === 'model';
     const spec = useModel
@@ -146,12 +146,12 @@ export class PluginCreationService extends Service {
   async cancel(id: string): Promise<JobRecord> {
     const job = this.jobs.get(id);
     if (TERMINAL_JOB_STATUSES.includes(job.status)) {
-      throw new PluginDynamicError('ILLEGAL_TRANSITION', `Job ${job.id} is ${job.status} already; nothing to cancel.`);
+      throw codedError('ILLEGAL_TRANSITION', { subject: `Job ${job.id}`, state: job.status, change: 'be cancelled', allowed: 'nothing' });
     }
     if (job.status === 'queued') {
       return this.jobs.update(job.id, () => ({ status: 'cancelled', finishedAt: new Date().toISOString() }), 'Cancelled before it started');
     }
-    this.runner.abort(job.id, new PluginDynamicError('JOB_CANCELLED', 'The job was cancelled on request.'));
+    this.runner.abort(job.id, codedError('JOB_CANCELLED', { when: 'on request' }));
     return this.waitForJob(job.id);
   }
 
@@ -203,7 +203,7 @@ export class PluginCreationService extends Service {
 
   override async stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.runner.stop(new PluginDynamicError('JOB_INTERRUPTED', 'interrupted: the agent is stopping.'));
+      await this.runner.stop(codedError('JOB_INTERRUPTED', { reason: 'the agent is stopping' }));
       await this.jobs.flush();
     })();
     return this.stopping;
@@ -218,10 +218,7 @@ export class PluginCreationService extends Service {
   private async submit(spec: PluginSpec, request: JobRecord['request'], opts: CreateOptions): Promise<JobRecord> {
     const recent = this.jobs.all().filter((j) => Date.parse(j.createdAt) > Date.now() - HOUR_MS);
     if (recent.length >= this.settings.jobsPerHour) {
-      throw new PluginDynamicError(
-        'JOB_RATE_LIMITED',
-        `${recent.length} plugin creations started in the last hour (limit ${this.settings.jobsPerHour}). Try again later.`,
-      );
+      throw codedError('JOB_RATE_LIMITED', { count: recent.length, limit: this.settings.jobsPerHour });
     }
     refuseSilentReplace(this.runtime, spec.name, opts.replace === true);
     const generator = effectiveGenerator(this.runtime, opts.generator ?? this.settings.generator);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import type { PluginManagementService } from '../../management/plugin-management-service.js';
 import type { PluginView } from '../../management/plugin-view.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
@@ -31,7 +31,7 @@ export function requirePassed(outcome: PipelineOutcome): void {
   if (outcome.ok) return;
   const last = outcome.lastFeedback;
   const detail = last ? `; last failure at ${last.gate}: ${last.diagnostics.slice(0, 3).map(diagnosticLine).join(' | ')}` : '';
-  throw new PluginDynamicError('GENERATION_FAILED', `The plugin did not pass after ${outcome.iterations} iteration(s)${detail}`);
+  throw codedError('GENERATION_FAILED', { iterations: outcome.iterations, detail });
 }
 
 /**
@@ -51,7 +51,7 @@ async function installShipped(deps: JobDeps, job: RunningJob, shipped: { dir: st
   const { runtime, jobs, settings } = deps;
   const { id, queued, spec, signal } = job;
   const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
-  if (!management) throw new PluginDynamicError('INTERNAL', `The ${PLUGIN_MANAGEMENT_SERVICE} service is not running.`);
+  if (!management) throw codedError('INTERNAL', { what: `The ${PLUGIN_MANAGEMENT_SERVICE} service`, problem: 'is not running.' });
   const replace = queued.replace === true;
   refuseSilentReplace(runtime, spec.name, replace);
   const previous = management.list().find((p) => p.packageName === spec.name);

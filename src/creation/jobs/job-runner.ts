@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { PluginDynamicError, toPluginDynamicError } from '../../errors.js';
+import { codedError, type PluginDynamicError, toPluginDynamicError } from '../../errors.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CREATION_LOG_SRC, type JobDeps, type RunningJob } from './job-context.js';
 import { recordValidation, requirePassed, shipAndInstall } from './job-finish.js';
@@ -60,7 +60,7 @@ export class JobRunner {
     this.controllers.set(id, controller);
     const deadlineMs = this.deps.settings.jobDeadlineMs;
     const deadline = setTimeout(
-      () => controller.abort(new PluginDynamicError('JOB_TIMEOUT', `The job ran past its ${Math.round(deadlineMs / 1000)} s deadline.`)),
+      () => controller.abort(codedError('JOB_TIMEOUT', { seconds: Math.round(deadlineMs / 1000) })),
       deadlineMs,
     );
     const job: RunningJob = { id, queued, spec: queued.spec as unknown as PluginSpec, signal: controller.signal };

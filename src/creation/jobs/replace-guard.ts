@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError } from '../../errors.js';
 import type { PluginManagementService } from '../../management/plugin-management-service.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
@@ -14,15 +14,13 @@ export function refuseSilentReplace(runtime: IAgentRuntime, packageName: string,
     .find((p) => p.packageName === packageName);
   if (!previous) return;
   if (previous.trust !== 'generated') {
-    throw new PluginDynamicError(
-      'ALREADY_INSTALLED',
-      `${packageName} is installed already and was not made by a creation job; pick another name or uninstall it first.`,
-    );
+    throw codedError('ALREADY_INSTALLED', { plugin: packageName, origin: ' and was not made by a creation job', advice: 'pick another name or uninstall it first' });
   }
   if (!replace) {
-    throw new PluginDynamicError(
-      'ALREADY_INSTALLED',
-      `${packageName}@${previous.version} was made by an earlier job; ask again with replace to replace it (it stays until the new one loads), or pick another name.`,
-    );
+    throw codedError('ALREADY_INSTALLED', {
+      plugin: `${packageName}@${previous.version}`,
+      origin: ', made by an earlier job',
+      advice: 'ask again with replace to replace it (it stays until the new one loads), or pick another name',
+    });
   }
 }
