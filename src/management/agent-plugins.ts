@@ -1,6 +1,6 @@
 import type { IAgentRuntime } from '@elizaos/core';
 import { codedError } from '../errors.js';
-import { hostPluginFor, protectedPluginError } from './install/host-plugin-guard.js';
+import { agentPluginFor, protectedPluginError } from './install/agent-plugin-guard.js';
 import type { PluginLoader } from './loader/index.js';
 import type { InstalledPlugins } from './state/installed-plugins.js';
 import type { PluginRecord } from './state/plugin-record.js';
@@ -22,13 +22,13 @@ export class AgentPlugins {
 
   /** PROTECTED_PLUGIN when the package would be a second copy of one of the agent's plugins. */
   refuseInstall(packageName: string, pluginName = packageName): void {
-    const agentPlugin = hostPluginFor(pluginName, this.names);
+    const agentPlugin = agentPluginFor(pluginName, this.names);
     if (agentPlugin) throw protectedPluginError(packageName, agentPlugin);
   }
 
   /** Whether a package would be a second copy of one of the agent's plugins. */
   owns(pluginName: string): boolean {
-    return hostPluginFor(pluginName, this.names) !== undefined;
+    return agentPluginFor(pluginName, this.names) !== undefined;
   }
 
   /** Like installed.find, but a plugin the agent registered at start-up gets PROTECTED_PLUGIN. */

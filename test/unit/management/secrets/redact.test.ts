@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostPluginFor } from '../../../../src/management/install/host-plugin-guard.js';
+import { hostPluginFor } from '../../../../src/management/install/agent-plugin-guard.js';
 import { REDACTED, redactDeep, redactText, secretList } from '../../../../src/management/secrets/redact.js';
 
 const SECRET = 'sk-live-0123456789';
