@@ -3,7 +3,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Service, type IAgentRuntime } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
-import { codedError } from '../errors.js';
+import { codedError, PluginDynamicError } from '../errors.js';
 import { PLUGIN_CREATION_SERVICE } from '../service-types.js';
 import { startupSummary } from '../startup-summary.js';
 import {
@@ -146,7 +146,8 @@ export class PluginCreationService extends Service {
   async cancel(id: string): Promise<JobRecord> {
     const job = this.jobs.get(id);
     if (TERMINAL_JOB_STATUSES.includes(job.status)) {
-      throw codedError('ILLEGAL_TRANSITION', { subject: `Job ${job.id}`, state: job.status, change: 'be cancelled', allowed: 'nothing' });
+      // Not a move of the job table, so not the table's template; the CLI's e2e test reads this wording.
+      throw new PluginDynamicError('ILLEGAL_TRANSITION', `Job ${job.id} is ${job.status} already; nothing to cancel.`);
     }
     if (job.status === 'queued') {
       return this.jobs.update(job.id, () => ({ status: 'cancelled', finishedAt: new Date().toISOString() }), 'Cancelled before it started');

@@ -64,7 +64,8 @@ export class PluginLoader {
     return this.mutex.run(pluginName, async () => {
       const ledger = this.ledgers.get(pluginName);
       if (!ledger) {
-        throw codedError('ILLEGAL_TRANSITION', { subject: pluginName, state: 'not loaded by plugin-dynamic', change: 'be unloaded', allowed: 'nothing' });
+        // Not a move of the lifecycle table, whose template names the allowed moves: there are none here.
+        throw new PluginDynamicError('ILLEGAL_TRANSITION', `${pluginName} is not loaded by plugin-dynamic.`);
       }
       const report = await removeLedger(this.runtime, ledger, { stopTimeoutMs: this.opts.loadTimeoutMs });
       this.ledgers.delete(pluginName);
