@@ -1,15 +1,6 @@
-import type { TrustTier } from '../state/plugin-record.js';
+import type { IsolationMode, IsolationPolicy, TrustTier } from '../vocabulary.js';
 
-/** Where a plugin's code runs: a host process of its own, or the agent's process. */
-export const ISOLATION_MODES = ['isolated', 'in-process'] as const;
-export type IsolationMode = (typeof ISOLATION_MODES)[number];
-
-/**
- * The PLUGIN_DYNAMIC_ISOLATION setting: `auto` isolates generated plugins and user sources and
- * keeps registry plugins in-process; `all` and `none` set every plugin's default.
- */
-export const ISOLATION_POLICIES = ['auto', 'all', 'none'] as const;
-export type IsolationPolicy = (typeof ISOLATION_POLICIES)[number];
+export { ISOLATION_MODES, ISOLATION_POLICIES, type IsolationMode, type IsolationPolicy } from '../vocabulary.js';
 
 export interface IsolationDecision {
   mode: IsolationMode;

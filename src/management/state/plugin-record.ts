@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ISOLATION_MODES } from '../host/isolation.js';
+import { ISOLATION_MODES, TRUST_TIERS } from '../vocabulary.js';
 import { PLUGIN_STATUSES } from './plugin-status.js';
 
 /** Where a plugin comes from, parsed and validated from what the user typed. */
@@ -39,8 +39,7 @@ export const ComponentSummarySchema = z.object({
 });
 
 /** Where a plugin came from, which decides how far it is trusted. */
-export const TRUST_TIERS = ['registry', 'user-source', 'generated'] as const;
-export type TrustTier = (typeof TRUST_TIERS)[number];
+export { TRUST_TIERS, type TrustTier } from '../vocabulary.js';
 
 export const PluginRecordSchema = z.object({
   /** npm package name; the key of the record. */
@@ -67,6 +66,5 @@ export const PluginRecordSchema = z.object({
 export type PluginRecord = z.infer<typeof PluginRecordSchema>;
 
 /** What a request may set a plugin's isolation to: a mode, or `default` (drop the override). */
-export const ISOLATION_CHOICES = [...ISOLATION_MODES, 'default'] as const;
-export type IsolationChoice = (typeof ISOLATION_CHOICES)[number];
+export { ISOLATION_CHOICES, type IsolationChoice } from '../vocabulary.js';
 export type RecordedInstallSource = PluginRecord['source'];
