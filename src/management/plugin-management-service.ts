@@ -4,6 +4,7 @@ import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import { parseInstallSource } from './install/index.js';
 import type { IsolationMode } from './host/index.js';
 import type { InstallOptions } from './install-options.js';
+import { InProcessConfirmations, type Confirmation } from './in-process-confirmation.js';
 import { createManagementParts, type ManagementParts } from './management-parts.js';
 import type { Placement } from './placement/placement.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
@@ -38,6 +39,8 @@ export class PluginManagementService extends Service {
   private stopping: Promise<void> | undefined;
   /** Puts the runtime's own composeState back. */
   private stopRedacting: (() => void) | undefined;
+  /** The one-time codes that moving a plugin in-process from a scriptable surface needs. */
+  readonly confirmations = new InProcessConfirmations();
 
   constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
     super(runtime);
@@ -219,20 +222,26 @@ export class PluginManagementService extends Service {
 
   /**
    * Sets where a plugin runs: `isolated`, `in-process`, or `default` (PLUGIN_DYNAMIC_ISOLATION for
-   * its trust tier). An active plugin is taken out and loaded again the new way.
+   * its trust tier). An active plugin is taken out and loaded again the new way. A request from a
+   * surface a script can reach (HTTP, chat, CLI) passes `gate`: moving the plugin into the agent's
+   * process then needs its name and the one-time code printed on the agent's terminal.
    */
-  async setIsolation(word: string, mode: IsolationMode | 'default'): Promise<PluginView> {
+  async setIsolation(word: string, mode: IsolationMode | 'default', gate?: { confirm: Confirmation | undefined }): Promise<PluginView> {
     const target = this.parts.agentPlugins.findManaged(word);
     const wasActive = await this.parts.mutex.run(target.packageName, async () => {
       const record = this.parts.installed.mustGet(target.packageName);
       this.parts.agentPlugins.refuse(record);
-      const active = record.status === 'active';
-      const residue = active ? await this.placementOf(record).remove(record) : (record.residue ?? []);
-      this.parts.modules.forget(record.packageName);
-      const next: PluginRecord = { ...record, residue, status: active ? 'inactive' : record.status };
+      const next: PluginRecord = { ...record };
       if (mode === 'default') delete next.isolation;
       else next.isolation = mode;
       const placement = this.placementOf(next);
+      if (gate && placement.mode === 'in-process' && this.placementOf(record).mode !== 'in-process') {
+        this.confirmations.require(record.packageName, gate.confirm);
+      }
+      const active = record.status === 'active';
+      next.residue = active ? await this.placementOf(record).remove(record) : (record.residue ?? []);
+      next.status = active ? 'inactive' : record.status;
+      this.parts.modules.forget(record.packageName);
       placement.adopt(next);
       await this.parts.installed.put(next);
       this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, isolation: placement.mode }, 'Isolation set.');

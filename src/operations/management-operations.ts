@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfirmationSchema } from '../management/in-process-confirmation.js';
 import { operation, withSignal } from './operation.js';
 import { PluginViewSchema, RegistryEntrySchema, SearchAnswerSchema, UninstallAnswerSchema } from './records.js';
 
@@ -66,9 +67,10 @@ export const managementOperations = {
   isolation: operation({
     method: 'POST',
     path: '/plugins/isolation',
-    input: z.strictObject({ plugin: pluginName, mode: z.enum(['isolated', 'in-process', 'default']) }),
+    input: z.strictObject({ plugin: pluginName, mode: z.enum(['isolated', 'in-process', 'default']), confirm: ConfirmationSchema.optional() }),
     output: PluginViewSchema,
-    handler: (s, b) => s.management.setIsolation(b.plugin, b.mode),
+    // Every surface of the table can be scripted: a move in-process needs the typed name and the terminal's code.
+    handler: (s, b) => s.management.setIsolation(b.plugin, b.mode, { confirm: b.confirm }),
   }),
   uninstall: operation({
     method: 'POST',
