@@ -75,12 +75,13 @@ export function isolatedRoute(ctx: IsolatedRouteContext, r: HostManifest['routes
         res.setHeader?.('Content-Type', type);
         res.status(answer.status);
         if (answer.body === undefined || answer.body === null) res.end();
-        else res.send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+        else if (typeof answer.body === 'string') res.send(answer.body);
+        else res.json(answer.body);
       } catch (error) {
         const e = toPluginDynamicError(error, 'HOST_CALL_FAILED');
         if (e.code === 'ROUTE_CONTENT_REFUSED') ctx.logger.warn({ src: `plugin-dynamic:host:${ctx.plugin}`, route: r.path, code: e.code }, e.message);
         res.setHeader?.('Content-Type', JSON_TYPE);
-        res.status(502).send(JSON.stringify({ success: false, error: { code: e.code, message: e.message } }));
+        res.status(502).json({ success: false, error: { code: e.code, message: e.message } });
       }
     },
   };
