@@ -22,6 +22,8 @@ export interface PluginView {
   updatedAt: string;
   lastError: PluginRecord['lastError'];
   residue: string[];
+  /** Present when npm and the import check ran without a sandbox (PLUGIN_DYNAMIC_SANDBOX=none). */
+  unsandboxedInstall?: true;
 }
 
 export function describeSource(source: PluginRecord['source']): string {
@@ -66,5 +68,6 @@ export function toPluginView(record: PluginRecord, isSet: (name: string) => bool
     updatedAt: record.updatedAt,
     lastError: record.lastError,
     residue: record.residue ?? [],
+    ...(record.unsandboxedInstall ? { unsandboxedInstall: true as const } : {}),
   };
 }

@@ -61,6 +61,7 @@ export const PluginViewSchema = z
     updatedAt: z.string(),
     lastError: record.lastError,
     residue: z.array(z.string()),
+    unsandboxedInstall: z.literal(true).optional(),
   })
   // The management service's own type names `lastError` even when it is absent from the JSON.
   .transform((view): PluginView => ({ ...view, lastError: view.lastError }));

@@ -131,6 +131,7 @@ export class PluginInstaller {
         settings: declaredSettings(manifest),
         components: inspection.components,
         source,
+        unsandboxed: sandbox === undefined,
       };
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
