@@ -13,7 +13,8 @@ import { openSettingsStore, restoreInstalled } from './restore-state.js';
 import type { PluginRecord } from './state/plugin-record.js';
 import type { PluginSettingsStore } from './state/plugin-settings-store.js';
 import { pluginLifecycle, type PluginStatus } from './state/plugin-status.js';
-import { managedSecretValues } from './secrets/managed-secrets.js';
+import { guardCharacterSecrets } from './secrets/character-guard.js';
+import { managedSecretValues, pluginSecretValues } from './secrets/managed-secrets.js';
 import { redactComposedState } from './secrets/state-redaction.js';
 import type { InstallSource } from './types.js';
 
@@ -39,6 +40,8 @@ export class PluginManagementService extends Service {
   private stopping: Promise<void> | undefined;
   /** Puts the runtime's own composeState back. */
   private stopRedacting: (() => void) | undefined;
+  /** Takes the guard off the runtime's character. */
+  private stopGuarding: (() => void) | undefined;
   /** The one-time codes that moving a plugin in-process from a scriptable surface needs. */
   readonly confirmations = new InProcessConfirmations();
 
@@ -64,6 +67,10 @@ export class PluginManagementService extends Service {
     const settings = await openSettingsStore(this.runtime, this.settings);
     this.settingsStore = settings.store;
     this.stopRedacting ??= redactComposedState(this.runtime, () => this.secretValues());
+    // Managed plugins' secrets never stay in the character the runtime shows (character-guard.ts).
+    this.stopGuarding ??= guardCharacterSecrets(this.runtime, () =>
+      pluginSecretValues(this.runtime, this.parts.installed.all(), this.settingsStore.sensitiveValues()),
+    );
     await restoreInstalled({
       runtime: this.runtime,
       installed: this.parts.installed,
@@ -261,6 +268,7 @@ export class PluginManagementService extends Service {
   override async stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.stopRedacting?.();
+      this.stopGuarding?.();
       const active = this.parts.installed.all().filter((r) => r.status === 'active');
       // Reverse order of activation is not recorded; take them out one by one, keeping the stored
       // status so the next start re-activates them.
