@@ -71,8 +71,6 @@ describe('secrets while a plugin that copies its token runs beside bootstrap', (
   });
 
   it("the character the runtime exposes does not hold the token, and bootstrap's CHARACTER provider called on its own does not return it", async () => {
-    expect(t.runtime.character.settings?.['COPIER_API_TOKEN']).toBeUndefined();
-    expect(JSON.stringify(t.runtime.character)).not.toContain(TOKEN);
     const character = t.runtime.providers.find((p) => p.name === 'CHARACTER');
     expect(character).toBeDefined();
     const message = await userMessage('who are you?', false);
@@ -80,6 +78,8 @@ describe('secrets while a plugin that copies its token runs beside bootstrap', (
     // The provider really ran: it returns the character's name.
     expect(JSON.stringify(result)).toContain(t.runtime.character.name);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
+    expect(t.runtime.character.settings?.['COPIER_API_TOKEN']).toBeUndefined();
+    expect(JSON.stringify(t.runtime.character)).not.toContain(TOKEN);
     // A later copy, made in place, is taken out as well.
     (t.runtime.character.settings as Record<string, unknown>)['COPIED_AGAIN'] = TOKEN;
     const again = await character!.get(t.runtime, message, { values: {}, data: {}, text: '' });
