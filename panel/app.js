@@ -12,12 +12,17 @@
   const CLIENT_KEY_ITEM = 'eliza-api-key-' + location.origin;
   const tokenInput = $('token');
   const serverKeyInput = $('server-key');
-  tokenInput.value = sessionStorage.getItem('plugin-dynamic-token') || '';
-  tokenInput.addEventListener('change', () => sessionStorage.setItem('plugin-dynamic-token', tokenInput.value));
+  forgetStoredToken();
   serverKeyInput.addEventListener('change', () => {
     sessionStorage.setItem('plugin-dynamic-server-key', serverKeyInput.value);
     refresh();
   });
+
+  // The change token lives only in this page's memory (the field), never in storage every page of the
+  // agent's origin can read. Earlier versions kept it in sessionStorage; drop what they left.
+  function forgetStoredToken() {
+    sessionStorage.removeItem('plugin-dynamic-token');
+  }
 
   /* ---- theme: the client's, read from the parent page; the system's when standalone ---- */
   const PALETTE = ['--background', '--foreground', '--card', '--border', '--input', '--muted-foreground', '--primary', '--primary-foreground', '--secondary', '--destructive', '--ring'];
@@ -153,8 +158,39 @@
 
   /* Where a plugin's code runs, and the control to change it (an active plugin is reloaded there). */
   function setIsolation(name, mode, label) {
-    return act(label + ' ' + name, () => api(OPERATIONS.isolation, { plugin: name, mode }));
+    return act(label + ' ' + name, () => isolationRequest(name, mode));
   }
+
+  /* Moving a plugin in-process needs a person: its name typed and the code the agent printed on its terminal. */
+  async function isolationRequest(name, mode) {
+    try {
+      return await api(OPERATIONS.isolation, { plugin: name, mode });
+    } catch (e) {
+      if (/^CONFIRMATION_REQUIRED:/.test(e.message)) openInProcessConfirm(name, mode);
+      throw e;
+    }
+  }
+
+  function openInProcessConfirm(name, mode) {
+    const form = $('confirm-in-process');
+    form.hidden = false;
+    form.dataset.plugin = name;
+    form.dataset.mode = mode;
+    form.reset();
+    $('confirm-in-process-name').textContent = name;
+    form.scrollIntoView({ block: 'nearest' });
+  }
+
+  $('confirm-in-process').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const plugin = form.dataset.plugin;
+    const confirm = { name: form.elements.name.value, code: form.elements.code.value };
+    form.reset();
+    form.hidden = true;
+    act('Run in-process ' + plugin, () => api(OPERATIONS.isolation, { plugin, mode: form.dataset.mode, confirm }));
+  });
+  $('confirm-in-process-cancel').addEventListener('click', () => { $('confirm-in-process').hidden = true; });
 
   function isolationButtons(p) {
     const name = p.packageName;

@@ -66,6 +66,8 @@ const ConfigSchema = z.object({
   hostMaxRestarts: z.coerce.number().int().min(0).max(20),
   /** Delay before the first restart of a crashed host; doubled each time. @default 1_000 */
   hostRestartDelayMs: positiveInt,
+  /** Storage of one isolated plugin: its data folder and its cache entries together. @default 64 */
+  pluginStorageMb: positiveInt,
   apiToken: z.string().min(16).optional(),
   secretKey: z.string().min(16).optional(),
   allowInstallScripts: z.array(z.string()),
@@ -103,6 +105,7 @@ export const SETTING_NAMES = {
   hostMaxModelCalls: 'PLUGIN_DYNAMIC_HOST_MAX_MODEL_CALLS',
   hostMaxRestarts: 'PLUGIN_DYNAMIC_HOST_MAX_RESTARTS',
   hostRestartDelayMs: 'PLUGIN_DYNAMIC_HOST_RESTART_DELAY_MS',
+  pluginStorageMb: 'PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB',
   apiToken: 'PLUGIN_DYNAMIC_API_TOKEN',
   secretKey: 'PLUGIN_DYNAMIC_SECRET_KEY',
   allowInstallScripts: 'PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS',
@@ -148,6 +151,7 @@ export function loadConfig(source: SettingSource, cwd: string = process.cwd()): 
     hostMaxModelCalls: get('hostMaxModelCalls') ?? 1000,
     hostMaxRestarts: get('hostMaxRestarts') ?? 3,
     hostRestartDelayMs: get('hostRestartDelayMs') ?? 1_000,
+    pluginStorageMb: get('pluginStorageMb') ?? 64,
     apiToken: get('apiToken'),
     secretKey: get('secretKey'),
     allowInstallScripts: (get('allowInstallScripts') ?? '')

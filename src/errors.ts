@@ -94,6 +94,13 @@ export const ERROR_CATALOGUE = {
   AGENT_UNREACHABLE:
     'Start the agent, or fix --agent-url: the server (http://host:3000), the agent (.../api/agents/<id>) or the plugin address (.../plugins/plugin-dynamic).',
   INTERNAL: 'An unexpected error; run with --verbose and report it.',
+  // the agent's origin, confirmations and quotas (issue 18)
+  ROUTE_CONTENT_REFUSED:
+    "An isolated plugin's routes answer JSON or plain text only, never active content on the agent's origin; run the plugin in-process if you trust its pages.",
+  CONFIRMATION_REQUIRED:
+    "Moving a plugin into the agent's process needs a person: repeat the request with the plugin's name and the one-time code the agent printed on its terminal (not in its log).",
+  STORAGE_QUOTA_EXCEEDED:
+    "The plugin stored more than its quota and was stopped; free its data, or raise PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB, then activate it again.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -166,6 +173,10 @@ export const ERROR_MESSAGES = {
   // HTTP
   // Kept word for word: the CLI's tests stub a server that answers with it.
   UNAUTHORIZED: '{reason}.',
+  // the agent's origin, confirmations and quotas (issue 18)
+  ROUTE_CONTENT_REFUSED: '{plugin} answered {path} as "{type}"; an isolated plugin\'s route may answer only JSON or plain text.',
+  CONFIRMATION_REQUIRED: 'Running {plugin} in-process needs a confirmation: {problem}.',
+  STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

@@ -31,6 +31,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   REGISTRY_INVALID: 502,
   MODEL_UNAVAILABLE: 503,
   INSTALL_TIMEOUT: 504,
+  CONFIRMATION_REQUIRED: 403,
+  ROUTE_CONTENT_REFUSED: 502,
+  STORAGE_QUOTA_EXCEEDED: 507,
 };
 
 export function httpStatus(code: ErrorCode): number {

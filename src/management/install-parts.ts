@@ -3,6 +3,7 @@ import type { IAgentRuntime } from '@elizaos/core';
 import type { PluginDynamicConfig } from '../config.js';
 import { bwrapSandbox, bwrapWorks } from '../shared/sandbox/index.js';
 import { PluginInstaller } from './install/index.js';
+import { installSandbox } from './install/install-sandbox.js';
 import { npmViewV1 } from './install/npm-view-v1.js';
 import { NpmV1Verifier, RegistryClient } from './registry/index.js';
 
@@ -14,7 +15,7 @@ export interface InstallParts {
 }
 
 export function createInstallParts(runtime: IAgentRuntime, config: PluginDynamicConfig): InstallParts {
-  // npm runs in the sandbox when one is asked for and works on this machine.
+  // `npm view` runs only npm, never a package's code: sandboxed when bubblewrap works, else as it is.
   const npmSandbox = async () => (config.sandbox !== 'none' && (await bwrapWorks()) ? bwrapSandbox : undefined);
   const registry = new RegistryClient({
     url: config.registryUrl,
@@ -30,7 +31,8 @@ export function createInstallParts(runtime: IAgentRuntime, config: PluginDynamic
     allowInstallScripts: config.allowInstallScripts,
     // An install takes only the name the user wrote (or the CLI's variants of it); a near name is suggested.
     resolveRegistryEntry: (name, signal) => registry.resolve(name, { fuzzy: false, ...(signal ? { signal } : {}) }),
-    sandbox: () => npmSandbox(),
+    // An install runs the package's code: it fails closed without a working sandbox (install-sandbox.ts).
+    sandbox: () => installSandbox(config.sandbox, runtime.logger),
   });
   const v1Verifier = new NpmV1Verifier({
     view: async (name, signal) =>

@@ -50,6 +50,7 @@ export function createManagementParts(runtime: IAgentRuntime, config: PluginDyna
     modules,
     settings: hooks.settingsStore,
     onHostDied: (packageName, reason) => void restarts.hostDied(packageName, reason),
+    onQuotaExceeded: (packageName, error) => void restarts.stopForGood(packageName, error),
   });
   const restarts = new RestartSupervisor({
     runtime,

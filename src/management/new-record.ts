@@ -34,6 +34,7 @@ export function newRecord(
     components: pkg.components,
     installedAt: now,
     updatedAt: now,
+    ...(pkg.unsandboxed ? { unsandboxedInstall: true as const } : {}),
   };
   return missingSettings(record).length > 0 ? { ...record, status: 'needs_configuration' } : record;
 }

@@ -5,6 +5,7 @@ import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 import { parseInstallSource } from './install/index.js';
 import type { IsolationMode } from './host/index.js';
 import type { InstallOptions } from './install-options.js';
+import { InProcessConfirmations, type Confirmation } from './in-process-confirmation.js';
 import { createManagementParts, type ManagementParts } from './management-parts.js';
 import type { Placement } from './placement/placement.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
@@ -13,7 +14,8 @@ import { openSettingsStore, restoreInstalled } from './restore-state.js';
 import type { PluginRecord } from './state/plugin-record.js';
 import type { PluginSettingsStore } from './state/plugin-settings-store.js';
 import { pluginLifecycle, type PluginStatus } from './state/plugin-status.js';
-import { managedSecretValues } from './secrets/managed-secrets.js';
+import { guardCharacterSecrets } from './secrets/character-guard.js';
+import { managedSecretValues, pluginSecretValues } from './secrets/managed-secrets.js';
 import { redactComposedState } from './secrets/state-redaction.js';
 import type { InstallSource } from './types.js';
 
@@ -39,6 +41,10 @@ export class PluginManagementService extends Service {
   private stopping: Promise<void> | undefined;
   /** Puts the runtime's own composeState back. */
   private stopRedacting: (() => void) | undefined;
+  /** Takes the guard off the runtime's character. */
+  private stopGuarding: (() => void) | undefined;
+  /** The one-time codes that moving a plugin in-process from a scriptable surface needs. */
+  readonly confirmations = new InProcessConfirmations();
 
   constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
     super(runtime);
@@ -62,6 +68,10 @@ export class PluginManagementService extends Service {
     const settings = await openSettingsStore(this.runtime, this.settings);
     this.settingsStore = settings.store;
     this.stopRedacting ??= redactComposedState(this.runtime, () => this.secretValues());
+    // Managed plugins' secrets never stay in the character the runtime shows (character-guard.ts).
+    this.stopGuarding ??= guardCharacterSecrets(this.runtime, () =>
+      pluginSecretValues(this.runtime, this.parts.installed.all(), this.settingsStore.sensitiveValues()),
+    );
     await restoreInstalled({
       runtime: this.runtime,
       installed: this.parts.installed,
@@ -217,20 +227,26 @@ export class PluginManagementService extends Service {
 
   /**
    * Sets where a plugin runs: `isolated`, `in-process`, or `default` (PLUGIN_DYNAMIC_ISOLATION for
-   * its trust tier). An active plugin is taken out and loaded again the new way.
+   * its trust tier). An active plugin is taken out and loaded again the new way. A request from a
+   * surface a script can reach (HTTP, chat, CLI) passes `gate`: moving the plugin into the agent's
+   * process then needs its name and the one-time code printed on the agent's terminal.
    */
-  async setIsolation(word: string, mode: IsolationMode | 'default'): Promise<PluginView> {
+  async setIsolation(word: string, mode: IsolationMode | 'default', gate?: { confirm: Confirmation | undefined }): Promise<PluginView> {
     const target = this.parts.agentPlugins.findManaged(word);
     const wasActive = await this.parts.mutex.run(target.packageName, async () => {
       const record = this.parts.installed.mustGet(target.packageName);
       this.parts.agentPlugins.refuse(record);
-      const active = record.status === 'active';
-      const residue = active ? await this.placementOf(record).remove(record) : (record.residue ?? []);
-      this.parts.modules.forget(record.packageName);
-      const next: PluginRecord = { ...record, residue, status: active ? 'inactive' : record.status };
+      const next: PluginRecord = { ...record };
       if (mode === 'default') delete next.isolation;
       else next.isolation = mode;
       const placement = this.placementOf(next);
+      if (gate && placement.mode === 'in-process' && this.placementOf(record).mode !== 'in-process') {
+        this.confirmations.require(record.packageName, gate.confirm);
+      }
+      const active = record.status === 'active';
+      next.residue = active ? await this.placementOf(record).remove(record) : (record.residue ?? []);
+      next.status = active ? 'inactive' : record.status;
+      this.parts.modules.forget(record.packageName);
       placement.adopt(next);
       await this.parts.installed.put(next);
       this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, isolation: placement.mode }, 'Isolation set.');
@@ -250,6 +266,7 @@ export class PluginManagementService extends Service {
   override async stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.stopRedacting?.();
+      this.stopGuarding?.();
       const active = this.parts.installed.all().filter((r) => r.status === 'active');
       // Reverse order of activation is not recorded; take them out one by one, keeping the stored
       // status so the next start re-activates them.

@@ -32,6 +32,8 @@ export const PluginViewSchema = z
     updatedAt: z.string(),
     lastError: record.lastError,
     residue: z.array(z.string()),
+    /** Present when npm and the import check ran without a sandbox (PLUGIN_DYNAMIC_SANDBOX=none). */
+    unsandboxedInstall: z.literal(true).optional(),
   })
   // The view names `lastError` even when it is absent from the JSON.
   .transform((view) => ({ ...view, lastError: view.lastError }));
@@ -79,5 +81,6 @@ export function toPluginView(record: PluginRecord, isSet: (name: string) => bool
     updatedAt: record.updatedAt,
     lastError: record.lastError,
     residue: record.residue ?? [],
+    ...(record.unsandboxedInstall ? { unsandboxedInstall: true as const } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { toPluginDynamicError } from '../errors.js';
+import { toPluginDynamicError, type PluginDynamicError } from '../errors.js';
 import type { KeyedMutex } from '../shared/keyed-mutex.js';
 import { RestartBackoff } from './host/index.js';
 import type { InstalledPlugins } from './state/installed-plugins.js';
@@ -46,6 +46,21 @@ export class RestartSupervisor {
       if (!record || record.status !== 'active' || this.opts.isStopping()) return;
       await this.opts.clearAfterCrash(record);
       await this.schedule(record, `${packageName}'s host ${reason}.`);
+    });
+  }
+
+  /**
+   * A plugin broke a bound a restart cannot cure (its storage quota): its stubs leave the runtime, its
+   * host ends, and it stays in error with the reason until a person activates it again.
+   */
+  async stopForGood(packageName: string, error: PluginDynamicError): Promise<void> {
+    await this.opts.mutex.run(packageName, async () => {
+      const record = this.opts.installed.get(packageName);
+      if (!record || record.status !== 'active' || this.opts.isStopping()) return;
+      await this.opts.clearAfterCrash(record);
+      const current = this.opts.installed.get(packageName) ?? record;
+      await this.opts.installed.put({ ...current, status: 'error', lastError: { code: error.code, message: error.message, at: new Date().toISOString() } });
+      this.opts.runtime.logger.warn({ src: LOG_SRC, plugin: packageName, code: error.code }, `${error.message} It stays stopped until it is activated again.`);
     });
   }
 

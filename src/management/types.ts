@@ -44,4 +44,6 @@ export interface InstalledPackage {
   settings: SettingDeclaration[];
   components: ComponentSummary;
   source: InstallSource;
+  /** True when npm and the import check ran without a sandbox (only under PLUGIN_DYNAMIC_SANDBOX=none). */
+  unsandboxed: boolean;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ISOLATION_CHOICES } from '../management/state/plugin-record.js';
+import { ConfirmationSchema } from '../management/in-process-confirmation.js';
 import { operation, withSignal } from './operation.js';
 import { PluginViewSchema, RegistryEntrySchema, SearchAnswerSchema, UninstallAnswerSchema } from './records.js';
 
@@ -67,9 +68,10 @@ export const managementOperations = {
   isolation: operation({
     method: 'POST',
     path: '/plugins/isolation',
-    input: z.strictObject({ plugin: pluginName, mode: z.enum(ISOLATION_CHOICES) }),
+    input: z.strictObject({ plugin: pluginName, mode: z.enum(ISOLATION_CHOICES), confirm: ConfirmationSchema.optional() }),
     output: PluginViewSchema,
-    handler: (s, b) => s.management.setIsolation(b.plugin, b.mode),
+    // Every surface of the table can be scripted: a move in-process needs the typed name and the terminal's code.
+    handler: (s, b) => s.management.setIsolation(b.plugin, b.mode, { confirm: b.confirm }),
   }),
   uninstall: operation({
     method: 'POST',

@@ -1,6 +1,7 @@
 import { codedError } from '../../errors.js';
 import { ISOLATION_CHOICES, type IsolationChoice } from '../../management/state/plugin-record.js';
 import type { LifecycleVerb } from '../backend.js';
+import { isolateConfirmed, type ConfirmOptions } from '../confirm-in-process.js';
 import { pluginLine, pluginTable } from '../format.js';
 import { note, printResult } from '../output.js';
 import type { CommandGroup } from './command-kit.js';
@@ -56,12 +57,14 @@ export const pluginCommands: CommandGroup = (program, run) => {
     .description('choose where a plugin runs: isolated (its own sandboxed process), in-process, or default')
     .argument('<plugin>')
     .argument('<mode>', 'isolated | in-process | default')
-    .action((plugin: string, mode: string) =>
+    .option('--code <code>', "moving in-process: the one-time code the agent printed on its terminal")
+    .option('--yes', "moving in-process: confirm the plugin's name without typing it")
+    .action((plugin: string, mode: string, opts: ConfirmOptions) =>
       run(async (ctx) => {
         if (!ISOLATION_CHOICES.includes(mode as IsolationChoice)) {
           throw codedError('INVALID_INPUT', { input: `The mode "${mode}"`, problem: 'is not one of isolated, in-process or default.' });
         }
-        const view = await (await ctx.backend()).isolation({ plugin, mode: mode as IsolationChoice });
+        const view = await isolateConfirmed(await ctx.backend(), { plugin, mode: mode as IsolationChoice }, opts, ctx.signal);
         printResult(ctx.out, view, () => `${pluginLine(view)} (${view.isolation})`);
       }),
     );

@@ -4,5 +4,6 @@ import type { PluginView } from '../plugin-view.js';
 export function pluginLine(p: PluginView): string {
   const missing = p.missingSettings.length ? `, needs ${p.missingSettings.join(', ')}` : '';
   const error = p.status === 'error' && p.lastError ? `, last error: ${p.lastError.message}` : '';
-  return `${p.packageName}@${p.version}: ${p.status}${missing}${error}`;
+  const unsandboxed = p.unsandboxedInstall ? ', installed without a sandbox (PLUGIN_DYNAMIC_SANDBOX=none)' : '';
+  return `${p.packageName}@${p.version}: ${p.status}${missing}${error}${unsandboxed}`;
 }

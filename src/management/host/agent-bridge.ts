@@ -4,6 +4,7 @@ import { PluginDynamicError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { toJsonSafe } from './json-frames.js';
 import { CallbackContentSchema, FORWARDED_METHODS, type AgentFunctions, type ForwardedMethod } from './protocol.js';
+import type { StorageQuota } from './storage-quota.js';
 
 type BridgeLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -17,6 +18,8 @@ export interface AgentBridgeOptions {
   maxModelCalls: number;
   /** Registers a stub task worker in the agent for a worker the plugin registered in its host. */
   registerTaskWorker: (name: string, hasValidate: boolean) => void;
+  /** The plugin's storage quota, which every cache write and delete goes through. */
+  storage?: Pick<StorageQuota, 'setCache' | 'deleted'>;
 }
 
 /** Callbacks of action and evaluator calls in flight, by the id the host is given instead. */
@@ -87,8 +90,13 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
       return (runtime.useModel as (t: ModelTypeName, p: unknown) => Promise<unknown>)(type, params ?? {});
     },
     getCache: (k: string) => runtime.getCache(cacheKey(k)),
-    setCache: (k: string, value: unknown) => runtime.setCache(cacheKey(k), value),
-    deleteCache: (k: string) => runtime.deleteCache(cacheKey(k)),
+    setCache: (k: string, value: unknown) =>
+      opts.storage ? opts.storage.setCache(k, value, () => runtime.setCache(cacheKey(k), value)) : runtime.setCache(cacheKey(k), value),
+    deleteCache: async (k: string) => {
+      const deleted = await runtime.deleteCache(cacheKey(k));
+      await opts.storage?.deleted(k);
+      return deleted;
+    },
     createMemory: (memory: Record<string, unknown>, tableName: string, unique?: boolean | null) =>
       runtime.createMemory({ ...memory, agentId: runtime.agentId } as unknown as Memory, tableName, unique ?? undefined),
     getMemories: (params: Record<string, unknown>) => runtime.getMemories(params as never),

@@ -9,6 +9,7 @@ import { CallbackTable, createAgentBridge } from './agent-bridge.js';
 import { toJsonSafe } from './json-frames.js';
 import { egressTestHooksFor } from './egress-test-hooks.js';
 import { PluginHost } from './plugin-host.js';
+import { StorageQuota } from './storage-quota.js';
 import type { Json } from './protocol.js';
 import { buildStubPlugin } from './stub-plugin.js';
 
@@ -26,6 +27,10 @@ export interface IsolatedPluginsOptions {
   outputCapBytes: number;
   /** A host ended without being asked to; the owner decides about status and restarts. */
   onHostDied: (packageName: string, reason: string) => void;
+  /** Storage quota of each plugin (data folder and cache entries), in MB. */
+  storageMb: number;
+  /** A plugin went over its storage quota: the owner stops it with this error. */
+  onQuotaExceeded: (packageName: string, error: PluginDynamicError) => void;
 }
 
 /** The character fields a plugin may see: never settings or secrets. */
@@ -62,6 +67,8 @@ export class IsolatedPlugins {
   private readonly hosts = new Map<string, PluginHost>();
   /** The egress proxy of each running host whose plugin declares network hosts; it ends with its host. */
   private readonly proxies = new Map<string, EgressProxy>();
+  /** The storage quota of each running host; it stops watching with its host. */
+  private readonly quotas = new Map<string, StorageQuota>();
 
   constructor(private readonly opts: IsolatedPluginsOptions) {}
 
@@ -91,6 +98,8 @@ export class IsolatedPlugins {
     const sandbox = await selectSandbox(this.opts.sandbox);
     const dataFolder = pluginDataFolder(this.opts.dataDir, record.packageName);
     await mkdir(dataFolder, { recursive: true, mode: 0o700 });
+    const quota = this.quotaFor(record.packageName, dataFolder);
+    await quota.assertWithin();
     const allowedHosts = opts.network?.allowedHosts ?? [];
     // No declared host: no proxy, and the host's network namespace has only its own loopback.
     const proxy =
@@ -106,7 +115,10 @@ export class IsolatedPlugins {
         : undefined;
     if (proxy) this.proxies.set(record.packageName, proxy);
     try {
-      return await this.startHost(record, settings, dataFolder, sandbox, proxy, opts.signal);
+      const plugin = await this.startHost(record, settings, dataFolder, sandbox, proxy, quota, opts.signal);
+      quota.watch();
+      this.quotas.set(record.packageName, quota);
+      return plugin;
     } catch (error) {
       await this.stop(record.packageName);
       throw error;
@@ -119,6 +131,7 @@ export class IsolatedPlugins {
     dataFolder: string,
     sandbox: Awaited<ReturnType<typeof selectSandbox>>,
     proxy: EgressProxy | undefined,
+    quota: StorageQuota,
     signal: AbortSignal | undefined,
   ): Promise<Plugin> {
     const callbacks = new CallbackTable();
@@ -132,6 +145,7 @@ export class IsolatedPlugins {
         logger: this.opts.logger,
         callTimeoutMs: this.opts.callTimeoutMs,
         maxModelCalls: this.opts.maxModelCalls,
+        storage: quota,
         registerTaskWorker: (name, hasValidate) => {
           const host = ref.host;
           if (!host) throw new PluginDynamicError('HOST_DIED', `${record.packageName}'s host is not running.`);
@@ -209,10 +223,25 @@ export class IsolatedPlugins {
 
   /** Ends the plugin's host and everything it started, and its egress proxy. Idempotent. */
   async stop(packageName: string): Promise<void> {
+    this.quotas.get(packageName)?.close();
+    this.quotas.delete(packageName);
     const host = this.hosts.get(packageName);
     this.hosts.delete(packageName);
     await host?.close();
     await this.closeProxy(packageName);
+  }
+
+  private quotaFor(packageName: string, dataFolder: string): StorageQuota {
+    return new StorageQuota({
+      runtime: this.opts.runtime,
+      packageName,
+      dataFolder,
+      quotaMb: this.opts.storageMb,
+      onExceeded: (error) => {
+        this.opts.logger.warn({ src: 'plugin-dynamic:host', plugin: packageName, code: error.code }, error.message);
+        this.opts.onQuotaExceeded(packageName, error);
+      },
+    });
   }
 
   private async closeProxy(packageName: string): Promise<void> {

@@ -8,13 +8,13 @@ import {
   type Plugin,
   type PluginEvents,
   type Provider,
-  type Route,
 } from '@elizaos/core';
 import { toPluginDynamicError } from '../../errors.js';
 import type { CallbackTable } from './agent-bridge.js';
 import { toJsonSafe } from './json-frames.js';
 import type { PluginHost } from './plugin-host.js';
-import { ActionAnswerSchema, ProviderAnswerSchema, RouteAnswerSchema, ServiceStartAnswerSchema, type HostManifest, type Json } from './protocol.js';
+import { isolatedRoute } from './isolated-route.js';
+import { ActionAnswerSchema, ProviderAnswerSchema, ServiceStartAnswerSchema, type HostManifest, type Json } from './protocol.js';
 
 type StubLogger = Pick<Logger, 'warn'>;
 
@@ -28,9 +28,6 @@ export interface StubContext {
 
 const safe = (value: unknown): Json => (toJsonSafe(value) ?? null) as Json;
 const reason = (error: unknown): string => toPluginDynamicError(error).message;
-
-/** Only these response headers of an isolated route reach the client. */
-const ROUTE_HEADERS = new Set(['content-type', 'cache-control', 'etag', 'last-modified']);
 
 function actionStub(ctx: StubContext, a: HostManifest['actions'][number], src: string): Action {
   return {
@@ -115,35 +112,6 @@ function evaluatorStub(ctx: StubContext, e: HostManifest['evaluators'][number], 
   };
 }
 
-function routeStub(ctx: StubContext, r: HostManifest['routes'][number]): Route {
-  return {
-    type: r.type,
-    path: r.path,
-    ...(r.public === undefined ? {} : { public: r.public }),
-    ...(r.name === undefined ? {} : { name: r.name }),
-    handler: async (req, res) => {
-      const headers: Record<string, string> = {};
-      for (const h of ['content-type', 'accept', 'accept-language']) {
-        const v = req.headers?.[h];
-        if (typeof v === 'string') headers[h] = v;
-      }
-      try {
-        const answer = RouteAnswerSchema.parse(
-          await ctx.host.call('route', [r.index, safe({ method: req.method, path: req.path, url: req.url, params: req.params, query: req.query, body: req.body, headers })]),
-        );
-        for (const [name, value] of Object.entries(answer.headers)) if (ROUTE_HEADERS.has(name)) res.setHeader?.(name, value);
-        res.status(answer.status);
-        if (typeof answer.body === 'string') res.send(answer.body);
-        else if (answer.body === undefined || answer.body === null) res.end();
-        else res.json(answer.body);
-      } catch (error) {
-        const e = toPluginDynamicError(error, 'HOST_CALL_FAILED');
-        res.status(502).json({ success: false, error: { code: e.code, message: e.message } });
-      }
-    },
-  };
-}
-
 /** A Service class whose instance forwards its plugin service's methods to the host. */
 function serviceStub(ctx: StubContext, s: HostManifest['services'][number]): typeof Service {
   class IsolatedService extends Service {
@@ -204,7 +172,7 @@ export function buildStubPlugin(ctx: StubContext, manifest: HostManifest): Plugi
     providers: manifest.providers.map((p) => providerStub(ctx, p, src)),
     evaluators: manifest.evaluators.map((e) => evaluatorStub(ctx, e, src)),
     services: manifest.services.map((s) => serviceStub(ctx, s)),
-    routes: manifest.routes.filter((r) => r.type !== 'STATIC').map((r) => routeStub(ctx, r)),
+    routes: manifest.routes.filter((r) => r.type !== 'STATIC').map((r) => isolatedRoute({ host: ctx.host, logger: ctx.logger, plugin: manifest.name }, r)),
     ...(manifest.models.length > 0 ? { models: models } : {}),
     ...(manifest.events.length > 0 ? { events } : {}),
   };

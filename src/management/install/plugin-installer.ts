@@ -128,6 +128,7 @@ export class PluginInstaller {
         settings: declaredSettings(manifest),
         components: inspection.components,
         source,
+        unsandboxed: sandbox === undefined,
       };
     } catch (error) {
       await rm(staging, { recursive: true, force: true });

@@ -32,6 +32,7 @@ const ManifestSchema = z
     scripts: z.record(z.string(), z.string()).optional(),
     dependencies: z.record(z.string(), z.string()).optional(),
     optionalDependencies: z.record(z.string(), z.string()).optional(),
+    peerDependencies: z.record(z.string(), z.string()).optional(),
     agentConfig: z.object({ pluginParameters: z.record(z.string(), ParameterSchema).optional() }).loose().optional(),
     elizaos: z
       .object({ environmentVariables: z.array(EnvVarSchema).optional(), requiredEnvVars: z.array(z.string()).optional() })

@@ -1,5 +1,6 @@
 import type { IAgentRuntime } from '@elizaos/core';
 import type { PluginDynamicConfig } from '../../config.js';
+import type { PluginDynamicError } from '../../errors.js';
 import { IsolatedPlugins } from '../host/index.js';
 import type { IsolationMode } from '../host/isolation.js';
 import type { PluginLoader } from '../loader/index.js';
@@ -19,6 +20,8 @@ export interface PlacementsOptions {
   settings: () => PluginSettingsStore;
   /** A host ended without being asked to; the owner decides about status and restarts. */
   onHostDied: (packageName: string, reason: string) => void;
+  /** A plugin went over its storage quota; the owner stops it. */
+  onQuotaExceeded: (packageName: string, error: PluginDynamicError) => void;
 }
 
 /** Both placements, the host processes behind the isolated one, and the choice between them. */
@@ -40,6 +43,8 @@ export class Placements {
       maxModelCalls: config.hostMaxModelCalls,
       outputCapBytes: config.outputCapBytes,
       onHostDied: opts.onHostDied,
+      storageMb: config.pluginStorageMb,
+      onQuotaExceeded: opts.onQuotaExceeded,
     });
     this.isolated = new IsolatedPlacement({ runtime, loader, hosts: this.hosts, settings });
     this.byMode = { isolated: this.isolated, 'in-process': new InProcessPlacement({ runtime, loader, modules, settings }) };

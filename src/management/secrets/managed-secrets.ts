@@ -11,3 +11,9 @@ export function managedSecretValues(runtime: IAgentRuntime, records: readonly Pl
   const character = Object.values(runtime.character.secrets ?? {});
   return secretList([...storedSensitive, ...declared, ...character]);
 }
+
+/** The secret values of managed plugins only: stored sensitive settings and the live values of declared ones. */
+export function pluginSecretValues(runtime: IAgentRuntime, records: readonly PluginRecord[], storedSensitive: readonly string[]): string[] {
+  const declared = records.flatMap((r) => r.settings.filter((s) => s.sensitive).map((s) => runtime.getSetting(s.name)));
+  return secretList([...storedSensitive, ...declared]);
+}

@@ -61,6 +61,8 @@ export const PluginRecordSchema = z.object({
   isolation: z.enum(ISOLATION_MODES).optional(),
   /** What the last unload could not undo (files, tables), for the status provider. */
   residue: z.array(z.string()).optional(),
+  /** Installed with PLUGIN_DYNAMIC_SANDBOX=none: npm and the import check ran without a sandbox. */
+  unsandboxedInstall: z.literal(true).optional(),
 });
 
 export type PluginRecord = z.infer<typeof PluginRecordSchema>;

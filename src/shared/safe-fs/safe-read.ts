@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { componentsOf, directoryInside, unsafe } from './walk-inside.js';
+import { openDirectoryInside } from './held-directory.js';
+import { componentsOf, unsafe } from './walk-inside.js';
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const CHUNK_BYTES = 64 * 1024;
@@ -24,8 +25,13 @@ export async function safeReadFile(root: string, relativePath: string, opts: Saf
   const name = parts.pop() as string;
   let handle;
   try {
-    const dir = await directoryInside(root, parts, { create: false });
-    handle = await open(join(dir, name), READ_FLAGS);
+    // The folder is held open only while the file is opened in it: the file's descriptor is what is read.
+    const dir = await openDirectoryInside(root, parts, { create: false });
+    try {
+      handle = await open(join(dir.path, name), READ_FLAGS);
+    } finally {
+      await dir.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;

@@ -2,35 +2,47 @@ import { randomBytes } from 'node:crypto';
 import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceWithTempFile } from '../atomic-file.js';
+import { openDirectoryInside } from './held-directory.js';
 import { componentsOf, directoryInside, unsafe } from './walk-inside.js';
 
 /**
  * The one way the agent writes into a folder that sandboxed code could shape (a job's workspace):
- * every folder on the way is opened without following links (see directoryInside), the content goes
- * to a fresh temp file created with O_EXCL|O_NOFOLLOW, and a rename puts it in place (replaceWithTempFile), which replaces
- * a link at the name instead of writing through it. A folder at the name is refused.
+ * every folder on the way is opened relative to the one before, without following links, and held
+ * open (openDirectoryInside), so the write cannot be redirected by a folder renamed or replaced with a
+ * link meanwhile. The content goes to a fresh temp file created with O_EXCL|O_NOFOLLOW in that folder,
+ * and a rename inside it puts it in place (replaceWithTempFile), which replaces a link at the name
+ * instead of writing through it. A folder at the name is refused.
  */
 export async function safeWriteFile(root: string, relativePath: string, content: string | Uint8Array): Promise<string> {
   const parts = componentsOf(relativePath);
   const name = parts.pop() as string;
-  const dir = await directoryInside(root, parts, { create: true });
-  const target = join(dir, name);
-  const existing = await lstat(target).catch(() => undefined);
-  if (existing?.isDirectory()) throw unsafe(target, 'is a folder where a file is written');
-  await replaceWithTempFile(join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`), target, content);
-  return target;
+  const dir = await openDirectoryInside(root, parts, { create: true });
+  try {
+    const target = join(dir.path, name);
+    const existing = await lstat(target).catch(() => undefined);
+    if (existing?.isDirectory()) throw unsafe(join(dir.logical, name), 'is a folder where a file is written');
+    await replaceWithTempFile(join(dir.path, `.${name}.${randomBytes(6).toString('hex')}.tmp`), target, content);
+    return join(dir.logical, name);
+  } finally {
+    await dir.close();
+  }
 }
 
-/** Removes a file, link or folder inside the root; the folders on the way are checked like a write's. */
+/** Removes a file, link or folder inside the root; the folders on the way are opened like a write's. */
 export async function safeRemove(root: string, relativePath: string): Promise<void> {
   const parts = componentsOf(relativePath);
   const name = parts.pop() as string;
-  const dir = await directoryInside(root, parts, { create: false }).catch((error: NodeJS.ErrnoException) => {
+  const dir = await openDirectoryInside(root, parts, { create: false }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  // rm never follows a link: it removes the link itself, and walks folders with lstat.
-  if (dir) await rm(join(dir, name), { recursive: true, force: true });
+  if (!dir) return;
+  try {
+    // rm never follows a link: it removes the link itself, and walks folders with lstat.
+    await rm(join(dir.path, name), { recursive: true, force: true });
+  } finally {
+    await dir.close();
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { codedError, PluginDynamicError } from '../../errors.js';
 import { isInside } from '../paths.js';
 
-const DIRECTORY_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+export const DIRECTORY_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 /** The path's components under the root, refused when one is empty, ".", ".." or holds a NUL. */
 export function componentsOf(relativePath: string): string[] {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { templateFiles } from '../../../src/creation/generators/template/index.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
 import { startRealAgentServer, type RealAgentServer } from '../../helpers/agent-server.js';
@@ -205,7 +205,20 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     const meta = () => weather.locator('.meta').textContent();
     expect(await meta()).toContain('trust: generated');
     expect(await meta()).toContain('runs isolated (default for generated)');
-    await weather.getByRole('button', { name: 'Run in-process' }).click();
+    // Into the agent's process only with the name typed and the code the agent printed on its terminal.
+    const printed: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => printed.push(String(chunk)) > 0);
+    try {
+      await weather.getByRole('button', { name: 'Run in-process' }).click();
+      const form = panel.locator('#confirm-in-process');
+      await form.waitFor();
+      const code = [...printed.join('').matchAll(/the code ([A-Z0-9]{4}-[A-Z0-9]{4})/g)].map((m) => m[1]).at(-1) ?? '';
+      await form.locator('input[name="name"]').fill('@elizaos/plugin-weather');
+      await form.locator('input[name="code"]').fill(code);
+      await form.getByRole('button', { name: 'Run in-process' }).click();
+    } finally {
+      stderr.mockRestore();
+    }
     await expect.poll(meta, { timeout: 60_000 }).toContain('runs in-process (override)');
     await weather.locator('.status-active').waitFor({ timeout: 60_000 });
     await weather.scrollIntoViewIfNeeded();

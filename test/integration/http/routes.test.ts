@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pluginDynamic } from '../../../src/index.js';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { startRouteHost } from '../../helpers/route-host.js';
 import { startFixtureServer } from '../../helpers/fixture-server.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
@@ -17,6 +18,7 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
   let server: Awaited<ReturnType<typeof startRouteHost>>;
   let registry: Awaited<ReturnType<typeof startFixtureServer>>;
   const bodies: string[] = [];
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   async function call(method: string, path: string, body?: unknown, token: string | null = TOKEN) {
     const res = await fetch(`${server.pluginUrl}${path}`, {
@@ -87,7 +89,21 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
   it('shows where each plugin runs and lets a person choose it', async () => {
     const listed = await call('GET', '/plugins', undefined, null);
     expect(listed.json.data[0]).toMatchObject({ trust: 'user-source', isolation: 'isolated', isolationDecidedBy: 'default' });
-    const moved = await call('POST', '/plugins/isolation', { plugin: 'plugin-secret-echo', mode: 'in-process' });
+    // Into the agent's process only with the name typed and the code printed on the agent's terminal.
+    const printed: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => printed.push(String(chunk)) > 0);
+    const asked = await call('POST', '/plugins/isolation', { plugin: 'plugin-secret-echo', mode: 'in-process' });
+    expect(asked.status).toBe(403);
+    expect(asked.json.error?.code).toBe('CONFIRMATION_REQUIRED');
+    const wrong = await call('POST', '/plugins/isolation', { plugin: 'plugin-secret-echo', mode: 'in-process', confirm: { name: 'plugin-secret-echo', code: 'AAAA-AAAA' } });
+    expect(wrong.json.error?.code).toBe('CONFIRMATION_REQUIRED');
+    stderr.mockRestore();
+    // One code for the first request; the wrong guess spent it and a second one was printed.
+    const codes = [...printed.join('').matchAll(/the code ([A-Z0-9]{4}-[A-Z0-9]{4})/g)].map((m) => m[1]);
+    expect(codes).toHaveLength(2);
+    const code = codes[1];
+    expect(management().get('plugin-secret-echo').isolation).toBe('isolated');
+    const moved = await call('POST', '/plugins/isolation', { plugin: 'plugin-secret-echo', mode: 'in-process', confirm: { name: 'plugin-secret-echo', code } });
     expect(moved.json.data).toMatchObject({ status: 'active', isolation: 'in-process', isolationDecidedBy: 'override' });
     const back = await call('POST', '/plugins/isolation', { plugin: 'plugin-secret-echo', mode: 'default' });
     expect(back.json.data).toMatchObject({ status: 'active', isolation: 'isolated', isolationDecidedBy: 'default' });

@@ -64,9 +64,28 @@ describe('secrets while a plugin that copies its token runs beside bootstrap', (
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('the plugin really copied its token where providers read it', () => {
-    expect(t.runtime.character.settings?.['COPIER_API_TOKEN']).toBe(TOKEN);
+  it('the plugin really ran its copying init, and still reads its token through getSetting', () => {
+    // Its init copies the token into character.settings, then into process.env: the second copy is there.
     expect(process.env['COPIER_API_TOKEN']).toBe(TOKEN);
+    expect(t.runtime.getSetting('COPIER_API_TOKEN')).toBe(TOKEN);
+  });
+
+  it("the character the runtime exposes does not hold the token, and bootstrap's CHARACTER provider called on its own does not return it", async () => {
+    const character = t.runtime.providers.find((p) => p.name === 'CHARACTER');
+    expect(character).toBeDefined();
+    const message = await userMessage('who are you?', false);
+    const result = await character!.get(t.runtime, message, { values: {}, data: {}, text: '' });
+    // The provider really ran: it returns the character's name.
+    expect(JSON.stringify(result)).toContain(t.runtime.character.name);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+    expect(t.runtime.character.settings?.['COPIER_API_TOKEN']).toBeUndefined();
+    expect(JSON.stringify(t.runtime.character)).not.toContain(TOKEN);
+    // A later copy, made in place, is taken out as well.
+    (t.runtime.character.settings as Record<string, unknown>)['COPIED_AGAIN'] = TOKEN;
+    const again = await character!.get(t.runtime, message, { values: {}, data: {}, text: '' });
+    expect(JSON.stringify(again)).not.toContain(TOKEN);
+    expect(JSON.stringify(t.runtime.character)).not.toContain(TOKEN);
+    expect(t.runtime.getSetting('COPIED_AGAIN')).toBe(TOKEN);
   });
 
   it('no composed state, nor any provider result in it, holds the token', async () => {
@@ -78,8 +97,8 @@ describe('secrets while a plugin that copies its token runs beside bootstrap', (
     expect(state.text).toContain('Copier uses token [REDACTED]');
     const full = await t.runtime.composeState(message, null, false, true);
     expect(JSON.stringify(full)).not.toContain(TOKEN);
-    // The runtime's own objects are left as they were: the plugin still has its value.
-    expect(t.runtime.character.settings?.['COPIER_API_TOKEN']).toBe(TOKEN);
+    // The plugin still has its value, through getSetting.
+    expect(t.runtime.getSetting('COPIER_API_TOKEN')).toBe(TOKEN);
   });
 
   it('no prompt bootstrap sends to the model while answering a message holds the token', async () => {
