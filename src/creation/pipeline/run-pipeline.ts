@@ -165,6 +165,9 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       await hooks.phase('lint', iteration);
       const testing = runTests(ctx);
       const linted = await runLint(ctx);
+      // ESLint's fixes never cost an iteration: the fixed sources become the accepted ones.
+      const taken = sources.takeFixes(linted.fixed ?? []);
+      if (taken.length > 0) await hooks.log(`ESLint fixed ${taken.join(', ')}`);
       await hooks.phase('test', iteration);
       const tested = await testing;
       if (await judge(linted)) await judge(tested);

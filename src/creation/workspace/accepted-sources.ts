@@ -36,6 +36,18 @@ export class AcceptedSources {
     for (const [path, content] of next) this.files.set(path, content);
   }
 
+  /**
+   * Takes the text ESLint's fixes gave accepted files (src/ already holds it): the fixed sources are
+   * the accepted ones from now on, shown to the model and shipped. Pinned files and paths no answer
+   * wrote are left as they are. Returns the paths taken.
+   */
+  takeFixes(fixed: GeneratedFile[]): string[] {
+    const pinned = new Set(this.pinned.map((f) => f.path));
+    const taken = fixed.filter((f) => this.files.has(f.path) && !pinned.has(f.path));
+    for (const file of taken) this.files.set(file.path, file.content);
+    return taken.map((f) => f.path);
+  }
+
   /** The accepted files with the pinned ones over them, sorted by path. */
   list(): GeneratedFile[] {
     const all = new Map(this.files);
