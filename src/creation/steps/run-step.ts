@@ -138,13 +138,14 @@ const REPORT = '.vitest-report/report.json';
 
 /**
  * vitest once, its JSON report read from a file inside the workspace: through safeReadFile, since
- * the tests could have put a link, a FIFO or a huge file in its place.
+ * the tests could have put a link, a FIFO or a huge file in its place. `only`: these test files
+ * alone (workspace-relative), instead of every test.
  */
-export async function runTests(ctx: StepContext): Promise<StepResult> {
+export async function runTests(ctx: StepContext, only: readonly string[] = []): Promise<StepResult> {
   await safeRemove(ctx.workspaceDir, '.vitest-report');
   // The runner config loader reads vitest.config.ts without writing a bundle into node_modules,
   // which is read-only in the sandbox. The config is named, so no other file is looked for.
-  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--config', 'vitest.config.ts', '--configLoader', 'runner', '--reporter=json', `--outputFile=${REPORT}`]);
+  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--config', 'vitest.config.ts', '--configLoader', 'runner', '--reporter=json', `--outputFile=${REPORT}`, ...only]);
   let text: string | undefined;
   let refused: string | undefined;
   try {

@@ -15,10 +15,23 @@ export class AcceptedSources {
    * @param pinned files the pipeline owns (the contract tests): written after the accepted ones on
    * every rebuild, whatever an answer said for their paths, and listed with them.
    */
+  private readonly pinned: GeneratedFile[];
+
   constructor(
     private readonly workspaceDir: string,
-    private readonly pinned: GeneratedFile[] = [],
-  ) {}
+    pinned: GeneratedFile[] = [],
+  ) {
+    this.pinned = [...pinned];
+  }
+
+  /** Pins more files (a confirmed review finding's test): kept from now on, whatever an answer says. */
+  pin(files: GeneratedFile[]): void {
+    for (const file of files) {
+      const at = this.pinned.findIndex((f) => f.path === file.path);
+      if (at >= 0) this.pinned.splice(at, 1);
+      this.pinned.push(file);
+    }
+  }
 
   /**
    * Takes an answer over the earlier files and rebuilds src/ from the result. A refused path
