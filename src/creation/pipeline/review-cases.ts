@@ -105,7 +105,7 @@ export async function judgeReview(
   const regressionTests: GeneratedFile[] = [];
   const byFinding = new Map(candidates.map((c) => [c.finding, c]));
   for (const finding of review.findings) {
-    const { test: _code, ...rest } = finding;
+    const rest = { kind: finding.kind, severity: finding.severity, message: finding.message, ...(finding.file ? { file: finding.file } : {}) };
     const candidate = byFinding.get(finding);
     if (!candidate) {
       findings.push({ ...rest, status: 'advice' });

@@ -1,4 +1,4 @@
-import type { Content, IAgentRuntime, TargetInfo, UUID } from '@elizaos/core';
+import type { IAgentRuntime, TargetInfo, UUID } from '@elizaos/core';
 import { z } from 'zod';
 import { PluginDynamicError } from '../../errors.js';
 
@@ -96,6 +96,6 @@ export class PostingScope {
       ...(target.roomId ? { roomId: target.roomId as UUID } : {}),
       ...(target.entityId ? { entityId: target.entityId as UUID } : {}),
     } as TargetInfo;
-    await this.runtime.sendMessageToTarget(to, content as Content);
+    await this.runtime.sendMessageToTarget(to, content);
   }
 }
