@@ -142,10 +142,14 @@ async function runCases(ctx: StepContext, cases: Candidate[]): Promise<void> {
   await writeSourceFiles(ctx.workspaceDir, cases.map((c) => ({ path: c.path, content: c.content })));
   const built = await runBuild(ctx);
   if (stopped(ctx, built)) return;
+  // A test that does not compile is its own problem; anything else failing fails them all.
+  const elsewhere = built.ok ? undefined : built.diagnostics.find((d) => !cases.some((c) => c.path === d.file));
   for (const c of cases) {
     const problem = problemIn(built, c.path);
     if (problem) c.reason = `its test does not compile: ${firstLine(problem)}`;
-    else if (!built.ok) c.reason = `the build with its test failed: ${built.diagnostics[0] ? firstLine(built.diagnostics[0]) : built.rawTail.slice(-300)}`;
+    else if (elsewhere || (!built.ok && built.diagnostics.length === 0)) {
+      c.reason = `the build with its test failed: ${elsewhere ? firstLine(elsewhere) : built.rawTail.slice(-300)}`;
+    }
   }
   const linting = cases.filter((c) => !c.reason);
   if (linting.length === 0) return;
