@@ -91,28 +91,24 @@ const GATE_HEADS: Record<IterationFeedback['gate'], string> = {
     'The review confirmed these problems with failing tests (build, lint and your tests passed). Each test named below stays in the plugin as a regression test: make it pass, do not change it',
 };
 
-const LEFT_OUT_WHY: Record<'unrelated' | 'budget', string> = { unrelated: 'unrelated to these problems', budget: 'over the budget' };
-
 /**
  * The files a repair needs, closest first (see relatedFiles): those the problems name, their
  * neighbours, the tests that exercise them; then, for a failing test or review where behaviour is at
  * stake, the unrelated files while there is room. A compiler or lint problem is local: unrelated
- * files are listed by path, not sent.
+ * files are listed by path, not sent. Contract files are sent only when a problem names them.
  */
-function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): { needed: ParsedFile[]; unrelated: ParsedFile[] } {
-  const related = relatedFiles(files, feedback.diagnostics);
+function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): { file: ParsedFile; related: boolean; send: boolean }[] {
   const sendUnrelated = feedback.gate !== 'build' && feedback.gate !== 'lint';
-  const unrelated = related.filter((r) => r.relation === 'unrelated').map((r) => r.file);
-  return {
-    needed: [...related.filter((r) => r.relation !== 'unrelated').map((r) => r.file), ...(sendUnrelated ? unrelated.filter((f) => !f.path.startsWith('src/__contract__/')) : [])],
-    unrelated: sendUnrelated ? [] : unrelated.filter((f) => !f.path.startsWith('src/__contract__/')),
-  };
+  return relatedFiles(files, feedback.diagnostics)
+    .filter((r) => r.relation !== 'unrelated' || !r.file.path.startsWith('src/__contract__/'))
+    .map((r) => ({ file: r.file, related: r.relation !== 'unrelated', send: r.relation !== 'unrelated' || sendUnrelated }));
 }
 
 /**
  * A repair prompt within REPAIR_PROMPT_BUDGET: the failing step's problems (with the code around
  * each), the facts the model needs, the specification, and the files by need until the budget is
- * spent. Files left out are listed, each with why. The model may answer with edits or whole files.
+ * spent. Files left out are listed, each with why: unrelated to the problems, or over the budget.
+ * The model may answer with edits or whole files.
  */
 export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: IterationFeedback, iteration: number): string {
   const more = feedback.total > feedback.diagnostics.length ? `(${feedback.total - feedback.diagnostics.length} more not shown; fix these first.)` : '';
@@ -133,17 +129,14 @@ export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: It
   const tail = ['', EDIT_FORMAT, '', WHOLE_FILE_FORMAT].join('\n');
   let room = REPAIR_PROMPT_BUDGET - head.length - tail.length - 200;
   const shown: string[] = [];
-  const { needed, unrelated } = filesByNeed(files, feedback);
-  const leftOut: { file: ParsedFile; why: keyof typeof LEFT_OUT_WHY }[] = unrelated.map((f) => ({ file: f, why: 'unrelated' }));
-  for (const file of needed) {
+  const leftOut: string[] = [];
+  for (const { file, related, send } of filesByNeed(files, feedback)) {
     const block = `\`\`\`ts path=${file.path}\n${file.content}\`\`\``;
-    if (block.length <= room) {
+    if (send && block.length <= room) {
       shown.push(block);
       room -= block.length + 1;
-    } else leftOut.push({ file, why: 'budget' });
+    } else leftOut.push(`${file.path} (${file.content.length} characters, ${related ? 'over the budget' : 'unrelated to these problems'})`);
   }
-  const omitted = leftOut.length
-    ? `Not shown (unchanged; send a file whole to change it): ${leftOut.map(({ file, why }) => `${file.path} (${file.content.length} characters, ${LEFT_OUT_WHY[why]})`).join(', ')}.`
-    : '';
+  const omitted = leftOut.length ? `Not shown (unchanged; send a file whole to change it): ${leftOut.join(', ')}.` : '';
   return [head, 'Current files:', ...shown, omitted, tail].filter((part) => part !== '').join('\n');
 }
