@@ -91,8 +91,13 @@ export async function judgeReview(
     while (opts.existing.has(path));
     return path;
   };
+  const overLimit = new Set<ReviewFindingOf>();
   for (const finding of review.findings) {
-    if (!wantsToBlock(finding) || candidates.length >= MAX_REVIEW_CASES) continue;
+    if (!wantsToBlock(finding)) continue;
+    if (candidates.length >= MAX_REVIEW_CASES) {
+      overLimit.add(finding);
+      continue;
+    }
     const path = nextPath();
     const content = `${(finding.test ?? '').replace(/\s+$/, '')}\n`;
     candidates.push({ finding, path, content, ...(importsThePlugin(content) ? {} : { reason: 'its test imports nothing of the plugin' }) });
@@ -108,7 +113,7 @@ export async function judgeReview(
     const rest = { kind: finding.kind, severity: finding.severity, message: finding.message, ...(finding.file ? { file: finding.file } : {}) };
     const candidate = byFinding.get(finding);
     if (!candidate) {
-      findings.push({ ...rest, status: 'advice' });
+      findings.push(overLimit.has(finding) ? { ...rest, status: 'unconfirmed', reason: `a review runs at most ${MAX_REVIEW_CASES} tests` } : { ...rest, status: 'advice' });
       continue;
     }
     if (candidate.reason) {
