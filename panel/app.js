@@ -379,6 +379,12 @@
         }
         item.append(details);
       }
+      // The review's findings no failing test confirmed: shown as advice, never blocking.
+      const advice = (((job.validation || {}).review || {}).findings || []).filter((f) => f.status !== 'confirmed');
+      if (advice.length) {
+        const lines = advice.slice(0, 5).map((f) => el('li', {}, f.kind + (f.severity ? ', ' + f.severity : '') + ': ' + f.message + (f.status === 'unconfirmed' ? ' (not confirmed: ' + (f.reason || 'its test did not show it') + ')' : '')));
+        item.append(el('details', { class: 'advice' }, el('summary', {}, advice.length + ' review advice (not blocking)'), el('ul', {}, ...lines)));
+      }
       list.append(item);
     }
   }

@@ -15,4 +15,5 @@ export const FORWARDED_METHODS: readonly [
   'updateTask',
   'deleteTask',
   'emitEvent',
+  'sendMessageToTarget',
 ];

@@ -16,4 +16,5 @@ export const FORWARDED_METHODS = Object.freeze([
   'updateTask',
   'deleteTask',
   'emitEvent',
+  'sendMessageToTarget',
 ]);

@@ -1,5 +1,6 @@
 import { timingText, type JobRecord } from '../creation/jobs/job-record.js';
 import { diagnosticLine } from '../creation/pipeline/feedback.js';
+import { reviewAdviceLines, reviewCountsText } from '../creation/jobs/review-advice.js';
 import type { Diagnostic } from '../creation/steps/diagnostics.js';
 import { pluginLine } from '../management/actions/plugin-summary.js';
 import type { PluginView } from '../management/plugin-view.js';
@@ -93,11 +94,9 @@ export function jobSummaryText(job: JobRecord): string {
     const score = job.validation.score === undefined ? '' : `, review score ${job.validation.score}/100`;
     lines.push(`Validation:  ${job.validation.ok ? 'passed' : 'failed'}${score}`);
   }
-  if (job.validation?.review?.findings?.length) {
-    const f = job.validation.review.findings;
-    const blocking = f.filter((x) => x.kind !== 'style').length;
-    lines.push(`Review:      ${blocking} finding(s) on the specification or bugs, ${f.length - blocking} style remark(s)`);
-  }
+  const review = reviewCountsText(job);
+  if (review) lines.push(`Review:      ${review}`);
+  for (const advice of reviewAdviceLines(job)) lines.push(`  advice: ${advice}`);
   if (job.timing) lines.push(`Time:        ${timingText(job.timing)}`);
   if (job.result) {
     lines.push(`Plugin:      ${job.result.packageName} is ${job.result.pluginStatus}`, `Installed:   ${job.result.installDir}`);

@@ -1,5 +1,6 @@
 import { timingText, type JobRecord } from '../jobs/job-record.js';
 import { diagnosticLine } from '../pipeline/feedback.js';
+import { reviewAdviceLines } from '../jobs/review-advice.js';
 
 /** Which components work and which are scaffolds that say they are not implemented: short, for chat. */
 function componentLines(result: NonNullable<JobRecord['result']>): string[] {
@@ -25,6 +26,8 @@ export function jobSummary(job: JobRecord, logLines = 5): string {
   }
   if (job.tests) lines.push(`Tests: ${job.tests.passed}/${job.tests.total} passed`);
   if (job.validation?.score !== undefined) lines.push(`Review score: ${job.validation.score}`);
+  const advice = reviewAdviceLines(job, 3);
+  if (advice.length) lines.push('Review advice (not blocking):', ...advice.map((a) => `- ${a}`));
   if (job.timing) lines.push(`Time: ${timingText(job.timing)}`);
   if (job.result) {
     const needs = job.result.missingSettings.length ? `; needs ${job.result.missingSettings.join(', ')}` : '';

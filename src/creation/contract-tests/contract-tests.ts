@@ -26,15 +26,19 @@ function contractData(spec: PluginSpec) {
 
 const SUPPORT = `import type { IAgentRuntime, Memory, UUID } from '@elizaos/core';
 
-const ID = '00000000-0000-0000-0000-00000000c0de' as UUID;
+// A user talks to the agent: the message's entityId is never the agent's own id.
+export const CONTRACT_USER_ID = '00000000-0000-0000-0000-00000000c0de' as UUID;
+export const CONTRACT_AGENT_ID = '00000000-0000-0000-0000-0000000a9e17' as UUID;
+const ROOM_ID = '00000000-0000-0000-0000-0000000000a1' as UUID;
+const MESSAGE_ID = '00000000-0000-0000-0000-0000000000f1' as UUID;
 
 export function contractMessage(text: string): Memory {
-  return { id: ID, entityId: ID, agentId: ID, roomId: ID, content: { text }, createdAt: Date.now() };
+  return { id: MESSAGE_ID, entityId: CONTRACT_USER_ID, agentId: CONTRACT_AGENT_ID, roomId: ROOM_ID, content: { text }, createdAt: Date.now() };
 }
 
 export function contractRuntime(settings: Record<string, string>): IAgentRuntime {
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-  return { agentId: ID, getSetting: (key: string) => settings[key] ?? null, logger } as unknown as IAgentRuntime;
+  return { agentId: CONTRACT_AGENT_ID, getSetting: (key: string) => settings[key] ?? null, logger } as unknown as IAgentRuntime;
 }
 `;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GENERATOR_KINDS } from '../generators/generator-kinds.js';
-import { REVIEW_FINDING_KINDS } from '../pipeline/model-review.js';
+import { REVIEW_FINDING_KINDS, REVIEW_SEVERITIES } from '../pipeline/model-review.js';
 import { JOB_PHASES, JOB_STATUSES } from './job-status.js';
 
 const DiagnosticSchema = z.object({
@@ -14,11 +14,19 @@ const DiagnosticSchema = z.object({
   received: z.string().optional(),
 });
 
-/** A review finding: `spec` (the specification is not met) and `bug` are fed back; `style` is not. */
+/**
+ * A review finding. It blocks only when `confirmed` (its own failing test showed it; the test is kept
+ * in the plugin at `test`); `unconfirmed` (its test did not show it, `reason` says why) and `advice`
+ * (minor, style, or no test) are shown to the user and never fed back.
+ */
 const ReviewFindingSchema = z.object({
   kind: z.enum(REVIEW_FINDING_KINDS),
+  severity: z.enum(REVIEW_SEVERITIES).optional(),
   message: z.string(),
   file: z.string().optional(),
+  status: z.enum(['confirmed', 'unconfirmed', 'advice']).optional(),
+  reason: z.string().optional(),
+  test: z.string().optional(),
 });
 
 const IterationSchema = z.object({
@@ -31,7 +39,7 @@ const IterationSchema = z.object({
   /** Of durationMs, the time spent waiting for the model; the rest is the tools' (build, lint, test, validate). */
   modelMs: z.number().optional(),
   toolMs: z.number().optional(),
-  /** This iteration's review findings, fed back (`spec`, `bug`) or not (`style`). */
+  /** This iteration's review findings: confirmed by their tests (fed back), unconfirmed or advice. */
   reviewFindings: z.array(ReviewFindingSchema).optional(),
 });
 

@@ -3,7 +3,8 @@ import type { Diagnostic } from '../steps/index.js';
 /** Diagnostics given back per iteration: repair loops do best with a short, focused list. */
 export const FEEDBACK_DIAGNOSTIC_LIMIT = 10;
 
-export type Gate = 'generate' | 'build' | 'lint' | 'test' | 'validate';
+/** `review`: the review's findings that their own failing tests confirmed. */
+export type Gate = 'generate' | 'build' | 'lint' | 'test' | 'validate' | 'review';
 
 /** What the next iteration is told: only the first failing gate, and only its first few problems. */
 export interface IterationFeedback {

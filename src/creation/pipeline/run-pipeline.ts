@@ -5,12 +5,13 @@ import { contractTestFiles, restoreContractTests } from '../contract-tests/index
 import type { GeneratedFile, PluginGenerator } from '../generators/generator.js';
 import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
-import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepResult } from '../steps/index.js';
+import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepContext, type StepResult } from '../steps/index.js';
 import type { Toolchain } from '../toolchain/index.js';
 import { validatePlugin, validationProblems, type ValidationReport } from '../validate/index.js';
 import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
 import type { ModelReview } from './model-review.js';
+import { judgeReview, type JudgedReview } from './review-cases.js';
 
 export interface PipelineOptions {
   spec: PluginSpec;
@@ -26,8 +27,9 @@ export interface PipelineOptions {
   resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
   /** The most the workspace may hold after a step. */
   workspaceLimitBytes?: number;
-  /** A model's review of the code; omitted when no model is available. */
+  /** A model's review of the code; omitted when no model is available. Its findings block only when their tests fail. */
   review?: (files: GeneratedFile[], signal: AbortSignal) => Promise<ModelReview>;
+  /** A review score below this is shown as advice; it never blocks (a test decides, not a score). */
   reviewThreshold: number;
   /** Adds dependencies a generator asked for (already validated) to the workspace and installs them. */
   addDependencies?: (dependencies: Record<string, string>, signal: AbortSignal) => Promise<void>;
@@ -53,15 +55,15 @@ export interface IterationResult {
   durationMs: number;
   /** The part of durationMs spent waiting for the model (generation and review). */
   modelMs: number;
-  /** Every finding of this iteration's review, the fed-back kinds and the style remarks alike. */
-  reviewFindings?: ModelReview['findings'];
+  /** Every finding of this iteration's review: confirmed by its test (fed back), unconfirmed or advice. */
+  reviewFindings?: JudgedReview['findings'];
 }
 
 export interface PipelineOutcome {
   ok: boolean;
   iterations: number;
   tests: StepResult['tests'];
-  validation: (ValidationReport & { review?: ModelReview }) | undefined;
+  validation: (ValidationReport & { review?: JudgedReview }) | undefined;
   lastFeedback: IterationFeedback | undefined;
   /** The accepted sources the checks ran on (what the shipped build is made from). */
   sources: GeneratedFile[];
@@ -94,7 +96,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     signal.throwIfAborted();
     const started = Date.now();
     const modelBefore = opts.modelMeter?.elapsedMs ?? 0;
-    const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[], review?: ModelReview): Promise<void> => {
+    const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[], review?: JudgedReview): Promise<void> => {
       const modelMs = (opts.modelMeter?.elapsedMs ?? 0) - modelBefore;
       await hooks.iterationDone({
         iteration,
@@ -165,6 +167,9 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       await hooks.phase('lint', iteration);
       const testing = runTests(ctx);
       const linted = await runLint(ctx);
+      // ESLint's fixes never cost an iteration: the fixed sources become the accepted ones.
+      const taken = sources.takeFixes(linted.fixed ?? []);
+      if (taken.length > 0) await hooks.log(`ESLint fixed ${taken.join(', ')}`);
       await hooks.phase('test', iteration);
       const tested = await testing;
       if (await judge(linted)) await judge(tested);
@@ -172,7 +177,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     }
     if (failed) {
       await hooks.log(`${failed.gate} failed with ${failed.total} problem(s)`);
-      await finish(failed.gate, failed.diagnostics);
+      await finish(failed.gate === 'review' ? 'validate' : failed.gate, failed.diagnostics);
       feedback = failed;
       continue;
     }
@@ -188,12 +193,14 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
       files: sources.list(),
     });
-    const review = report.ok && opts.review ? await opts.review(sources.list(), signal) : undefined;
+    const judged = report.ok && opts.review ? await reviewWithCases(opts, ctx, sources, iteration, hooks) : undefined;
+    const review = judged?.review;
     validation = { ...report, ...(review ? { review, score: review.score } : {}) };
-    const problems = validationDiagnostics(report, review, opts.reviewThreshold);
-    if (problems.length > 0) {
-      await hooks.log(`validation failed with ${problems.length} problem(s)`);
-      feedback = feedbackFor('validate', problems);
+    const problems = validationProblems(report);
+    if (problems.length > 0 || (judged?.problems.length ?? 0) > 0) {
+      // Static problems first; otherwise what the review's tests confirmed (named as such to the model).
+      feedback = problems.length > 0 ? feedbackFor('validate', problems) : feedbackFor('review', judged?.problems ?? []);
+      await hooks.log(problems.length > 0 ? `validation failed with ${problems.length} problem(s)` : `the review confirmed ${feedback.total} problem(s) with failing tests`);
       await finish('validate', feedback.diagnostics, review);
       continue;
     }
@@ -204,7 +211,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
   return { ok: false, iterations: opts.maxIterations, tests, validation, lastFeedback: feedback, sources: sources.list() };
 }
 
-function throwIfStopped(result: StepResult, signal: AbortSignal, gate: string): void {
+function throwIfStopped(result: Pick<StepResult, 'cancelled'>, signal: AbortSignal, gate: string): void {
   if (result.cancelled || signal.aborted) {
     const reason: unknown = signal.reason;
     if (isPluginDynamicError(reason)) throw reason;
@@ -229,20 +236,25 @@ function rawFailure(gate: string, result: StepResult): Diagnostic {
   return { tool: toolOf(gate), message: `${gate} ${why}: ${result.rawTail.slice(-800)}` };
 }
 
-function validationDiagnostics(report: ValidationReport, review: ModelReview | undefined, threshold: number): Diagnostic[] {
-  const problems = validationProblems(report);
-  // A review finding that the specification is not met, or that names a bug, is fed back like a
-  // failing test whatever the score; style remarks are kept in the job record only.
-  for (const f of review?.findings ?? []) {
-    if (f.kind === 'style') continue;
-    problems.push({ tool: 'validate', code: `review-${f.kind}`, message: f.message, ...(f.file ? { file: f.file } : {}) });
-  }
-  if (review && review.score < threshold) {
-    problems.push({
-      tool: 'validate',
-      code: 'review',
-      message: `The code review scored ${review.score} (needs ${threshold})${review.issues.length ? ': see the review findings' : `: ${review.suggestions.join('; ') || 'no reasons given'}`}`,
-    });
-  }
-  return problems;
+/**
+ * The review, then its findings' tests run against the current code: the confirmed ones' tests are
+ * pinned in the plugin as regression tests, everything else is logged as advice.
+ */
+async function reviewWithCases(
+  opts: PipelineOptions,
+  ctx: StepContext,
+  sources: AcceptedSources,
+  iteration: number,
+  hooks: PipelineHooks,
+): Promise<Awaited<ReturnType<typeof judgeReview>> | undefined> {
+  if (!opts.review) return undefined;
+  const files = sources.list();
+  const answered = await opts.review(files, opts.signal);
+  const judged = await judgeReview(ctx, answered, { iteration, existing: new Set(files.map((f) => f.path)) });
+  throwIfStopped({ cancelled: opts.signal.aborted }, opts.signal, 'the review');
+  sources.pin(judged.regressionTests);
+  const advice = judged.review.findings.filter((f) => f.status !== 'confirmed').length;
+  if (judged.review.score < opts.reviewThreshold) judged.review.suggestions.push(`The review scored ${judged.review.score} (advice below ${opts.reviewThreshold}).`);
+  await hooks.log(`review: ${judged.regressionTests.length} finding(s) confirmed by failing tests, ${advice} kept as advice`);
+  return judged;
 }

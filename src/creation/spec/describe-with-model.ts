@@ -5,7 +5,7 @@ import type { PluginSpec } from './plugin-spec.js';
 import { safeParsePluginSpec, type SpecIssue } from './spec-schema.js';
 
 const SHAPE = `{
-  "name": "plugin-example",            // npm package name, lower case
+  "name": "plugin-example",
   "description": "what it does",
   "version": "0.1.0",
   "actions": [{ "name": "doThing", "description": "...",
@@ -17,7 +17,7 @@ const SHAPE = `{
   "environmentVariables": [{ "name": "THING_API_KEY", "description": "...", "required": true, "sensitive": true }],
   "permissions": { "network": ["api.thing.example"] }
 }
-Parameter types: string, number, boolean, object, array. A parameter is required unless marked optional:
+"name" is the npm package name, lower case. Parameter types: string, number, boolean, object, array. A parameter is required unless marked optional:
 "units": "string?" or "units": { "type": "string", "required": false }; make a parameter optional when the
 action has a sensible default for it. permissions.network lists the host names the plugin calls (no scheme,
 port or path); leave it out when the plugin needs no network. Omit what the plugin does not need.`;

@@ -3,6 +3,7 @@ import { codedError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { scrubbedEnv, startLineProcess, type LineProcess, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Diagnostic } from './diagnostics.js';
+import { readFixedSources, type FixedSource } from './fixed-sources.js';
 import { childNode } from '../../shared/child-node.js';
 import { WORKER_DIR } from '../../shared/package-paths.js';
 
@@ -18,10 +19,12 @@ export interface WorkerAnswer {
   cancelled: boolean;
   /** The checker printed a line longer than the output cap and was killed. */
   outputLimitHit: boolean;
+  /** Lint: the sources ESLint's fixes changed, as they are now. */
+  fixed?: FixedSource[];
 }
 
 interface Pending {
-  resolve: (answer: { ok: boolean; diagnostics: Diagnostic[] }) => void;
+  resolve: (answer: { ok: boolean; diagnostics: Diagnostic[]; fixed: FixedSource[] }) => void;
   reject: (error: Error) => void;
 }
 
@@ -52,7 +55,7 @@ export class CheckWorker {
     const child = this.start((await childNode(opts.signal)).path);
     const id = this.nextId++;
     try {
-      const reply = new Promise<{ ok: boolean; diagnostics: Diagnostic[] }>((resolve, reject) => {
+      const reply = new Promise<{ ok: boolean; diagnostics: Diagnostic[]; fixed: FixedSource[] }>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
         child.send(JSON.stringify({ id, command }));
       });
@@ -101,7 +104,7 @@ export class CheckWorker {
     if (this.wrap) spec = this.wrap(spec);
     // Through the process runner, like every child: its output is capped there, not here.
     const child = startLineProcess(spec, (line) => {
-      let message: { id?: number; ok?: boolean; diagnostics?: Diagnostic[]; error?: string };
+      let message: { id?: number; ok?: boolean; diagnostics?: Diagnostic[]; fixed?: unknown; error?: string };
       try {
         message = JSON.parse(line) as typeof message;
       } catch {
@@ -110,7 +113,7 @@ export class CheckWorker {
       const waiting = message.id === undefined ? undefined : this.pending.get(message.id);
       if (!waiting) return;
       if (message.error) waiting.reject(codedError('TOOLCHAIN_UNAVAILABLE', { problem: `the checker failed: ${message.error.slice(0, 1_000)}` }));
-      else waiting.resolve({ ok: message.ok === true, diagnostics: message.diagnostics ?? [] });
+      else waiting.resolve({ ok: message.ok === true, diagnostics: message.diagnostics ?? [], fixed: readFixedSources(message.fixed) });
     });
     this.child = child;
     void child.ended.then(({ outputLimitHit }) => {

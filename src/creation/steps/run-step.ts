@@ -6,6 +6,7 @@ import { sandboxBoundHit, type ResourceGroup } from '../../shared/sandbox/index.
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { CheckWorker, WorkerAnswer } from './check-worker.js';
 import type { Diagnostic } from './diagnostics.js';
+import type { FixedSource } from './fixed-sources.js';
 import { parseEslintJson } from './parse-eslint.js';
 import { parseTscOutput } from './parse-tsc.js';
 import { parseVitestJson, type TestCounts } from './parse-vitest.js';
@@ -46,6 +47,8 @@ export interface StepResult {
   rawTail: string;
   /** Sandbox bounds the step ran into ("the memory limit (2048 MB)"); a step that hit one fails. */
   bounds: string[];
+  /** Lint through the warm checker: the sources ESLint's fixes changed, with their fixed text. */
+  fixed?: FixedSource[];
 }
 
 async function tool(ctx: StepContext, entry: string, args: string[]): Promise<ProcessResult> {
@@ -113,7 +116,7 @@ async function fromWorker(ctx: StepContext, step: 'build' | 'lint'): Promise<Ste
   if (answer.timedOut) bounds.push('the wall-time limit');
   if (answer.outputLimitHit) bounds.push('the output-size limit');
   const rawTail = bounds.length > 0 ? `stopped by ${bounds.join(' and ')}.` : answer.cancelled ? `${step} was cancelled` : '';
-  return { step, ok: answer.ok && bounds.length === 0, diagnostics: answer.diagnostics, durationMs: answer.durationMs, timedOut: answer.timedOut, cancelled: answer.cancelled, outputLimitHit: answer.outputLimitHit, rawTail, bounds };
+  return { step, ok: answer.ok && bounds.length === 0, diagnostics: answer.diagnostics, durationMs: answer.durationMs, timedOut: answer.timedOut, cancelled: answer.cancelled, outputLimitHit: answer.outputLimitHit, rawTail, bounds, ...(answer.fixed?.length ? { fixed: answer.fixed } : {}) };
 }
 
 /** tsc over the whole workspace (sources and tests), emitting dist/. */
@@ -135,13 +138,14 @@ const REPORT = '.vitest-report/report.json';
 
 /**
  * vitest once, its JSON report read from a file inside the workspace: through safeReadFile, since
- * the tests could have put a link, a FIFO or a huge file in its place.
+ * the tests could have put a link, a FIFO or a huge file in its place. `only`: these test files
+ * alone (workspace-relative), instead of every test.
  */
-export async function runTests(ctx: StepContext): Promise<StepResult> {
+export async function runTests(ctx: StepContext, only: readonly string[] = []): Promise<StepResult> {
   await safeRemove(ctx.workspaceDir, '.vitest-report');
   // The runner config loader reads vitest.config.ts without writing a bundle into node_modules,
   // which is read-only in the sandbox. The config is named, so no other file is looked for.
-  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--config', 'vitest.config.ts', '--configLoader', 'runner', '--reporter=json', `--outputFile=${REPORT}`]);
+  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--config', 'vitest.config.ts', '--configLoader', 'runner', '--reporter=json', `--outputFile=${REPORT}`, ...only]);
   let text: string | undefined;
   let refused: string | undefined;
   try {

@@ -15,10 +15,23 @@ export class AcceptedSources {
    * @param pinned files the pipeline owns (the contract tests): written after the accepted ones on
    * every rebuild, whatever an answer said for their paths, and listed with them.
    */
+  private readonly pinned: GeneratedFile[];
+
   constructor(
     private readonly workspaceDir: string,
-    private readonly pinned: GeneratedFile[] = [],
-  ) {}
+    pinned: GeneratedFile[] = [],
+  ) {
+    this.pinned = [...pinned];
+  }
+
+  /** Pins more files (a confirmed review finding's test): kept from now on, whatever an answer says. */
+  pin(files: GeneratedFile[]): void {
+    for (const file of files) {
+      const at = this.pinned.findIndex((f) => f.path === file.path);
+      if (at >= 0) this.pinned.splice(at, 1);
+      this.pinned.push(file);
+    }
+  }
 
   /**
    * Takes an answer over the earlier files and rebuilds src/ from the result. A refused path
@@ -34,6 +47,18 @@ export class AcceptedSources {
     await writeSourceFiles(this.workspaceDir, [...all, ...this.pinned]);
     this.files.clear();
     for (const [path, content] of next) this.files.set(path, content);
+  }
+
+  /**
+   * Takes the text ESLint's fixes gave accepted files (src/ already holds it): the fixed sources are
+   * the accepted ones from now on, shown to the model and shipped. Pinned files and paths no answer
+   * wrote are left as they are. Returns the paths taken.
+   */
+  takeFixes(fixed: GeneratedFile[]): string[] {
+    const pinned = new Set(this.pinned.map((f) => f.path));
+    const taken = fixed.filter((f) => this.files.has(f.path) && !pinned.has(f.path));
+    for (const file of taken) this.files.set(file.path, file.content);
+    return taken.map((f) => f.path);
   }
 
   /** The accepted files with the pinned ones over them, sorted by path. */

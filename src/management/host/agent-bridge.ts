@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PluginDynamicError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { toJsonSafe } from './json-frames.js';
+import { SEND_MESSAGE_ARGS, type PostingScope } from './posting-scope.js';
 import { CallbackContentSchema, FORWARDED_METHODS, type AgentFunctions, type ForwardedMethod } from './protocol.js';
 import type { StorageQuota } from './storage-quota.js';
 
@@ -20,6 +21,8 @@ export interface AgentBridgeOptions {
   registerTaskWorker: (name: string, hasValidate: boolean) => void;
   /** The plugin's storage quota, which every cache write and delete goes through. */
   storage?: Pick<StorageQuota, 'setCache' | 'deleted'>;
+  /** Where the plugin may post messages (runtime.sendMessageToTarget), and how many. */
+  posting: PostingScope;
 }
 
 /** Callbacks of action and evaluator calls in flight, by the id the host is given instead. */
@@ -64,6 +67,7 @@ const ARGS = {
   updateTask: z.tuple([uuid, record]),
   deleteTask: z.tuple([uuid]),
   emitEvent: z.tuple([z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(20)]), z.unknown()]),
+  sendMessageToTarget: SEND_MESSAGE_ARGS,
 } satisfies Record<ForwardedMethod, z.ZodType>;
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -108,7 +112,9 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
     getTask: (id: string) => runtime.getTask(id as UUID),
     updateTask: (id: string, task: Record<string, unknown>) => runtime.updateTask(id as UUID, task),
     deleteTask: (id: string) => runtime.deleteTask(id as UUID),
-    emitEvent: (event: string | string[], params: unknown) => runtime.emitEvent(event, (params ?? {}) as never),
+    // Listeners get the agent's runtime (the host's never crosses) and the plugin as the default source.
+    emitEvent: (event: string | string[], params: unknown) => runtime.emitEvent(event, { source: pluginName, ...(params as object), runtime } as never),
+    sendMessageToTarget: (target: Parameters<PostingScope['send']>[0], content: Parameters<PostingScope['send']>[1]) => opts.posting.send(target, content),
   };
 
   return {

@@ -10,6 +10,7 @@ import { toJsonSafe } from './json-frames.js';
 import { egressTestHooksFor } from './egress-test-hooks.js';
 import { PluginHost } from './plugin-host.js';
 import { StorageQuota } from './storage-quota.js';
+import { PostingScope } from './posting-scope.js';
 import type { Json } from './protocol.js';
 import { buildStubPlugin } from './stub-plugin.js';
 
@@ -65,6 +66,7 @@ export function egressSocketDir(dataDir: string): string {
  */
 export class IsolatedPlugins {
   private readonly hosts = new Map<string, PluginHost>();
+  private readonly postingScopes = new Map<string, PostingScope>();
   /** The egress proxy of each running host whose plugin declares network hosts; it ends with its host. */
   private readonly proxies = new Map<string, EgressProxy>();
   /** The storage quota of each running host; it stops watching with its host. */
@@ -135,6 +137,8 @@ export class IsolatedPlugins {
     signal: AbortSignal | undefined,
   ): Promise<Plugin> {
     const callbacks = new CallbackTable();
+    const posting = new PostingScope(this.opts.runtime, record.packageName, settings);
+    this.postingScopes.set(record.packageName, posting);
     // The bridge is built before the host it serves; it reads the host through this holder.
     const ref: { host?: PluginHost } = {};
     const runtime = this.opts.runtime;
@@ -146,6 +150,7 @@ export class IsolatedPlugins {
         callTimeoutMs: this.opts.callTimeoutMs,
         maxModelCalls: this.opts.maxModelCalls,
         storage: quota,
+        posting,
         registerTaskWorker: (name, hasValidate) => {
           const host = ref.host;
           if (!host) throw new PluginDynamicError('HOST_DIED', `${record.packageName}'s host is not running.`);
@@ -209,11 +214,12 @@ export class IsolatedPlugins {
       await this.stop(record.packageName);
       throw new PluginDynamicError('LOAD_FAILED', `${record.packageName} now exports a plugin named ${host.manifest.name}, not ${record.pluginName}; reinstall it.`);
     }
-    return buildStubPlugin({ host, callbacks, logger: this.opts.logger, startTimeoutMs: this.opts.startTimeoutMs }, host.manifest);
+    return buildStubPlugin({ host, callbacks, logger: this.opts.logger, startTimeoutMs: this.opts.startTimeoutMs, invokedFrom: (m) => posting.noteInvocation(m) }, host.manifest);
   }
 
   /** Sends the plugin's settings again (after configure). A host that is not running gets them at its next start. */
   async pushSettings(packageName: string, values: Record<string, string>): Promise<void> {
+    this.postingScopes.get(packageName)?.setSettings(values);
     const host = this.hosts.get(packageName);
     if (!host?.alive) return;
     await host.call('pushSettings', [values]).catch((error: unknown) => {

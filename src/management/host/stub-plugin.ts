@@ -24,6 +24,8 @@ export interface StubContext {
   logger: StubLogger;
   /** Bound of init and of each service start. */
   startTimeoutMs: number;
+  /** Told the message of every action, provider and evaluator call (where the plugin may post). */
+  invokedFrom?: (message: unknown) => void;
 }
 
 const safe = (value: unknown): Json => (toJsonSafe(value) ?? null) as Json;
@@ -44,6 +46,7 @@ function actionStub(ctx: StubContext, a: HostManifest['actions'][number], src: s
       }
     },
     handler: async (_runtime, message, state, options, callback, responses): Promise<ActionResult> => {
+      ctx.invokedFrom?.(message);
       const id = ctx.callbacks.add(callback);
       try {
         const answer = ActionAnswerSchema.parse(
@@ -69,6 +72,7 @@ function providerStub(ctx: StubContext, p: HostManifest['providers'][number], sr
     ...(p.position === undefined ? {} : { position: p.position }),
     ...(p.private === undefined ? {} : { private: p.private }),
     get: async (_runtime, message, state) => {
+      ctx.invokedFrom?.(message);
       try {
         return ProviderAnswerSchema.parse(await ctx.host.call('providerGet', [p.name, safe(message), safe(state)]));
       } catch (error) {
@@ -96,6 +100,7 @@ function evaluatorStub(ctx: StubContext, e: HostManifest['evaluators'][number], 
       }
     },
     handler: async (_runtime, message, state, options, callback, responses) => {
+      ctx.invokedFrom?.(message);
       const id = ctx.callbacks.add(callback);
       try {
         return ActionAnswerSchema.parse(

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Action, Content, EventPayload, IAgentRuntime, Memory, TargetInfo, UUID } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobSummary } from '../../../src/creation/actions/job-summary.js';
 import { REPAIR_PROMPT_BUDGET } from '../../../src/creation/generators/model/prompts.js';
 import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
@@ -6,6 +10,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { RECORDED_SPEC } from './fixtures/recorded/notes-plugin.js';
 import { RECORDED_SCENARIOS, type RecordedScenario } from './fixtures/recorded/scenarios.js';
+import { EVENTS_AND_POSTING, EXPORT_ADDED_IN_REPAIR, FIXABLE_LINT, UNSHOWN_FINDINGS } from './fixtures/recorded/convergence.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 
 /*
@@ -14,9 +19,11 @@ import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src
  * made; it must be caught at the right gate with its cause first, and the next recorded answer (an
  * edit, as the repair prompt allows) must fix it.
  */
+type Replayed = Pick<RecordedScenario, 'answers' | 'reviews'> & { title?: string };
+
 describe('recorded model answers through the real pipeline', () => {
   let t: TestRuntime;
-  let scenario: RecordedScenario | undefined;
+  let scenario: Replayed | undefined;
   const generationPrompts: string[] = [];
   const reviewPrompts: string[] = [];
   const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
@@ -33,7 +40,7 @@ describe('recorded model answers through the real pipeline', () => {
         }
         generationPrompts.push(prompt);
         const answer = scenario.answers[generationPrompts.length - 1];
-        if (answer === undefined) throw new Error(`the recording of "${scenario.title}" has no answer ${generationPrompts.length}`);
+        if (answer === undefined) throw new Error(`the recording of "${scenario.title ?? 'a scenario'}" has no answer ${generationPrompts.length}`);
         return answer;
       },
     });
@@ -41,12 +48,12 @@ describe('recorded model answers through the real pipeline', () => {
   });
   afterAll(async () => t?.cleanup());
 
-  const replay = async (s: RecordedScenario): Promise<JobRecord> => {
+  const replay = async (s: Replayed, activate = false): Promise<JobRecord> => {
     scenario = s;
     generationPrompts.length = 0;
     reviewPrompts.length = 0;
     // Every scenario creates the same plugin again, so each says it replaces the one before.
-    const queued = await creation().createFromSpec(RECORDED_SPEC, { generator: 'model', activate: false, replace: true });
+    const queued = await creation().createFromSpec(RECORDED_SPEC, { generator: 'model', activate, replace: true });
     return creation().waitForJob(queued.id);
   };
 
@@ -63,11 +70,15 @@ describe('recorded model answers through the real pipeline', () => {
       expect(repair).toContain(`[${s.firstProblemCode}]`);
       expect(repair.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
       expect(repair).toContain('edit path=');
-      // A compiler or lint problem is local: the plugin's tests are listed, not sent.
-      if (s.caughtAt === 'build' || s.caughtAt === 'lint') {
-        expect(repair).not.toContain('path=src/__tests__/notes.test.ts');
-        expect(repair).toContain('src/__tests__/notes.test.ts (');
-      }
+      // The failing step is named exactly, and the instruction allows what the fix needs.
+      expect(repair).toContain(
+        { build: 'The build failed (tsc)', lint: 'Lint failed (ESLint', test: 'Tests failed (vitest)', validate: 'The review confirmed these problems with failing tests' }[s.caughtAt],
+      );
+      expect(repair).toContain('Change what these problems require, keep the rest.');
+      expect(repair).not.toContain('change nothing else');
+      // The file each problem names is sent whole, and so are the tests that exercise it.
+      for (const d of first.diagnostics.filter((x) => x.file)) expect(repair).toContain(`path=${d.file}\n`);
+      expect(repair).toContain('path=src/__tests__/notes.test.ts\n');
 
       // Model time and tool time are reported apart.
       expect(job.timing?.modelCalls).toBe(generationPrompts.length + reviewPrompts.length);
@@ -84,10 +95,95 @@ describe('recorded model answers through the real pipeline', () => {
     expect(fedBack.join('\n')).toContain('every user reads and writes one shared list');
     expect(fedBack.join('\n')).not.toContain('notesKey could be a constant template');
     expect(generationPrompts[1]).toContain('every user reads and writes one shared list');
-    expect(job.validation?.review?.findings).toEqual([{ kind: 'style', message: 'Consider a limit on the number of notes.' }]);
-    expect(job.iterations[0]?.reviewFindings?.map((f) => f.kind)).toEqual(['spec', 'style']);
+    expect(job.validation?.review?.findings).toEqual([{ kind: 'style', severity: 'minor', message: 'Consider a limit on the number of notes.', status: 'advice' }]);
+    expect(job.iterations[0]?.reviewFindings?.map((f) => [f.kind, f.status])).toEqual([['spec', 'confirmed'], ['style', 'advice']]);
     expect(job.validation?.review?.suggestions).toEqual(['Consider a limit on the number of notes.']);
     // The reviewer saw the plugin's sources before its tests.
     expect(reviewPrompts[0]!.indexOf('--- src/index.ts')).toBeLessThan(reviewPrompts[0]!.indexOf('--- src/__tests__/notes.test.ts'));
+  }, 600_000);
+
+  it('a finding confirmed by its failing test is fed back with the test output, and the test stays as a regression test', async () => {
+    const bug = RECORDED_SCENARIOS.find((s) => s.firstProblemCode === 'review-bug')!;
+    const job = await replay(bug);
+    expect(job.iterations.map((i) => i.failedAt ?? 'passed')).toEqual(['validate', 'passed']);
+    const confirmed = job.iterations[0]!.reviewFindings?.find((f) => f.status === 'confirmed');
+    expect(confirmed).toMatchObject({ kind: 'bug', severity: 'major', test: 'src/__tests__/review-1-1.test.ts' });
+    const fed = job.iterations[0]!.diagnostics[0]!;
+    expect(fed.message).toContain('Shown by the failing test src/__tests__/review-1-1.test.ts');
+    expect(fed.message).toContain('AssertionError');
+    // The repair names the step, sends the test and the file it points at.
+    const repair = generationPrompts[1]!;
+    expect(repair).toContain('The review confirmed these problems with failing tests');
+    expect(repair).toContain('path=src/__tests__/review-1-1.test.ts\n');
+    expect(repair).toContain('path=src/providers/user-notes.ts\n');
+    // The next review sees it among the plugin's tests: it is part of the plugin now.
+    expect(reviewPrompts[1]).toContain('--- src/__tests__/review-1-1.test.ts');
+  }, 600_000);
+
+  it('a finding whose test passes, or does not compile, never blocks: the job ships with it as advice', async () => {
+    const job = await replay(UNSHOWN_FINDINGS);
+    expect(job.status, JSON.stringify([job.error, job.iterations])).toBe('succeeded');
+    expect(job.iterations.map((i) => i.failedAt ?? 'passed')).toEqual(['passed']);
+    expect(generationPrompts).toHaveLength(1);
+    const findings = job.validation?.review?.findings ?? [];
+    expect(findings.map((f) => [f.kind, f.status])).toEqual([
+      ['bug', 'unconfirmed'],
+      ['spec', 'unconfirmed'],
+      ['bug', 'advice'],
+      ['style', 'advice'],
+    ]);
+    expect(findings[0]?.reason).toBe('its test passes against the current code');
+    expect(findings[1]?.reason).toContain('its test does not compile');
+    expect(findings[1]?.reason).toContain('TS2322');
+    // The tests that showed nothing are not left in the plugin.
+    expect(existsSync(join(job.workspaceDir, 'src/__tests__/review-1-1.test.ts'))).toBe(false);
+    expect(existsSync(join(job.workspaceDir, 'src/__tests__/review-1-2.test.ts'))).toBe(false);
+    // The chat summary shows the advice, saying it does not block.
+    const summary = jobSummary(job);
+    expect(summary).toContain('Review advice (not blocking):');
+    expect(summary).toContain('Notes of one user may be shown to another. [src/notes-store.ts] (not confirmed: its test passes against the current code)');
+    // The review prompt says exactly what blocks.
+    expect(reviewPrompts[0]).toContain('What blocks shipping, exactly');
+    expect(reviewPrompts[0]).toContain('Everything else does not block and is shown to the user as advice');
+  }, 600_000);
+
+  it("ESLint's fixes are applied in the sandbox and become the accepted sources, without an iteration", async () => {
+    const job = await replay(FIXABLE_LINT);
+    expect(job.status, JSON.stringify([job.error, job.iterations])).toBe('succeeded');
+    expect(job.iterations.map((i) => i.failedAt ?? 'passed')).toEqual(['passed']);
+    expect(job.log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^ESLint fixed .*src\/notes-store\.ts/));
+    // What the reviewer saw (the accepted sources) is the fixed file.
+    expect(reviewPrompts[0]).toContain('  const notes = [...(await readNotes(runtime, userId))');
+    expect(reviewPrompts[0]).not.toContain('  let notes = [');
+  }, 600_000);
+
+  it('iteration 2 adds an export in one file and uses it in another: lint sees the current files and passes', async () => {
+    const job = await replay(EXPORT_ADDED_IN_REPAIR);
+    expect(job.status, JSON.stringify([job.error, job.iterations])).toBe('succeeded');
+    expect(job.iterations.map((i) => i.failedAt ?? 'passed')).toEqual(['test', 'passed']);
+    expect(generationPrompts[1]).toContain('Tests failed (vitest)');
+  }, 600_000);
+
+  it('an isolated plugin emits its own event with a custom name and posts to the room it was asked from', async () => {
+    const job = await replay(EVENTS_AND_POSTING, true);
+    expect(job.status, JSON.stringify([job.error, job.iterations])).toBe('succeeded');
+    expect(job.result?.pluginStatus).toBe('active');
+    const events: EventPayload[] = [];
+    t.runtime.registerEvent('plugin-recorded-notes:note-added', async (payload: EventPayload) => {
+      events.push(payload);
+    });
+    const sent: { target: TargetInfo; content: Content }[] = [];
+    t.runtime.registerSendHandler('recorded-chat', async (_runtime: IAgentRuntime, target: TargetInfo, content: Content) => {
+      sent.push({ target, content });
+    });
+    const user = '00000000-0000-0000-0000-0000000000b1' as UUID;
+    const room = '00000000-0000-0000-0000-0000000000b2' as UUID;
+    const message: Memory = { id: '00000000-0000-0000-0000-0000000000b3', entityId: user, agentId: t.runtime.agentId, roomId: room, content: { text: 'note: buy stamps', source: 'recorded-chat' } };
+    const action = t.runtime.actions.find((a: Action) => a.name === 'ADD_NOTE')!;
+    const result = await action.handler(t.runtime, message, undefined, {}, undefined);
+    expect(result).toMatchObject({ success: true });
+    expect(events).toEqual([expect.objectContaining({ source: 'plugin-recorded-notes', userId: user, count: 1 })]);
+    expect(events[0]?.runtime).toBe(t.runtime);
+    expect(sent).toEqual([{ target: { source: 'recorded-chat', roomId: room }, content: { text: 'Noted. You have 1 note(s).' } }]);
   }, 600_000);
 });

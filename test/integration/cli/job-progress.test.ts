@@ -77,7 +77,7 @@ describe('showing a creation job', () => {
     ]);
   });
 
-  it('shows model time apart from tool time, and the review findings by kind', () => {
+  it('shows model time apart from tool time, and the review findings no test confirmed as advice', () => {
     const text = jobSummaryText(
       job({
         status: 'succeeded',
@@ -92,13 +92,18 @@ describe('showing a creation job', () => {
           review: {
             score: 90,
             issues: [],
-            suggestions: ['name things better'],
-            findings: [{ kind: 'style', message: 'name things better' }],
+            suggestions: ['name things better', 'shared list'],
+            findings: [
+              { kind: 'style', severity: 'minor', message: 'name things better', status: 'advice' },
+              { kind: 'bug', severity: 'major', message: 'shared list', status: 'unconfirmed', reason: 'its test passes against the current code' },
+            ],
           },
         },
       }),
     );
-    expect(text).toContain('Review:      0 finding(s) on the specification or bugs, 1 style remark(s)');
+    expect(text).toContain('Review:      0 finding(s) confirmed by failing tests over the iterations, 2 kept as advice (never blocking)');
+    expect(text).toContain('  advice: style, minor: name things better');
+    expect(text).toContain('  advice: bug, major: shared list (not confirmed: its test passes against the current code)');
     expect(text).toContain('Time:        model 12m 34s (4 calls), tools 41s');
   });
 });

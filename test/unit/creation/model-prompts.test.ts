@@ -31,6 +31,19 @@ describe('the first prompt', () => {
     expect(prompt).toContain('registerTaskWorker');
   });
 
+  it('states the facts a model guessed: models, events, posting, exports, handler types, tests and ids', () => {
+    expect(prompt).toContain('runtime.useModel(ModelType.TEXT_SMALL or TEXT_LARGE, { prompt, maxTokens?, temperature? }) answers a');
+    expect(prompt).toContain('extends EventPayload');
+    expect(prompt).toContain("await runtime.emitEvent('plugin-reminders:reminder-fired', payload);");
+    expect(prompt).toContain('runtime.sendMessageToTarget(target, { text })');
+    expect(prompt).toContain('export { addItemAction, itemsProvider, ItemsService }');
+    expect(prompt).toContain('options?: HandlerOptions, callback?: HandlerCallback): Promise<ActionResult>');
+    expect(prompt).toContain('it returns the real instance');
+    expect(prompt).toContain('Tests are type-checked by the build');
+    expect(prompt).toContain("give a message's entityId (the user) and the runtime's agentId (the agent) different ids");
+    expect(prompt).toContain('agentId: CONTRACT_AGENT_ID');
+  });
+
   it("describes the runtime with the plugin host's own contract, word for word", () => {
     expect(prompt).toContain(NARROW_RUNTIME_CONTRACT);
   });
@@ -56,9 +69,17 @@ describe('a repair prompt', () => {
   ]);
   const prompt = repairPrompt(spec, files, feedback, 2);
 
-  it('stays within its budget, naming what it left out', () => {
+  it('stays within its budget, naming what it left out and why', () => {
     expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
-    expect(prompt).toMatch(/Not shown \(not needed for these problems, or over the budget; unchanged\): .*src\/__tests__\/t\d\.test\.ts/);
+    expect(prompt).toMatch(/Not shown \(unchanged; send a file whole to change it\): .*src\/__tests__\/t\d\.test\.ts \(\d+ characters, unrelated to these problems\)/);
+  });
+
+  it('names the failing step exactly and allows the edits the fix needs', () => {
+    expect(prompt).toMatch(/^Iteration 2\. Tests failed \(vitest\)\. Change what these problems require, keep the rest\./);
+    expect(prompt).not.toContain('change nothing else');
+    const review = repairPrompt(spec, files, feedbackFor('review', [{ tool: 'validate', code: 'review-bug', message: 'x' }]), 3);
+    expect(review).toContain('Iteration 3. The review confirmed these problems with failing tests (build, lint and your tests passed)');
+    expect(repairPrompt(spec, files, feedbackFor('lint', [{ tool: 'eslint', message: 'x' }]), 2)).toContain('Lint failed (ESLint');
   });
 
   it('shows the file the problem names first, and no contract file it does not name', () => {
@@ -72,7 +93,52 @@ describe('a repair prompt', () => {
     expect(lint).toContain('```ts path=src/actions/add-note.ts');
     expect(lint).toContain('```ts path=src/index.ts');
     expect(lint).not.toContain('```ts path=src/__tests__/t1.test.ts');
-    expect(lint).toContain('src/__tests__/t1.test.ts (');
+    expect(lint).toContain('src/__tests__/t1.test.ts (9027 characters, unrelated to these problems)');
+  });
+
+  it('always sends the file a problem names, what it imports, what imports it and the tests that exercise it', () => {
+    const plugin = [
+      file('src/index.ts', "import { addNote } from './actions/add-note.js';\nexport { addNote };\n"),
+      file('src/actions/add-note.ts', "import { keyOf } from '../store.js';\nexport const addNote = keyOf('a');\n"),
+      file('src/store.ts', "export const keyOf = (id: string): string => `notes:${id}`;\n"),
+      file('src/providers/other.ts', 'export const other = 1;\n'),
+      file('src/__tests__/notes.test.ts', "import { addNote } from '../index.js';\nexport const seen = addNote;\n"),
+      file('src/__tests__/other.test.ts', "import { other } from '../providers/other.js';\nexport const seen = other;\n"),
+      file('src/__contract__/contract.test.ts', "import * as entry from '../index.js';\nexport const seen = entry;\n"),
+    ];
+    const build = repairPrompt(spec, plugin, feedbackFor('build', [{ tool: 'tsc', file: 'src/store.ts', line: 1, code: 'TS2322', message: 'x' }]), 2);
+    for (const sent of ['src/store.ts', 'src/actions/add-note.ts', 'src/index.ts', 'src/__tests__/notes.test.ts']) expect(build).toContain(`\`\`\`ts path=${sent}\n`);
+    expect(build).toContain('src/providers/other.ts (24 characters, unrelated to these problems)');
+    expect(build).toContain('src/__tests__/other.test.ts (');
+    expect(build).not.toContain('path=src/__contract__/contract.test.ts');
+    // A review's test named in a message is sent with the source it points at.
+    const review = repairPrompt(
+      spec,
+      [...plugin, file('src/__tests__/review-1-1.test.ts', "import { addNote } from '../actions/add-note.js';\nexport const seen = addNote;\n")],
+      feedbackFor('review', [{ tool: 'validate', code: 'review-bug', file: 'src/actions/add-note.ts', message: 'Shown by the failing test src/__tests__/review-1-1.test.ts ("t"): AssertionError' }]),
+      2,
+    );
+    expect(review).toContain('```ts path=src/__tests__/review-1-1.test.ts\n');
+    expect(review).toContain('```ts path=src/store.ts\n');
+  });
+
+  it('at the budget drops unrelated files first, and says which related files were over it', () => {
+    const huge = (n: number) => `export const huge${n} = ${JSON.stringify('y'.repeat(12_000))};\n`;
+    const plugin = [
+      file('src/index.ts', "import { a } from './a.js';\nimport { b } from './b.js';\nexport { a, b };\n"),
+      file('src/a.ts', huge(1)),
+      file('src/b.ts', huge(2)),
+      file('src/z.ts', huge(3)),
+    ];
+    const problems = [
+      { tool: 'vitest' as const, file: 'src/a.ts', message: 'x' },
+      { tool: 'vitest' as const, file: 'src/b.ts', message: 'y' },
+    ];
+    const out = repairPrompt(spec, plugin, feedbackFor('test', problems), 2);
+    expect(out.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
+    expect(out).toContain('```ts path=src/a.ts\n');
+    expect(out).toMatch(/src\/b\.ts \(\d+ characters, over the budget\)/);
+    expect(out).toMatch(/src\/z\.ts \(\d+ characters, unrelated to these problems\)/);
   });
 });
 
@@ -149,11 +215,14 @@ describe('the review prompt', () => {
 describe('the review answer', () => {
   it('reads findings by kind, and the older issues/suggestions shape as bugs and style', () => {
     expect(ReviewAnswerSchema.parse({ score: 80, findings: [{ kind: 'spec', message: 'no per-user lists' }] }).findings).toEqual([
-      { kind: 'spec', message: 'no per-user lists' },
+      { kind: 'spec', severity: 'minor', message: 'no per-user lists' },
+    ]);
+    expect(ReviewAnswerSchema.parse({ score: 80, findings: [{ kind: 'bug', severity: 'major', message: 'm', test: 'it()' }] }).findings).toEqual([
+      { kind: 'bug', severity: 'major', message: 'm', test: 'it()' },
     ]);
     expect(ReviewAnswerSchema.parse({ score: 80, issues: ['shared list'], suggestions: ['rename'] }).findings).toEqual([
-      { kind: 'bug', message: 'shared list' },
-      { kind: 'style', message: 'rename' },
+      { kind: 'bug', severity: 'minor', message: 'shared list' },
+      { kind: 'style', severity: 'minor', message: 'rename' },
     ]);
     expect(ReviewAnswerSchema.safeParse({ score: 80, findings: [{ kind: 'opinion', message: 'meh' }] }).success).toBe(false);
   });

@@ -23,15 +23,65 @@ export class NotesService extends Service {
   }
 }`;
 
+/** A plugin's own event: JSON values beside the two fields core 1.7's EventPayload requires. */
+export const EVENT_EXAMPLE = `import type { EventPayload, IAgentRuntime } from '@elizaos/core';
+
+export interface ReminderFiredPayload extends EventPayload {
+  reminderId: string;
+  text: string;
+}
+
+export async function emitReminderFired(runtime: IAgentRuntime, reminderId: string, text: string): Promise<void> {
+  const payload: ReminderFiredPayload = { runtime, source: 'plugin-reminders', reminderId, text };
+  await runtime.emitEvent('plugin-reminders:reminder-fired', payload);
+}`;
+
+/** A service that posts to the room a request came from, later (a reminder, a summary). */
+export const POSTING_EXAMPLE = `import { Service, type IAgentRuntime, type Memory, type TargetInfo } from '@elizaos/core';
+
+export class ReminderService extends Service {
+  static override serviceType = 'reminders';
+  override capabilityDescription = 'Posts reminders to the room they were set in';
+
+  static override async start(runtime: IAgentRuntime): Promise<ReminderService> {
+    return new ReminderService(runtime);
+  }
+
+  /** Where a later message goes: the room and platform of the message that asked (plain JSON, cacheable). */
+  static targetOf(message: Memory): TargetInfo {
+    return { source: message.content.source ?? 'plugin-reminders', roomId: message.roomId };
+  }
+
+  async post(target: TargetInfo, text: string): Promise<void> {
+    await this.runtime.sendMessageToTarget(target, { text });
+  }
+
+  override async stop(): Promise<void> {
+    // clear timers here
+  }
+}`;
+
+/** A text model call: the params shape of core 1.7, the answer a string. */
+export const MODEL_EXAMPLE = `import { ModelType, type IAgentRuntime } from '@elizaos/core';
+
+export async function summarise(runtime: IAgentRuntime, text: string): Promise<string> {
+  return runtime.useModel(ModelType.TEXT_SMALL, { prompt: \`Summarise in one sentence:\\n\${text}\`, maxTokens: 200 });
+}`;
+
+const indent = (code: string): string => code.replace(/^/gm, '    ');
+
 export const ELIZA_FACTS = `ElizaOS 1.x facts (core 1.7; import from '@elizaos/core', types with \`import type\`):
 - Exports: src/index.ts exports the plugin as \`export const plugin: Plugin = { name, description, actions,
-  providers, services, evaluators }\` and \`export default plugin\`, and exports each component by name.
-  Each component's ElizaOS name is the one the specification gives (actionName, providerName, serviceType,
-  evaluatorName): the validation imports the built plugin and looks for exactly those names.
+  providers, services, evaluators }\` and \`export default plugin\`, and exports each component by its
+  TypeScript identifier, which you choose: \`export { addItemAction, itemsProvider, ItemsService }\`.
+  Each component's ElizaOS name (its \`name\` field; a service's static serviceType) is the one the
+  specification gives (actionName, providerName, serviceType, evaluatorName): the validation imports the built
+  plugin and looks for exactly those names.
 - Relative imports end in .js (the plugin runs as Node ESM): \`import { x } from './actions/x.js'\`, never
   './actions/x'. The lint step refuses an import without it.
 - Action: { name, similes: string[], description, validate: async (runtime, message, state?) => boolean,
-  handler: async (runtime, message, state?, options?, callback?) => ActionResult, examples }.
+  handler, examples }, the handler typed \`async (runtime: IAgentRuntime, message: Memory, state?: State,
+  options?: HandlerOptions, callback?: HandlerCallback): Promise<ActionResult>\` (all from '@elizaos/core').
   ActionResult = { success: boolean; text?: string; values?: Record<string, unknown>; data?: Record<string,
   unknown>; error?: string }. Callback: \`await callback?.({ text, actions: ['ACTION_NAME'] })\`.
   examples: ActionExample[][], e.g. [[{ name: '{{user}}', content: { text: 'add milk' } },
@@ -47,9 +97,22 @@ export const ELIZA_FACTS = `ElizaOS 1.x facts (core 1.7; import from '@elizaos/c
 - Persistence: no files and no module-level state (lost on restart, shared by every user). Keep data in
   runtime.getCache/setCache/deleteCache or in memories, keyed per user or per room, e.g.
   \`plugin-x:\${message.entityId}:items\` or \`plugin-x:\${message.roomId}:items\`.
-- Service: reach it with runtime.getService<NotesService>(NotesService.serviceType), which may be null.
+- Service: reach it with runtime.getService<NotesService>(NotesService.serviceType), which may be null; inside
+  the plugin (isolated or not) it returns the real instance, so its methods and fields are there.
   Write it like this:
-${SERVICE_EXAMPLE.replace(/^/gm, '    ')}
+${indent(SERVICE_EXAMPLE)}
+- Models: runtime.useModel(ModelType.TEXT_SMALL or TEXT_LARGE, { prompt, maxTokens?, temperature? }) answers a
+  string; OBJECT_SMALL/OBJECT_LARGE take { prompt, schema? } and answer an object. Like this:
+${indent(MODEL_EXAMPLE)}
+- Custom events: core 1.7's emitEvent needs a payload with \`runtime\` and \`source\`; declare the plugin's own
+  payload type extending EventPayload, with JSON values beside those two (the runtime itself never crosses to
+  listeners in another process: they get the agent's). Name the event after the plugin. Like this:
+${indent(EVENT_EXAMPLE)}
+- Posting later (a reminder that fires, a scheduled summary): remember the target of the message that asked
+  (its roomId and content.source, plain JSON in the cache) and post with runtime.sendMessageToTarget(target,
+  { text }). A plugin may post only to rooms and entities it was invoked from or that its settings name, and
+  only a few messages a minute. Like this:
+${indent(POSTING_EXAMPLE)}
 - Settings: runtime.getSetting('NAME') for the settings the specification declares; never process.env.
 - Network: only to the hosts in the specification's permissions.network, with fetch; none when it is empty.
 - Never spawn processes, use eval/new Function or computed imports, or write files.
@@ -62,3 +125,10 @@ Validation, after the tests pass: the built dist/index.js is imported in a child
 component the specification names; every component must be named (its identifier or its ElizaOS name) in a
 test file of your own under src/__tests__/ (the contract tests do not count); and the source is scanned for
 child processes, eval, computed imports, whole-environment reads, raw sockets and file writes.`;
+
+export const TEST_FACTS = `- Tests: Vitest (import { describe, it, expect, vi } from 'vitest'), one src/__tests__/<component>.test.ts per
+  component (every src/**/*.test.ts runs), testing its behaviour (what it answers, what it stores), not only that
+  it exists. Tests are type-checked by the build (tsc over src/, strict) and linted like the sources: type the
+  stub runtime as \`{ ... } as unknown as IAgentRuntime\` and give it only what the code under test calls.
+- Ids in tests: give a message's entityId (the user) and the runtime's agentId (the agent) different ids, as the
+  contract tests do; code that ignores the agent's own messages compares message.entityId with runtime.agentId.`;

@@ -3,8 +3,9 @@ import type { IterationFeedback } from '../../pipeline/feedback.js';
 import type { PluginSpec } from '../../spec/plugin-spec.js';
 import type { Diagnostic } from '../../steps/index.js';
 import { EDIT_FORMAT } from './apply-answer.js';
-import { ELIZA_FACTS, TOOLCHAIN_FACTS } from './eliza-facts.js';
+import { ELIZA_FACTS, TEST_FACTS, TOOLCHAIN_FACTS } from './eliza-facts.js';
 import type { ParsedFile } from './parse-model-files.js';
+import { relatedFiles } from './related-files.js';
 
 /**
  * The most a repair prompt holds, in characters (about 8,000 tokens): the problems, the rules, the
@@ -28,7 +29,8 @@ function contractSection(spec: PluginSpec): string {
   return [
     'Contract tests: plugin-dynamic writes these two files from the specification and restores them before every',
     'run; your plugin must pass them and cannot change them. Their stub runtime has only agentId, getSetting and',
-    "logger; handlers are called with { parameters } or with {} (that call must answer { success: false } when a",
+    'logger, and its agentId differs from the messages\' entityId (a user talks to the agent); handlers are called',
+    "with { parameters } or with {} (that call must answer { success: false } when a",
     'required parameter is missing). A valid call only has to answer an ActionResult: code that reaches the cache,',
     'memories or a service fails on this stub, so handlers and provider get catch their errors and answer',
     '{ success: false, error } (a provider: a text). Your own tests use a richer stub (an in-memory getCache/setCache).',
@@ -45,8 +47,7 @@ export function firstPrompt(spec: PluginSpec): string {
     ELIZA_FACTS,
     '',
     TOOLCHAIN_FACTS,
-    '- Tests: Vitest (import { describe, it, expect, vi } from \'vitest\'), one src/__tests__/<component>.test.ts per',
-    '  component, testing its behaviour (what it answers, what it stores), not only that it exists.',
+    TEST_FACTS,
     '',
     contractSection(spec),
     '',
@@ -79,38 +80,40 @@ export function describeDiagnostic(d: Diagnostic, files: ParsedFile[]): string {
   return `${head}${test}${code ? `\n${code}` : ''}`;
 }
 
-const GATE_NAMES: Record<IterationFeedback['gate'], string> = {
-  generate: 'Your last answer',
-  build: 'The TypeScript build (tsc)',
-  lint: 'ESLint',
-  test: 'The tests (vitest)',
-  validate: 'Validation (and the code review)',
+/** The failing step, named exactly: what the model is told happened. */
+const GATE_HEADS: Record<IterationFeedback['gate'], string> = {
+  generate: 'Your last answer could not be applied',
+  build: 'The build failed (tsc)',
+  lint: 'Lint failed (ESLint; its automatic fixes were already applied)',
+  test: 'Tests failed (vitest)',
+  validate: 'Validation failed (the static checks)',
+  review:
+    'The review confirmed these problems with failing tests (build, lint and your tests passed). Each test named below stays in the plugin as a regression test: make it pass, do not change it',
 };
 
 /**
- * The files a repair needs, in order: those the problems name, then the plugin's entry, then (for a
- * failing test or validation, where behaviour is at stake) the other sources. A compiler or lint
- * problem is local: the rest of the plugin is listed by path, not sent. The plugin's own tests are
- * sent only when a problem names them, contract files likewise.
+ * The files a repair needs, closest first (see relatedFiles): those the problems name, their
+ * neighbours, the tests that exercise them; then, for a failing test or review where behaviour is at
+ * stake, the unrelated files while there is room. A compiler or lint problem is local: unrelated
+ * files are listed by path, not sent. Contract files are sent only when a problem names them.
  */
-function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): { needed: ParsedFile[]; notNeeded: ParsedFile[] } {
-  const named = new Set(feedback.diagnostics.map((d) => fileOf(d, files)?.path).filter((p): p is string => p !== undefined));
-  const rank = (f: ParsedFile): number =>
-    named.has(f.path) ? 0 : f.path === 'src/index.ts' ? 1 : f.path.endsWith('.test.ts') || f.path.startsWith('src/__contract__/') ? 3 : 2;
-  const widest = feedback.gate === 'test' || feedback.gate === 'validate' ? 2 : 1;
-  const sorted = [...files].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
-  return { needed: sorted.filter((f) => rank(f) <= widest), notNeeded: sorted.filter((f) => rank(f) > widest && !f.path.startsWith('src/__contract__/')) };
+function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): { file: ParsedFile; related: boolean; send: boolean }[] {
+  const sendUnrelated = feedback.gate !== 'build' && feedback.gate !== 'lint';
+  return relatedFiles(files, feedback.diagnostics)
+    .filter((r) => r.relation !== 'unrelated' || !r.file.path.startsWith('src/__contract__/'))
+    .map((r) => ({ file: r.file, related: r.relation !== 'unrelated', send: r.relation !== 'unrelated' || sendUnrelated }));
 }
 
 /**
- * A repair prompt within REPAIR_PROMPT_BUDGET: the failing gate's problems (with the code around
+ * A repair prompt within REPAIR_PROMPT_BUDGET: the failing step's problems (with the code around
  * each), the facts the model needs, the specification, and the files by need until the budget is
- * spent. The model may answer with edits or whole files.
+ * spent. Files left out are listed, each with why: unrelated to the problems, or over the budget.
+ * The model may answer with edits or whole files.
  */
 export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: IterationFeedback, iteration: number): string {
   const more = feedback.total > feedback.diagnostics.length ? `(${feedback.total - feedback.diagnostics.length} more not shown; fix these first.)` : '';
   const head = [
-    `Iteration ${iteration}. ${GATE_NAMES[feedback.gate]} failed on the plugin below. Fix these problems and change nothing else.`,
+    `Iteration ${iteration}. ${GATE_HEADS[feedback.gate]}. Change what these problems require, keep the rest.`,
     '',
     'Problems:',
     ...feedback.diagnostics.map((d, i) => `${i + 1}. ${describeDiagnostic(d, files)}`),
@@ -120,19 +123,20 @@ export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: It
     '',
     ELIZA_FACTS,
     '',
+    TEST_FACTS,
+    '',
   ].join('\n');
   const tail = ['', EDIT_FORMAT, '', WHOLE_FILE_FORMAT].join('\n');
   let room = REPAIR_PROMPT_BUDGET - head.length - tail.length - 200;
   const shown: string[] = [];
-  const { needed, notNeeded } = filesByNeed(files, feedback);
-  const leftOut = notNeeded.map((f) => `${f.path} (${f.content.length} characters)`);
-  for (const file of needed) {
+  const leftOut: string[] = [];
+  for (const { file, related, send } of filesByNeed(files, feedback)) {
     const block = `\`\`\`ts path=${file.path}\n${file.content}\`\`\``;
-    if (block.length <= room) {
+    if (send && block.length <= room) {
       shown.push(block);
       room -= block.length + 1;
-    } else leftOut.push(`${file.path} (${file.content.length} characters)`);
+    } else leftOut.push(`${file.path} (${file.content.length} characters, ${related ? 'over the budget' : 'unrelated to these problems'})`);
   }
-  const omitted = leftOut.length ? `Not shown (not needed for these problems, or over the budget; unchanged): ${leftOut.join(', ')}.` : '';
+  const omitted = leftOut.length ? `Not shown (unchanged; send a file whole to change it): ${leftOut.join(', ')}.` : '';
   return [head, 'Current files:', ...shown, omitted, tail].filter((part) => part !== '').join('\n');
 }
