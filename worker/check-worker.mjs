@@ -3,7 +3,7 @@
 // Protocol: one JSON request per stdin line ({ id, command: 'build' | 'lint' }), one JSON answer
 // per stdout line ({ id, ok, diagnostics } or { id, error }). It runs with cwd = the workspace and
 // resolves the tools from the workspace's own node_modules (the linked shared toolchain).
-import { renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,8 @@ const { ESLint } = await import(pathToFileURL(require.resolve('eslint')).href);
 const sourceCache = new Map();
 let builder;
 let eslint;
+/** The source files the last lint saw: typescript-eslint's project service does not notice new ones. */
+let linted = '';
 
 function compilerHost(options) {
   const host = ts.createIncrementalCompilerHost(options);
@@ -57,7 +59,25 @@ function build() {
   return { ok: diagnostics.length === 0, diagnostics };
 }
 
+function sourceList() {
+  try {
+    return readdirSync(join(workspace, 'src'), { recursive: true }).map(String).sort().join('\n');
+  } catch {
+    return '';
+  }
+}
+
 async function lint() {
+  // A file added or removed since the last run (a repair that adds a module) would be read against
+  // a stale project, its imports typed as errors: start the type-aware program again then.
+  const files = sourceList();
+  if (eslint && files !== linted) {
+    // The parser's own copy of typescript-estree, found through typescript-eslint (not the workspace's top).
+    const parser = createRequire(createRequire(require.resolve('typescript-eslint')).resolve('@typescript-eslint/parser'));
+    parser('@typescript-eslint/typescript-estree').clearCaches();
+    eslint = undefined;
+  }
+  linted = files;
   eslint ??= new ESLint({ cwd: workspace, fix: true });
   // Only the plugin's sources: the rest of the workspace is the pipeline's, and the test run beside
   // this one creates and removes its report folder while a whole-workspace walk would read it.

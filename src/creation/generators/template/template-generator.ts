@@ -93,11 +93,12 @@ export function templateFiles(spec: PluginSpec): GeneratedFile[] {
 }
 
 /**
- * The offline generator: deterministic, no model, no network. Later iterations write the same
- * files again (a template has nothing to learn from feedback).
+ * The offline generator: deterministic, no model, no network. A failing gate ends the job after
+ * its first iteration (a template has nothing to learn from feedback).
  */
 export const templateGenerator: PluginGenerator = {
   kind: 'template',
+  deterministic: true,
   async generate(request) {
     request.signal?.throwIfAborted();
     return { files: templateFiles(request.spec) };
