@@ -1,4 +1,5 @@
-import type { ActionSpec, EvaluatorSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
+import type { ActionSpec, PluginSpec, ProviderSpec } from '../../spec/plugin-spec.js';
+import { actionParameters } from './action-templates.js';
 import { kebab, lit } from './naming.js';
 import type { ActionPlan, ProviderPlan, TextOp } from './recipes.js';
 
@@ -17,12 +18,21 @@ const TEXT_SAMPLE: Record<TextOp, [string, string]> = {
   trim: ['  a   b  ', 'a b'],
 };
 
-function behaviour(id: string, plan: ActionPlan): { imports: string[]; body: string } {
-  const call = (text: string, rt = 'runtime') => `${id}.handler(${rt}, testMessage(${lit(text)}), undefined, { actionContext: undefined })`;
+/** A sample value of each type, for the required parameters a test gives by name (as a planner would). */
+export function sampleValue(type: string): unknown {
+  return { string: 'sample', number: 3, boolean: true, object: { key: 'value' }, array: ['one'] }[type];
+}
+
+function behaviour(id: string, plan: ActionPlan, given: string, main: string[]): { imports: string[]; body: string } {
+  const call = (text: string, rt = 'runtime') => `${id}.handler(${rt}, testMessage(${lit(text)}), undefined, ${given})`;
   switch (plan.recipe) {
     case 'records': {
       const c = `{ plugin: PLUGIN_NAME, noun: ${lit(plan.noun)}, scope: ${lit(plan.scope)} }`;
       const names = plan.op === 'add' ? 'listRecords' : plan.op === 'list' || plan.op === 'find' ? 'addRecord' : 'addRecord, listRecords';
+      const field = plan.field ?? 'status';
+      const [ref = 'id', value = field] = main;
+      const markText = field === 'done' ? `complete ${ref}: 1` : field === 'rating' ? `rate ${ref}: 1, ${value}: 4` : `mark ${ref}: 1, ${value}: read`;
+      const markValue = field === 'done' ? 'true' : field === 'rating' ? '4' : lit('read');
       const imports = [`import { PLUGIN_NAME } from '../plugin-info.js';`, `import { ${names} } from '../records.js';`];
       const seed = `    await addRecord(runtime, testMessage(''), ${c}, { text: 'buy milk' });\n`;
       const bodies = {
@@ -50,6 +60,12 @@ ${seed}    const result = await ${call('update #1 to buy bread')};
     expect(result).toMatchObject({ success: true });
     expect((await listRecords(runtime, testMessage(''), ${c}))[0]?.text).toBe('buy bread');
   });`,
+        mark: `  it('marks one record named by its number', async () => {
+${seed}    const result = await ${call(markText)};
+    expect(result).toMatchObject({ success: true });
+    expect((await listRecords(runtime, testMessage(''), ${c}))[0]?.fields[${lit(field)}]).toEqual(${markValue});
+    expect(await ${call(markText.replace(': 1', ': 9'))}).toMatchObject({ success: false });
+  });`,
         clear: `  it('clears every record', async () => {
 ${seed}    expect(await ${call('clear them all')}).toMatchObject({ success: true });
     expect(await listRecords(runtime, testMessage(''), ${c})).toHaveLength(0);
@@ -74,6 +90,10 @@ ${seed}    expect(await ${call('clear them all')}).toMatchObject({ success: true
         list: `  it('lists the reminders that are set', async () => {
 ${seed}    const result = await ${call('show my reminders')};
     expect(result?.text).toContain('stretch');
+  });`,
+        clear: `  it('clears every reminder', async () => {
+${seed}${seed}    expect(await ${call('clear all my reminders')}).toMatchObject({ success: true });
+    expect(runtime.tasksStored.size).toBe(0);
   });`,
         cancel: `  it('cancels a reminder by its words', async () => {
 ${seed}    expect(await ${call('cancel stretch')}).toMatchObject({ success: true });
@@ -155,7 +175,10 @@ ${seed}    expect(await ${call('cancel stretch')}).toMatchObject({ success: true
 
 export function actionTestSource(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): string {
   const id = `${action.identifier}Action`;
-  const { imports, body } = behaviour(id, plan);
+  const { decls, main } = actionParameters(action, plan, spec);
+  const others = decls.filter((d) => d.required && !main.includes(d.name));
+  const given = `{ parameters: ${JSON.stringify(Object.fromEntries(others.map((d) => [d.name, sampleValue(d.type)])))} }`;
+  const { imports, body } = behaviour(id, plan, given, main);
   const settings = spec.environmentVariables.some((v) => v.required)
     ? `
 
@@ -206,6 +229,12 @@ export function providerTestSource(provider: ProviderSpec, plan: ProviderPlan, s
     const result = await ${id}.get(runtime, message, { values: {}, data: {}, text: '' });
     expect(result.text).toContain('temperature: 21');`,
     },
+    conversion: {
+      imports: [],
+      body: `    const result = await ${id}.get(runtime, testMessage('hello'), { values: {}, data: {}, text: '' });
+    expect(result.text).toContain('km');
+    expect(result.text).toContain('fahrenheit');`,
+    },
     scaffold: {
       imports: [],
       body: `    const result = await ${id}.get(runtime, testMessage('hello'), { values: {}, data: {}, text: '' });
@@ -222,83 +251,6 @@ describe(${lit(provider.providerName)}, () => {
     const runtime = testRuntime(${settingsLiteral(spec)});
 ${body}
   });
-});
-`;
-}
-
-export function serviceTestSource(service: ServiceSpec): string {
-  const method = service.methods[0];
-  const call = method
-    ? `
-
-  it('says its methods are not implemented yet', async () => {
-    const service = await ${service.className}.start(testRuntime());
-    await expect(service.${method}()).rejects.toThrow('not implemented yet');
-    await service.stop();
-  });`
-    : '';
-  return `import { describe, expect, it } from 'vitest';
-import { ${service.className} } from '../services/${kebab(service.identifier)}.js';
-import { testRuntime } from './support.js';
-
-describe(${lit(service.className)}, () => {
-  it('starts running and stops', async () => {
-    const service = await ${service.className}.start(testRuntime());
-    expect(service.isRunning).toBe(true);
-    await service.stop();
-    expect(service.isRunning).toBe(false);
-  });${call}
-});
-`;
-}
-
-export function evaluatorTestSource(evaluator: EvaluatorSpec): string {
-  const id = `${evaluator.identifier}Evaluator`;
-  const trigger = (evaluator.triggers[0] ?? evaluator.name).toLowerCase();
-  return `import { describe, expect, it } from 'vitest';
-import { ${id} } from '../evaluators/${kebab(evaluator.identifier)}.js';
-import { testMessage, testRuntime } from './support.js';
-
-describe(${lit(evaluator.evaluatorName)}, () => {
-  it('runs for a message with a trigger and not for others', async () => {
-    expect(await ${id}.validate(testRuntime(), testMessage(${lit(`Please ${trigger} now`)}))).toBe(true);
-    expect(await ${id}.validate(testRuntime(), testMessage('nothing relevant here'))).toBe(false);
-  });
-
-  it('reports which trigger it noticed', async () => {
-    const result = await ${id}.handler(testRuntime(), testMessage(${lit(`${trigger}!`)}));
-    expect(result).toMatchObject({ success: true, data: { matched: [${lit(trigger)}] } });
-  });
-});
-`;
-}
-
-export function monitorServiceTestSource(service: ServiceSpec, plan: { urlSetting: string }): string {
-  const check = service.methods.find((m) => /^(check|poll|ping|run|refresh|fetch|update|probe|test)/i.test(m));
-  const status = service.methods.find((m) => /^(status|last|get|report|result|state|health)/i.test(m));
-  const calls = check
-    ? `
-
-  it('checks the address now and keeps the result', async () => {
-    const runtime = testRuntime({ ${plan.urlSetting}: 'http://127.0.0.1:9' });
-    const service = await ${service.className}.start(runtime);
-    const result = await service.${check}();
-    expect(result).toMatchObject({ ok: false, status: null });${status ? `
-    expect(await service.${status}()).toMatchObject({ ok: false });` : ''}
-    await service.stop();
-  });`
-    : '';
-  return `import { describe, expect, it } from 'vitest';
-import { ${service.className} } from '../services/${kebab(service.identifier)}.js';
-import { testRuntime } from './support.js';
-
-describe(${lit(service.className)}, () => {
-  it('starts checking on an interval and stops', async () => {
-    const service = await ${service.className}.start(testRuntime());
-    expect(service.isRunning).toBe(true);
-    await service.stop();
-    expect(service.isRunning).toBe(false);
-  });${calls}
 });
 `;
 }

@@ -63,9 +63,12 @@ function jsonIn(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** "from: km to: mi" on one line: a bare value ends where the next "name:" begins. */
+const BARE_VALUE = '((?:(?!\\s+[A-Za-z_][A-Za-z0-9_]*\\s*[:=])[^,;\\n])+)';
+
 function named(text: string, name: string): string | undefined {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp('\\b' + escaped + '\\s*[:=]\\s*(?:"([^"]*)"|\'([^\']*)\'|([^,;\\n]+))', 'i').exec(text);
+  const match = new RegExp('\\b' + escaped + '\\s*[:=]\\s*(?:"([^"]*)"|\'([^\']*)\'|' + BARE_VALUE + ')', 'i').exec(text);
   return (match?.[1] ?? match?.[2] ?? match?.[3])?.trim();
 }
 
@@ -80,8 +83,11 @@ export function restOfText(text: string, used: string[]): string {
   return quoted?.[1] ?? rest;
 }
 
-/** The values a person typed in the message itself, with no model: the deterministic reading. */
-export function readFromText(text: string, decls: readonly ParamDecl[]): Record<string, unknown> {
+/**
+ * The values a person typed in the message itself, with no model: the deterministic reading.
+ * `known` names values a caller already has: they take nothing from the words.
+ */
+export function readFromText(text: string, decls: readonly ParamDecl[], known: readonly string[] = []): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   const used: string[] = [];
   const json = jsonIn(text) ?? {};
@@ -97,8 +103,8 @@ export function readFromText(text: string, decls: readonly ParamDecl[]): Record<
   if (Object.keys(json).length > 0) return values;
   const quoted = [...text.matchAll(/["“]([^"”]+)["”]/g)].map((m) => m[1] ?? '');
   for (const d of decls) {
-    if (d.name in values) continue;
-    if (WHEN_NAME.test(d.name) || (d.type === 'string' && /time|date|when|due/i.test(d.description ?? ''))) {
+    if (d.name in values || known.includes(d.name)) continue;
+    if ((WHEN_NAME.test(d.name) && (d.type === 'string' || d.type === 'number')) || (d.type === 'string' && /time|date|when|due/i.test(d.description ?? ''))) {
       const when = parseWhen(text);
       if (when) {
         values[d.name] = d.type === 'number' ? when.at.getTime() : when.at.toISOString();
@@ -106,7 +112,7 @@ export function readFromText(text: string, decls: readonly ParamDecl[]): Record<
       }
       continue;
     }
-    if (ID_NAME.test(d.name)) {
+    if (ID_NAME.test(d.name) && (d.type === 'string' || d.type === 'number')) {
       const id = /#\s*(\d+)\b/.exec(text) ?? /\b(?:id|number|no\.?|record|item|entry|note|todo|task|reminder)\s*#?\s*(\d+)\b/i.exec(text) ?? /^\D*?\b(\d+)\b\D*$/.exec(text);
       if (id?.[1]) {
         values[d.name] = d.type === 'number' ? Number(id[1]) : id[1];
@@ -135,7 +141,7 @@ export function readFromText(text: string, decls: readonly ParamDecl[]): Record<
     }
   }
   // The first string still open takes what is left of the sentence ("add milk" -> text "milk").
-  const open = decls.find((d) => d.type === 'string' && !(d.name in values));
+  const open = decls.find((d) => d.type === 'string' && !(d.name in values) && !known.includes(d.name));
   if (open) {
     const rest = restOfText(text, used);
     if (rest && rest.length <= 500) values[open.name] = rest;
@@ -211,7 +217,7 @@ export async function readParams(
     open = decls.filter((d) => !(d.name in values));
   }
   if (open.length > 0) {
-    const read = readFromText(text, decls);
+    const read = readFromText(text, decls, Object.keys(values));
     for (const d of open) if (read[d.name] !== undefined) values[d.name] = read[d.name];
   }
   const missing = decls.filter((d) => d.required && !(d.name in values));
