@@ -3,7 +3,7 @@ import { PluginDynamicError } from '../../errors.js';
 import { plural, singular } from './english.js';
 import { camelCase, pascalCase, words } from './identifiers.js';
 import type { PluginSpec } from './plugin-spec.js';
-import { FRAMING, KNOWN_HOSTS, NOT_A_THING, UNIT_DIMENSIONS, VERB_INTENTS, type Intent } from './sentence-vocabulary.js';
+import { FRAMING, KNOWN_HOSTS, NOT_A_THING, VERB_INTENTS, type Intent } from './sentence-vocabulary.js';
 import { action, conversionActions, recordActions, scheduleActions, textActions, type ActionOut } from './sentence-actions.js';
 import { questionAsRequest } from './sentence-questions.js';
 import { parsePluginSpec } from './spec-schema.js';
