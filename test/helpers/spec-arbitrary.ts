@@ -29,11 +29,11 @@ const DESCRIPTIONS = [
   'Ünïcödé — émoji 🎲 and 日本語',
   "It's got an apostrophe; and </script> too",
 ];
-const PARAMETER_NAMES = ['id', 'text', 'query', 'when', 'amount', 'from', 'to', 'value', 'unit', 'place', 'city', 'choices', 'options', 'count', 'done', 'rating', 'userId', 'due_at', 'Title', 'NAME', 'type', 'number', 'string', 'of', 'as', 'get', 'x', '_private'];
+const PARAMETER_NAMES = ['toString', 'valueOf', 'hasOwnProperty', 'id', 'text', 'query', 'when', 'amount', 'from', 'to', 'value', 'unit', 'place', 'city', 'choices', 'options', 'count', 'done', 'rating', 'userId', 'due_at', 'Title', 'NAME', 'type', 'number', 'string', 'of', 'as', 'get', 'x', '_private'];
 const TYPES = ['string', 'number', 'boolean', 'object', 'array', 'text', 'integer', 'bool', 'json', 'list', 'string[]'];
 const SETTINGS = ['API_KEY', 'SERVICE_API_URL', 'GITHUB_API_URL', 'GITHUB_TOKEN', 'TIMEZONE', 'EXCHANGE_RATES_URL', 'WEBSITE_URL', 'DATABASE_URL', 'WEATHER_API_KEY', 'MAX_ITEMS', 'MODE', 'X1'];
 const HOSTS = ['api.github.com', 'api.example.com', 'example.org', 'api.openweathermap.org', 'hooks.slack.com'];
-const METHODS = ['check', 'status', 'schedule', 'add', 'list', 'clear', 'refresh', 'fetchData', 'doWork', 'lastResult', 'convert', 'count', 'remove', 'find'];
+const METHODS = ['toString', 'serviceType', 'check', 'status', 'schedule', 'add', 'list', 'clear', 'refresh', 'fetchData', 'doWork', 'lastResult', 'convert', 'count', 'remove', 'find'];
 const TRIGGERS = ['thanks', 'Remind me', 'price?', 'a "quoted" word', 'back`tick', '${x}', 'ünï', 'stop'];
 
 type Style = (ws: string[]) => string;
