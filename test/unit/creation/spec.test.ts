@@ -98,7 +98,7 @@ describe('the specification schema', () => {
   });
 
   it("refuses names that would clash with what a generated plugin already has: __proto__, a service's own members", () => {
-    const parameter = safeParsePluginSpec({ name: 'p', description: 'd', actions: [{ name: 'add note', description: 'd', parameters: JSON.parse('{"__proto__": "string"}') as Record<string, string> }] });
+    const parameter = safeParsePluginSpec({ name: 'p', description: 'd', actions: [{ name: 'add note', description: 'd', parameters: [{ name: '__proto__', type: 'string' }] }] });
     expect(parameter).toMatchObject({ success: false, issues: [{ field: 'actions[0].parameters.__proto__' }] });
     for (const method of ['runtime', 'config', 'capabilityDescription', 'isRunning']) {
       const result = safeParsePluginSpec({ name: 'p', description: 'd', services: [{ name: 'sync', description: 'd', methods: [method] }] });
