@@ -33,7 +33,7 @@ const PARAMETER_NAMES = ['toString', 'valueOf', 'hasOwnProperty', 'id', 'text', 
 const TYPES = ['string', 'number', 'boolean', 'object', 'array', 'text', 'integer', 'bool', 'json', 'list', 'string[]'];
 const SETTINGS = ['API_KEY', 'SERVICE_API_URL', 'GITHUB_API_URL', 'GITHUB_TOKEN', 'TIMEZONE', 'EXCHANGE_RATES_URL', 'WEBSITE_URL', 'DATABASE_URL', 'WEATHER_API_KEY', 'MAX_ITEMS', 'MODE', 'X1'];
 const HOSTS = ['api.github.com', 'api.example.com', 'example.org', 'api.openweathermap.org', 'hooks.slack.com'];
-const METHODS = ['toString', 'serviceType', 'check', 'status', 'schedule', 'add', 'list', 'clear', 'refresh', 'fetchData', 'doWork', 'lastResult', 'convert', 'count', 'remove', 'find'];
+const METHODS = ['serviceType', 'check', 'status', 'schedule', 'add', 'list', 'clear', 'refresh', 'fetchData', 'doWork', 'lastResult', 'convert', 'count', 'remove', 'find'];
 const TRIGGERS = ['thanks', 'Remind me', 'price?', 'a "quoted" word', 'back`tick', '${x}', 'ünï', 'stop'];
 
 type Style = (ws: string[]) => string;

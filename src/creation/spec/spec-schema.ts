@@ -153,8 +153,8 @@ export function safeParsePluginSpec(input: unknown): { success: true; spec: Plug
     const methods = sv.methods ?? [];
     const seen = new Set<string>();
     methods.forEach((m, j) => {
-      if (!PARAMETER_NAME.test(m) || isReserved(m) || SERVICE_MEMBERS.includes(m) || m === '__proto__') {
-        issues.push({ field: `${field}.methods[${j}]`, value: m, message: `must be an identifier that is not reserved nor one of the service's own members (${SERVICE_MEMBERS.join(', ')})` });
+      if (!PARAMETER_NAME.test(m) || isReserved(m) || SERVICE_MEMBERS.includes(m) || m in Object.prototype) {
+        issues.push({ field: `${field}.methods[${j}]`, value: m, message: `must be an identifier that is not reserved nor one of the service's own members (${SERVICE_MEMBERS.join(', ')}, toString and the other Object members)` });
       }
       if (seen.has(m)) issues.push({ field: `${field}.methods[${j}]`, value: m, message: 'is declared twice' });
       seen.add(m);

@@ -71,24 +71,24 @@ function recipeParts(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): Re
           return { imports: [...imports, fromRecords('clearRecords')], decls: own, constants: [collection], body: '  return clearRecords(runtime, message, COLLECTION);' };
         case 'find': {
           const { decls, name } = ensure(own, (d) => d.type === 'string', { name: 'query', type: 'string', required: true });
-          return { imports: [...imports, fromRecords('findRecords')], decls, constants: [collection], main: [name], body: `${read}  return findRecords(runtime, message, COLLECTION, String(params.values[${lit(name)}]));` };
+          return { imports: [...imports, fromRecords('findRecords')], decls, constants: [collection], main: [name], body: `${read}  return findRecords(runtime, message, COLLECTION, String(valueAt(params.values, ${lit(name)})));` };
         }
         case 'remove': {
           const { decls, ref } = refParam(action, 'id');
-          return { imports: [...imports, fromRecords('removeRecord')], decls, constants: [collection], main: [ref], body: `${read}  return removeRecord(runtime, message, COLLECTION, String(params.values[${lit(ref)}]));` };
+          return { imports: [...imports, fromRecords('removeRecord')], decls, constants: [collection], main: [ref], body: `${read}  return removeRecord(runtime, message, COLLECTION, String(valueAt(params.values, ${lit(ref)})));` };
         }
         case 'mark': {
           const field = plan.field ?? 'status';
           const r = refParam(action, 'id');
           const kind = field === 'rating' ? 'number' : 'string';
           const value = field === 'done' ? { decls: r.decls, name: '' } : ensure(r.decls, (d) => d.type === kind && d.name !== r.ref, { name: MARK_VALUE[field], type: kind, required: true });
-          const set = field === 'done' ? 'true' : `params.values[${lit(value.name)}]`;
+          const set = field === 'done' ? 'true' : `valueAt(params.values, ${lit(value.name)})`;
           return {
             imports: [...imports, fromRecords('markRecord')],
             decls: value.decls,
             constants: [collection],
             main: [r.ref, value.name].filter(Boolean),
-            body: `${read}  return markRecord(runtime, message, COLLECTION, String(params.values[${lit(r.ref)}]), ${lit(field)}, ${set});`,
+            body: `${read}  return markRecord(runtime, message, COLLECTION, String(valueAt(params.values, ${lit(r.ref)})), ${lit(field)}, ${set});`,
           };
         }
         case 'update': {
@@ -99,8 +99,7 @@ function recipeParts(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): Re
             decls: withText.decls,
             constants: [collection],
             main: [r.ref, withText.name],
-            body: `${read}  const { [${lit(r.ref)}]: ref, ...changes } = params.values;
-  return updateRecord(runtime, message, COLLECTION, String(ref), changes, ${lit(withText.name)});`,
+            body: `${read}  return updateRecord(runtime, message, COLLECTION, String(valueAt(params.values, ${lit(r.ref)})), without(params.values, ${lit(r.ref)}), ${lit(withText.name)});`,
           };
         }
       }
@@ -112,7 +111,7 @@ function recipeParts(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): Re
       if (plan.op === 'clear') return { imports: [...imports, `import { clearReminders } from '../schedule.js';`], decls: own, constants: [], body: '  return clearReminders(runtime, message, SCHEDULE);' };
       if (plan.op === 'cancel') {
         const { decls, ref } = refParam(action, 'which');
-        return { imports: [...imports, `import { cancelReminder } from '../schedule.js';`], decls, constants: [], main: [ref], body: `${read}  return cancelReminder(runtime, message, SCHEDULE, String(params.values[${lit(ref)}]));` };
+        return { imports: [...imports, `import { cancelReminder } from '../schedule.js';`], decls, constants: [], main: [ref], body: `${read}  return cancelReminder(runtime, message, SCHEDULE, String(valueAt(params.values, ${lit(ref)})));` };
       }
       const withWhen = ensure(own, (d) => WHEN_LIKE.test(d.name) && (d.type === 'string' || d.type === 'number'), { name: 'when', type: 'string', required: true }, ['dueAt', 'remindAt', 'datetime', 'deadline']);
       const withText = ensure(withWhen.decls, (d) => d.type === 'string' && d.name !== withWhen.name && !ID_LIKE.test(d.name), { name: 'text', type: 'string', required: true });
@@ -121,7 +120,7 @@ function recipeParts(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): Re
         decls: withText.decls,
         constants: [],
         main: [withWhen.name, withText.name],
-        body: `${read}  return addReminder(runtime, message, SCHEDULE, String(params.values[${lit(withText.name)}]), dueDate(params.values[${lit(withWhen.name)}]));`,
+        body: `${read}  return addReminder(runtime, message, SCHEDULE, String(valueAt(params.values, ${lit(withText.name)})), dueDate(valueAt(params.values, ${lit(withWhen.name)})));`,
       };
     }
     case 'conversion': {
@@ -163,7 +162,7 @@ function recipeParts(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): Re
         imports: [`import { randomAnswer } from '../random.js';`],
         decls: own,
         constants: [],
-        body: `${read}  return randomAnswer(params.text, ${list ? `params.values[${lit(list)}]` : 'undefined'});`,
+        body: `${read}  return randomAnswer(params.text, ${list ? `valueAt(params.values, ${lit(list)})` : 'undefined'});`,
       };
     }
     case 'text': {
@@ -171,7 +170,7 @@ function recipeParts(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): Re
       const library = plan.library;
       const imports = [`import { transform } from '../text-transforms.js';`, ...(library ? [`import slugifyLibrary from ${lit(library)};`] : [])];
       const slug = library === 'slugify' ? ', (s) => slugifyLibrary(s, { lower: true, strict: true })' : library ? ', (s) => slugifyLibrary(s)' : '';
-      return { imports, decls, constants: [], main: [name], body: `${read}  return transform(${lit(plan.op)}, String(params.values[${lit(name)}])${slug});` };
+      return { imports, decls, constants: [], main: [name], body: `${read}  return transform(${lit(plan.op)}, String(valueAt(params.values, ${lit(name)}))${slug});` };
     }
     case 'scaffold':
       return {
@@ -211,7 +210,7 @@ export function actionSource(action: ActionSpec, plan: ActionPlan, spec: PluginS
   const optionsName = parts.body.includes('options') ? 'options' : '_options';
   const required = spec.environmentVariables.filter((v) => v.required).map((v) => lit(v.name));
   return `import type { Action, HandlerCallback, HandlerOptions, IAgentRuntime, Memory, State } from '@elizaos/core';
-import { ${reads ? 'readParams, ' : ''}type ParamDecl } from '../params.js';
+import { ${[reads ? 'readParams' : '', ...['valueAt', 'without'].filter((f) => parts.body.includes(`${f}(`)), 'type ParamDecl'].filter(Boolean).join(', ')} } from '../params.js';
 import { answer, type Outcome } from '../reply.js';
 ${parts.imports.join('\n')}
 

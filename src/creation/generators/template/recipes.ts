@@ -140,7 +140,7 @@ function planAction(action: ActionSpec, spec: PluginSpec, collections: Set<strin
   if (/\b(time|date|clock|timezones?|zone|weekday|today)\b/.test(text) && !/\b(update|record|save)\b/.test(verb)) return { recipe: 'time' };
   const base = urlSetting(spec);
   if (base) {
-    return { recipe: 'http', baseUrlSetting: base, keySetting: spec.environmentVariables.find((v) => /(KEY|TOKEN|SECRET)$/.test(v.name))?.name, defaultBaseUrl: wellKnownApiUrl(spec, base) };
+    return { recipe: 'http', baseUrlSetting: base, keySetting: spec.environmentVariables.find((v) => /(KEY|TOKEN|SECRET)$/.test(v.name))?.name, defaultBaseUrl: spec.environmentVariables.find((v) => v.name === base)?.required ? undefined : wellKnownApiUrl(spec, base) };
   }
   const record = recordOf(action);
   if (record) {

@@ -23,6 +23,26 @@ export function sampleValue(type: string): unknown {
   return { string: 'sample', number: 3, boolean: true, object: { key: 'value' }, array: ['one'] }[type];
 }
 
+/** A well-known API's action calls its public address while the URL setting is unset (fetch stubbed: no network in tests). */
+function publicAddressTest(id: string, url: string, setting: string, given: string): string {
+  return `  it(${lit(`calls ${url} while ${setting} is unset`)}, async () => {
+    const seen: string[] = [];
+    vi.stubGlobal('fetch', async (address: URL) => {
+      seen.push(String(address));
+      return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    try {
+      const settings: Record<string, string> = { ...SETTINGS };
+      delete settings[${lit(setting)}];
+      const result = await ${id}.handler(testRuntime(settings), testMessage('go'), undefined, ${given});
+      expect(result).toMatchObject({ success: true });
+      expect(seen[0]?.startsWith(${lit(url)})).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });`;
+}
+
 function behaviour(id: string, plan: ActionPlan, given: string, main: string[]): { imports: string[]; body: string } {
   const call = (text: string, rt = 'runtime') => `${id}.handler(${rt}, testMessage(${lit(text)}), undefined, ${given})`;
   switch (plan.recipe) {
@@ -125,10 +145,10 @@ ${seed}    expect(await ${call('cancel stretch')}).toMatchObject({ success: true
     expect(result?.text).toMatch(/Could not reach|What is|What are/);
   });
 
-  it('asks for its address setting when it is not set', async () => {
+${plan.defaultBaseUrl ? publicAddressTest(id, plan.defaultBaseUrl, plan.baseUrlSetting, given) : `  it('asks for its address setting when it is not set', async () => {
     const result = await ${id}.handler(testRuntime(), testMessage('go'), undefined, {});
     expect(result).toMatchObject({ success: false });
-  });`,
+  });`}`,
       };
     case 'time':
       return {
@@ -187,12 +207,14 @@ export function actionTestSource(action: ActionSpec, plan: ActionPlan, spec: Plu
     expect(result).toMatchObject({ success: false });
   });`
     : '';
-  return `import { beforeEach, describe, expect, it } from 'vitest';
+  const stubs = body.includes('vi.stubGlobal');
+  return `import { beforeEach, describe, expect, it${stubs ? ', vi' : ''} } from 'vitest';
 import { ${id} } from '../actions/${kebab(action.identifier)}.js';
 ${imports.join('\n')}${imports.length ? '\n' : ''}import { testMessage, testRuntime, type TestRuntime } from './support.js';
 
 describe(${lit(action.actionName)}, () => {
-  let runtime: TestRuntime;
+  let runtime: TestRuntime;${stubs ? `
+  const SETTINGS: Record<string, string> = ${settingsLiteral(spec)};` : ''}
   beforeEach(() => {
     runtime = testRuntime(${settingsLiteral(spec)});
   });

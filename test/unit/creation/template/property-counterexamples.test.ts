@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Action } from '@elizaos/core';
+import type { Action, IAgentRuntime, Memory, UUID } from '@elizaos/core';
+import { readFromText, readParams } from '../../../../src/creation/generators/template/runtime/params.js';
+import { safeParsePluginSpec } from '../../../../src/creation/spec/index.js';
 import { generatedPlugin } from '../../../helpers/generated-plugin.js';
 
 /*
@@ -38,5 +40,23 @@ describe('shrunk counterexamples of the template property', () => {
     const { action, support } = await only({ name: 'pick coin', description: 'Roll dice, flip a coin or pick one', parameters: { due_at: 'array' } });
     const result = await action.handler(support.testRuntime(), support.testMessage('pick one of tea, coffee'), undefined, { parameters: { due_at: ['one'] } });
     expect(result?.text).toMatch(/tea|coffee/);
+  });
+
+  it('a required parameter named like an Object member ("toString") is asked for, not taken as given', async () => {
+    const ID = '00000000-0000-0000-0000-000000000001' as UUID;
+    const message = (text: string): Memory => ({ id: ID, entityId: ID, agentId: ID, roomId: ID, content: { text } });
+    const decls = [{ name: 'toString', type: 'string' as const, required: true }];
+    const runtime = { agentId: ID } as unknown as IAgentRuntime;
+    expect(await readParams(runtime, message(''), undefined, decls, 'x')).toMatchObject({ ok: false });
+    expect(await readParams(runtime, message('toString: hello'), undefined, decls, 'x')).toMatchObject({ ok: true, values: { toString: 'hello' } });
+  });
+
+  it('a text parameter whose description mentions time still reads quoted text when no time is said', () => {
+    expect(readFromText('wordcount: "one two three"', [{ name: 'place', type: 'string', required: true, description: 'Tell the current time in a time zone' }])).toEqual({ place: 'one two three' });
+  });
+
+  it('a service method named like an Object member is refused by the schema (it would need override)', () => {
+    const result = safeParsePluginSpec({ name: 'p', description: 'd', services: [{ name: 'sync', description: 'd', methods: ['toString'] }] });
+    expect(result).toMatchObject({ success: false, issues: [{ field: 'services[0].methods[0]', value: 'toString' }] });
   });
 });

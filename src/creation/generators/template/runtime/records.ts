@@ -78,7 +78,7 @@ function locate(doc: RecordsDocument, ref: string): StoredRecord[] {
 
 /** Saves a record; its text is the value named by textKey when given, else the first text among the values. */
 export async function addRecord(runtime: IAgentRuntime, message: Memory, c: Collection, values: Record<string, unknown>, textKey?: string): Promise<Outcome> {
-  const named = textKey === undefined ? undefined : values[textKey];
+  const named = textKey !== undefined && Object.hasOwn(values, textKey) ? values[textKey] : undefined;
   const text = typeof named === 'string' && named.trim() !== '' ? named.trim() : textOf(values);
   const added = await change(runtime, keyOf(runtime, message, c), (doc) => {
     if (doc.records.length >= MAX_RECORDS) return undefined;
@@ -109,7 +109,7 @@ export async function updateRecord(runtime: IAgentRuntime, message: Memory, c: C
     const target = found.length === 1 ? found[0] : undefined;
     if (!target) return found.length;
     target.fields = { ...target.fields, ...values };
-    const text = textKey !== undefined && typeof values[textKey] === 'string' ? values[textKey] : Object.entries(values).find(([, v]) => typeof v === 'string' && v.trim() !== '')?.[1];
+    const text = textKey !== undefined && Object.hasOwn(values, textKey) && typeof values[textKey] === 'string' ? values[textKey] : Object.entries(values).find(([, v]) => typeof v === 'string' && v.trim() !== '')?.[1];
     if (typeof text === 'string') target.text = text.trim();
     target.updatedAt = new Date().toISOString();
     return target;
