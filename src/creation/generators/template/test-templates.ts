@@ -43,7 +43,7 @@ function publicAddressTest(id: string, url: string, setting: string, given: stri
   });`;
 }
 
-function behaviour(id: string, plan: ActionPlan, given: string, main: string[]): { imports: string[]; body: string } {
+function behaviour(id: string, plan: ActionPlan, given: string, main: string[], byNumber: boolean): { imports: string[]; body: string } {
   const call = (text: string, rt = 'runtime') => `${id}.handler(${rt}, testMessage(${lit(text)}), undefined, ${given})`;
   switch (plan.recipe) {
     case 'records': {
@@ -115,8 +115,8 @@ ${seed}    const result = await ${call('show my reminders')};
 ${seed}${seed}    expect(await ${call('clear all my reminders')}).toMatchObject({ success: true });
     expect(runtime.tasksStored.size).toBe(0);
   });`,
-        cancel: `  it('cancels a reminder by its words', async () => {
-${seed}    expect(await ${call('cancel stretch')}).toMatchObject({ success: true });
+        cancel: `  it(${lit(byNumber ? 'cancels a reminder by its number' : 'cancels a reminder by its words')}, async () => {
+${seed}    expect(await ${call(byNumber ? 'cancel #1' : 'cancel stretch')}).toMatchObject({ success: true });
     expect(runtime.tasksStored.size).toBe(0);
   });`,
       };
@@ -198,7 +198,9 @@ export function actionTestSource(action: ActionSpec, plan: ActionPlan, spec: Plu
   const { decls, main } = actionParameters(action, plan, spec);
   const others = decls.filter((d) => d.required && !main.includes(d.name));
   const given = `{ parameters: ${JSON.stringify(Object.fromEntries(others.map((d) => [d.name, sampleValue(d.type)])))} }`;
-  const { imports, body } = behaviour(id, plan, given, main);
+  // A reference declared as a number names a record or reminder by its number, never by its words.
+  const byNumber = decls.find((d) => d.name === main[0])?.type === 'number';
+  const { imports, body } = behaviour(id, plan, given, main, byNumber);
   const settings = spec.environmentVariables.some((v) => v.required)
     ? `
 

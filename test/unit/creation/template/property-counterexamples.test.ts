@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Action, IAgentRuntime, Memory, UUID } from '@elizaos/core';
 import { readFromText, readParams } from '../../../../src/creation/generators/template/runtime/params.js';
-import { safeParsePluginSpec } from '../../../../src/creation/spec/index.js';
+import { templateFiles } from '../../../../src/creation/generators/template/index.js';
+import { parsePluginSpec, safeParsePluginSpec } from '../../../../src/creation/spec/index.js';
 import { generatedPlugin } from '../../../helpers/generated-plugin.js';
 
 /*
@@ -58,5 +59,19 @@ describe('shrunk counterexamples of the template property', () => {
   it('a service method named like an Object member is refused by the schema (it would need override)', () => {
     const result = safeParsePluginSpec({ name: 'p', description: 'd', services: [{ name: 'sync', description: 'd', methods: ['toString'] }] });
     expect(result).toMatchObject({ success: false, issues: [{ field: 'services[0].methods[0]', value: 'toString' }] });
+  });
+
+  it("a cancel action whose reference is a number is tested by number, which its own reading can give", async () => {
+    const input = { name: 'plugin-shrunk', description: 'd', actions: [{ name: 'delete reminder', description: 'Remind the user at a time', parameters: { choices: 'number', number: 'number' } }] };
+    const test = templateFiles(parsePluginSpec(input)).find((f) => f.path === 'src/__tests__/delete-reminder.test.ts')?.content ?? '';
+    expect(test).toContain('cancel #1');
+    const g = await generatedPlugin(input);
+    cleanups.push(g.cleanup);
+    const runtime = g.support.testRuntime();
+    const set = await import(`${g.dir}/src/schedule.ts`) as { addReminder: (...args: unknown[]) => Promise<unknown> };
+    const info = await import(`${g.dir}/src/plugin-info.ts`) as { SCHEDULE: unknown };
+    await set.addReminder(runtime, g.support.testMessage(''), info.SCHEDULE, 'stretch', new Date(Date.now() + 600_000));
+    expect(await g.plugin.actions?.[0]?.handler(runtime, g.support.testMessage('cancel #1'), undefined, { parameters: { choices: 3 } })).toMatchObject({ success: true });
+    expect(runtime.tasksStored.size).toBe(0);
   });
 });
