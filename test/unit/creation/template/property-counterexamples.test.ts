@@ -74,4 +74,18 @@ describe('shrunk counterexamples of the template property', () => {
     expect(await g.plugin.actions?.[0]?.handler(runtime, g.support.testMessage('cancel #1'), undefined, { parameters: { choices: 3 } })).toMatchObject({ success: true });
     expect(runtime.tasksStored.size).toBe(0);
   });
+
+  it('the number in a time ("in 10 minutes") is not read as an id or an amount', () => {
+    const decls = [
+      { name: 'due_at', type: 'number' as const, required: false },
+      { name: 'number', type: 'string' as const, required: false },
+      { name: 'when', type: 'string' as const, required: true },
+      { name: 'text', type: 'string' as const, required: true },
+    ];
+    const values = readFromText('remind me to stretch in 10 minutes', decls);
+    expect(values).toMatchObject({ text: 'stretch' });
+    expect(values['number']).toBeUndefined();
+    expect(values['due_at']).toBeUndefined();
+    expect(typeof values['when']).toBe('string');
+  });
 });

@@ -115,7 +115,11 @@ export function readFromText(text: string, decls: readonly ParamDecl[], known: r
   }
   if (Object.keys(json).length > 0) return values;
   const quoted = [...text.matchAll(/["“]([^"”]+)["”]/g)].map((m) => m[1] ?? '');
-  for (const d of decls) {
+  // What no value has taken yet: "in 10 minutes" read as a time leaves no "10" for an id or a number.
+  const unread = (): string => text.replace(new RegExp(used.filter(Boolean).map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^\\b$', 'g'), ' ');
+  const isWhen = (d: ParamDecl): boolean => WHEN_NAME.test(d.name) || (d.type === 'string' && /time|date|when|due/i.test(d.description ?? ''));
+  // Times first: their words hold numbers the other readers would otherwise take.
+  for (const d of [...decls.filter(isWhen), ...decls.filter((x) => !isWhen(x))]) {
     if (Object.hasOwn(values, d.name) || known.includes(d.name)) continue;
     const whenNamed = WHEN_NAME.test(d.name) && (d.type === 'string' || d.type === 'number');
     if (whenNamed || (d.type === 'string' && /time|date|when|due/i.test(d.description ?? ''))) {
@@ -129,7 +133,8 @@ export function readFromText(text: string, decls: readonly ParamDecl[], known: r
       if (whenNamed) continue;
     }
     if (ID_NAME.test(d.name) && (d.type === 'string' || d.type === 'number')) {
-      const id = /#\s*(\d+)\b/.exec(text) ?? /\b(?:id|number|no\.?|record|item|entry|note|todo|task|reminder)\s*#?\s*(\d+)\b/i.exec(text) ?? /^\D*?\b(\d+)\b\D*$/.exec(text);
+      const rest = unread();
+      const id = /#\s*(\d+)\b/.exec(rest) ?? /\b(?:id|number|no\.?|record|item|entry|note|todo|task|reminder)\s*#?\s*(\d+)\b/i.exec(rest) ?? /^\D*?\b(\d+)\b\D*$/.exec(rest);
       if (id?.[1]) {
         values[d.name] = d.type === 'number' ? Number(id[1]) : id[1];
         used.push(id[0]);
@@ -137,7 +142,7 @@ export function readFromText(text: string, decls: readonly ParamDecl[], known: r
       continue;
     }
     if (d.type === 'number') {
-      const n = /(-?\d+(?:[.,]\d+)?)/.exec(text.replace(new RegExp(used.filter(Boolean).map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^\\b$', 'g'), ' '));
+      const n = /(-?\d+(?:[.,]\d+)?)/.exec(unread());
       if (n?.[1]) values[d.name] = Number(n[1].replace(',', '.'));
       continue;
     }
@@ -157,7 +162,9 @@ export function readFromText(text: string, decls: readonly ParamDecl[], known: r
     }
   }
   // The first string still open takes what is left of the sentence ("add milk" -> text "milk").
-  const open = decls.find((d) => d.type === 'string' && !(Object.hasOwn(values, d.name)) && !known.includes(d.name));
+  // An id-like one takes them only when no other text parameter is open ("remove buy milk" names a record by its words).
+  const openText = decls.filter((d) => d.type === 'string' && !Object.hasOwn(values, d.name) && !known.includes(d.name));
+  const open = openText.find((d) => !ID_NAME.test(d.name)) ?? openText[0];
   if (open) {
     const rest = restOfText(text, used);
     if (rest && rest.length <= 500) values[open.name] = rest;
