@@ -56,6 +56,8 @@ export const ERROR_CATALOGUE = {
   JOB_TIMEOUT: 'The job ran past its deadline; raise PLUGIN_DYNAMIC_JOB_DEADLINE_MS or simplify the specification.',
   JOB_INTERRUPTED: 'The process stopped while the job ran; create the plugin again.',
   GENERATION_FAILED: 'The plugin did not pass build, lint, tests and validation within the allowed iterations.',
+  GENERATOR_DEFECT:
+    "The template generator's own output failed one of its gates: this is a defect of plugin-dynamic, not of your specification. Report it with the message (the specification and the failure); creating the plugin again gives the same result, a model generator may not.",
   MODEL_UNAVAILABLE: 'No text model is registered; use the template generator or add a model plugin.',
   MODEL_TIMEOUT:
     'The model took longer than one call may; raise PLUGIN_DYNAMIC_MODEL_CALL_TIMEOUT_MS for a slow model, or use a faster one.',

@@ -60,6 +60,7 @@ function build() {
   return { ok: diagnostics.length === 0, diagnostics };
 }
 
+
 async function lint() {
   // typescript-eslint's project service keeps every file it once opened with the text it had then
   // (its file watchers are stubs): a file linted before the one it imports would be checked against

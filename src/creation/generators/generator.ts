@@ -28,5 +28,10 @@ export interface GenerationResult {
 /** Writes a plugin's source for a specification: the template (offline) or a model. */
 export interface PluginGenerator {
   readonly kind: GeneratorKind;
+  /**
+   * Writes the same files for the same specification whatever the feedback: when its output fails a
+   * gate, another iteration cannot change the result, so the pipeline stops at once.
+   */
+  readonly deterministic?: boolean;
   generate(request: GenerationRequest): Promise<GenerationResult>;
 }

@@ -10,6 +10,7 @@ import type { Toolchain } from '../toolchain/index.js';
 import { validatePlugin, validationProblems, type ValidationReport } from '../validate/index.js';
 import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
+import { generatorDefect } from './generator-defect.js';
 import type { ModelReview } from './model-review.js';
 import { judgeReview, type JudgedReview } from './review-cases.js';
 
@@ -72,7 +73,8 @@ export interface PipelineOutcome {
 /**
  * generate → build → lint → test → validate, repeated with the first failing gate's diagnostics fed
  * back, until everything passes or the iterations run out. Red steps are results; only
- * cancellation, a deadline or a refused model answer end the loop early.
+ * cancellation, a deadline, or a deterministic generator failing its own gates (GENERATOR_DEFECT)
+ * end the loop early.
  */
 export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): Promise<PipelineOutcome> {
   // One warm TypeScript + ESLint process per job: later iterations skip both tools' start-up.
@@ -178,6 +180,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     if (failed) {
       await hooks.log(`${failed.gate} failed with ${failed.total} problem(s)`);
       await finish(failed.gate === 'review' ? 'validate' : failed.gate, failed.diagnostics);
+      if (opts.generator.deterministic) throw generatorDefect(opts.generator, failed, iteration);
       feedback = failed;
       continue;
     }
@@ -202,6 +205,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       feedback = problems.length > 0 ? feedbackFor('validate', problems) : feedbackFor('review', judged?.problems ?? []);
       await hooks.log(problems.length > 0 ? `validation failed with ${problems.length} problem(s)` : `the review confirmed ${feedback.total} problem(s) with failing tests`);
       await finish('validate', feedback.diagnostics, review);
+      if (opts.generator.deterministic) throw generatorDefect(opts.generator, feedback, iteration);
       continue;
     }
     await hooks.log(review ? `validation passed (review score ${review.score})` : 'validation passed');

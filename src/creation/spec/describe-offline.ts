@@ -3,7 +3,9 @@ import { PluginDynamicError } from '../../errors.js';
 import { plural, singular } from './english.js';
 import { camelCase, pascalCase, words } from './identifiers.js';
 import type { PluginSpec } from './plugin-spec.js';
-import { FRAMING, KNOWN_HOSTS, NOT_A_THING, UNIT_DIMENSIONS, VERB_INTENTS, type Intent } from './sentence-vocabulary.js';
+import { FRAMING, KNOWN_HOSTS, NOT_A_THING, VERB_INTENTS, type Intent } from './sentence-vocabulary.js';
+import { action, conversionActions, recordActions, scheduleActions, textActions, type ActionOut } from './sentence-actions.js';
+import { questionAsRequest } from './sentence-questions.js';
 import { parsePluginSpec } from './spec-schema.js';
 
 /** A sentence the offline reader understands, for the advice it gives when it understands nothing. */
@@ -23,9 +25,11 @@ interface Request {
   object: string[];
   /** "for a city" -> "city". */
   forWhat: string | undefined;
+  /** "clear all", "delete every": the verb acts on every record at once. */
+  all?: boolean;
 }
 
-const RECORD_INTENTS = new Set<Intent>(['add', 'remove', 'list', 'find', 'update', 'clear', 'keep']);
+const RECORD_INTENTS = new Set<Intent>(['add', 'remove', 'list', 'find', 'update', 'clear', 'keep', 'mark', 'complete', 'rate', 'rename']);
 const SCHEDULE_NOUNS = new Set(['reminder', 'timer', 'alarm']);
 const TIME_NOUNS = new Set(['time', 'date', 'clock', 'day', 'timezone', 'zone']);
 
@@ -141,12 +145,18 @@ function requestsOf(tokens: Token[]): Request[] {
     const intent = intentOf(t);
     if (!intent || NOT_A_THING.has(t.word)) return;
     const prev = tokens[i - 1];
+    // "mark them as read": the state a record is marked with, not a request.
+    if (prev?.word === 'as' || (prev && /^(?:done|read|watched|finished)$/.test(t.word) && tokens.slice(Math.max(0, i - 4), i).some((x) => x.word === 'mark'))) return;
     const listed = !prev || /[,:;]/.test(prev.post) || ['and', 'or', 'with', 'to', 'then'].includes(prev.word);
     const verbish = t.tags.has('Verb') || t.tags.has('Infinitive') || i === 0 || listed;
     const nounIntent = ['reminder', 'timer', 'roller', 'converter', 'dice', 'translator', 'calculator', 'counter', 'summarizer', 'monitor', 'watcher'].includes(singular(t.word));
     if (!verbish && !nounIntent) return;
     if (FRAMING.has(t.root) && !intent) return;
     if (['list', 'lists'].includes(t.word) && prev && (prev.tags.has('Noun') || prev.tags.has('Adjective')) && !listed) return;
+    // "movies I want to watch": what the person does, not what the plugin does.
+    if (prev?.word === 'to' && FRAMING.has(tokens[i - 2]?.root ?? '') && /^(?:i|we|you)$/.test(tokens[i - 3]?.word ?? '')) return;
+    // "cancel all my timers": the timers are what the verb acts on, not a request of their own.
+    if (nounIntent && !verbish && out.some((r) => r.object.includes(t.word))) return;
     if (nounIntent && !verbish) {
       // "a website monitor" acts on the website; "a reminder plugin" on reminders.
       const before = prev && prev.tags.has('Noun') && !NOT_A_THING.has(prev.word) ? prev.word : undefined;
@@ -154,52 +164,9 @@ function requestsOf(tokens: Token[]): Request[] {
       return;
     }
     const { object, forWhat } = objectAfter(tokens, i);
-    out.push({ intent, object, forWhat });
+    const all = /^(?:all|every|everything)$/.test(tokens[i + 1]?.word ?? '');
+    out.push({ intent: all && ['remove', 'clear'].includes(intent) ? 'clear' : intent, object, forWhat, all });
   });
-  return out;
-}
-
-interface ActionOut {
-  name: string;
-  description: string;
-  parameters: Record<string, string>;
-}
-
-const action = (name: string, description: string, parameters: Record<string, string> = {}): ActionOut => ({ name: camelCase(name), description, parameters });
-
-function dimensionOf(text: string): string | undefined {
-  return UNIT_DIMENSIONS.find(([pattern]) => pattern.test(text))?.[1];
-}
-
-/** Records: add/remove/update name one thing, list/find/clear many. */
-function recordActions(intents: Intent[], item: string): ActionOut[] {
-  const many = plural(item);
-  const wanted = intents.includes('keep') && intents.filter((i) => i !== 'keep').length === 0 ? (['add', 'list', 'remove'] as Intent[]) : intents.filter((i) => i !== 'keep');
-  return [...new Set(wanted)].map((intent) => {
-    switch (intent) {
-      case 'add':
-        return action(`add ${item}`, `Add a ${item}`, { text: 'string' });
-      case 'remove':
-        return action(`remove ${item}`, `Remove a ${item} by its number or words`, { id: 'string' });
-      case 'update':
-        return action(`update ${item}`, `Change a ${item}`, { id: 'string', text: 'string' });
-      case 'find':
-        return action(`find ${many}`, `Find ${many} by their words`, { query: 'string' });
-      case 'clear':
-        return action(`clear ${many}`, `Remove every ${item}`);
-      default:
-        return action(`list ${many}`, `List the ${many}`);
-    }
-  });
-}
-
-function scheduleActions(intents: Intent[], noun: string): ActionOut[] {
-  const kinds = new Set(intents.map((i) => (i === 'remove' || i === 'clear' ? 'cancel' : i === 'list' || i === 'find' ? 'list' : 'set')));
-  const all = kinds.size === 1 && kinds.has('set') && intents.every((i) => i === 'remind' || i === 'timer') ? new Set(['set', 'list', 'cancel']) : kinds;
-  const out: ActionOut[] = [];
-  if (all.has('set')) out.push(action(`set ${noun}`, `Set a ${noun} to remind the user of something at a time`, { text: 'string', when: 'string' }));
-  if (all.has('list')) out.push(action(`list ${plural(noun)}`, `List the ${noun}s that are set`));
-  if (all.has('cancel')) out.push(action(`cancel ${noun}`, `Cancel a ${noun} by its number or words`, { which: 'string' }));
   return out;
 }
 
@@ -214,7 +181,7 @@ const phrase = (object: string[]): string => object.filter((w) => !NOT_A_THING.h
 export function describeToSpec(sentence: string): PluginSpec {
   const clean = sentence.trim().replace(/\s+/g, ' ');
   if (clean.length < 3) throw unusable(clean, 'is too short to describe a plugin');
-  const lower = clean.toLowerCase().replace(/[“”]/g, '"');
+  const lower = questionAsRequest(clean.toLowerCase().replace(/[“”]/g, '"').replace(/[’]/g, "'"));
   const settings = settingsOf(lower);
   const monitor = /\b(monitor\w*|watch\w*|poll\w*|every\s+(?:\d+\s+)?(?:seconds?|minutes?|hours?)|periodically|regularly)\b/.test(lower);
   const text = withoutSettingClauses(body(lower), settings);
@@ -235,13 +202,10 @@ export function describeToSpec(sentence: string): PluginSpec {
   const objectOf = (r: Request | undefined): string => phrase(r?.object ?? []);
   const lastObject = [...requests].reverse().find((r) => objectOf(r) !== '' && !/^(them|it)$/.test(objectOf(r)));
 
-  if (/\bslug/.test(text)) {
-    actions.push(action('slugify text', 'Turn text into a URL slug', { text: 'string' }));
-    subject = 'slug';
-  } else if (/\bupper ?case\b/.test(text) || /\blower ?case\b/.test(text)) {
-    const which = /\bupper ?case\b/.test(text) ? 'uppercase' : 'lowercase';
-    actions.push(action(`${which} text`, `Make text ${which}`, { text: 'string' }));
-    subject = which;
+  const tools = textActions(text);
+  if (tools.length) {
+    actions.push(...tools);
+    subject = tools[0]?.name === 'slugifyText' ? 'slug' : (tools[0]?.name.replace(/Text$/, '') ?? 'text');
   } else if (main && (main.intent === 'monitor' || (monitor && main.intent === 'check'))) {
     const thing = singular(words(objectOf(main)).at(-1) ?? 'site');
     subject = `${thing} monitor`;
@@ -249,13 +213,14 @@ export function describeToSpec(sentence: string): PluginSpec {
     services.push({ name: `${thing} monitor`, description: `Checks the ${thing} on a schedule and keeps its last status`, methods: ['check', 'status'] });
     if (!settings.url && !settings.api) env.push({ name: `${thing.toUpperCase()}_URL`, description: `Address of the ${thing} to check`, required: true, sensitive: false });
   } else if (requests.some((r) => r.intent === 'remind' || r.intent === 'timer' || r.object.some((w) => SCHEDULE_NOUNS.has(singular(w))))) {
-    const noun = requests.some((r) => r.intent === 'timer' || r.object.some((w) => singular(w) === 'timer')) ? 'timer' : 'reminder';
+    const said = (n: string): boolean => requests.some((r) => r.object.some((w) => singular(w) === n));
+    const noun = requests.some((r) => r.intent === 'timer') || said('timer') ? 'timer' : said('alarm') ? 'alarm' : 'reminder';
     actions.push(...scheduleActions(requests.map((r) => r.intent), noun));
     subject = `${noun}s`;
   } else if (requests.some((r) => r.intent === 'convert')) {
-    const dimension = dimensionOf(text) ?? 'units';
-    const unit = dimension === 'units' ? 'unit' : dimension;
-    actions.push(action(`convert ${dimension}`, `Convert ${dimension === 'units' ? 'between units' : dimension} values`, { amount: 'number?', [camelCase(`from ${unit}`)]: 'string?', [camelCase(`to ${unit}`)]: 'string?' }));
+    const converters = conversionActions(text);
+    actions.push(...converters);
+    const dimension = converters.length === 1 ? words(converters[0]?.name ?? '').slice(1).join(' ') : 'units';
     subject = `${dimension === 'units' ? 'unit' : dimension} converter`;
   } else if (requests.some((r) => r.intent === 'roll' || r.intent === 'flip' || r.intent === 'pick')) {
     for (const r of requests) {
@@ -269,7 +234,9 @@ export function describeToSpec(sentence: string): PluginSpec {
     providers.push({ name: 'current time', description: 'The current date and time' });
     subject = 'time';
   } else if (requests.some((r) => RECORD_INTENTS.has(r.intent)) && !settings.api && !requests.some((r) => ['get', 'translate', 'send', 'summarize', 'calculate', 'count', 'answer'].includes(r.intent))) {
-    const said = objectOf(lastObject) || objectOf(main) || 'item';
+    // The store is named after what is added to it ("log a glass" -> glasses), else the last thing named.
+    const added = requests.find((r) => r.intent === 'add' && objectOf(r) !== '' && !/^(them|it)$/.test(objectOf(r)));
+    const said = objectOf(added) || objectOf(lastObject) || objectOf(main) || 'item';
     const w = words(said);
     const listOf = tokens.findIndex((t, i) => t.word === 'of' && /^lists?$/.test(tokens[i - 1]?.word ?? ''));
     const listed = listOf >= 0 ? objectAfter(tokens, listOf - 1 + 1).object.filter((x) => !NOT_A_THING.has(x)) : [];

@@ -40,5 +40,7 @@ export function singular(word: string): string {
 export function plural(word: string): string {
   const w = word.toLowerCase();
   if (/(ch|sh|x|ss|zz)$/.test(w)) return `${w}es`;
-  return inflect(w, 'plural');
+  const p = inflect(w, 'plural');
+  // compromise leaves mass nouns ("wine", "coffee") as they are; a list of them is still "wines".
+  return p === w && !SAME.has(w) && !/s$/.test(w) ? `${w}s` : p;
 }

@@ -2,17 +2,18 @@
 
 /** What a verb asks the plugin to do, in canonical form. */
 export type Intent =
-  | 'add' | 'remove' | 'list' | 'find' | 'update' | 'clear' | 'keep'
+  | 'add' | 'remove' | 'list' | 'find' | 'update' | 'clear' | 'keep' | 'mark' | 'complete' | 'rate' | 'rename'
   | 'remind' | 'timer' | 'convert' | 'roll' | 'flip' | 'pick' | 'time'
   | 'get' | 'check' | 'monitor' | 'translate' | 'summarize' | 'calculate' | 'send' | 'count'
   | 'slugify' | 'uppercase' | 'lowercase' | 'answer';
 
 export const VERB_INTENTS: Record<string, Intent> = {
   add: 'add', save: 'add', store: 'add', record: 'add', remember: 'add', create: 'add', log: 'add', insert: 'add', write: 'add', note: 'add', jot: 'add',
-  remove: 'remove', delete: 'remove', forget: 'remove', drop: 'remove', erase: 'remove', complete: 'remove',
+  remove: 'remove', delete: 'remove', forget: 'remove', drop: 'remove', erase: 'remove',
+  mark: 'mark', tick: 'mark', complete: 'complete', finish: 'complete', rate: 'rate', score: 'rate', rename: 'rename',
   list: 'list', show: 'list', see: 'list', view: 'list', display: 'list',
   find: 'find', search: 'find', query: 'find',
-  update: 'update', edit: 'update', change: 'update', modify: 'update', rename: 'update',
+  update: 'update', edit: 'update', change: 'update', modify: 'update',
   clear: 'clear', wipe: 'clear', reset: 'clear', empty: 'clear',
   keep: 'keep', manage: 'keep', track: 'keep', organize: 'keep', organise: 'keep', maintain: 'keep',
   remind: 'remind', schedule: 'remind', reminder: 'remind', set: 'add', cancel: 'remove',
@@ -71,5 +72,6 @@ export const NOT_A_THING = new Set([
   'a', 'an', 'the', 'my', 'our', 'your', 'their', 'his', 'her', 'its', 'some', 'any', 'all', 'each', 'every', 'this', 'that', 'these', 'those',
   'current', 'latest', 'new', 'given', 'different', 'random', 'long', 'short', 'saved', 'upcoming', 'existing', 'certain', 'various', 'many',
   'me', 'them', 'it', 'us', 'you', 'him', 'things', 'thing', 'stuff', 'ones', 'one', 'plugin', 'plugins', 'people', "people's", 'user', 'users',
-  'functionality', 'feature', 'features', 'support', 'ability', 'way',
+  'functionality', 'feature', 'features', 'support', 'ability', 'way', 'what', 'which', 'left', 'remaining', 'rest',
+  'i', 'we', 'today', "today's", 'tomorrow', 'yesterday', 'daily', 'total', 'totals', 'sum', 'summary',
 ]);

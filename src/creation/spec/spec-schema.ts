@@ -16,6 +16,8 @@ const LIMITS = { components: 20, parameters: 20, methods: 30, triggers: 20, depe
 const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
+/** Members every generated service already has (ElizaOS's Service and the template's lifecycle). */
+const SERVICE_MEMBERS = ['start', 'stop', 'constructor', 'runtime', 'config', 'capabilityDescription', 'isRunning'];
 const TYPE_ALIASES: Record<string, ParameterType> = {
   string: 'string', text: 'string', number: 'number', integer: 'number', int: 'number', float: 'number',
   boolean: 'boolean', bool: 'boolean', object: 'object', json: 'object', record: 'object',
@@ -80,7 +82,8 @@ function parameters(input: SpecInputT['actions'] extends (infer A)[] | undefined
   return list.map((p) => {
     const optional = p.type.trim().endsWith('?');
     const type = TYPE_ALIASES[p.type.trim().replace(/\?$/, '').toLowerCase()];
-    if (!PARAMETER_NAME.test(p.name) || isHardReserved(p.name)) {
+    // "__proto__" would set an object's prototype wherever a value is stored under it.
+    if (!PARAMETER_NAME.test(p.name) || isHardReserved(p.name) || p.name === '__proto__') {
       issues.push({ field: `${at}.parameters.${p.name}`, value: p.name, message: 'must be an identifier (letters, digits, _; not a reserved word)' });
     }
     if (!type) issues.push({ field: `${at}.parameters.${p.name}`, value: p.type, message: 'type must be one of string, number, boolean, object, array' });
@@ -150,8 +153,8 @@ export function safeParsePluginSpec(input: unknown): { success: true; spec: Plug
     const methods = sv.methods ?? [];
     const seen = new Set<string>();
     methods.forEach((m, j) => {
-      if (!PARAMETER_NAME.test(m) || isReserved(m) || ['start', 'stop', 'constructor'].includes(m)) {
-        issues.push({ field: `${field}.methods[${j}]`, value: m, message: 'must be an identifier that is not reserved (start and stop are the lifecycle)' });
+      if (!PARAMETER_NAME.test(m) || isReserved(m) || SERVICE_MEMBERS.includes(m) || m in Object.prototype) {
+        issues.push({ field: `${field}.methods[${j}]`, value: m, message: `must be an identifier that is not reserved nor one of the service's own members (${SERVICE_MEMBERS.join(', ')}, toString and the other Object members)` });
       }
       if (seen.has(m)) issues.push({ field: `${field}.methods[${j}]`, value: m, message: 'is declared twice' });
       seen.add(m);

@@ -1,51 +1,46 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { camelCase, describeToSpec } from '../../../src/creation/spec/index.js';
+import { describeToSpec } from '../../../src/creation/spec/index.js';
 import { WORKING_EXAMPLE } from '../../../src/creation/spec/describe-offline.js';
+import { readSentenceCases, scoreSentences } from '../../helpers/sentence-judge.js';
 
-interface Case {
-  sentence: string;
-  actions: string[];
-  services?: string[];
-  settings?: string[];
-  hosts?: string[];
-}
-
-const CASES = JSON.parse(readFileSync(new URL('./fixtures/sentences.json', import.meta.url), 'utf8')) as Case[];
-const sorted = (list: string[]): string[] => [...list].sort();
-
-/** What the parser produced for one sentence, and whether it is exactly what the fixture asks for. */
-function judge(c: Case): { ok: boolean; got: Record<string, unknown> } {
-  try {
-    const spec = describeToSpec(c.sentence);
-    const got = {
-      actions: sorted(spec.actions.map((a) => camelCase(a.name))),
-      services: sorted(spec.services.map((s) => camelCase(s.name))),
-      settings: sorted(spec.environmentVariables.map((v) => v.name)),
-      hosts: sorted(spec.permissions.network),
-    };
-    const ok =
-      JSON.stringify(got.actions) === JSON.stringify(sorted(c.actions)) &&
-      JSON.stringify(got.services) === JSON.stringify(sorted(c.services ?? [])) &&
-      JSON.stringify(got.settings) === JSON.stringify(sorted(c.settings ?? [])) &&
-      (c.hosts === undefined || JSON.stringify(got.hosts) === JSON.stringify(sorted(c.hosts)));
-    return { ok, got };
-  } catch (error) {
-    return { ok: false, got: { error: (error as Error).message } };
-  }
-}
+// sentences.json is the set the reader is tuned on; sentences-held-out.json was written before the
+// issue-17 change and is never tuned on (scores in fixtures/sentence-scores.md).
+const CASES = readSentenceCases(new URL('./fixtures/sentences.json', import.meta.url));
+const HELD_OUT = readSentenceCases(new URL('./fixtures/sentences-held-out.json', import.meta.url));
 
 describe('the offline sentence reader on the sentence set', () => {
-  it('has at least 40 varied sentences', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(40);
+  it('has at least 80 varied sentences, and a held-out set of at least 20 apart from them', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(80);
+    expect(HELD_OUT.length).toBeGreaterThanOrEqual(20);
+    const tuned = new Set(CASES.map((c) => c.sentence.toLowerCase()));
+    expect(HELD_OUT.filter((c) => tuned.has(c.sentence.toLowerCase()))).toEqual([]);
   });
 
-  it('produces the expected actions, services and settings for at least 90% of them', () => {
-    const results = CASES.map((c) => ({ c, ...judge(c) }));
-    const misses = results.filter((r) => !r.ok).map((r) => `${r.c.sentence} -> ${JSON.stringify(r.got)}`);
-    const score = (results.length - misses.length) / results.length;
-    console.log(`sentence reader score: ${results.length - misses.length}/${results.length} (${Math.round(score * 100)}%)${misses.length ? `\nmisses:\n${misses.join('\n')}` : ''}`);
-    expect(score, misses.join('\n')).toBeGreaterThanOrEqual(0.9);
+  it('produces the expected actions, services and settings for at least 90% of the tuning set', () => {
+    const { right, total, misses } = scoreSentences(CASES);
+    console.log(`sentence reader score (tuning): ${right}/${total} (${Math.round((100 * right) / total)}%)${misses.length ? `\nmisses:\n${misses.join('\n')}` : ''}`);
+    expect(right / total, misses.join('\n')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('gets at least 80% of the held-out sentences right (7/24 before issue 17)', () => {
+    const { right, total } = scoreSentences(HELD_OUT);
+    console.log(`sentence reader score (held-out): ${right}/${total} (${Math.round((100 * right) / total)}%)`);
+    expect(right / total).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('turns questions into the plugin that answers them, and several requests into several actions', () => {
+    const actions = (sentence: string): string[] => describeToSpec(sentence).actions.map((a) => a.name).sort();
+    expect(actions('What time is it in Tokyo right now?')).toEqual(['getTime']);
+    expect(actions('converts miles to kilometers and pounds to kilograms')).toEqual(['convertLength', 'convertMass']);
+    expect(actions('keep track of my books: add a book, mark one as read, list unread books')).toEqual(['addBook', 'listBooks', 'markBook']);
+    expect(describeToSpec('a todo list where I can add tasks, complete them and see what is left')).toMatchObject({
+      name: 'plugin-tasks',
+      actions: [{ name: 'addTask' }, { name: 'completeTask' }, { name: 'listTasks' }],
+    });
+    expect(describeToSpec("a plugin that tracks my water intake: log a glass, show today's total")).toMatchObject({
+      name: 'plugin-water-intake',
+      actions: [{ name: 'addGlass' }, { name: 'listGlasses' }],
+    });
   });
 
   it('writes clean names: no broken singulars, valid identifiers', () => {

@@ -96,6 +96,15 @@ describe('the specification schema', () => {
     expect(result.success).toBe(false);
     if (!result.success) expect(result.issues[0]?.message).toContain('environmentVariables');
   });
+
+  it("refuses names that would clash with what a generated plugin already has: __proto__, a service's own members", () => {
+    const parameter = safeParsePluginSpec({ name: 'p', description: 'd', actions: [{ name: 'add note', description: 'd', parameters: [{ name: '__proto__', type: 'string' }] }] });
+    expect(parameter).toMatchObject({ success: false, issues: [{ field: 'actions[0].parameters.__proto__' }] });
+    for (const method of ['runtime', 'config', 'capabilityDescription', 'isRunning']) {
+      const result = safeParsePluginSpec({ name: 'p', description: 'd', services: [{ name: 'sync', description: 'd', methods: [method] }] });
+      expect(result, method).toMatchObject({ success: false, issues: [{ field: 'services[0].methods[0]', value: method }] });
+    }
+  });
 });
 
 describe('specifications from a sentence, without a model', () => {

@@ -1,5 +1,5 @@
-import type { EvaluatorSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
-import { kebab, lit } from './naming.js';
+import type { EvaluatorSpec, PluginSpec, ProviderSpec } from '../../spec/plugin-spec.js';
+import { lit } from './naming.js';
 import type { ProviderPlan } from './recipes.js';
 
 /** What each provider recipe reads, as the body of a function returning the provider's text. */
@@ -33,6 +33,14 @@ function providerBody(plan: ProviderPlan, spec: PluginSpec): { imports: string[]
         imports: [`import { PLUGIN_NAME } from '../plugin-info.js';`],
         body: `  const last = await runtime.getCache<{ text: string; at: string }>(PLUGIN_NAME + '/http/last/' + String(message.roomId));
   return last ? { text: \`\${HEADER}\\nLatest answer (\${last.at}):\\n\${last.text}\`, values: { at: last.at }, data: { ...last } } : { text: '', values: {}, data: {} };`,
+      };
+    case 'conversion':
+      return {
+        imports: [`import { supportedUnits } from '../units.js';`],
+        body: `  const known = supportedUnits();
+  void runtime;
+  void message;
+  return { text: \`\${HEADER}\\nUnits I convert between:\\n\${known.text}\`, values: { dimensions: Object.keys(known.units).join(', ') }, data: { units: known.units } };`,
       };
     case 'scaffold':
       return {
@@ -72,47 +80,6 @@ export const ${provider.identifier}Provider: Provider = {
 `;
 }
 
-/** A service no recipe covers: a real lifecycle, and methods that say they are not implemented. */
-export function serviceSource(service: ServiceSpec): string {
-  const file = `src/services/${kebab(service.identifier)}.ts`;
-  const methods = service.methods
-    .map(
-      (m) => `
-  // Not implemented yet: write what ${m} does here.
-  async ${m}(..._args: unknown[]): Promise<never> {
-    throw new Error(notImplemented(${lit(m)}));
-  }`,
-    )
-    .join('\n');
-  return `import { Service, type IAgentRuntime } from '@elizaos/core';
-
-function notImplemented(method: string): string {
-  return ${lit(service.className)} + '.' + method + ' is not implemented yet: write it in ' + ${lit(file)} + ', or create the plugin again with a model.';
-}
-
-export class ${service.className} extends Service {
-  static override serviceType = ${lit(service.serviceType)};
-  override capabilityDescription = ${lit(service.description)};
-  private running = false;
-
-  static override async start(runtime: IAgentRuntime): Promise<${service.className}> {
-    const service = new ${service.className}(runtime);
-    service.running = true;
-    return service;
-  }
-
-  override async stop(): Promise<void> {
-    this.running = false;
-  }
-
-  get isRunning(): boolean {
-    return this.running;
-  }
-${methods}
-}
-`;
-}
-
 export function evaluatorSource(evaluator: EvaluatorSpec): string {
   const triggers = evaluator.triggers.length ? evaluator.triggers : [evaluator.name];
   return `import type { ActionResult, Evaluator, IAgentRuntime, Memory } from '@elizaos/core';
@@ -135,50 +102,5 @@ export const ${evaluator.identifier}Evaluator: Evaluator = {
     return { success: matched.length > 0, text: \`Noticed: \${matched.join(', ')}\`, data: { matched } };
   },
 };
-`;
-}
-
-/** A monitor: checks the configured address on an interval and answers check/status methods. */
-export function monitorServiceSource(service: ServiceSpec, plan: { urlSetting: string; everyMs: number }): string {
-  const file = `src/services/${kebab(service.identifier)}.ts`;
-  const methods = service.methods
-    .map((m) => {
-      if (/^(check|poll|ping|run|refresh|fetch|update|probe|test)/i.test(m)) return `\n  async ${m}(): Promise<MonitorStatus> {\n    return checkNow(this.runtime, MONITOR);\n  }`;
-      if (/^(status|last|get|report|result|state|health)/i.test(m)) return `\n  async ${m}(): Promise<MonitorStatus | null> {\n    return lastStatus(this.runtime, MONITOR);\n  }`;
-      return `\n  // Not implemented yet: write what ${m} does here.\n  async ${m}(..._args: unknown[]): Promise<never> {\n    throw new Error(${lit(`${service.className}.${m} is not implemented yet: write it in ${file}, or create the plugin again with a model.`)});\n  }`;
-    })
-    .join('\n');
-  return `import { Service, type IAgentRuntime } from '@elizaos/core';
-import { checkNow, lastStatus, type MonitorConfig, type MonitorStatus } from '../monitor.js';
-import { PLUGIN_NAME } from '../plugin-info.js';
-
-const MONITOR: MonitorConfig = { plugin: PLUGIN_NAME, urlSetting: ${lit(plan.urlSetting)}, everyMs: ${plan.everyMs} };
-
-export class ${service.className} extends Service {
-  static override serviceType = ${lit(service.serviceType)};
-  override capabilityDescription = ${lit(service.description)};
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private checking: Promise<unknown> = Promise.resolve();
-
-  static override async start(runtime: IAgentRuntime): Promise<${service.className}> {
-    const service = new ${service.className}(runtime);
-    service.timer = setInterval(() => {
-      service.checking = service.checking.then(() => checkNow(runtime, MONITOR)).catch(() => undefined);
-    }, MONITOR.everyMs);
-    service.timer.unref();
-    return service;
-  }
-
-  override async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.checking;
-  }
-
-  get isRunning(): boolean {
-    return this.timer !== undefined;
-  }
-${methods}
-}
 `;
 }

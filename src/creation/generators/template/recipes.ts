@@ -1,6 +1,8 @@
 import { singular } from '../../spec/english.js';
 import { words } from '../../spec/identifiers.js';
 import type { ActionSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
+import { methodPlans } from './service-methods.js';
+import { wellKnownApiUrl } from './well-known-apis.js';
 
 /*
  * Which working recipe fits each component, chosen from its name, description, parameters and
@@ -8,34 +10,47 @@ import type { ActionSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../sp
  */
 
 export type RecipeName = 'monitor' | 'records' | 'conversion' | 'http' | 'schedule' | 'time' | 'random' | 'text' | 'triggers' | 'scaffold';
-export type RecordOp = 'add' | 'remove' | 'list' | 'find' | 'update' | 'clear';
-export type ScheduleOp = 'add' | 'list' | 'cancel';
+export type RecordOp = 'add' | 'remove' | 'list' | 'find' | 'update' | 'clear' | 'mark';
+export type ScheduleOp = 'add' | 'list' | 'cancel' | 'clear';
+/** What a mark sets on one record: complete sets done, rate a rating, mark a status in words. */
+export type MarkField = 'done' | 'rating' | 'status';
 export type TextOp = 'slugify' | 'uppercase' | 'lowercase' | 'titlecase' | 'reverse' | 'wordcount' | 'trim';
 
 export type ActionPlan =
-  | { recipe: 'records'; op: RecordOp; noun: string; scope: 'user' | 'room' }
+  | { recipe: 'records'; op: RecordOp; noun: string; scope: 'user' | 'room'; field?: MarkField }
   | { recipe: 'schedule'; op: ScheduleOp }
   | { recipe: 'conversion'; ratesSetting: string | undefined; currency: boolean }
-  | { recipe: 'http'; baseUrlSetting: string; keySetting: string | undefined }
+  | { recipe: 'http'; baseUrlSetting: string; keySetting: string | undefined; defaultBaseUrl: string | undefined }
   | { recipe: 'time' }
   | { recipe: 'random' }
   | { recipe: 'text'; op: TextOp; library: string | undefined }
   | { recipe: 'scaffold'; reason: string };
 
-export type ServicePlan = { recipe: 'monitor'; urlSetting: string; everyMs: number } | { recipe: 'scaffold'; reason: string };
+/** A service method served by an action's recipe: the method calls that action (same recipe, same store). */
+export interface MethodPlan {
+  method: string;
+  /** The identifier of the action it calls. */
+  action: string;
+}
+
+export type ServicePlan =
+  | { recipe: 'monitor'; urlSetting: string; everyMs: number }
+  | { recipe: 'actions'; methods: MethodPlan[] }
+  | { recipe: 'scaffold'; reason: string };
 
 export type ProviderPlan =
   | { recipe: 'records'; noun: string; scope: 'user' | 'room' }
   | { recipe: 'schedule' }
   | { recipe: 'time' }
   | { recipe: 'http' }
+  | { recipe: 'conversion' }
   | { recipe: 'scaffold'; reason: string };
 
 /** One line of the job's account of what it built. */
 export interface ComponentReport {
   kind: 'action' | 'provider' | 'service' | 'evaluator';
   name: string;
-  recipe: RecipeName;
+  recipe: RecipeName | 'actions';
   working: boolean;
   detail: string;
 }
@@ -53,12 +68,14 @@ export interface PluginPlan {
 
 const RECORD_VERBS: Record<string, RecordOp> = {
   add: 'add', create: 'add', save: 'add', store: 'add', remember: 'add', record: 'add', insert: 'add', new: 'add', track: 'add', log: 'add', put: 'add', note: 'add', write: 'add',
-  remove: 'remove', delete: 'remove', forget: 'remove', drop: 'remove', erase: 'remove', complete: 'remove', finish: 'remove', done: 'remove',
+  remove: 'remove', delete: 'remove', forget: 'remove', drop: 'remove', erase: 'remove',
+  complete: 'mark', finish: 'mark', done: 'mark', mark: 'mark', tick: 'mark', rate: 'mark', score: 'mark', star: 'mark',
   list: 'list', show: 'list', all: 'list', view: 'list', get: 'list', read: 'list',
   find: 'find', search: 'find', lookup: 'find', query: 'find', filter: 'find',
   update: 'update', edit: 'update', change: 'update', rename: 'update', modify: 'update',
   clear: 'clear', reset: 'clear', wipe: 'clear', empty: 'clear', purge: 'clear',
 };
+const MARK_FIELDS: Record<string, MarkField> = { complete: 'done', finish: 'done', done: 'done', tick: 'done', rate: 'rating', score: 'rating', star: 'rating', mark: 'status' };
 const FILLER = new Set(['all', 'my', 'the', 'a', 'an', 'from', 'to', 'list', 'by', 'id', 'one', 'new', 'current']);
 const TEXT_OPS: [RegExp, TextOp][] = [
   [/\bslug/, 'slugify'],
@@ -101,7 +118,8 @@ function planAction(action: ActionSpec, spec: PluginSpec, collections: Set<strin
   const text = textOf(action.name, action.description, action.parameters.map((p) => p.name));
   const verb = words(action.name)[0] ?? '';
   if (/\b(remind\w*|timers?|alarms?)\b/.test(text) || (/\bschedul/.test(text) && !/\bschedules? (of|for) /.test(text))) {
-    const op: ScheduleOp = /^(cancel|remove|delete|clear|stop|forget|drop)$/.test(verb) ? 'cancel' : /^(list|show|get|view|upcoming|all)$/.test(verb) ? 'list' : 'add';
+    const all = /^(clear|purge|wipe|reset|empty)$/.test(verb) || (/^(cancel|remove|delete|stop|forget|drop)$/.test(verb) && /\ball\b/.test(text));
+    const op: ScheduleOp = all ? 'clear' : /^(cancel|remove|delete|stop|forget|drop)$/.test(verb) ? 'cancel' : /^(list|show|get|view|upcoming|all)$/.test(verb) ? 'list' : 'add';
     return { recipe: 'schedule', op };
   }
   if (/\b(roll|dice|die|coin|flip|toss|random\w*|pick|choose|decide)\b/.test(text)) return { recipe: 'random' };
@@ -122,13 +140,14 @@ function planAction(action: ActionSpec, spec: PluginSpec, collections: Set<strin
   if (/\b(time|date|clock|timezones?|zone|weekday|today)\b/.test(text) && !/\b(update|record|save)\b/.test(verb)) return { recipe: 'time' };
   const base = urlSetting(spec);
   if (base) {
-    return { recipe: 'http', baseUrlSetting: base, keySetting: spec.environmentVariables.find((v) => /(KEY|TOKEN|SECRET)$/.test(v.name))?.name };
+    return { recipe: 'http', baseUrlSetting: base, keySetting: spec.environmentVariables.find((v) => /(KEY|TOKEN|SECRET)$/.test(v.name))?.name, defaultBaseUrl: spec.environmentVariables.find((v) => v.name === base)?.required ? undefined : wellKnownApiUrl(spec, base) };
   }
   const record = recordOf(action);
   if (record) {
     const noun = record.noun ? (collections.has(record.noun) ? record.noun : undefined) : collections.size === 1 ? [...collections][0] : undefined;
     if (noun && (record.op === 'add' ? action.parameters.some((p) => p.type === 'string') : true)) {
-      return { recipe: 'records', op: record.op, noun, scope: scopeOf(spec, action) };
+      const field = record.op === 'mark' ? (MARK_FIELDS[words(action.name)[0] ?? ''] ?? 'status') : undefined;
+      return { recipe: 'records', op: record.op, noun, scope: scopeOf(spec, action), ...(field ? { field } : {}) };
     }
   }
   return { recipe: 'scaffold', reason: 'no recipe fits its name and description' };
@@ -145,6 +164,7 @@ function planProvider(p: ProviderSpec, spec: PluginSpec, actions: Map<string, Ac
     return { recipe: 'records', noun: named ?? firstRecord?.noun ?? 'item', scope: records.find((r) => r.noun === (named ?? firstRecord?.noun))?.scope ?? 'room' };
   }
   if (plans.some((a) => a.recipe === 'schedule') && /\b(remind\w*|timers?|schedul\w*|upcoming)\b/.test(text)) return { recipe: 'schedule' };
+  if (plans.some((a) => a.recipe === 'conversion') && /\b(units?|conver\w*|supported|measures?)\b/.test(text)) return { recipe: 'conversion' };
   if (/\b(time|date|clock|today|timezones?)\b/.test(text)) return { recipe: 'time' };
   if (plans.some((a) => a.recipe === 'http') && /\b(api|response|latest|last|result|data)\b/.test(text)) return { recipe: 'http' };
   void spec;
@@ -155,6 +175,7 @@ const DETAIL: Record<string, string> = {
   records: 'records kept in the agent database',
   schedule: 'reminders as ElizaOS tasks',
   conversion: 'unit conversion',
+  actions: 'its methods call the actions beside it',
   http: 'calls the configured API',
   time: 'real date and time with time zones',
   random: 'dice, coin and pick-one',
@@ -170,12 +191,14 @@ function interval(text: string): number {
   return Math.max(10_000, Number(m[1] ?? 1) * unit);
 }
 
-function planService(s: ServiceSpec, spec: PluginSpec): ServicePlan {
+function planService(s: ServiceSpec, spec: PluginSpec, actions: Map<string, ActionPlan>): ServicePlan {
   const text = textOf(s.name, s.description, s.methods);
   const url = urlSetting(spec);
   if (/\b(monitor\w*|watch\w*|poll\w*|check\w*|uptime|health|ping\w*)\b/.test(text) && url) {
     return { recipe: 'monitor', urlSetting: url, everyMs: interval(`${s.description} ${spec.description}`.toLowerCase()) };
   }
+  const methods = methodPlans(s.methods, spec.actions, actions);
+  if (methods.length > 0) return { recipe: 'actions', methods };
   return { recipe: 'scaffold', reason: url ? 'no recipe fits its name and description' : 'a monitor needs a *_URL setting to watch' };
 }
 
@@ -183,7 +206,12 @@ function serviceReport(s: ServiceSpec, plan: ServicePlan | undefined): Component
   if (plan?.recipe === 'monitor') {
     return { kind: 'service', name: s.name, recipe: 'monitor', working: true, detail: `checks ${plan.urlSetting} every ${Math.round(plan.everyMs / 1000)} s` };
   }
-  return { kind: 'service', name: s.name, recipe: 'scaffold', working: false, detail: 'starts and stops; its methods are not implemented yet' };
+  if (plan?.recipe === 'actions') {
+    const open = s.methods.filter((m) => !plan.methods.some((p) => p.method === m));
+    const served = plan.methods.map((p) => `${p.method} calls ${p.action}`).join(', ');
+    return { kind: 'service', name: s.name, recipe: 'actions', working: open.length === 0, detail: open.length ? `${served}; not implemented yet: ${open.join(', ')}` : served };
+  }
+  return { kind: 'service', name: s.name, recipe: 'scaffold', working: false, detail: s.methods.length ? 'starts and stops; its methods are not implemented yet' : 'starts and stops; it declares no methods' };
 }
 
 /** The recipe of every component of a specification, and the account the job reports. */
@@ -198,7 +226,7 @@ export function planPlugin(spec: PluginSpec): PluginPlan {
   const providers = new Map<string, ProviderPlan>();
   for (const p of spec.providers) providers.set(p.identifier, planProvider(p, spec, actions));
   const services = new Map<string, ServicePlan>();
-  for (const s of spec.services) services.set(s.identifier, planService(s, spec));
+  for (const s of spec.services) services.set(s.identifier, planService(s, spec, actions));
   const components: ComponentReport[] = [
     ...spec.actions.map((a): ComponentReport => {
       const plan = actions.get(a.identifier);

@@ -1,18 +1,20 @@
 import type { PluginSpec } from '../../spec/plugin-spec.js';
 import type { GeneratedFile, PluginGenerator } from '../generator.js';
 import { actionSource } from './action-templates.js';
-import { evaluatorSource, monitorServiceSource, providerSource, serviceSource } from './component-templates.js';
+import { evaluatorTestSource, monitorServiceTestSource, serviceTestSource } from './component-test-templates.js';
+import { evaluatorSource, providerSource } from './component-templates.js';
 import { kebab, lit } from './naming.js';
 import { planPlugin, type ActionPlan, type PluginPlan, type ProviderPlan } from './recipes.js';
 import { runtimeFiles, type RuntimeFile } from './runtime-files.js';
 import { pluginInfoSource, pluginNameSource, TEST_SUPPORT_SOURCE } from './support-templates.js';
-import { actionTestSource, evaluatorTestSource, monitorServiceTestSource, providerTestSource, serviceTestSource } from './test-templates.js';
+import { monitorServiceSource, serviceSource } from './service-templates.js';
+import { actionTestSource, providerTestSource } from './test-templates.js';
 
 const ACTION_FILES: Record<ActionPlan['recipe'], RuntimeFile[]> = {
   records: ['records'], schedule: ['schedule'], conversion: ['units'], http: ['http'], time: ['clock'],
   random: ['random'], text: ['text-transforms'], scaffold: ['scaffold'],
 };
-const PROVIDER_FILES: Record<ProviderPlan['recipe'], RuntimeFile[]> = { records: ['records'], schedule: ['schedule'], time: ['clock'], http: [], scaffold: [] };
+const PROVIDER_FILES: Record<ProviderPlan['recipe'], RuntimeFile[]> = { records: ['records'], schedule: ['schedule'], time: ['clock'], http: [], conversion: ['units'], scaffold: [] };
 
 function indexSource(spec: PluginSpec, plan: PluginPlan): string {
   const imports: string[] = ["import type { Plugin } from '@elizaos/core';"];
@@ -82,8 +84,8 @@ export function templateFiles(spec: PluginSpec): GeneratedFile[] {
   for (const s of spec.services) {
     const p = plan.services.get(s.identifier);
     const monitor = p?.recipe === 'monitor' ? p : undefined;
-    files.push({ path: `src/services/${kebab(s.identifier)}.ts`, content: monitor ? monitorServiceSource(s, monitor) : serviceSource(s) });
-    files.push({ path: `src/__tests__/${kebab(s.identifier)}.test.ts`, content: monitor ? monitorServiceTestSource(s, monitor) : serviceTestSource(s) });
+    files.push({ path: `src/services/${kebab(s.identifier)}.ts`, content: monitor ? monitorServiceSource(s, monitor) : serviceSource(s, p) });
+    files.push({ path: `src/__tests__/${kebab(s.identifier)}.test.ts`, content: monitor ? monitorServiceTestSource(s, monitor) : serviceTestSource(s, p, spec) });
   }
   for (const e of spec.evaluators) {
     files.push({ path: `src/evaluators/${kebab(e.identifier)}.ts`, content: evaluatorSource(e) });
@@ -93,11 +95,12 @@ export function templateFiles(spec: PluginSpec): GeneratedFile[] {
 }
 
 /**
- * The offline generator: deterministic, no model, no network. Later iterations write the same
- * files again (a template has nothing to learn from feedback).
+ * The offline generator: deterministic, no model, no network. A failing gate ends the job after
+ * its first iteration (a template has nothing to learn from feedback).
  */
 export const templateGenerator: PluginGenerator = {
   kind: 'template',
+  deterministic: true,
   async generate(request) {
     request.signal?.throwIfAborted();
     return { files: templateFiles(request.spec) };

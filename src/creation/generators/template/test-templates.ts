@@ -1,4 +1,5 @@
-import type { ActionSpec, EvaluatorSpec, PluginSpec, ProviderSpec, ServiceSpec } from '../../spec/plugin-spec.js';
+import type { ActionSpec, PluginSpec, ProviderSpec } from '../../spec/plugin-spec.js';
+import { actionParameters } from './action-templates.js';
 import { kebab, lit } from './naming.js';
 import type { ActionPlan, ProviderPlan, TextOp } from './recipes.js';
 
@@ -17,12 +18,41 @@ const TEXT_SAMPLE: Record<TextOp, [string, string]> = {
   trim: ['  a   b  ', 'a b'],
 };
 
-function behaviour(id: string, plan: ActionPlan): { imports: string[]; body: string } {
-  const call = (text: string, rt = 'runtime') => `${id}.handler(${rt}, testMessage(${lit(text)}), undefined, { actionContext: undefined })`;
+/** A sample value of each type, for the required parameters a test gives by name (as a planner would). */
+export function sampleValue(type: string): unknown {
+  return { string: 'sample', number: 3, boolean: true, object: { key: 'value' }, array: ['one'] }[type];
+}
+
+/** A well-known API's action calls its public address while the URL setting is unset (fetch stubbed: no network in tests). */
+function publicAddressTest(id: string, url: string, setting: string, given: string): string {
+  return `  it(${lit(`calls ${url} while ${setting} is unset`)}, async () => {
+    const seen: string[] = [];
+    vi.stubGlobal('fetch', async (address: URL) => {
+      seen.push(String(address));
+      return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    try {
+      const settings: Record<string, string> = { ...SETTINGS };
+      delete settings[${lit(setting)}];
+      const result = await ${id}.handler(testRuntime(settings), testMessage('go'), undefined, ${given});
+      expect(result).toMatchObject({ success: true });
+      expect(seen[0]?.startsWith(${lit(url)})).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });`;
+}
+
+function behaviour(id: string, plan: ActionPlan, given: string, main: string[], byNumber: boolean): { imports: string[]; body: string } {
+  const call = (text: string, rt = 'runtime') => `${id}.handler(${rt}, testMessage(${lit(text)}), undefined, ${given})`;
   switch (plan.recipe) {
     case 'records': {
       const c = `{ plugin: PLUGIN_NAME, noun: ${lit(plan.noun)}, scope: ${lit(plan.scope)} }`;
       const names = plan.op === 'add' ? 'listRecords' : plan.op === 'list' || plan.op === 'find' ? 'addRecord' : 'addRecord, listRecords';
+      const field = plan.field ?? 'status';
+      const [ref = 'id', value = field] = main;
+      const markText = field === 'done' ? `complete ${ref}: 1` : field === 'rating' ? `rate ${ref}: 1, ${value}: 4` : `mark ${ref}: 1, ${value}: read`;
+      const markValue = field === 'done' ? 'true' : field === 'rating' ? '4' : lit('read');
       const imports = [`import { PLUGIN_NAME } from '../plugin-info.js';`, `import { ${names} } from '../records.js';`];
       const seed = `    await addRecord(runtime, testMessage(''), ${c}, { text: 'buy milk' });\n`;
       const bodies = {
@@ -50,6 +80,12 @@ ${seed}    const result = await ${call('update #1 to buy bread')};
     expect(result).toMatchObject({ success: true });
     expect((await listRecords(runtime, testMessage(''), ${c}))[0]?.text).toBe('buy bread');
   });`,
+        mark: `  it('marks one record named by its number', async () => {
+${seed}    const result = await ${call(markText)};
+    expect(result).toMatchObject({ success: true });
+    expect((await listRecords(runtime, testMessage(''), ${c}))[0]?.fields[${lit(field)}]).toEqual(${markValue});
+    expect(await ${call(markText.replace(': 1', ': 9'))}).toMatchObject({ success: false });
+  });`,
         clear: `  it('clears every record', async () => {
 ${seed}    expect(await ${call('clear them all')}).toMatchObject({ success: true });
     expect(await listRecords(runtime, testMessage(''), ${c})).toHaveLength(0);
@@ -75,8 +111,12 @@ ${seed}    expect(await ${call('clear them all')}).toMatchObject({ success: true
 ${seed}    const result = await ${call('show my reminders')};
     expect(result?.text).toContain('stretch');
   });`,
-        cancel: `  it('cancels a reminder by its words', async () => {
-${seed}    expect(await ${call('cancel stretch')}).toMatchObject({ success: true });
+        clear: `  it('clears every reminder', async () => {
+${seed}${seed}    expect(await ${call('clear all my reminders')}).toMatchObject({ success: true });
+    expect(runtime.tasksStored.size).toBe(0);
+  });`,
+        cancel: `  it(${lit(byNumber ? 'cancels a reminder by its number' : 'cancels a reminder by its words')}, async () => {
+${seed}    expect(await ${call(byNumber ? 'cancel #1' : 'cancel stretch')}).toMatchObject({ success: true });
     expect(runtime.tasksStored.size).toBe(0);
   });`,
       };
@@ -105,10 +145,10 @@ ${seed}    expect(await ${call('cancel stretch')}).toMatchObject({ success: true
     expect(result?.text).toMatch(/Could not reach|What is|What are/);
   });
 
-  it('asks for its address setting when it is not set', async () => {
+${plan.defaultBaseUrl ? publicAddressTest(id, plan.defaultBaseUrl, plan.baseUrlSetting, given) : `  it('asks for its address setting when it is not set', async () => {
     const result = await ${id}.handler(testRuntime(), testMessage('go'), undefined, {});
     expect(result).toMatchObject({ success: false });
-  });`,
+  });`}`,
       };
     case 'time':
       return {
@@ -155,7 +195,12 @@ ${seed}    expect(await ${call('cancel stretch')}).toMatchObject({ success: true
 
 export function actionTestSource(action: ActionSpec, plan: ActionPlan, spec: PluginSpec): string {
   const id = `${action.identifier}Action`;
-  const { imports, body } = behaviour(id, plan);
+  const { decls, main } = actionParameters(action, plan, spec);
+  const others = decls.filter((d) => d.required && !main.includes(d.name));
+  const given = `{ parameters: ${JSON.stringify(Object.fromEntries(others.map((d) => [d.name, sampleValue(d.type)])))} }`;
+  // A reference declared as a number names a record or reminder by its number, never by its words.
+  const byNumber = decls.find((d) => d.name === main[0])?.type === 'number';
+  const { imports, body } = behaviour(id, plan, given, main, byNumber);
   const settings = spec.environmentVariables.some((v) => v.required)
     ? `
 
@@ -164,12 +209,14 @@ export function actionTestSource(action: ActionSpec, plan: ActionPlan, spec: Plu
     expect(result).toMatchObject({ success: false });
   });`
     : '';
-  return `import { beforeEach, describe, expect, it } from 'vitest';
+  const stubs = body.includes('vi.stubGlobal');
+  return `import { beforeEach, describe, expect, it${stubs ? ', vi' : ''} } from 'vitest';
 import { ${id} } from '../actions/${kebab(action.identifier)}.js';
 ${imports.join('\n')}${imports.length ? '\n' : ''}import { testMessage, testRuntime, type TestRuntime } from './support.js';
 
 describe(${lit(action.actionName)}, () => {
-  let runtime: TestRuntime;
+  let runtime: TestRuntime;${stubs ? `
+  const SETTINGS: Record<string, string> = ${settingsLiteral(spec)};` : ''}
   beforeEach(() => {
     runtime = testRuntime(${settingsLiteral(spec)});
   });
@@ -206,6 +253,12 @@ export function providerTestSource(provider: ProviderSpec, plan: ProviderPlan, s
     const result = await ${id}.get(runtime, message, { values: {}, data: {}, text: '' });
     expect(result.text).toContain('temperature: 21');`,
     },
+    conversion: {
+      imports: [],
+      body: `    const result = await ${id}.get(runtime, testMessage('hello'), { values: {}, data: {}, text: '' });
+    expect(result.text).toContain('km');
+    expect(result.text).toContain('fahrenheit');`,
+    },
     scaffold: {
       imports: [],
       body: `    const result = await ${id}.get(runtime, testMessage('hello'), { values: {}, data: {}, text: '' });
@@ -222,83 +275,6 @@ describe(${lit(provider.providerName)}, () => {
     const runtime = testRuntime(${settingsLiteral(spec)});
 ${body}
   });
-});
-`;
-}
-
-export function serviceTestSource(service: ServiceSpec): string {
-  const method = service.methods[0];
-  const call = method
-    ? `
-
-  it('says its methods are not implemented yet', async () => {
-    const service = await ${service.className}.start(testRuntime());
-    await expect(service.${method}()).rejects.toThrow('not implemented yet');
-    await service.stop();
-  });`
-    : '';
-  return `import { describe, expect, it } from 'vitest';
-import { ${service.className} } from '../services/${kebab(service.identifier)}.js';
-import { testRuntime } from './support.js';
-
-describe(${lit(service.className)}, () => {
-  it('starts running and stops', async () => {
-    const service = await ${service.className}.start(testRuntime());
-    expect(service.isRunning).toBe(true);
-    await service.stop();
-    expect(service.isRunning).toBe(false);
-  });${call}
-});
-`;
-}
-
-export function evaluatorTestSource(evaluator: EvaluatorSpec): string {
-  const id = `${evaluator.identifier}Evaluator`;
-  const trigger = (evaluator.triggers[0] ?? evaluator.name).toLowerCase();
-  return `import { describe, expect, it } from 'vitest';
-import { ${id} } from '../evaluators/${kebab(evaluator.identifier)}.js';
-import { testMessage, testRuntime } from './support.js';
-
-describe(${lit(evaluator.evaluatorName)}, () => {
-  it('runs for a message with a trigger and not for others', async () => {
-    expect(await ${id}.validate(testRuntime(), testMessage(${lit(`Please ${trigger} now`)}))).toBe(true);
-    expect(await ${id}.validate(testRuntime(), testMessage('nothing relevant here'))).toBe(false);
-  });
-
-  it('reports which trigger it noticed', async () => {
-    const result = await ${id}.handler(testRuntime(), testMessage(${lit(`${trigger}!`)}));
-    expect(result).toMatchObject({ success: true, data: { matched: [${lit(trigger)}] } });
-  });
-});
-`;
-}
-
-export function monitorServiceTestSource(service: ServiceSpec, plan: { urlSetting: string }): string {
-  const check = service.methods.find((m) => /^(check|poll|ping|run|refresh|fetch|update|probe|test)/i.test(m));
-  const status = service.methods.find((m) => /^(status|last|get|report|result|state|health)/i.test(m));
-  const calls = check
-    ? `
-
-  it('checks the address now and keeps the result', async () => {
-    const runtime = testRuntime({ ${plan.urlSetting}: 'http://127.0.0.1:9' });
-    const service = await ${service.className}.start(runtime);
-    const result = await service.${check}();
-    expect(result).toMatchObject({ ok: false, status: null });${status ? `
-    expect(await service.${status}()).toMatchObject({ ok: false });` : ''}
-    await service.stop();
-  });`
-    : '';
-  return `import { describe, expect, it } from 'vitest';
-import { ${service.className} } from '../services/${kebab(service.identifier)}.js';
-import { testRuntime } from './support.js';
-
-describe(${lit(service.className)}, () => {
-  it('starts checking on an interval and stops', async () => {
-    const service = await ${service.className}.start(testRuntime());
-    expect(service.isRunning).toBe(true);
-    await service.stop();
-    expect(service.isRunning).toBe(false);
-  });${calls}
 });
 `;
 }

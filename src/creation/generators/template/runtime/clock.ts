@@ -30,7 +30,9 @@ export function zoneIn(text: string, fallback: string): string | undefined {
   return valid(fallback) ? fallback : 'UTC';
 }
 
-export function nowIn(zone: string, at: Date = new Date()): { date: string; time: string; weekday: string; iso: string; zone: string } {
+/** Now in a zone; a zone setting that is not a valid IANA name reads as UTC rather than failing. */
+export function nowIn(setting: string, at: Date = new Date()): { date: string; time: string; weekday: string; iso: string; zone: string } {
+  const zone = valid(setting) ? setting : 'UTC';
   const date = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
   const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hour12: false }).format(at);
   const weekday = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'long' }).format(at);

@@ -7,6 +7,8 @@ export interface ApiCall {
   /** Host names the specification declares in permissions.network. */
   hosts: readonly string[];
   timeoutMs?: number;
+  /** The public address of a well-known API, used while the setting is not set. */
+  defaultBaseUrl?: string;
 }
 
 const PATH_PARAM = /^(path|endpoint|resource|route|id|slug|repo|repository|username|user|owner|name)$/i;
@@ -45,7 +47,8 @@ export function summarise(value: unknown, depth = 0): string {
 
 /** Calls the configured API with a timeout and turns every answer, good or bad, into readable text. */
 export async function callApi(runtime: IAgentRuntime, call: ApiCall, values: Record<string, unknown>): Promise<Outcome> {
-  const base = runtime.getSetting(call.baseUrlSetting);
+  const setting = runtime.getSetting(call.baseUrlSetting);
+  const base = typeof setting === 'string' && setting.trim() !== '' ? setting : call.defaultBaseUrl;
   if (typeof base !== 'string' || base.trim() === '') return no('Set ' + call.baseUrlSetting + ' to the address of the API first.', { missingSettings: [call.baseUrlSetting] });
   let url: URL;
   try {

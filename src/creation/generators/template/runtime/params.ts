@@ -48,6 +48,19 @@ export function splitList(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The value a record holds under a name of its own: never one it inherits ("toString", "valueOf"
+ * are parameter names too). Typed unknown whatever the name.
+ */
+export function valueAt(values: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
+/** The values without one of them. */
+export function without(values: Record<string, unknown>, name: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key !== name));
+}
+
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
@@ -63,9 +76,12 @@ function jsonIn(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** "from: km to: mi" on one line: a bare value ends where the next "name:" begins. */
+const BARE_VALUE = '((?:(?!\\s+[A-Za-z_][A-Za-z0-9_]*\\s*[:=])[^,;\\n])+)';
+
 function named(text: string, name: string): string | undefined {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp('\\b' + escaped + '\\s*[:=]\\s*(?:"([^"]*)"|\'([^\']*)\'|([^,;\\n]+))', 'i').exec(text);
+  const match = new RegExp('\\b' + escaped + '\\s*[:=]\\s*(?:"([^"]*)"|\'([^\']*)\'|' + BARE_VALUE + ')', 'i').exec(text);
   return (match?.[1] ?? match?.[2] ?? match?.[3])?.trim();
 }
 
@@ -80,13 +96,16 @@ export function restOfText(text: string, used: string[]): string {
   return quoted?.[1] ?? rest;
 }
 
-/** The values a person typed in the message itself, with no model: the deterministic reading. */
-export function readFromText(text: string, decls: readonly ParamDecl[]): Record<string, unknown> {
+/**
+ * The values a person typed in the message itself, with no model: the deterministic reading.
+ * `known` names values a caller already has: they take nothing from the words.
+ */
+export function readFromText(text: string, decls: readonly ParamDecl[], known: readonly string[] = []): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   const used: string[] = [];
   const json = jsonIn(text) ?? {};
   for (const d of decls) {
-    const raw = json[d.name] ?? named(text, d.name);
+    const raw = valueAt(json, d.name) ?? named(text, d.name);
     const value = raw === undefined ? undefined : coerce(raw, d.type);
     if (value !== undefined) {
       values[d.name] = value;
@@ -96,18 +115,26 @@ export function readFromText(text: string, decls: readonly ParamDecl[]): Record<
   }
   if (Object.keys(json).length > 0) return values;
   const quoted = [...text.matchAll(/["“]([^"”]+)["”]/g)].map((m) => m[1] ?? '');
-  for (const d of decls) {
-    if (d.name in values) continue;
-    if (WHEN_NAME.test(d.name) || (d.type === 'string' && /time|date|when|due/i.test(d.description ?? ''))) {
+  // What no value has taken yet: "in 10 minutes" read as a time leaves no "10" for an id or a number.
+  const unread = (): string => text.replace(new RegExp(used.filter(Boolean).map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^\\b$', 'g'), ' ');
+  const isWhen = (d: ParamDecl): boolean => WHEN_NAME.test(d.name) || (d.type === 'string' && /time|date|when|due/i.test(d.description ?? ''));
+  // Times first: their words hold numbers the other readers would otherwise take.
+  for (const d of [...decls.filter(isWhen), ...decls.filter((x) => !isWhen(x))]) {
+    if (Object.hasOwn(values, d.name) || known.includes(d.name)) continue;
+    const whenNamed = WHEN_NAME.test(d.name) && (d.type === 'string' || d.type === 'number');
+    if (whenNamed || (d.type === 'string' && /time|date|when|due/i.test(d.description ?? ''))) {
       const when = parseWhen(text);
       if (when) {
         values[d.name] = d.type === 'number' ? when.at.getTime() : when.at.toISOString();
         used.push(when.matched);
+        continue;
       }
-      continue;
+      // A "when" parameter waits for a time; one whose description only mentions time reads as usual.
+      if (whenNamed) continue;
     }
-    if (ID_NAME.test(d.name)) {
-      const id = /#\s*(\d+)\b/.exec(text) ?? /\b(?:id|number|no\.?|record|item|entry|note|todo|task|reminder)\s*#?\s*(\d+)\b/i.exec(text) ?? /^\D*?\b(\d+)\b\D*$/.exec(text);
+    if (ID_NAME.test(d.name) && (d.type === 'string' || d.type === 'number')) {
+      const rest = unread();
+      const id = /#\s*(\d+)\b/.exec(rest) ?? /\b(?:id|number|no\.?|record|item|entry|note|todo|task|reminder)\s*#?\s*(\d+)\b/i.exec(rest) ?? /^\D*?\b(\d+)\b\D*$/.exec(rest);
       if (id?.[1]) {
         values[d.name] = d.type === 'number' ? Number(id[1]) : id[1];
         used.push(id[0]);
@@ -115,7 +142,7 @@ export function readFromText(text: string, decls: readonly ParamDecl[]): Record<
       continue;
     }
     if (d.type === 'number') {
-      const n = /(-?\d+(?:[.,]\d+)?)/.exec(text.replace(new RegExp(used.filter(Boolean).map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '^\\b$', 'g'), ' '));
+      const n = /(-?\d+(?:[.,]\d+)?)/.exec(unread());
       if (n?.[1]) values[d.name] = Number(n[1].replace(',', '.'));
       continue;
     }
@@ -135,7 +162,9 @@ export function readFromText(text: string, decls: readonly ParamDecl[]): Record<
     }
   }
   // The first string still open takes what is left of the sentence ("add milk" -> text "milk").
-  const open = decls.find((d) => d.type === 'string' && !(d.name in values));
+  // An id-like one takes them only when no other text parameter is open ("remove buy milk" names a record by its words).
+  const openText = decls.filter((d) => d.type === 'string' && !Object.hasOwn(values, d.name) && !known.includes(d.name));
+  const open = openText.find((d) => !ID_NAME.test(d.name)) ?? openText[0];
   if (open) {
     const rest = restOfText(text, used);
     if (rest && rest.length <= 500) values[open.name] = rest;
@@ -191,30 +220,30 @@ export async function readParams(
   const given = asRecord(asRecord(options)?.['parameters']) ?? {};
   const values: Record<string, unknown> = {};
   for (const d of decls) {
-    const v = given[d.name] === undefined ? undefined : coerce(given[d.name], d.type);
+    const v = valueAt(given, d.name) === undefined ? undefined : coerce(valueAt(given, d.name), d.type);
     if (v !== undefined) values[d.name] = v;
   }
   const explicit = jsonIn(text) ?? {};
   for (const d of decls) {
-    if (d.name in values) continue;
-    const v = explicit[d.name] ?? named(text, d.name);
+    if (Object.hasOwn(values, d.name)) continue;
+    const v = valueAt(explicit, d.name) ?? named(text, d.name);
     const c = v === undefined ? undefined : coerce(v, d.type);
     if (c !== undefined) values[d.name] = c;
   }
-  let open = decls.filter((d) => !(d.name in values));
+  let open = decls.filter((d) => !(Object.hasOwn(values, d.name)));
   if (open.length > 0) {
     const fromModel = await askModel(runtime, purpose, open, text);
     for (const d of open) {
-      const c = fromModel[d.name] === undefined || fromModel[d.name] === null ? undefined : coerce(fromModel[d.name], d.type);
+      const c = valueAt(fromModel, d.name) === undefined || valueAt(fromModel, d.name) === null ? undefined : coerce(valueAt(fromModel, d.name), d.type);
       if (c !== undefined) values[d.name] = c;
     }
-    open = decls.filter((d) => !(d.name in values));
+    open = decls.filter((d) => !(Object.hasOwn(values, d.name)));
   }
   if (open.length > 0) {
-    const read = readFromText(text, decls);
-    for (const d of open) if (read[d.name] !== undefined) values[d.name] = read[d.name];
+    const read = readFromText(text, decls, Object.keys(values));
+    for (const d of open) if (valueAt(read, d.name) !== undefined) values[d.name] = valueAt(read, d.name);
   }
-  const missing = decls.filter((d) => d.required && !(d.name in values));
+  const missing = decls.filter((d) => d.required && !(Object.hasOwn(values, d.name)));
   if (missing.length > 0) return { ok: false, outcome: question(purpose, missing) };
   return { ok: true, values, text };
 }

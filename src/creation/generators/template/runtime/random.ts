@@ -23,10 +23,11 @@ export function flipCoin(): Outcome {
   return ok('The coin landed on ' + side + '.', { side });
 }
 
-/** "pick one of pizza, sushi or tacos" / "choose between red and blue". */
+/** "pick one of pizza, sushi or tacos" / "choose between red and blue"; else the list a caller gave. */
 export function pickOne(text: string, given?: unknown): Outcome {
   const fromText = /(?:\bof|\bfrom|\bbetween|\bamong|:)\s+(.+)$/i.exec(text)?.[1];
-  const options = Array.isArray(given) ? given.map(String) : splitList(fromText ?? '');
+  const said = splitList(fromText ?? '');
+  const options = said.length >= 2 || !Array.isArray(given) ? said : given.map(String);
   if (options.length < 2) return no('Give me at least two choices, e.g. "pick one of pizza, sushi or tacos".', { question: true });
   const choice = options[randomInt(0, options.length)] ?? '';
   return ok('I pick: ' + choice, { choice, options });

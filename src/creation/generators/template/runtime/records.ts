@@ -76,8 +76,10 @@ function locate(doc: RecordsDocument, ref: string): StoredRecord[] {
   return exact.length ? exact : doc.records.filter((r) => r.text.toLowerCase().includes(wanted));
 }
 
-export async function addRecord(runtime: IAgentRuntime, message: Memory, c: Collection, values: Record<string, unknown>): Promise<Outcome> {
-  const text = textOf(values);
+/** Saves a record; its text is the value named by textKey when given, else the first text among the values. */
+export async function addRecord(runtime: IAgentRuntime, message: Memory, c: Collection, values: Record<string, unknown>, textKey?: string): Promise<Outcome> {
+  const named = textKey !== undefined && Object.hasOwn(values, textKey) ? values[textKey] : undefined;
+  const text = typeof named === 'string' && named.trim() !== '' ? named.trim() : textOf(values);
   const added = await change(runtime, keyOf(runtime, message, c), (doc) => {
     if (doc.records.length >= MAX_RECORDS) return undefined;
     const record: StoredRecord = { id: doc.nextId++, text, fields: values, createdAt: new Date().toISOString() };
@@ -101,19 +103,33 @@ export async function removeRecord(runtime: IAgentRuntime, message: Memory, c: C
   return ok('Removed ' + c.noun + ' ' + describeRecord(removed[0] as StoredRecord) + '.', { removed: removed[0] });
 }
 
-export async function updateRecord(runtime: IAgentRuntime, message: Memory, c: Collection, ref: string, values: Record<string, unknown>): Promise<Outcome> {
+export async function updateRecord(runtime: IAgentRuntime, message: Memory, c: Collection, ref: string, values: Record<string, unknown>, textKey?: string): Promise<Outcome> {
   const updated = await change(runtime, keyOf(runtime, message, c), (doc) => {
     const found = locate(doc, ref);
     const target = found.length === 1 ? found[0] : undefined;
     if (!target) return found.length;
     target.fields = { ...target.fields, ...values };
-    const text = Object.entries(values).find(([, v]) => typeof v === 'string' && v.trim() !== '')?.[1];
+    const text = textKey !== undefined && Object.hasOwn(values, textKey) && typeof values[textKey] === 'string' ? values[textKey] : Object.entries(values).find(([, v]) => typeof v === 'string' && v.trim() !== '')?.[1];
     if (typeof text === 'string') target.text = text.trim();
     target.updatedAt = new Date().toISOString();
     return target;
   });
   if (typeof updated === 'number') return no(updated === 0 ? 'There is no ' + c.noun + ' "' + ref + '".' : '"' + ref + '" matches several ' + c.noun + 's; which number?');
   return ok('Updated ' + c.noun + ' ' + describeRecord(updated) + '.', { record: updated });
+}
+
+/** Sets one field of a record ("mark #2 as read", "rate #1 5", "complete #3"). */
+export async function markRecord(runtime: IAgentRuntime, message: Memory, c: Collection, ref: string, field: string, value: unknown): Promise<Outcome> {
+  const marked = await change(runtime, keyOf(runtime, message, c), (doc) => {
+    const found = locate(doc, ref);
+    const target = found.length === 1 ? found[0] : undefined;
+    if (!target) return found.length;
+    target.fields = { ...target.fields, [field]: value };
+    target.updatedAt = new Date().toISOString();
+    return target;
+  });
+  if (typeof marked === 'number') return no(marked === 0 ? 'There is no ' + c.noun + ' "' + ref + '".' : '"' + ref + '" matches several ' + c.noun + 's; which number?', { question: marked > 1 });
+  return ok('Marked ' + c.noun + ' ' + describeRecord(marked) + '.', { record: marked });
 }
 
 export async function listRecords(runtime: IAgentRuntime, message: Memory, c: Collection): Promise<StoredRecord[]> {

@@ -68,6 +68,13 @@ export async function cancelReminder(runtime: IAgentRuntime, message: Memory, s:
   return ok('Cancelled ' + (all ? String(chosen.length) + ' ' + s.noun + (chosen.length === 1 ? '' : 's') : '"' + (metaOf(chosen[0] as Task)?.text ?? ref) + '"') + '.', { cancelled: chosen.length });
 }
 
+/** Cancels every reminder of the conversation: none left is a success too. */
+export async function clearReminders(runtime: IAgentRuntime, message: Memory, s: Schedule): Promise<Outcome> {
+  const tasks = await pending(runtime, s, message.roomId);
+  for (const t of tasks) if (t.id) await runtime.deleteTask(t.id);
+  return ok(tasks.length ? 'Cleared ' + String(tasks.length) + ' ' + s.noun + (tasks.length === 1 ? '' : 's') + '.' : 'There were no ' + s.noun + 's to clear.', { cleared: tasks.length });
+}
+
 /** Fires every due reminder once: a message from the agent in the room it was set in, then the task is gone. */
 export async function fireDue(runtime: IAgentRuntime, s: Schedule, now = Date.now()): Promise<number> {
   const due = (await pending(runtime, s, undefined)).filter((t) => (metaOf(t)?.dueAt ?? Infinity) <= now);

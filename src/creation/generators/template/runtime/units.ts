@@ -120,3 +120,14 @@ export async function convertAnswer(text: string, values: Record<string, unknown
   if (ratesUrl && CURRENCY.test(c.from) && CURRENCY.test(c.to) && !unitOf(c.from) && !unitOf(c.to)) return convertCurrency(c, ratesUrl);
   return convert(c);
 }
+
+/** Every unit this converter knows, by dimension: what a provider tells the agent it can convert. */
+export function supportedUnits(): { text: string; units: Record<string, string[]> } {
+  const units: Record<string, string[]> = {};
+  for (const { dim, label } of Object.values(UNITS)) {
+    const list = (units[dim] ??= []);
+    if (!list.includes(label)) list.push(label);
+  }
+  const text = Object.entries(units).map(([dim, labels]) => dim + ': ' + labels.join(', ')).join('\n');
+  return { text, units };
+}
