@@ -3,7 +3,7 @@
 // (/plugin-dynamic/panel?agentId=...), or under /api/agents/<id>/plugins/plugin-dynamic/panel.
 // OPERATIONS ({ name: { method, path } }, paths relative to the page) is the operation table's
 // routes: the server writes it before this file (src/http/panel-operations.ts).
-/* global OPERATIONS */
+/* global OPERATIONS, ERROR_ADVICE */
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -106,9 +106,71 @@
       await fn();
       notice(label + ': done');
     } catch (e) {
-      notice(label + ' failed. ' + e.message, true);
+      notice(label + ' failed. ' + withAdvice(e.message), true);
     }
     await refresh();
+  }
+
+  /* The advice for an error, in the panel's words (ERROR_ADVICE comes from the error catalogue). */
+  function withAdvice(message) {
+    const code = /^([A-Z_]+): /.exec(message);
+    const advice = code && typeof ERROR_ADVICE === 'object' ? ERROR_ADVICE[code[1]] : undefined;
+    return advice ? message + ' ' + advice : message;
+  }
+
+  /* Install, then say what the new plugin still needs, instead of a bare "done". */
+  async function installFrom(source) {
+    try {
+      notice('Install ' + source + '...');
+      const view = await api(OPERATIONS.install, { source, activate: true });
+      notice(installedText(view));
+    } catch (e) {
+      notice('Install ' + source + ' failed. ' + withAdvice(e.message), true);
+    }
+    await refresh();
+  }
+
+  function installedText(view) {
+    if (view.missingSettings && view.missingSettings.length) {
+      return 'Installed ' + view.packageName + '; it needs ' + view.missingSettings.join(', ') + ' before it can load: press Configure on its card, then Activate.';
+    }
+    return 'Installed ' + view.packageName + ': it is ' + String(view.status).replace('_', ' ') + '.';
+  }
+
+  /* Create: the notice follows the job (queued, running, done or failed) instead of saying "done" once it is queued. */
+  let followedJob = null;
+  async function createJob(body) {
+    if ($('replace').checked) body.replace = true;
+    try {
+      notice('Create...');
+      const answer = await api(OPERATIONS.create, body);
+      followedJob = answer.job.id;
+      notice(jobNotice(answer.job));
+    } catch (e) {
+      notice('Create failed. ' + withAdvice(e.message), true);
+    }
+    await refresh();
+  }
+
+  function jobNotice(job) {
+    const id = ' (job #' + job.id.slice(0, 8) + ')';
+    if (job.status === 'queued') return 'Create ' + job.pluginName + ': queued' + id + '; it appears under Jobs.';
+    if (job.status === 'running') return 'Create ' + job.pluginName + ': running' + id + ', ' + (job.phase || 'starting') + ', ' + job.progress + '%.';
+    if (job.status === 'succeeded') {
+      const r = job.result || {};
+      const needs = r.missingSettings && r.missingSettings.length
+        ? '; it needs ' + r.missingSettings.join(', ') + ' before it can load: press Configure on its card, then Activate.'
+        : ': ' + r.packageName + ' is ' + String(r.pluginStatus).replace('_', ' ') + '.';
+      return 'Create ' + job.pluginName + ': done' + id + needs;
+    }
+    return 'Create ' + job.pluginName + ': ' + job.status + id + (job.error ? '. ' + withAdvice(job.error.code + ': ' + job.error.message) : '.');
+  }
+
+  function followJobNotice(jobs) {
+    const job = followedJob && jobs.find((j) => j.id === followedJob);
+    if (!job) return;
+    notice(jobNotice(job), job.status === 'failed' || job.status === 'cancelled');
+    if (job.status !== 'queued' && job.status !== 'running') followedJob = null;
   }
 
   function statusBadge(status) {
@@ -234,24 +296,24 @@
         list.append(el('li', { 'data-result': name },
           el('div', { class: 'title' }, el('strong', {}, name)),
           el('div', { class: 'meta' }, hit.entry.description || ''),
-          el('div', { class: 'buttons' }, button('Install', () => act('Install ' + name, () => api(OPERATIONS.install, { source: name, activate: true }))))));
+          el('div', { class: 'buttons' }, button('Install', () => installFrom(name)))));
       }
     } catch (e) {
       list.replaceChildren();
-      notice('Search failed. ' + e.message, true);
+      notice('Search failed. ' + withAdvice(e.message), true);
     }
   });
 
   $('install-source').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const source = $('source').value.trim();
-    if (source) act('Install ' + source, () => api(OPERATIONS.install, { source, activate: true }));
+    if (source) installFrom(source);
   });
 
   /* ---- creation ---- */
   $('describe').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    act('Create', () => api(OPERATIONS.create, { description: $('description').value }));
+    createJob({ description: $('description').value });
   });
   $('spec').addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -262,7 +324,7 @@
       notice('The specification is not valid JSON: ' + e.message, true);
       return;
     }
-    act('Create', () => api(OPERATIONS.create, { specification }));
+    createJob({ specification });
   });
 
   function clock(iso) {
@@ -352,6 +414,7 @@
       const [plugins, jobs] = await Promise.all([api(OPERATIONS.list), api(OPERATIONS.jobs)]);
       renderInstalled(plugins);
       renderJobs(jobs);
+      followJobNotice(jobs);
       if (/^Could not load/.test($('notice').textContent)) notice('');
     } catch (e) {
       notice('Could not load: ' + e.message, true);

@@ -1,4 +1,4 @@
-import { errorEnvelope, toPluginDynamicError } from '../errors.js';
+import { adviceFor, errorEnvelope, toPluginDynamicError } from '../errors.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -29,7 +29,7 @@ export function printError(opts: OutputOptions, error: unknown): void {
     process.stdout.write(`${JSON.stringify(errorEnvelope(e), null, 2)}\n`);
   } else {
     process.stderr.write(`error ${e.code}: ${oneLine(e.message)}\n`);
-    process.stderr.write(`  ${e.hint}\n`);
+    process.stderr.write(`  ${adviceFor(e.code, 'cli')}\n`);
     if (opts.verbose) process.stderr.write(`${stackOf(e)}\n`);
   }
   process.exitCode = 1;

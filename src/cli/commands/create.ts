@@ -9,6 +9,8 @@ import { answerText, jobSummaryText, type ActionAnswer } from '../format.js';
 import { note, printResult } from '../output.js';
 import { answerOf, pickAction, sampleMessage } from '../action-choice.js';
 import { readSpecFile } from '../spec-file.js';
+import { parsePluginSpec } from '../../creation/spec/spec-schema.js';
+import { RERUN_PREFIX } from '../../creation/jobs/rerun-line.js';
 import type { CommandGroup } from './command-kit.js';
 
 interface CreateFlags {
@@ -40,6 +42,12 @@ function checkFlags(ctx: CliContext, specPath: string | undefined, flags: Create
       problem: 'needs --agent-url: the headless runtime stops when the command ends, and its job with it.',
     });
   }
+}
+
+/** `--run-action NAME` must name an action of the specification: checked before the job starts. */
+function checkRunActionInSpec(spec: unknown, flags: CreateFlags): void {
+  if (typeof flags.runAction !== 'string' || spec === undefined) return;
+  pickAction(parsePluginSpec(spec), flags.runAction);
 }
 
 async function submit(b: Backend, spec: unknown, flags: CreateFlags): Promise<JobRecord> {
@@ -81,9 +89,12 @@ export const createCommands: CommandGroup = (program, run) => {
       run(async (ctx) => {
         checkFlags(ctx, specPath, flags);
         const spec = specPath === undefined ? undefined : await readSpecFile(specPath);
+        checkRunActionInSpec(spec, flags);
         const b = await ctx.backend();
         const job = await submit(b, spec, flags);
         note(ctx.out, `Creating ${job.pluginName} (job ${job.id.slice(0, 8)}, ${job.generator} generator)`);
+        const rerun = job.log.find((entry) => entry.message.startsWith(RERUN_PREFIX));
+        if (rerun) note(ctx.out, rerun.message);
         if (!flags.wait) {
           printResult(ctx.out, { job }, () => `Job ${job.id.slice(0, 8)} is ${job.status}; follow it with: plugin-dynamic status ${job.id.slice(0, 8)} --watch`);
           return;
