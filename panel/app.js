@@ -118,6 +118,11 @@
     return advice ? message + ' ' + advice : message;
   }
 
+  /* How many matching registry entries were not offered (no usable 1.x release). */
+  function hiddenResults(n) {
+    return el('li', { class: 'muted', 'data-hidden': String(n) }, n + (n === 1 ? ' more entry matches' : ' more entries match') + ' but ' + (n === 1 ? 'has' : 'have') + ' no usable ElizaOS 1.x release, so ' + (n === 1 ? 'it is' : 'they are') + ' not offered.');
+  }
+
   /* Install, then say what the new plugin still needs, instead of a bare "done". */
   async function installFrom(source) {
     try {
@@ -290,7 +295,8 @@
       const answer = await api(OPERATIONS.search, undefined, '?q=' + encodeURIComponent($('query').value) + '&limit=10');
       list.replaceChildren();
       if (answer.warning) list.append(el('li', { class: 'muted' }, answer.warning));
-      if (!answer.hits.length) list.append(el('li', { class: 'muted' }, 'No plugin matches.'));
+      if (!answer.hits.length) list.append(el('li', { class: 'muted' }, 'No ElizaOS 1.x plugin matches.'));
+      if (answer.hidden) list.append(hiddenResults(answer.hidden));
       for (const hit of answer.hits) {
         const name = hit.entry.name;
         list.append(el('li', { 'data-result': name },

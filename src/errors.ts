@@ -131,7 +131,7 @@ export const ERROR_MESSAGES = {
   INTERNAL: '{what} {problem}',
   // first hour (issue 19): refusals made before any work starts
   COMPONENT_CONFLICT: '{plugin} cannot be created: {clashes}. Nothing was built; {remedy}.',
-  REGISTRY_UNAVAILABLE: 'The plugin registry at {url} could not be read ({cause}) and no cached copy exists.',
+  REGISTRY_UNAVAILABLE: 'Cannot search the plugin registry. {problem}',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

@@ -38,6 +38,8 @@ export const SearchAnswerSchema = z.object({
   ),
   origin: z.enum(['network', 'cache', 'stale-cache', 'none']),
   warning: z.string().optional(),
+  /** With a 1.x search: matching entries not offered (suggest --all). */
+  hidden: z.number().int().optional(),
 });
 
 const { shape: record } = PluginRecordSchema;
