@@ -54,6 +54,7 @@ export async function agentHolding(dataDir: string): Promise<AgentLock | undefin
 
 /** The plugin's init: an agent (not the CLI's headless runtime) marks its data folder as its own. */
 export async function lockAgentDataDir(runtime: { agentId: string; getSetting(key: string): unknown }, dataDir: string): Promise<void> {
-  if (String(runtime.getSetting(HEADLESS_SETTING) ?? '') === 'true') return;
+  const headless = runtime.getSetting(HEADLESS_SETTING);
+  if (headless === 'true' || headless === true) return;
   await holdAgentLock(dataDir, runtime.agentId);
 }

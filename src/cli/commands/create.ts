@@ -7,7 +7,7 @@ import type { CliContext } from '../context.js';
 import { followJob } from '../follow-job.js';
 import { answerText, jobSummaryText, type ActionAnswer } from '../format.js';
 import { note, printResult } from '../output.js';
-import { answerOf, pickAction, sampleMessage } from '../action-choice.js';
+import { pickAction, sampleMessage } from '../action-choice.js';
 import { readSpecFile } from '../spec-file.js';
 import { parsePluginSpec } from '../../creation/spec/spec-schema.js';
 import { RERUN_PREFIX } from '../../creation/jobs/rerun-line.js';
@@ -29,9 +29,6 @@ function checkFlags(ctx: CliContext, specPath: string | undefined, flags: Create
     throw codedError('INVALID_INPUT', { input: 'Give a specification file or --describe "what the plugin should do"', problem: '(one of them).' });
   }
   if (flags.runAction !== undefined) {
-    if (ctx.mode === 'agent') {
-      throw codedError('INVALID_INPUT', { input: '--run-action', problem: 'needs the headless runtime; against an agent, send it a message instead.' });
-    }
     if (!flags.activate || !flags.wait) {
       throw codedError('INVALID_INPUT', { input: '--run-action', problem: 'needs the plugin loaded: leave out --no-activate and --no-wait.' });
     }
@@ -68,8 +65,8 @@ async function tryAction(b: Backend, job: JobRecord, flags: CreateFlags): Promis
   }
   const action = pickAction(job.spec, flags.runAction === true ? undefined : flags.runAction);
   const message = flags.input ?? sampleMessage(action);
-  const answer = answerOf(await b.runAction(action.actionName, message));
-  return { action: action.actionName, message, ...answer };
+  const trial = await b.runAction({ action: action.actionName, message, plugin: job.pluginName });
+  return { action: trial.action, message, success: trial.success, text: trial.text };
 }
 
 /** create: a specification (file or sentence) becomes a built, tested, loaded plugin. */
@@ -83,7 +80,7 @@ export const createCommands: CommandGroup = (program, run) => {
     .option('--no-activate', 'install the result but do not load it')
     .option('--replace', 'replace a plugin of the same name made by an earlier job (kept until the new one loads)')
     .option('--no-wait', 'return once the job is queued (--agent-url only; follow it with `status <job> --watch`)')
-    .option('--run-action [ACTION]', 'then run one of its actions (the first by default) and print the answer (headless)')
+    .option('--run-action [ACTION]', 'then run one of its actions (the first by default) and print the answer')
     .option('--input <message>', 'the message for --run-action (default: a sample value for each parameter, as JSON)')
     .action((specPath: string | undefined, flags: CreateFlags) =>
       run(async (ctx) => {
