@@ -54,6 +54,6 @@ export async function tryPluginAction(
     message: input.message,
     success: first?.success ?? false,
     text: text || '(no answer)',
-    ...(first?.data && typeof first.data === 'object' ? { data: first.data as Record<string, unknown> } : {}),
+    ...(first?.data && typeof first.data === 'object' ? { data: first.data } : {}),
   };
 }
