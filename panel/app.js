@@ -257,9 +257,43 @@
           el('div', { class: 'meta' }, ...meta),
           p.status === 'error' && p.lastError ? el('div', { class: 'failures' }, p.lastError.message) : null,
           el('div', { class: 'buttons' }, ...pluginButtons(p)),
+          tryActionBox(p),
         ),
       );
     }
+  }
+
+  /* Try an action of an active plugin with a message, without a model: the answer is the action's own. */
+  const trials = {};
+  function tryActionBox(p) {
+    if (p.status !== 'active' || !p.components || !p.components.actions.length) return null;
+    const name = p.packageName;
+    const select = el('select', { 'aria-label': 'Action of ' + name, name: 'action' }, ...p.components.actions.map((a) => el('option', { value: a }, a)));
+    const input = el('input', { type: 'text', name: 'message', 'aria-label': 'Message for the action', placeholder: 'a message, e.g. {"text":"buy milk"}' });
+    const trial = trials[name];
+    if (trial) {
+      select.value = trial.action;
+      input.value = trial.message;
+    }
+    const output = trial ? el('div', { class: trial.success ? 'trial-answer' : 'trial-answer failures', 'data-trial': trial.action }, trial.action + ': ' + trial.text) : null;
+    const form = el('form', { class: 'try-action', 'data-try': name },
+      el('div', { class: 'row' }, select, input, el('button', { type: 'submit' }, 'Run')), output);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const action = select.value;
+      const message = input.value;
+      try {
+        notice('Run ' + action + '...');
+        const answer = await api(OPERATIONS.runAction, { plugin: name, action, message });
+        trials[name] = { action: answer.action, message, success: answer.success, text: answer.text };
+        notice('Run ' + action + ': ' + (answer.success ? 'answered' : 'failed') + '.', !answer.success);
+      } catch (e) {
+        trials[name] = { action, message, success: false, text: withAdvice(e.message) };
+        notice('Run ' + action + ' failed. ' + withAdvice(e.message), true);
+      }
+      renderInstalled(lastPlugins, true);
+    });
+    return form;
   }
 
   function openConfigure(plugin) {
