@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../../../src/shared/process-runner.js';
 import { installElizaosCli } from '../../helpers/elizaos-cli.js';
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
 import { freePort } from '../../helpers/agent-server.js';
@@ -39,6 +40,9 @@ describe('examples/agent under the real `elizaos start`', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
+    // The project imports the package as npm gives it: its built dist/, built here from this source.
+    const build = await runProcess({ command: 'npm', args: ['run', 'build'], cwd: ROOT, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? ROOT }, timeoutMs: 600_000, maxOutputBytes: 4_000_000 });
+    expect(build.exitCode, build.stdout + build.stderr).toBe(0);
     const cli = await installElizaosCli();
     registry = await startFixtureServer();
     project = await mkdtemp(join(tmpdir(), 'pd-example-agent-'));
