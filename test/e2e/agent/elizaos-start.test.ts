@@ -109,7 +109,7 @@ describe('examples/agent under the real `elizaos start`', () => {
     expect(created.stdout).toMatch(/^Answer: +Saved note #1 example text\. 1 note now\.$/m);
     const ran = await runCli(['--agent-url', url, 'run', 'LIST_NOTES'], { env: { ...env, PLUGIN_DYNAMIC_API_TOKEN: TOKEN }, cwd: project });
     expect(ran.code, ran.stderr).toBe(0);
-    expect(ran.stdout).toMatch(/^Answer: +.*example text/m);
+    expect(ran.stdout).toMatch(/^Answer: +[\s\S]*example text/m);
   }, 400_000);
 
   it("holds its data folder: the headless CLI in the project folder refuses it, naming the agent's --agent-url", async () => {
