@@ -230,7 +230,8 @@ export class PluginCreationService extends Service {
     const rerun = opts.replace ? undefined : sameAsEarlierResult(this.runtime, spec, this.jobs.all());
     const replace = opts.replace === true || rerun !== undefined;
     refuseSilentReplace(this.runtime, spec.name, replace);
-    refuseComponentClashes(this.runtime, spec);
+    // Names matter only to a plugin that will load: one installed without activating clashes with nothing yet.
+    if (opts.activate !== false) refuseComponentClashes(this.runtime, spec);
     const generator = effectiveGenerator(this.runtime, opts.generator ?? this.settings.generator);
     const id = randomUUID();
     const now = new Date().toISOString();
