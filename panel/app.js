@@ -3,7 +3,7 @@
 // (/plugin-dynamic/panel?agentId=...), or under /api/agents/<id>/plugins/plugin-dynamic/panel.
 // OPERATIONS ({ name: { method, path } }, paths relative to the page) is the operation table's
 // routes: the server writes it before this file (src/http/panel-operations.ts).
-/* global OPERATIONS */
+/* global OPERATIONS, ERROR_ADVICE */
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -111,9 +111,76 @@
       await fn();
       notice(label + ': done');
     } catch (e) {
-      notice(label + ' failed. ' + e.message, true);
+      notice(label + ' failed. ' + withAdvice(e.message), true);
     }
     await refresh();
+  }
+
+  /* The advice for an error, in the panel's words (ERROR_ADVICE comes from the error catalogue). */
+  function withAdvice(message) {
+    const code = /^([A-Z_]+): /.exec(message);
+    const advice = code && typeof ERROR_ADVICE === 'object' ? ERROR_ADVICE[code[1]] : undefined;
+    return advice ? message + ' ' + advice : message;
+  }
+
+  /* How many matching registry entries were not offered (no usable 1.x release). */
+  function hiddenResults(n) {
+    return el('li', { class: 'muted', 'data-hidden': String(n) }, n + (n === 1 ? ' more entry matches' : ' more entries match') + ' but ' + (n === 1 ? 'has' : 'have') + ' no usable ElizaOS 1.x release, so ' + (n === 1 ? 'it is' : 'they are') + ' not offered.');
+  }
+
+  /* Install, then say what the new plugin still needs, instead of a bare "done". */
+  async function installFrom(source) {
+    try {
+      notice('Install ' + source + '...');
+      const view = await api(OPERATIONS.install, { source, activate: true });
+      notice(installedText(view));
+    } catch (e) {
+      notice('Install ' + source + ' failed. ' + withAdvice(e.message), true);
+    }
+    await refresh();
+  }
+
+  function installedText(view) {
+    if (view.missingSettings && view.missingSettings.length) {
+      return 'Installed ' + view.packageName + '; it needs ' + view.missingSettings.join(', ') + ' before it can load: press Configure on its card, then Activate.';
+    }
+    return 'Installed ' + view.packageName + ': it is ' + String(view.status).replace('_', ' ') + '.';
+  }
+
+  /* Create: the notice follows the job (queued, running, done or failed) instead of saying "done" once it is queued. */
+  let followedJob = null;
+  async function createJob(body) {
+    if ($('replace').checked) body.replace = true;
+    try {
+      notice('Create...');
+      const answer = await api(OPERATIONS.create, body);
+      followedJob = answer.job.id;
+      notice(jobNotice(answer.job));
+    } catch (e) {
+      notice('Create failed. ' + withAdvice(e.message), true);
+    }
+    await refresh();
+  }
+
+  function jobNotice(job) {
+    const id = ' (job #' + job.id.slice(0, 8) + ')';
+    if (job.status === 'queued') return 'Create ' + job.pluginName + ': queued' + id + '; it appears under Jobs.';
+    if (job.status === 'running') return 'Create ' + job.pluginName + ': running' + id + ', ' + (job.phase || 'starting') + ', ' + job.progress + '%.';
+    if (job.status === 'succeeded') {
+      const r = job.result || {};
+      const needs = r.missingSettings && r.missingSettings.length
+        ? '; it needs ' + r.missingSettings.join(', ') + ' before it can load: press Configure on its card, then Activate.'
+        : ': ' + r.packageName + ' is ' + String(r.pluginStatus).replace('_', ' ') + '.';
+      return 'Create ' + job.pluginName + ': done' + id + needs;
+    }
+    return 'Create ' + job.pluginName + ': ' + job.status + id + (job.error ? '. ' + withAdvice(job.error.code + ': ' + job.error.message) : '.');
+  }
+
+  function followJobNotice(jobs) {
+    const job = followedJob && jobs.find((j) => j.id === followedJob);
+    if (!job) return;
+    notice(jobNotice(job), job.status === 'failed' || job.status === 'cancelled');
+    if (job.status !== 'queued' && job.status !== 'running') followedJob = null;
   }
 
   function statusBadge(status) {
@@ -226,9 +293,43 @@
           el('div', { class: 'meta' }, ...meta),
           p.status === 'error' && p.lastError ? el('div', { class: 'failures' }, p.lastError.message) : null,
           el('div', { class: 'buttons' }, ...pluginButtons(p)),
+          tryActionBox(p),
         ),
       );
     }
+  }
+
+  /* Try an action of an active plugin with a message, without a model: the answer is the action's own. */
+  const trials = {};
+  function tryActionBox(p) {
+    if (p.status !== 'active' || !p.components || !p.components.actions.length) return null;
+    const name = p.packageName;
+    const select = el('select', { 'aria-label': 'Action of ' + name, name: 'action' }, ...p.components.actions.map((a) => el('option', { value: a }, a)));
+    const input = el('input', { type: 'text', name: 'message', 'aria-label': 'Message for the action', placeholder: 'a message, e.g. {"text":"buy milk"}' });
+    const trial = trials[name];
+    if (trial) {
+      select.value = trial.action;
+      input.value = trial.message;
+    }
+    const output = trial ? el('div', { class: trial.success ? 'trial-answer' : 'trial-answer failures', 'data-trial': trial.action }, trial.action + ': ' + trial.text) : null;
+    const form = el('form', { class: 'try-action', 'data-try': name },
+      el('div', { class: 'row' }, select, input, el('button', { type: 'submit' }, 'Run')), output);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const action = select.value;
+      const message = input.value;
+      try {
+        notice('Run ' + action + '...');
+        const answer = await api(OPERATIONS.runAction, { plugin: name, action, message });
+        trials[name] = { action: answer.action, message, success: answer.success, text: answer.text };
+        notice('Run ' + action + ': ' + (answer.success ? 'answered' : 'failed') + '.', !answer.success);
+      } catch (e) {
+        trials[name] = { action, message, success: false, text: withAdvice(e.message) };
+        notice('Run ' + action + ' failed. ' + withAdvice(e.message), true);
+      }
+      renderInstalled(lastPlugins, true);
+    });
+    return form;
   }
 
   function openConfigure(plugin) {
@@ -264,30 +365,31 @@
       const answer = await api(OPERATIONS.search, undefined, '?q=' + encodeURIComponent($('query').value) + '&limit=10');
       list.replaceChildren();
       if (answer.warning) list.append(el('li', { class: 'muted' }, answer.warning));
-      if (!answer.hits.length) list.append(el('li', { class: 'muted' }, 'No plugin matches.'));
+      if (!answer.hits.length) list.append(el('li', { class: 'muted' }, 'No ElizaOS 1.x plugin matches.'));
+      if (answer.hidden) list.append(hiddenResults(answer.hidden));
       for (const hit of answer.hits) {
         const name = hit.entry.name;
         list.append(el('li', { 'data-result': name },
           el('div', { class: 'title' }, el('strong', {}, name)),
           el('div', { class: 'meta' }, hit.entry.description || ''),
-          el('div', { class: 'buttons' }, button('Install', () => act('Install ' + name, () => api(OPERATIONS.install, { source: name, activate: true }))))));
+          el('div', { class: 'buttons' }, button('Install', () => installFrom(name)))));
       }
     } catch (e) {
       list.replaceChildren();
-      notice('Search failed. ' + e.message, true);
+      notice('Search failed. ' + withAdvice(e.message), true);
     }
   });
 
   $('install-source').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const source = $('source').value.trim();
-    if (source) act('Install ' + source, () => api(OPERATIONS.install, { source, activate: true }));
+    if (source) installFrom(source);
   });
 
   /* ---- creation ---- */
   $('describe').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    act('Create', () => api(OPERATIONS.create, { description: $('description').value }));
+    createJob({ description: $('description').value });
   });
   $('spec').addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -298,7 +400,7 @@
       notice('The specification is not valid JSON: ' + e.message, true);
       return;
     }
-    act('Create', () => api(OPERATIONS.create, { specification }));
+    createJob({ specification });
   });
 
   function clock(iso) {
@@ -394,6 +496,7 @@
       const [plugins, jobs] = await Promise.all([api(OPERATIONS.list), api(OPERATIONS.jobs)]);
       renderInstalled(plugins);
       renderJobs(jobs);
+      followJobNotice(jobs);
       if (/^Could not load/.test($('notice').textContent)) notice('');
     } catch (e) {
       notice('Could not load: ' + e.message, true);

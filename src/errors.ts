@@ -159,7 +159,8 @@ export const ERROR_MESSAGES = {
   RESTORE_FAILED: '{subject} {problem}',
   // lifecycle
   UNKNOWN_SETTING: '{plugin} has no setting {unknown}. Its settings: {declared}.',
-  COMPONENT_CONFLICT: '{plugin} cannot load: the runtime already has {conflicts}.',
+  // One shape for a clash found at submission ("be created") and at load ("load").
+  COMPONENT_CONFLICT: '{plugin} cannot {step}: {conflicts}.{after}',
   LOAD_FAILED: '{subject} {problem}',
   LOAD_TIMEOUT: '{what} did not finish within {ms} ms.',
   PROTECTED_PLUGIN: '{plugin} was registered when the agent started{as}; it cannot be {change} at runtime.',
@@ -251,4 +252,64 @@ export function errorEnvelope(error: unknown): {
 } {
   const e = toPluginDynamicError(error);
   return { success: false, error: { code: e.code, message: e.message, hint: e.hint } };
+}
+
+/*
+ * The advice for each surface where it is read (issue 19): ERROR_CATALOGUE is the chat's (and the
+ * general) wording, which names the agent's actions; here, for the codes whose advice names a control,
+ * the CLI's wording names the command or flag, the panel's the button or field. A code absent here
+ * reads the same everywhere.
+ */
+export type AdviceSurface = 'cli' | 'panel' | 'chat';
+export const ERROR_ADVICE: { readonly [C in ErrorCode]?: { readonly cli: string; readonly panel: string } } = {
+  PLUGIN_NOT_FOUND: {
+    cli: 'Search the registry (plugin-dynamic search WORD, --all for every entry) and use a name from the results.',
+    panel: 'Search the registry (the Registry search box) and install a name from the results.',
+  },
+  ALREADY_INSTALLED: {
+    cli: 'The plugin is installed already: plugin-dynamic uninstall it first, or, for a plugin made by a creation job, run create again with --replace.',
+    panel: 'The plugin is installed already: Uninstall it first, or, for a plugin made by a creation job, tick Replace and create again.',
+  },
+  NOT_INSTALLED: {
+    cli: 'Install the plugin first (plugin-dynamic install NAME).',
+    panel: 'Install the plugin first (Registry: Search, then Install).',
+  },
+  NEEDS_CONFIGURATION: {
+    cli: 'Set the missing settings with plugin-dynamic configure PLUGIN NAME=value (--secret NAME for a secret), then plugin-dynamic activate PLUGIN.',
+    panel: "Set the missing settings with the plugin's Configure button, then press Activate.",
+  },
+  COMPONENT_CONFLICT: {
+    cli: 'Another loaded plugin already registers a component with this name: rename yours, or plugin-dynamic unload (or uninstall) the plugin named.',
+    panel: 'Another loaded plugin already registers a component with this name: rename yours, or Unload (or Uninstall) the plugin named.',
+  },
+  HOST_UNSUPPORTED_METHOD: {
+    cli: 'Isolated plugins get a narrow runtime; use only what it offers (see "Isolated plugins" in the README), or run it in-process with plugin-dynamic isolate PLUGIN in-process if you trust it.',
+    panel: 'Isolated plugins get a narrow runtime; use only what it offers (see "Isolated plugins" in the README), or press Run in-process on its card if you trust it.',
+  },
+  JOB_NOT_FOUND: {
+    cli: 'List the creation jobs (plugin-dynamic jobs) and use one of their ids.',
+    panel: 'The job is gone; pick one from the Jobs list.',
+  },
+  JOB_INTERRUPTED: {
+    cli: 'The process stopped while the job ran; run plugin-dynamic create again.',
+    panel: 'The process stopped while the job ran; press Create again.',
+  },
+  UNAUTHORIZED: {
+    cli: 'Pass the token from PLUGIN_DYNAMIC_API_TOKEN with --token, or set PLUGIN_DYNAMIC_API_TOKEN in the environment.',
+    panel: "Open Keys and enter the agent's PLUGIN_DYNAMIC_API_TOKEN as the Change token.",
+  },
+  SERVER_API_KEY_REQUIRED: {
+    cli: "The ElizaOS server has ELIZA_SERVER_AUTH_TOKEN set: set ELIZA_SERVER_AUTH_TOKEN to the server's key in the CLI's environment (it is sent as X-API-KEY).",
+    panel: "The ElizaOS server has ELIZA_SERVER_AUTH_TOKEN set: save its key in the web client (Settings, Manage API Key), or enter it under Keys, Server API key.",
+  },
+  DATA_DIR_BUSY: {
+    cli: 'Another process holds this data folder: if it is the agent, drive it with the --agent-url named in the message; otherwise wait for the other command, or pass another --data-dir.',
+    panel: 'Another process holds this data folder; wait for it to finish.',
+  },
+};
+
+/** The advice a person reads for `code` where they read it. */
+export function adviceFor(code: ErrorCode, surface: AdviceSurface): string {
+  const specific = ERROR_ADVICE[code];
+  return surface === 'chat' || !specific ? ERROR_CATALOGUE[code] : specific[surface];
 }

@@ -13,6 +13,8 @@ import {
   pluginCreationStatusProvider,
 } from './creation/providers/index.js';
 import { pluginDynamicRoutes } from './http/routes.js';
+import { lockAgentDataDir } from './shared/agent-lock.js';
+import { loadConfig } from './config.js';
 import {
   activatePluginAction,
   configurePluginAction,
@@ -32,6 +34,16 @@ export const pluginDynamic: Plugin = {
   name: 'plugin-dynamic',
   description:
     'Lets the agent find, install, configure, load and unload plugins at runtime, and create new plugins that are built, linted, tested and reviewed before they load.',
+  // One state per data folder: the agent marks it as its own, so the headless CLI refuses it.
+  init: async (_config, runtime) => {
+    let dataDir: string;
+    try {
+      dataDir = loadConfig((key) => runtime.getSetting(key) ?? process.env[key]).dataDir;
+    } catch {
+      return; // an invalid setting: the services report it when they start
+    }
+    await lockAgentDataDir(runtime, dataDir);
+  },
   // Management first: creation installs its results through it.
   services: [PluginManagementService, PluginCreationService],
   actions: [

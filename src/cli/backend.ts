@@ -1,6 +1,5 @@
 import type { JobRecord } from '../creation/jobs/job-record.js';
 import type { OperationCalls } from '../operations/index.js';
-import type { ActionRun } from './run-action.js';
 
 export type LifecycleVerb = 'activate' | 'deactivate' | 'unload';
 
@@ -17,7 +16,5 @@ export type Backend = OperationCalls & {
    * `signal` aborts; the job itself is left alone.
    */
   watchJob(id: string, onUpdate: (job: JobRecord) => void, signal: AbortSignal): Promise<JobRecord>;
-  /** Runs an action of a loaded plugin with a message; only a runtime in this process can. */
-  runAction(actionName: string, text: string): Promise<ActionRun>;
   close(): Promise<void>;
 };

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { codedError } from '../errors.js';
+import { agentHolding } from '../shared/agent-lock.js';
 import { processAlive as alive } from '../shared/process-alive.js';
 
 /**
@@ -10,6 +11,7 @@ import { processAlive as alive } from '../shared/process-alive.js';
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   await mkdir(dataDir, { recursive: true });
+  await refuseAgentsFolder(dataDir);
   const file = join(dataDir, 'cli.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -32,4 +34,15 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     }
   }
   throw codedError('DATA_DIR_BUSY', { holder: `Another process (the lock ${file} could not be taken)`, dataDir });
+}
+
+/**
+ * A running agent holds this folder: its database is not the CLI's, so a headless runtime here would
+ * keep a second state. Refused, naming the --agent-url that drives the agent instead.
+ */
+async function refuseAgentsFolder(dataDir: string): Promise<void> {
+  const agent = await agentHolding(dataDir);
+  if (!agent) return;
+  const url = agent.serverUrl ?? 'http://127.0.0.1:3000';
+  throw codedError('DATA_DIR_BUSY', { holder: `The running agent ${agent.agentId} (process ${agent.pid}; drive it with --agent-url ${url})`, dataDir }, { details: { agentUrl: url, pid: agent.pid } });
 }

@@ -22,8 +22,16 @@ export function searchText(answer: SearchAnswer): string {
   const v1 = (h: SearchAnswer['hits'][number]) =>
     !h.entry.supportsV1 ? 'no' : h.npm === undefined || h.npm.status === 'verified' ? 'yes' : h.npm.status === 'refused' ? 'no' : 'unverified';
   const rows = answer.hits.map((h) => [h.entry.name, v1(h), h.entry.description.slice(0, 70)]);
-  const body = rows.length ? table([['PLUGIN', '1.X', 'DESCRIPTION'], ...rows]) : 'No plugin matches.';
-  return answer.warning ? `${body}\n(${answer.warning})` : body;
+  const body = rows.length ? table([['PLUGIN', '1.X', 'DESCRIPTION'], ...rows]) : 'No ElizaOS 1.x plugin matches.';
+  const lines = [body, ...(answer.warning ? [`(${answer.warning})`] : []), ...hiddenLine(answer)];
+  return lines.join('\n');
+}
+
+/** How many matching entries a 1.x search did not offer, and how to see them. */
+function hiddenLine(answer: SearchAnswer): string[] {
+  if (!answer.hidden) return [];
+  const n = answer.hidden;
+  return [`${n} more ${n === 1 ? 'entry matches' : 'entries match'} but ${n === 1 ? 'is' : 'are'} not offered (no usable ElizaOS 1.x release): search again with --all to see ${n === 1 ? 'it' : 'them'}.`];
 }
 
 export function entryText(entry: RegistryEntry): string {

@@ -3,7 +3,6 @@ import { callsOf, servicesOf } from '../operations/index.js';
 import type { Backend } from './backend.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { startHeadlessRuntime } from './headless-runtime.js';
-import { runAction } from './run-action.js';
 
 /**
  * The services in a runtime of the CLI's own, on PGLite in the data folder, held under a lock for
@@ -42,7 +41,6 @@ export async function headlessBackend(dataDir: string, signal: AbortSignal): Pro
         off();
       }
     },
-    runAction: (name, text) => runAction(runtime, name, text),
     // Stopping the services lets a running job end and its records reach the database first.
     close: () =>
       (closing ??= (async () => {

@@ -4,6 +4,7 @@ import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic } from '../index.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
+import { HEADLESS_SETTING } from '../shared/agent-lock.js';
 
 /** Fixed, so every command on the same data folder opens the same agent record and state. */
 const AGENT_NAME = 'plugin-dynamic-cli';
@@ -16,6 +17,8 @@ export function headlessSettings(dataDir: string, env: NodeJS.ProcessEnv = proce
   }
   settings['PLUGIN_DYNAMIC_DATA_DIR'] = dataDir;
   settings['PGLITE_DATA_DIR'] = join(dataDir, 'db');
+  // The CLI holds its own lock (cli.lock): this runtime is not an agent others should be sent to.
+  settings[HEADLESS_SETTING] = 'true';
   return settings;
 }
 

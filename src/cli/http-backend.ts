@@ -123,10 +123,6 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
         await sleep(POLL_MS, undefined, { signal });
       }
     },
-    runAction: () =>
-      Promise.reject(
-        new PluginDynamicError('INVALID_INPUT', 'Running an action needs the headless runtime; against an agent, send it a message instead.'),
-      ),
     close: async () => undefined,
   };
 }

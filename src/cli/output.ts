@@ -1,4 +1,4 @@
-import { errorEnvelope, toPluginDynamicError } from '../errors.js';
+import { adviceFor, errorEnvelope, toPluginDynamicError } from '../errors.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -26,10 +26,12 @@ export function note(opts: OutputOptions, line: string): void {
 export function printError(opts: OutputOptions, error: unknown): void {
   const e = toPluginDynamicError(error);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(errorEnvelope(e), null, 2)}\n`);
+    const envelope = errorEnvelope(e);
+    // The advice in the CLI's words (its commands and flags), as in the one-line form.
+    process.stdout.write(`${JSON.stringify({ ...envelope, error: { ...envelope.error, hint: adviceFor(e.code, 'cli') } }, null, 2)}\n`);
   } else {
     process.stderr.write(`error ${e.code}: ${oneLine(e.message)}\n`);
-    process.stderr.write(`  ${e.hint}\n`);
+    process.stderr.write(`  ${adviceFor(e.code, 'cli')}\n`);
     if (opts.verbose) process.stderr.write(`${stackOf(e)}\n`);
   }
   process.exitCode = 1;

@@ -22,6 +22,8 @@ import { JobRunner } from './jobs/job-runner.js';
 import { TERMINAL_JOB_STATUSES } from './jobs/job-status.js';
 import { JobStore } from './jobs/job-store.js';
 import { refuseSilentReplace } from './jobs/replace-guard.js';
+import { rerunLine } from './jobs/rerun-line.js';
+import { refuseComponentClashes, refuseEmptySpec, sameAsEarlierResult } from './jobs/submission-checks.js';
 import { sweepJobFiles } from './pipeline/job-files.js';
 import { describeToSpec, describeWithModel, parsePluginSpec } from './spec/index.js';
 import type { PluginSpec } from './spec/plugin-spec.js';
@@ -221,7 +223,13 @@ export class PluginCreationService extends Service {
     if (recent.length >= this.settings.jobsPerHour) {
       throw codedError('JOB_RATE_LIMITED', { count: recent.length, limit: this.settings.jobsPerHour });
     }
-    refuseSilentReplace(this.runtime, spec.name, opts.replace === true);
+    refuseEmptySpec(spec);
+    // The same specification again replaces what its own earlier job made (the job's log says so).
+    const rerun = opts.replace ? undefined : sameAsEarlierResult(this.runtime, spec, this.jobs.all());
+    const replace = opts.replace === true || rerun !== undefined;
+    refuseSilentReplace(this.runtime, spec.name, replace);
+    // Names matter only to a plugin that will load: one installed without activating clashes with nothing yet.
+    if (opts.activate !== false) refuseComponentClashes(this.runtime, spec);
     const generator = effectiveGenerator(this.runtime, opts.generator ?? this.settings.generator);
     const id = randomUUID();
     const now = new Date().toISOString();
@@ -238,9 +246,12 @@ export class PluginCreationService extends Service {
       generator,
       sandbox: 'pending',
       activate: opts.activate ?? true,
-      ...(opts.replace ? { replace: true } : {}),
+      ...(replace ? { replace: true } : {}),
       workspaceDir: join(this.workspacesRoot(), id),
-      log: [{ at: now, message: `Queued: ${spec.name} (${generator} generator)` }],
+      log: [
+        { at: now, message: `Queued: ${spec.name} (${generator} generator)` },
+        ...(rerun ? [{ at: now, message: rerunLine(spec.name, rerun.id) }] : []),
+      ],
       iterations: [],
       createdAt: now,
       updatedAt: now,

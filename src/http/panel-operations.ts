@@ -1,3 +1,4 @@
+import { ERROR_ADVICE } from '../errors.js';
 import { OPERATIONS } from '../operations/index.js';
 
 /**
@@ -7,5 +8,11 @@ import { OPERATIONS } from '../operations/index.js';
  */
 export function panelOperationsScript(): string {
   const operations = Object.fromEntries(Object.entries(OPERATIONS).map(([name, op]) => [name, { method: op.method, path: op.path.slice(1) }]));
-  return `const OPERATIONS = ${JSON.stringify(operations)};\n`;
+  return `const OPERATIONS = ${JSON.stringify(operations)};\n${panelAdviceScript()}`;
+}
+
+/** Each error code's advice in the panel's words (the catalogue's panel wording), for the panel's notices. */
+function panelAdviceScript(): string {
+  const advice = Object.fromEntries(Object.entries(ERROR_ADVICE).map(([code, a]) => [code, a.panel]));
+  return `const ERROR_ADVICE = ${JSON.stringify(advice)};\n`;
 }

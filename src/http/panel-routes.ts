@@ -4,8 +4,13 @@ import type { Route, RouteResponse } from '@elizaos/core';
 import { panelOperationsScript } from './panel-operations.js';
 import { PANEL_DIR } from '../shared/package-paths.js';
 
-/** The tab's label in the web client: Agent Settings already has a sub-tab called "Plugins". */
-export const PANEL_NAME = 'Plugin Manager';
+/**
+ * The tab's label in the web client. Short, because the client puts plugin tabs last in the agent
+ * pane's tab row, which is narrower than its tabs (measured in test/e2e/panel/panel-tab-placement.test.ts):
+ * "Plugin Manager" showed as "Plu" at the row's edge at 900 px. Not "Plugins": Agent Settings (under
+ * Details) has a sub-tab of that name, which the client renders as a second tab called "Plugins".
+ */
+export const PANEL_NAME = 'Plugin Hub';
 
 /**
  * The path the web client opens in the tab's iframe. The client builds the iframe's address as

@@ -1,4 +1,5 @@
 import { Service, type IAgentRuntime } from '@elizaos/core';
+import { tryPluginAction, type ActionTrial } from './try-action.js';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { codedError, toPluginDynamicError } from '../errors.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
@@ -101,6 +102,11 @@ export class PluginManagementService extends Service {
   }
 
   // ---- installed plugins ----
+
+  /** Runs one action of an active installed plugin with a message, answering as the action does (no model needed). */
+  async tryAction(input: { action: string; message: string; plugin?: string | undefined }): Promise<ActionTrial> {
+    return tryPluginAction(this.runtime, this.list(), input);
+  }
 
   list(): PluginView[] {
     return this.parts.installed.all().map((r) => this.view(r));

@@ -7,8 +7,26 @@ import { PluginViewSchema, RegistryEntrySchema, SearchAnswerSchema, UninstallAns
 const pluginName = z.string().trim().min(1).max(300);
 const onePlugin = z.strictObject({ plugin: pluginName });
 
+/** What trying an action answered (POST /plugins/run-action). */
+export const ActionTrialSchema = z.object({
+  plugin: z.string(),
+  action: z.string(),
+  message: z.string(),
+  success: z.boolean(),
+  text: z.string(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
 /** Capability 1: the registry and the installed plugins' lifecycle. */
 export const managementOperations = {
+  // Try a plugin without a model: one action of an active installed plugin, run with a message.
+  runAction: operation({
+    method: 'POST',
+    path: '/plugins/run-action',
+    input: z.strictObject({ action: z.string().trim().min(1).max(200), message: z.string().max(10_000).default(''), plugin: pluginName.optional() }),
+    output: ActionTrialSchema,
+    handler: (s, b) => s.management.tryAction(b),
+  }),
   search: operation({
     method: 'GET',
     path: '/registry/search',

@@ -7,8 +7,10 @@ import type { CliContext } from '../context.js';
 import { followJob } from '../follow-job.js';
 import { answerText, jobSummaryText, type ActionAnswer } from '../format.js';
 import { note, printResult } from '../output.js';
-import { answerOf, pickAction, sampleMessage } from '../action-choice.js';
+import { pickAction, sampleMessage } from '../action-choice.js';
 import { readSpecFile } from '../spec-file.js';
+import { parsePluginSpec } from '../../creation/spec/spec-schema.js';
+import { RERUN_PREFIX } from '../../creation/jobs/rerun-line.js';
 import type { CommandGroup } from './command-kit.js';
 
 interface CreateFlags {
@@ -27,9 +29,6 @@ function checkFlags(ctx: CliContext, specPath: string | undefined, flags: Create
     throw codedError('INVALID_INPUT', { input: 'Give a specification file or --describe "what the plugin should do"', problem: '(one of them).' });
   }
   if (flags.runAction !== undefined) {
-    if (ctx.mode === 'agent') {
-      throw codedError('INVALID_INPUT', { input: '--run-action', problem: 'needs the headless runtime; against an agent, send it a message instead.' });
-    }
     if (!flags.activate || !flags.wait) {
       throw codedError('INVALID_INPUT', { input: '--run-action', problem: 'needs the plugin loaded: leave out --no-activate and --no-wait.' });
     }
@@ -40,6 +39,12 @@ function checkFlags(ctx: CliContext, specPath: string | undefined, flags: Create
       problem: 'needs --agent-url: the headless runtime stops when the command ends, and its job with it.',
     });
   }
+}
+
+/** `--run-action NAME` must name an action of the specification: checked before the job starts. */
+function checkRunActionInSpec(spec: unknown, flags: CreateFlags): void {
+  if (typeof flags.runAction !== 'string' || spec === undefined) return;
+  pickAction(parsePluginSpec(spec), flags.runAction);
 }
 
 async function submit(b: Backend, spec: unknown, flags: CreateFlags): Promise<JobRecord> {
@@ -60,8 +65,8 @@ async function tryAction(b: Backend, job: JobRecord, flags: CreateFlags): Promis
   }
   const action = pickAction(job.spec, flags.runAction === true ? undefined : flags.runAction);
   const message = flags.input ?? sampleMessage(action);
-  const answer = answerOf(await b.runAction(action.actionName, message));
-  return { action: action.actionName, message, ...answer };
+  const trial = await b.runAction({ action: action.actionName, message, plugin: job.pluginName });
+  return { action: trial.action, message, success: trial.success, text: trial.text };
 }
 
 /** create: a specification (file or sentence) becomes a built, tested, loaded plugin. */
@@ -75,15 +80,18 @@ export const createCommands: CommandGroup = (program, run) => {
     .option('--no-activate', 'install the result but do not load it')
     .option('--replace', 'replace a plugin of the same name made by an earlier job (kept until the new one loads)')
     .option('--no-wait', 'return once the job is queued (--agent-url only; follow it with `status <job> --watch`)')
-    .option('--run-action [ACTION]', 'then run one of its actions (the first by default) and print the answer (headless)')
+    .option('--run-action [ACTION]', 'then run one of its actions (the first by default) and print the answer')
     .option('--input <message>', 'the message for --run-action (default: a sample value for each parameter, as JSON)')
     .action((specPath: string | undefined, flags: CreateFlags) =>
       run(async (ctx) => {
         checkFlags(ctx, specPath, flags);
         const spec = specPath === undefined ? undefined : await readSpecFile(specPath);
+        checkRunActionInSpec(spec, flags);
         const b = await ctx.backend();
         const job = await submit(b, spec, flags);
         note(ctx.out, `Creating ${job.pluginName} (job ${job.id.slice(0, 8)}, ${job.generator} generator)`);
+        const rerun = job.log.find((entry) => entry.message.startsWith(RERUN_PREFIX));
+        if (rerun) note(ctx.out, rerun.message);
         if (!flags.wait) {
           printResult(ctx.out, { job }, () => `Job ${job.id.slice(0, 8)} is ${job.status}; follow it with: plugin-dynamic status ${job.id.slice(0, 8)} --watch`);
           return;

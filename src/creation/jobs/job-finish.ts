@@ -58,7 +58,7 @@ async function installShipped(deps: JobDeps, job: RunningJob, shipped: { dir: st
   if (previous) {
     await jobs.update(id, () => ({}), `Replacing ${previous.packageName}@${previous.version} made by an earlier job once the new one loads`);
   }
-  return management.install(
+  const installing = management.install(
     { kind: 'folder', path: shipped.dir },
     {
       signal,
@@ -70,6 +70,16 @@ async function installShipped(deps: JobDeps, job: RunningJob, shipped: { dir: st
       replace,
     },
   );
+  // A failed job leaves nothing installed: a first install that failed to load is taken out again
+  // (a replace keeps the earlier version, as the replace transaction does).
+  return previous ? installing : installing.catch((error: unknown) => removeFailedInstall(management, spec.name, error));
+}
+
+async function removeFailedInstall(management: PluginManagementService, packageName: string, error: unknown): Promise<never> {
+  if (management.list().some((p) => p.packageName === packageName)) {
+    await management.uninstall(packageName).catch(() => undefined);
+  }
+  throw error;
 }
 
 async function markSucceeded(deps: JobDeps, job: RunningJob, view: PluginView, iterations: number): Promise<void> {

@@ -39,10 +39,16 @@ export const searchPluginsAction = serviceAction<PluginManagementService>({
     );
     const header = query ? `Plugins for "${query}":` : 'Popular plugins:';
     const body = lines.length ? lines.join('\n') : 'No plugin in the registry matches.';
-    const warning = answer.warning ? `\n(${answer.warning})` : '';
+    const warning = `${answer.warning ? `\n(${answer.warning})` : ''}${hiddenNote(answer.hidden)}`;
     return {
       text: `${header}\n${body}${warning}`,
       data: { query, origin: answer.origin, results: answer.hits.map((h) => h.entry) },
     };
   },
 });
+
+/** How many matching entries were not offered because they have no usable 1.x release. */
+function hiddenNote(hidden: number | undefined): string {
+  if (!hidden) return '';
+  return `\n${hidden} more registry ${hidden === 1 ? 'entry matches' : 'entries match'} but ${hidden === 1 ? 'has' : 'have'} no usable ElizaOS 1.x release, so ${hidden === 1 ? 'it is' : 'they are'} not offered.`;
+}

@@ -79,7 +79,7 @@ export class PluginLoader {
     const started = Date.now();
     const conflicts = findConflicts(this.runtime, plugin);
     if (conflicts.length > 0) {
-      throw codedError('COMPONENT_CONFLICT', { plugin: plugin.name, conflicts: conflicts.join(', ') }, { details: { conflicts } });
+      throw codedError('COMPONENT_CONFLICT', { plugin: plugin.name, step: 'load', conflicts: `the runtime already has ${conflicts.join(', ')}`, after: '' }, { details: { conflicts } });
     }
     const guarded = guardPlugin(plugin, this.opts.logger);
     const before = captureSnapshot(this.runtime);

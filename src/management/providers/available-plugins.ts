@@ -14,10 +14,12 @@ export const availablePluginsProvider: Provider = {
     const text = typeof message.content.text === 'string' ? message.content.text : '';
     if (!service || !ABOUT_PLUGINS.test(text)) return { text: '', values: {}, data: {} };
     const query = text.replace(FILLER, ' ').replace(/\s+/g, ' ').trim();
-    const answer = await service.search(query, { limit: 5, v1Only: true, verify: 'cached' });
+    // An unreachable registry offers nothing here; the search action says why when asked.
+    const answer = await service.search(query, { limit: 5, v1Only: true, verify: 'cached' }).catch(() => undefined);
+    if (!answer) return { text: '', values: {}, data: { origin: 'none' } };
     if (answer.hits.length === 0) return { text: '', values: {}, data: { origin: answer.origin } };
     const lines = answer.hits.map(
-      (h) => `- ${h.entry.name}${h.npm?.status === 'verified' ? '' : ' (unverified)'}: ${h.entry.description}`,
+      (h) => `- ${h.entry.name}: ${h.entry.description}`,
     );
     return {
       text: `# Plugins available in the registry\n${lines.join('\n')}`,

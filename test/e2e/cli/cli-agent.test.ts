@@ -122,15 +122,32 @@ describe('plugin-dynamic --agent-url', () => {
     expect(cancelled.stdout.trim()).toBe(`Job ${other} (plugin-notes) is cancelled.`);
   }, 400_000);
 
-  it('refuses changes without the token, and --run-action, which needs a runtime of its own', async () => {
+  it('refuses changes without the token; tries a plugin without a model: run ACTION and create --run-action, through the agent as headless', async () => {
     const refused = await runCli(['--agent-url', server.pluginUrl, 'uninstall', 'plugin-notes'], { env });
     expect(refused.code).toBe(1);
     expect(refused.stderr.split('\n')[0]).toMatch(/^error UNAUTHORIZED: /);
+    const noToken = await runCli(['--agent-url', server.pluginUrl, 'run', 'ADD_NOTE', 'buy milk'], { env });
+    expect(noToken.stderr.split('\n')[0]).toMatch(/^error UNAUTHORIZED: /);
+
+    // The same answer the action gives, through the agent's route and in a headless runtime.
+    const message = JSON.stringify({ text: 'buy milk' });
+    const [local, remote] = [await headless(['run', 'ADD_NOTE', message]), await agent(['run', 'ADD_NOTE', message])];
+    for (const out of [local, remote]) {
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toMatch(/^Plugin: +plugin-notes$/m);
+      expect(out.stdout).toMatch(/^Action: +ADD_NOTE$/m);
+      expect(out.stdout).toMatch(/^Answer: +Saved note #\d+ buy milk\. \d+ notes? now\.$/m);
+    }
+    const unknown = await agent(['run', 'CONVERT_UNITS', '5 km']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.split('\n')[0]).toMatch(/^error INVALID_INPUT: The action CONVERT_UNITS is not an action of an installed plugin \(actions: ADD_NOTE \(plugin-notes\), /);
+
+    // create --run-action against the agent: the same specification again replaces its own result, then answers.
     const runAction = await agent(['create', 'examples/notes.json', '--run-action']);
-    expect(runAction.stderr.split('\n')[0]).toBe(
-      'error INVALID_INPUT: --run-action needs the headless runtime; against an agent, send it a message instead.',
-    );
-  });
+    expect(runAction.code, runAction.stderr).toBe(0);
+    expect(runAction.stderr).toMatch(/^Same specification as job [0-9a-f]{8}: replacing the plugin-notes it made/m);
+    expect(runAction.stdout).toMatch(/^Answer: +Saved note #\d+ example text\. \d+ notes? now\.$/m);
+  }, 400_000);
 
   it('accepts the agent address without the plugin path, and names an unreachable agent', async () => {
     const viaAgent = await runCli(['--agent-url', `${server.url}/api/agents/${server.agentId}`, '--json', 'list'], { env });

@@ -59,6 +59,15 @@ describe('plugin-dynamic headless', () => {
       expect(stdout).toMatch(/^Action: +ADD_NOTE$/m);
       expect(stdout).toMatch(/^Working: +ADD_NOTE \(records\), LIST_NOTES \(records\), REMOVE_NOTE \(records\)/m);
       expect(stdout).toMatch(/^Answer: +Saved note #1 example text\. 1 note now\.$/m);
+
+      // The README's first command, run a second time in the same folder: the same answer, replacing
+      // what the first run made, said in one line.
+      const first = /^plugin-notes: succeeded after 1 iteration \(job ([0-9a-f]{8})/m.exec(stdout)?.[1];
+      const again = await runCli(['create', 'examples/notes.json', '--run-action'], { env: { ...env, HOME: fresh }, cwd: fresh });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain(`Same specification as job ${first}: replacing the plugin-notes it made (kept until the new one loads).`);
+      expect(again.stdout).toMatch(/^Plugin: +plugin-notes is active$/m);
+      expect(again.stdout).toMatch(/^Answer: +Saved note #\d+ example text\. \d+ notes? now\.$/m);
     } finally {
       await rm(fresh, { recursive: true, force: true });
     }
@@ -112,6 +121,11 @@ describe('plugin-dynamic headless', () => {
     expect(secret.stderr.split('\n')[0]).toMatch(/^error INVALID_INPUT: --secret SECRET_ECHO_TOKEN asks on a terminal/);
     const missing = await cli(['create', 'examples/no-such-spec.json']);
     expect(missing.stderr.split('\n')[0]).toMatch(/^error INVALID_SPEC: Cannot read .*no-such-spec\.json \(ENOENT\)\.$/);
+    // --run-action NAME is checked against the specification before a runtime starts or a job is queued.
+    const noAction = await cli(['create', 'examples/notes.json', '--run-action', 'CONVERT_UNITS']);
+    expect(noAction.code).toBe(1);
+    expect(noAction.stderr.split('\n')[0]).toBe('error INVALID_INPUT: The plugin has no action CONVERT_UNITS to run (actions: ADD_NOTE, LIST_NOTES, REMOVE_NOTE).');
+    expect(noAction.stderr).not.toContain('Creating plugin-notes');
   });
 
   it('installs a local plugin, stores its secret from stdin and from a file without printing it, then activates, deactivates and uninstalls it', async () => {

@@ -1,49 +1,33 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRealAgentServer, type RealAgentServer } from '../../helpers/agent-server.js';
 import { envelope, runCli } from './cli-process.js';
 
 const SERVER_KEY = 'the-servers-own-api-key';
-const AGENT_ID = '0b5d1d4e-0000-4000-8000-000000000001';
+const TOKEN = 'cli-server-auth-token-0123456789';
 
-/**
- * An HTTP server that guards /api the way @elizaos/server 1.7.2 does when ELIZA_SERVER_AUTH_TOKEN
- * is set (401 with its own JSON body unless X-API-KEY matches); behind it, the agent list and
- * plugin-dynamic's routes, whose changes need our own bearer token.
+/*
+ * The real @elizaos/server 1.7.2 with ELIZA_SERVER_AUTH_TOKEN set: it answers 401 with its own JSON
+ * body to any /api request without the right X-API-KEY; behind it, plugin-dynamic's routes, whose
+ * changes need the agent's PLUGIN_DYNAMIC_API_TOKEN.
  */
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  const json = (status: number, body: unknown): void => {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-  if (req.headers['x-api-key'] !== SERVER_KEY) {
-    json(401, { error: 'API key required', message: 'Missing or invalid X-API-KEY header' });
-    return;
-  }
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
-  if (path === '/api/agents') {
-    json(200, { success: true, data: { agents: [{ id: AGENT_ID, name: 'Builder', status: 'active' }] } });
-  } else if (path === `/api/agents/${AGENT_ID}/plugins/plugin-dynamic/plugins` && req.method === 'GET') {
-    json(200, { success: true, data: [] });
-  } else if (path.startsWith(`/api/agents/${AGENT_ID}/plugins/plugin-dynamic/`) && req.method === 'POST') {
-    json(401, { success: false, error: { code: 'UNAUTHORIZED', message: 'Missing or wrong bearer token.' } });
-  } else {
-    json(404, { success: false, error: { code: 'NOT_FOUND', message: 'no such route' } });
-  }
-}
-
-describe('plugin-dynamic --agent-url against a server that answers 401', () => {
-  let server: Server;
+describe('plugin-dynamic --agent-url against the real server with its API key on', () => {
+  let server: RealAgentServer;
   let url: string;
+  let AGENT_ID: string;
+  const previousKey = process.env['ELIZA_SERVER_AUTH_TOKEN'];
   const env = { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent' };
 
   beforeAll(async () => {
-    server = createServer(handle);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startRealAgentServer({ settings: { PLUGIN_DYNAMIC_API_TOKEN: TOKEN, PLUGIN_DYNAMIC_GENERATOR: 'template' } });
+    // The server reads the key from the environment on every request.
+    process.env['ELIZA_SERVER_AUTH_TOKEN'] = SERVER_KEY;
+    url = server.url;
+    AGENT_ID = server.agentId;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (previousKey === undefined) delete process.env['ELIZA_SERVER_AUTH_TOKEN'];
+    else process.env['ELIZA_SERVER_AUTH_TOKEN'] = previousKey;
+    await server?.close();
   });
 
   it('says the server wants its API key, not that the agent is unreachable, for every form of the address', async () => {

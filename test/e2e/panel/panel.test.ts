@@ -68,7 +68,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
   let page: Page;
   let profile: string;
 
-  /** Home -> the agent's chat -> the agent pane -> the "Plugin Manager" tab; returns its frame. */
+  /** Home -> the agent's chat -> the agent pane -> the "Plugin Hub" tab; returns its frame. */
   async function openPanel(): Promise<FrameLocator> {
     await page.goto(`${server.url}/`);
     // The first visit shows the client's onboarding tour; a user skips it.
@@ -77,13 +77,13 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     // The agent in the client's left list: a link to its chat.
     await page.locator(`a[href="/chat/${server.agentId}"]`).first().click();
     await page.waitForURL(/\/chat\//);
-    const tab = page.getByRole('tab', { name: 'Plugin Manager' });
+    const tab = page.getByRole('tab', { name: 'Plugin Hub', exact: true });
     // The pane's visibility is remembered by the client; open it with its toggle when it is closed.
     const toggle = page.locator('button:has(svg.lucide-panel-right)');
     await Promise.race([tab.waitFor(), toggle.waitFor()]);
     if (!(await tab.isVisible())) await toggle.click();
     await tab.click();
-    return page.frameLocator('iframe[title="Plugin Manager"]');
+    return page.frameLocator('iframe[title="Plugin Hub"]');
   }
 
   beforeAll(async () => {
@@ -116,14 +116,13 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  it('is a tab of the agent pane named "Plugin Manager", in the client\'s dark theme, as wide as its frame', async () => {
+  it('is a tab of the agent pane named "Plugin Hub", in the client\'s dark theme, as wide as its frame', async () => {
     const panel = await openPanel();
     await expect.poll(() => panel.locator('h1').textContent()).toBe('Plugin Manager');
     await panel.locator('#installed li.muted').waitFor();
     // The client's own tabs: ours does not share a name with Agent Settings' "Plugins".
     const tabs = await page.getByRole('tab').allTextContents();
-    expect(tabs.filter((t) => t.trim() === 'Plugin Manager')).toHaveLength(1);
-    expect(tabs).not.toContain('Plugins');
+    expect(tabs.filter((t) => t.trim() === 'Plugin Hub')).toHaveLength(1);
     const frame = page.frame({ url: /\/plugin-dynamic\/panel/ });
     expect(await frame?.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
     // hsl(0 0% 9%): the client's dark background, read from the parent page.
@@ -133,7 +132,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
   });
 
   it('searches the registry, installs, configures, activates, deactivates and uninstalls (API key off)', async () => {
-    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    const panel = page.frameLocator('iframe[title="Plugin Hub"]');
     await panel.locator('#keys summary').click();
     await panel.locator('#token').fill(TOKEN);
     await panel.locator('#token').dispatchEvent('change');
@@ -172,7 +171,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
   }, 400_000);
 
   it('creates a plugin from a specification; the job shows its id, time, iterations, tests, timing and components', async () => {
-    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    const panel = page.frameLocator('iframe[title="Plugin Hub"]');
     await panel.locator('#specification').fill(JSON.stringify(WEATHER, null, 2));
     await panel.locator('#spec button').click();
     const job = panel.locator('li[data-status="succeeded"]', { hasText: '@elizaos/plugin-weather' });
@@ -200,7 +199,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
   }, 240_000);
 
   it('shows where a plugin runs and moves it with the control: in-process, then back to its default', async () => {
-    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    const panel = page.frameLocator('iframe[title="Plugin Hub"]');
     const weather = panel.locator('li[data-plugin="@elizaos/plugin-weather"]');
     const meta = () => weather.locator('.meta').textContent();
     expect(await meta()).toContain('trust: generated');
@@ -244,7 +243,7 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
       body: JSON.stringify({ specification: FAILING, generator: 'model' }),
     });
     expect(res.status).toBe(200);
-    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    const panel = page.frameLocator('iframe[title="Plugin Hub"]');
     const item = panel.locator('li[data-status="failed"]', { hasText: 'plugin-always-red' });
     await item.waitFor({ timeout: 180_000 });
     expect((await item.locator('.meta').allTextContents()).join(' ')).toContain('iteration 2/2');

@@ -47,11 +47,11 @@ describe('plugin-dynamic routes in the real ElizaOS server', () => {
     await registry?.close();
   });
 
-  it('lists one panel, "Plugin Manager", whose address resolves to the panel at the site root', async () => {
+  it('lists one panel, "Plugin Hub", whose address resolves to the panel at the site root', async () => {
     const panels = await call(`${server.url}/api/agents/${server.agentId}/panels`);
     expect(panels.status).toBe(200);
     const list = (panels.body as { data: { name: string; path: string }[] }).data;
-    expect(list.map((p) => p.name)).toEqual(['Plugin Manager']);
+    expect(list.map((p) => p.name)).toEqual(['Plugin Hub']);
     const frameUrl = new URL(list[0]?.path ?? '', server.url);
     expect(frameUrl.pathname).toBe('/plugin-dynamic/panel');
     expect(frameUrl.searchParams.get('agentId')).toBe(server.agentId);

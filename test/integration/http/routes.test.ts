@@ -124,7 +124,7 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
 
   it('lists one public named GET route, the panel, under a name no other tab has', async () => {
     const named = t.runtime.routes.filter((r) => r.name);
-    expect(named).toEqual([expect.objectContaining({ type: 'GET', public: true, name: 'Plugin Manager' })]);
+    expect(named).toEqual([expect.objectContaining({ type: 'GET', public: true, name: 'Plugin Hub' })]);
     // The address the web client builds for the tab resolves to the panel at the site root.
     const tab = new URL(`/api/agents/${t.runtime.agentId}/plugins${named[0]?.path ?? ''}`, 'http://127.0.0.1');
     expect(tab.pathname).toBe('/plugin-dynamic/panel');
