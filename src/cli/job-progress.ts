@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { JobRecord } from '../creation/jobs/job-record.js';
+import { RERUN_PREFIX } from '../creation/jobs/rerun-line.js';
 
 export interface ProgressView {
   /** Shows the job as it is now; safe to call with the same record twice. */
@@ -27,7 +28,8 @@ export function createProgressView(opts: ProgressOptions): ProgressView {
     job.log
       .filter((entry) => {
         const key = `${entry.at}|${entry.message}`;
-        if (printed.has(key)) return false;
+        // `create` says this one itself, on the line under "Creating ...": once is enough.
+        if (printed.has(key) || entry.message.startsWith(RERUN_PREFIX)) return false;
         printed.add(key);
         return true;
       })
