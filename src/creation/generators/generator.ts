@@ -1,12 +1,9 @@
 import type { IterationFeedback } from '../pipeline/feedback.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
+import type { GeneratedFile } from '../workspace/generated-file.js';
 import type { GeneratorKind } from './generator-kinds.js';
 
-/** A file a generator writes: a workspace-relative path under src/, and its text. */
-export interface GeneratedFile {
-  path: string;
-  content: string;
-}
+export type { GeneratedFile } from '../workspace/generated-file.js';
 
 export interface GenerationRequest {
   spec: PluginSpec;

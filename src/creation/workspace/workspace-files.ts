@@ -2,7 +2,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { codedError } from '../../errors.js';
 import { safeReadFile, safeWriteFile } from '../../shared/safe-fs/index.js';
-import type { GeneratedFile } from '../generators/generator.js';
+import type { GeneratedFile } from './generated-file.js';
 
 /** The most one source file may hold when the agent reads it back, and how many are read. */
 export const SOURCE_FILE_MAX_BYTES = 512 * 1024;

@@ -9,62 +9,8 @@ import { wellKnownApiUrl } from './well-known-apis.js';
  * the specification's settings, with no model. A component no recipe fits is an honest scaffold.
  */
 
-export type RecipeName = 'monitor' | 'records' | 'conversion' | 'http' | 'schedule' | 'time' | 'random' | 'text' | 'triggers' | 'scaffold';
-export type RecordOp = 'add' | 'remove' | 'list' | 'find' | 'update' | 'clear' | 'mark';
-export type ScheduleOp = 'add' | 'list' | 'cancel' | 'clear';
-/** What a mark sets on one record: complete sets done, rate a rating, mark a status in words. */
-export type MarkField = 'done' | 'rating' | 'status';
-export type TextOp = 'slugify' | 'uppercase' | 'lowercase' | 'titlecase' | 'reverse' | 'wordcount' | 'trim';
-
-export type ActionPlan =
-  | { recipe: 'records'; op: RecordOp; noun: string; scope: 'user' | 'room'; field?: MarkField }
-  | { recipe: 'schedule'; op: ScheduleOp }
-  | { recipe: 'conversion'; ratesSetting: string | undefined; currency: boolean }
-  | { recipe: 'http'; baseUrlSetting: string; keySetting: string | undefined; defaultBaseUrl: string | undefined }
-  | { recipe: 'time' }
-  | { recipe: 'random' }
-  | { recipe: 'text'; op: TextOp; library: string | undefined }
-  | { recipe: 'scaffold'; reason: string };
-
-/** A service method served by an action's recipe: the method calls that action (same recipe, same store). */
-export interface MethodPlan {
-  method: string;
-  /** The identifier of the action it calls. */
-  action: string;
-}
-
-export type ServicePlan =
-  | { recipe: 'monitor'; urlSetting: string; everyMs: number }
-  | { recipe: 'actions'; methods: MethodPlan[] }
-  | { recipe: 'scaffold'; reason: string };
-
-export type ProviderPlan =
-  | { recipe: 'records'; noun: string; scope: 'user' | 'room' }
-  | { recipe: 'schedule' }
-  | { recipe: 'time' }
-  | { recipe: 'http' }
-  | { recipe: 'conversion' }
-  | { recipe: 'scaffold'; reason: string };
-
-/** One line of the job's account of what it built. */
-export interface ComponentReport {
-  kind: 'action' | 'provider' | 'service' | 'evaluator';
-  name: string;
-  recipe: RecipeName | 'actions';
-  working: boolean;
-  detail: string;
-}
-
-export interface PluginPlan {
-  actions: Map<string, ActionPlan>;
-  providers: Map<string, ProviderPlan>;
-  services: Map<string, ServicePlan>;
-  /** The plugin's reminder tag when any action schedules. */
-  schedules: boolean;
-  components: ComponentReport[];
-  /** Declared dependencies no recipe imports. */
-  unusedDependencies: string[];
-}
+export type { RecipeName, RecordOp, ScheduleOp, MarkField, TextOp, ActionPlan, MethodPlan, ServicePlan, ProviderPlan, ComponentReport, PluginPlan } from './plan-types.js';
+import type { RecordOp, ScheduleOp, MarkField, TextOp, ActionPlan, ServicePlan, ProviderPlan, ComponentReport, PluginPlan } from './plan-types.js';
 
 const RECORD_VERBS: Record<string, RecordOp> = {
   add: 'add', create: 'add', save: 'add', store: 'add', remember: 'add', record: 'add', insert: 'add', new: 'add', track: 'add', log: 'add', put: 'add', note: 'add', write: 'add',

@@ -1,6 +1,6 @@
 import { words } from '../../spec/identifiers.js';
 import type { ActionSpec } from '../../spec/plugin-spec.js';
-import type { ActionPlan, MethodPlan } from './recipes.js';
+import type { ActionPlan, MethodPlan } from './plan-types.js';
 
 /** What a method's first word asks for, in the ops the recipes use. */
 const METHOD_OPS: Record<string, string> = {
