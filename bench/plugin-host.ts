@@ -137,7 +137,6 @@ export async function benchPluginHost(): Promise<void> {
         settings: {},
         callTimeoutMs: 30_000,
         startTimeoutMs: 30_000,
-        maxFrameBytes: 1 << 24,
         bridge: { forward: async () => null, callback: async () => [], registerTaskWorker: async () => undefined, log: () => undefined },
         onUnexpectedExit: () => undefined,
       });

@@ -8,6 +8,9 @@ import { createBirpc } from 'birpc';
 import { encodeFrame, readFrames, toJsonSafe } from './plugin-host-json.mjs';
 import { createNarrowRuntime } from './plugin-host-runtime.mjs';
 
+/** @typedef {import('./plugin-host-protocol.d.mts').HostFunctions} HostFunctions */
+/** @typedef {import('./plugin-host-protocol.d.mts').AgentFunctions} AgentFunctions */
+
 const MAX_FRAME_BYTES = Number(process.env.PLUGIN_HOST_MAX_FRAME_BYTES) || 8 * 1024 * 1024;
 const channel = new net.Socket({ fd: 3, readable: true, writable: true });
 // Without its channel the host has no purpose: the agent is gone or has cut it off.
@@ -16,9 +19,19 @@ channel.on('error', () => process.exit(0));
 
 let plugin;
 let runtime;
+/** @type {Record<string, string>} */
 let settings = {};
 const services = new Map();
 const taskWorkers = new Map();
+
+/**
+ * The value when it is a JSON object, else an empty one.
+ * @param {import('./plugin-host-protocol.d.mts').Json} value
+ * @returns {{ [key: string]: import('./plugin-host-protocol.d.mts').Json }}
+ */
+function asObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
 
 function looksLikePlugin(value) {
   return Boolean(value) && typeof value === 'object' && typeof value.name === 'string' && value.name !== '' && typeof value.description === 'string';
@@ -80,6 +93,7 @@ function callbackFor(callbackId) {
 
 /** A stand-in for an express response: records what the route handler answers. */
 function recordingResponse() {
+  /** @type {import('./plugin-host-protocol.d.mts').RouteAnswer} */
   const answer = { status: 200, headers: {}, body: undefined, sent: false };
   const res = {
     status(code) {
@@ -112,6 +126,7 @@ function recordingResponse() {
   return { res, answer };
 }
 
+/** @type {HostFunctions} */
 const functions = {
   async hello(opts) {
     settings = opts.settings ?? {};
@@ -175,11 +190,13 @@ const functions = {
     const route = plugin.routes?.[index];
     if (!route || typeof route.handler !== 'function') throw new Error(`route ${index} is not part of this plugin`);
     const { res, answer } = recordingResponse();
-    await route.handler({ ...request, get: (h) => request.headers?.[String(h).toLowerCase()] }, res, runtime);
+    const req = asObject(request);
+    const headers = asObject(req.headers ?? null);
+    await route.handler({ ...req, get: (/** @type {unknown} */ h) => headers[String(h).toLowerCase()] }, res, runtime);
     return answer;
   },
   async event(name, payload) {
-    for (const handler of plugin.events?.[name] ?? []) await handler({ ...(payload ?? {}), runtime });
+    for (const handler of plugin.events?.[name] ?? []) await handler({ ...asObject(payload), runtime });
   },
   async taskValidate(name, message, state) {
     const worker = taskWorkers.get(name);
@@ -210,6 +227,7 @@ const functions = {
   },
 };
 
+/** @type {import('birpc').BirpcReturn<AgentFunctions, HostFunctions>} */
 const agent = createBirpc(functions, {
   post: (data) => channel.write(data),
   on: (fn) => readFrames(channel, MAX_FRAME_BYTES, fn, () => process.exit(70)),

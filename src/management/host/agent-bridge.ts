@@ -1,8 +1,9 @@
 import type { Content, IAgentRuntime, Logger, Memory, ModelTypeName, Task, UUID } from '@elizaos/core';
 import { z } from 'zod';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError, PluginDynamicError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { toJsonSafe } from './json-frames.js';
+import type { BudgetKind, BudgetRefusal } from './plugin-budgets.js';
 import { CallbackContentSchema, FORWARDED_METHODS, type AgentFunctions, type ForwardedMethod } from './protocol.js';
 
 type BridgeLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
@@ -13,8 +14,8 @@ export interface AgentBridgeOptions {
   logger: BridgeLogger;
   /** Bound of each forwarded call in the agent. */
   callTimeoutMs: number;
-  /** useModel calls one host may make in its life. */
-  maxModelCalls: number;
+  /** Spends one use of the plugin's budget (kept across host restarts); the refusal when it is used up. */
+  spend: (kind: BudgetKind) => BudgetRefusal | undefined;
   /** Registers a stub task worker in the agent for a worker the plugin registered in its host. */
   registerTaskWorker: (name: string, hasValidate: boolean) => void;
 }
@@ -63,6 +64,18 @@ const ARGS = {
   emitEvent: z.tuple([z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(20)]), z.unknown()]),
 } satisfies Record<ForwardedMethod, z.ZodType>;
 
+const WINDOW_WORDS: Record<number, string> = { [60_000]: 'minute', [3_600_000]: 'hour', [86_400_000]: 'day' };
+const KIND_WORDS: Record<BudgetKind, string> = { modelCalls: 'model calls', forwardedCalls: 'runtime calls', restarts: 'restarts' };
+
+/** The error a refused budget gives the plugin: what, how many per which window, and from when again. */
+export function budgetError(pluginName: string, refusal: BudgetRefusal): PluginDynamicError {
+  const window = WINDOW_WORDS[refusal.windowMs] ?? `${refusal.windowMs} ms`;
+  return codedError('HOST_LIMIT_REACHED', {
+    plugin: pluginName,
+    bound: `${refusal.limit} ${KIND_WORDS[refusal.kind]} per ${window} (more from ${new Date(refusal.resetsAt).toISOString()})`,
+  });
+}
+
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return bounded(promise, { ms, onTimeout: () => new PluginDynamicError('HOST_CALL_TIMEOUT', `${what} did not finish within ${ms} ms.`) });
 }
@@ -76,14 +89,15 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
   const { runtime, pluginName } = opts;
   const src = `plugin-dynamic:host:${pluginName}`;
   const cacheKey = (k: string): string => `plugin-host:${pluginName}:${k}`;
-  let modelCalls = 0;
+  const spend = (kind: BudgetKind): void => {
+    const refusal = opts.spend(kind);
+    if (refusal) throw budgetError(pluginName, refusal);
+  };
   let logWindow = { start: Date.now(), lines: 0, dropped: 0 };
 
   const handlers: Record<ForwardedMethod, (...args: never[]) => Promise<unknown>> = {
     useModel: async (type: string, params?: Record<string, unknown>) => {
-      if (++modelCalls > opts.maxModelCalls) {
-        throw new PluginDynamicError('HOST_LIMIT_REACHED', `${pluginName} used its ${opts.maxModelCalls} model calls.`);
-      }
+      spend('modelCalls');
       return (runtime.useModel as (t: ModelTypeName, p: unknown) => Promise<unknown>)(type, params ?? {});
     },
     getCache: (k: string) => runtime.getCache(cacheKey(k)),
@@ -113,6 +127,7 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
       if (!parsed.success) {
         throw new PluginDynamicError('INVALID_INPUT', `runtime.${name} was called with arguments it does not accept: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
       }
+      spend('forwardedCalls');
       const call = handlers[name] as (...a: unknown[]) => Promise<unknown>;
       return toJsonSafe(await within(call(...(parsed.data as unknown[])), opts.callTimeoutMs, `runtime.${name} for ${pluginName}`));
     },
