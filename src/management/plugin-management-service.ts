@@ -3,6 +3,7 @@ import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { PluginDynamicError, toPluginDynamicError } from '../errors.js';
 import { parseInstallSource } from './install/index.js';
 import type { IsolationMode } from './host/index.js';
+import type { ChannelStats } from './host/host-channel.js';
 import type { InstallOptions } from './install-options.js';
 import { createManagementParts, type ManagementParts } from './management-parts.js';
 import type { Placement } from './placement/placement.js';
@@ -265,6 +266,11 @@ export class PluginManagementService extends Service {
       await this.parts.installed.flush();
     })();
     return this.stopping;
+  }
+
+  /** What an isolated plugin's running host has sent and been sent (channel peaks), if it runs. */
+  hostChannelStats(word: string): ChannelStats | undefined {
+    return this.parts.placements.channelStats(this.parts.installed.find(word).packageName);
   }
 
   // ---- internals ----

@@ -2,6 +2,7 @@ import type { IAgentRuntime } from '@elizaos/core';
 import type { PluginDynamicConfig } from '../../config.js';
 import { join } from 'node:path';
 import { IsolatedPlugins } from '../host/index.js';
+import type { ChannelStats } from '../host/host-channel.js';
 import { DAY_MS, HOUR_MS, PluginBudgets, type BudgetLimits } from '../host/plugin-budgets.js';
 import type { IsolationMode } from '../host/isolation.js';
 import type { PluginLoader } from '../loader/index.js';
@@ -81,6 +82,11 @@ export class Placements {
   /** Removes what proxies of an earlier agent process left behind. Call once at start. */
   sweep(): Promise<void> {
     return this.hosts.sweepEgress();
+  }
+
+  /** What the running host's channel saw (requests, queue and unsent-answer peaks), if one runs. */
+  channelStats(packageName: string): ChannelStats | undefined {
+    return this.hosts.channelStats(packageName);
   }
 
   /** Ends the plugin's host, if one runs, whatever its placement is now. Idempotent. */

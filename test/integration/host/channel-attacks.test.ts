@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IAgentRuntime } from '@elizaos/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pluginDynamic } from '../../../src/index.js';
 import { pluginDataFolder } from '../../../src/management/host/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
@@ -76,6 +76,11 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
     await management().install(ATTACKER, { activate: true });
   });
 
+  // Each attack starts from a running plugin (one that killed its host is restarted in between).
+  beforeEach(async () => {
+    if (t) await waitFor('the plugin to be active', () => management().get(NAME).status === 'active');
+  });
+
   afterAll(async () => {
     await t?.cleanup({ keepData: true });
     await rm(dataDir, { recursive: true, force: true });
@@ -89,11 +94,11 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
         timeout: 150_000,
         env: { ...process.env, LOG_LEVEL: 'error' },
       });
-      const report = child.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"written"'));
+      const report = child.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"sent"'));
       // The attack ran: the plugin wrote its line on the channel.
       expect(report, `agent exited ${child.status}: ${child.stderr.slice(-2000)}`).toBeDefined();
-      const parsed = JSON.parse(report!) as { written: number; status: string; lastError: { code: string; message: string } | null };
-      expect(parsed.written).toBe(5);
+      const parsed = JSON.parse(report!) as { sent: string | null; status: string; lastError: { code: string; message: string } | null };
+      expect(parsed.sent).toBe('null');
       // Nothing got through: the agent lived, and the plugin is in error naming the bad frame.
       expect(child.status).toBe(0);
       expect(parsed.status).toBe('error');
@@ -110,39 +115,45 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
     ['a request whose arguments are not a list', '{"t":"q","i":"x2","m":"forward","a":"getCache"}'],
     ['a number', '42'],
   ])('%s kills that host and moves the plugin to error', async (_what, line) => {
-    const result = await attack(`frame ${line}`);
-    // The attack ran: the line went out (the action may or may not answer before the host is killed).
-    expect(result === undefined || (result.data?.['result'] as { written?: number } | undefined)?.written === line.length + 1 || result.success === false).toBe(true);
+    const marker = join(pluginDataFolder(join(dataDir, 'plugin-dynamic'), NAME), 'frame-sent.txt');
+    rmSync(marker, { force: true });
+    await attack(`frame ${line}`);
+    // The attack ran: the plugin wrote the line (the action may not answer before its host is cut off).
+    expect(readFileSync(marker, 'utf8')).toBe(line);
     await waitFor('the plugin to move to error', () => management().get(NAME).status === 'error');
     expect(management().get(NAME).lastError?.message).toMatch(/frame/);
     await waitFor('the restart', () => management().get(NAME).status === 'active');
   });
 
   it('a host that stops reading and asks for a large value many times does not make the agent queue the replies', async () => {
+    // A first, small round grows the database's own memory to hold the value; the second is measured.
+    await attackData('hoard 4 1.5 0');
     cache.reset();
-    const before = process.memoryUsage();
+    const before = process.memoryUsage().external;
     let peak = 0;
     const sampler = setInterval(() => {
-      const now = process.memoryUsage();
-      peak = Math.max(peak, now.external + now.arrayBuffers - (before.external + before.arrayBuffers));
-    }, 10);
+      peak = Math.max(peak, process.memoryUsage().external - before);
+    }, 5);
     try {
       const result = await attackData('hoard 60 1.5 3000');
-      // The attack ran: 60 requests were written and the agent read some of them.
+      // The attack ran: 60 requests were written and the agent served some of them.
       expect(result['requests']).toBe(60);
       expect(cache.calls).toBeGreaterThan(0);
     } finally {
       clearInterval(sampler);
     }
+    // 60 answers of 1.5 MB each would be 90 MB queued for a host that does not read.
     expect(peak).toBeLessThan(64 * 1024 * 1024);
-    await waitFor('the plugin to be active', () => management().get(NAME).status === 'active');
+    const stats = management().hostChannelStats(NAME);
+    expect(stats?.maxUnsentBytes).toBeLessThan(40 * 1024 * 1024);
   });
 
   it('a burst of forwarded calls runs a bounded number at a time', async () => {
     cache.reset();
-    const result = await attackData('flood 2000');
-    // The attack ran: 2000 calls were made, and the agent served them.
-    expect(result['calls']).toBe(2000);
+    const result = await attackData('flood 600');
+    // The attack ran: 600 calls were made at once, and the agent served them.
+    expect(result['calls']).toBe(600);
+    expect(result['fulfilled']).toBe(600);
     expect(cache.calls).toBeGreaterThan(0);
     expect(cache.maxConcurrent).toBeLessThanOrEqual(16);
   });
