@@ -142,7 +142,7 @@ export class HostChannel {
   /** Starts queued requests while the bounds allow; pauses reading while any must wait. */
   private pump(): void {
     while (this.queue.length > 0 && !this.violated) {
-      if (this.inFlight >= this.limits.maxInFlight || this.stream.writableLength > this.limits.maxUnsentBytes) break;
+      if (this.inFlight >= this.limits.maxInFlight || this.tooMuchUnsent()) break;
       if (!this.takeToken()) break;
       const frame = this.queue.shift() as HostRequestFrame;
       this.inFlight++;
@@ -153,8 +153,13 @@ export class HostChannel {
       });
     }
     if (this.violated) return;
-    if (this.queue.length >= QUEUE_HIGH_WATER || this.stream.writableLength > this.limits.maxUnsentBytes) this.stream.pause();
+    if (this.queue.length >= QUEUE_HIGH_WATER || this.tooMuchUnsent()) this.stream.pause();
     else this.stream.resume();
+  }
+
+  /** Over the bound of unsent answers (never under the stream's own mark, past which 'drain' is sure to follow). */
+  private tooMuchUnsent(): boolean {
+    return this.stream.writableLength > Math.max(this.limits.maxUnsentBytes, this.stream.writableHighWaterMark);
   }
 
   /** Hands one checked frame to birpc; whatever it throws is a failed call, never an unhandled rejection. */
