@@ -17,7 +17,8 @@ export interface RouteAnswer {
 export interface HostFunctions {
   /** `egressSocket`: the egress proxy's socket inside the sandbox; the host routes HTTP(S) through it before importing the plugin. */
   hello(opts: { entry: string; agentId: string; character: Json; settings: Record<string, string>; egressSocket?: string }): Promise<unknown>;
-  init(config: Record<string, string>): Promise<void>;
+  /** Runs the plugin's init; answers what it registered with runtime.register* meanwhile (checked by the agent). */
+  init(config: Record<string, string>): Promise<unknown>;
   pushSettings(values: Record<string, string>): void;
   ping(): string;
   actionValidate(name: string, message: Json, state: Json): Promise<boolean>;

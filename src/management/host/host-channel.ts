@@ -20,7 +20,7 @@ export interface ChannelLimits {
 export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
   maxFrameBytes: 2 * 1024 * 1024,
   maxUnsentBytes: 2 * 1024 * 1024,
-  maxInFlight: 16,
+  maxInFlight: 8,
   callsPerSecond: 200,
   burst: 50,
   maxReplyBytes: 2 * 1024 * 1024,

@@ -10,11 +10,11 @@ import { toJsonSafe } from './json-frames.js';
 import { egressTestHooksFor } from './egress-test-hooks.js';
 import type { ChannelLimits, ChannelStats } from './host-channel.js';
 import { HostTaskWorkers } from './host-task-workers.js';
-import { keepInspected } from './inspected-manifest.js';
+import { keepInspected, keepInspectedRegistrations } from './inspected-manifest.js';
 import type { PluginBudgets } from './plugin-budgets.js';
 import { PluginHost } from './plugin-host.js';
 import type { Json } from './protocol.js';
-import { buildStubPlugin } from './stub-plugin.js';
+import { buildStubPlugin, type StubContext } from './stub-plugin.js';
 
 type HostLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -191,15 +191,23 @@ export class IsolatedPlugins {
       await this.stop(record.packageName);
       throw new PluginDynamicError('LOAD_FAILED', `${record.packageName} now exports a plugin named ${host.manifest.name}, not ${record.pluginName}; reinstall it.`);
     }
-    // What runs is what was inspected: anything the host announces beyond it gets no stub.
-    const checked = keepInspected(host.manifest, record.components);
-    if (checked.refused.length > 0) {
+    // What runs is what was inspected: anything the host announces beyond it, at start or while
+    // init runs, gets no stub.
+    const refuse = (refused: string[], when: string): void => {
+      if (refused.length === 0) return;
       this.opts.logger.warn(
-        { src: 'plugin-dynamic:host', plugin: record.packageName, refused: checked.refused },
-        `${record.packageName} announced at run time what its install-time inspection did not show; refused: ${checked.refused.join(', ')}.`,
+        { src: 'plugin-dynamic:host', plugin: record.packageName, refused },
+        `${record.packageName} announced ${when} what its install-time inspection did not show; refused: ${refused.join(', ')}.`,
       );
-    }
-    return buildStubPlugin({ host, callbacks, logger: this.opts.logger, startTimeoutMs: this.opts.startTimeoutMs }, checked.manifest);
+    };
+    const checked = keepInspected(host.manifest, record.components);
+    refuse(checked.refused, 'at run time');
+    const admit: StubContext['admit'] = (registered) => {
+      const part = keepInspectedRegistrations(registered, record.components);
+      refuse(part.refused, 'from its init');
+      return part.kept;
+    };
+    return buildStubPlugin({ host, callbacks, logger: this.opts.logger, startTimeoutMs: this.opts.startTimeoutMs, admit }, checked.kept);
   }
 
   /** Sends the plugin's settings again (after configure). A host that is not running gets them at its next start. */

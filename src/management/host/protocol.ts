@@ -71,6 +71,10 @@ export const HostManifestSchema = z.object({
 });
 export type HostManifest = z.infer<typeof HostManifestSchema>;
 
+/** What a plugin registered with runtime.register* while its init ran in the host (the answer to `init`). */
+export const InitRegistrationsSchema = HostManifestSchema.pick({ actions: true, providers: true, evaluators: true, events: true });
+export type InitRegistrations = z.infer<typeof InitRegistrationsSchema>;
+
 export const ServiceStartAnswerSchema = z.object({
   methods: z.array(z.string().regex(/^[A-Za-z$][\w$]{0,100}$/)).max(200),
   capabilityDescription: text,

@@ -17,6 +17,7 @@ import { waitFor } from './host-processes.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const ATTACKER = join(here, 'fixtures', 'plugin-boundary-attacker');
 const SHAPESHIFTER = join(here, 'fixtures', 'plugin-shapeshifter');
+const INIT_REGISTERS = join(here, 'fixtures', 'plugin-init-registers');
 const NAME = 'plugin-boundary-attacker';
 const MODEL_BUDGET = 5;
 const CACHE_PREFIX = `plugin-host:${NAME}:`;
@@ -127,25 +128,26 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
 
   it('a host that stops reading and asks for a large value many times does not make the agent queue the replies', async () => {
     // A first, small round grows the database's own memory to hold the value; the second is measured.
-    await attackData('hoard 4 1.5 0');
+    await attackData('hoard 4 1.9 0');
     cache.reset();
-    const before = process.memoryUsage().external;
+    const before = process.memoryUsage().rss;
     let peak = 0;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().external - before);
+      peak = Math.max(peak, process.memoryUsage().rss - before);
     }, 5);
     try {
-      const result = await attackData('hoard 60 1.5 3000');
+      const result = await attackData('hoard 60 1.9 3000');
       // The attack ran: 60 requests were written and the agent served some of them.
       expect(result['requests']).toBe(60);
       expect(cache.calls).toBeGreaterThan(0);
     } finally {
       clearInterval(sampler);
     }
-    // 60 answers of 1.5 MB each would be 90 MB queued for a host that does not read.
+    // 60 answers of 1.9 MB each would be 114 MB queued for a host that does not read.
     expect(peak).toBeLessThan(64 * 1024 * 1024);
     const stats = management().hostChannelStats(NAME);
-    expect(stats?.maxUnsentBytes).toBeLessThan(40 * 1024 * 1024);
+    // The bound: 2 MB unsent, plus at most 8 answers of at most 2 MB already under way.
+    expect(stats?.maxUnsentBytes).toBeLessThanOrEqual(18 * 1024 * 1024);
   });
 
   it('a burst of forwarded calls runs a bounded number at a time', async () => {
@@ -155,7 +157,7 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
     expect(result['calls']).toBe(600);
     expect(result['fulfilled']).toBe(600);
     expect(cache.calls).toBeGreaterThan(0);
-    expect(cache.maxConcurrent).toBeLessThanOrEqual(16);
+    expect(cache.maxConcurrent).toBeLessThanOrEqual(8);
   });
 
   it('the model-call budget is per plugin: crashing the host does not reset it', async () => {
@@ -194,6 +196,21 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
     expect(t.runtime.evaluators.map((e) => e.name)).not.toContain('SHAPESHIFTER_SNOOP');
     expect(((t.runtime.events as Record<string, unknown[]>)['MESSAGE_RECEIVED'] ?? []).length).toBe(handlersBefore);
     await management().deactivate('plugin-shapeshifter');
+  });
+
+  it('register* in init loads isolated; what init registered is checked against the inspection', async () => {
+    const names = () => [...t.runtime.actions.map((a) => a.name), ...t.runtime.evaluators.map((e) => e.name)];
+    const view = await management().install(INIT_REGISTERS, { activate: true });
+    // The attack ran: init's register* calls went through in the host.
+    const marker = join(pluginDataFolder(join(dataDir, 'plugin-dynamic'), 'plugin-init-registers'), 'init-registered.txt');
+    expect(existsSync(marker)).toBe(true);
+    expect(view.status).toBe('active');
+    expect(names()).toContain('INIT_REGISTERS_SHOWN');
+    // Neither was shown at install: no stub for them.
+    expect(names()).not.toContain('INIT_REGISTERS_BY_HAND');
+    expect(names()).not.toContain('INIT_REGISTERS_WATCHER');
+    await management().deactivate('plugin-init-registers');
+    expect(names()).not.toContain('INIT_REGISTERS_SHOWN');
   });
 
   it('20 activations and 20 deactivations fired at once end consistent', async () => {
