@@ -51,7 +51,7 @@ export function encodeFrame(value) {
  *
  * @param {import('node:stream').Readable} stream
  * @param {number} maxBytes
- * @param {(frame: unknown) => void} onFrame
+ * @param {(frame: unknown, length: number) => void} onFrame (with the line's length in characters)
  * @param {() => void} onOversize
  * @param {(reason: string) => void} [onUnparsable]
  */
@@ -92,7 +92,7 @@ export function readFrames(stream, maxBytes, onFrame, onOversize, onUnparsable) 
         onUnparsable(`a line that is not JSON (${line.length} characters)`);
         return;
       }
-      onFrame(parsed);
+      onFrame(parsed, line.length);
     }
   });
 }

@@ -21,8 +21,8 @@ export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
   maxFrameBytes: 2 * 1024 * 1024,
   maxUnsentBytes: 2 * 1024 * 1024,
   maxInFlight: 8,
-  callsPerSecond: 200,
-  burst: 50,
+  callsPerSecond: 500,
+  burst: 100,
   maxReplyBytes: 2 * 1024 * 1024,
 };
 
@@ -37,14 +37,21 @@ export interface ChannelStats {
   maxUnsentBytes: number;
   /** Answers replaced by an error because they were too large. */
   oversizeReplies: number;
+  /** Requests answered at once with an error because too many were waiting. */
+  refusedRequests: number;
 }
 
 type OnMessage = (data: unknown) => unknown;
 
-/** Waiting requests past which reading pauses (responses to the agent's own calls wait with them). */
-const QUEUE_HIGH_WATER = 1_024;
-/** Waiting requests past which the host is cut off: reading paused, it can only be one read's worth. */
-const MAX_QUEUED = 8_192;
+/**
+ * Requests (and their characters) that may wait to be started. Reading never pauses for them (the
+ * host's answers to the agent's own calls come on the same stream, behind them): a request past
+ * either bound is answered at once with an error, and an event past it is dropped.
+ */
+const MAX_QUEUED = 1_024;
+const MAX_QUEUED_CHARS = 8 * 1024 * 1024;
+/** Shortest wait before the token bucket is looked at again. */
+const REFILL_MS = 20;
 /** Ids of the agent's own recent calls, so a response to a call never made is refused. */
 const MAX_OWN_CALL_IDS = 16_384;
 
@@ -52,20 +59,21 @@ const MAX_OWN_CALL_IDS = 16_384;
  * The agent's end of one host's channel, between the stream and birpc. Every frame the host sends
  * is checked by its shape first; a bad one ends the channel through `onViolation`. The host's
  * requests go through a queue that starts at most `maxInFlight` at once and `callsPerSecond`, and
- * only while the agent's unsent answers to this host are under `maxUnsentBytes`. Reading stops
- * while those answers are over the bound or many requests wait, so a flooding host fills its own
- * buffers, not the agent's. (Responses to the agent's calls are not queued, only read in order.)
+ * only while the agent's unsent answers to this host are under `maxUnsentBytes`; reading stops
+ * while those answers are over the bound, so a host that does not read fills its own buffers, not
+ * the agent's. Requests past the waiting bounds are refused with an error at once.
  */
 export class HostChannel {
   private deliver: OnMessage | undefined;
-  private readonly queue: HostRequestFrame[] = [];
+  private readonly queue: { frame: HostRequestFrame; chars: number }[] = [];
+  private queuedChars = 0;
   private inFlight = 0;
   private tokens: number;
   private refilledAt = Date.now();
   private refillTimer: NodeJS.Timeout | undefined;
   private violated = false;
   private readonly ownCalls = new Set<string>();
-  private readonly counts: ChannelStats = { requests: 0, responses: 0, maxQueued: 0, maxInFlight: 0, maxUnsentBytes: 0, oversizeReplies: 0 };
+  private readonly counts: ChannelStats = { requests: 0, responses: 0, maxQueued: 0, maxInFlight: 0, maxUnsentBytes: 0, oversizeReplies: 0, refusedRequests: 0 };
 
   constructor(
     private readonly stream: Duplex,
@@ -90,7 +98,7 @@ export class HostChannel {
     readFrames(
       this.stream,
       this.limits.maxFrameBytes,
-      (frame) => this.accept(frame),
+      (frame, chars) => this.accept(frame, chars),
       () => this.violation(`a frame larger than ${this.limits.maxFrameBytes} bytes`),
       () => this.violation('a frame that is not JSON'),
     );
@@ -122,7 +130,7 @@ export class HostChannel {
     this.refillTimer = undefined;
   }
 
-  private accept(value: unknown): void {
+  private accept(value: unknown, chars: number): void {
     if (this.violated) return;
     const checked = checkHostFrame(value);
     if ('refused' in checked) return this.violation(checked.refused);
@@ -133,9 +141,10 @@ export class HostChannel {
       return;
     }
     this.counts.requests++;
-    this.queue.push(checked.frame);
+    if (this.queue.length >= MAX_QUEUED || this.queuedChars + chars > MAX_QUEUED_CHARS) return this.refuse(checked.frame);
+    this.queue.push({ frame: checked.frame, chars });
+    this.queuedChars += chars;
     this.counts.maxQueued = Math.max(this.counts.maxQueued, this.queue.length);
-    if (this.queue.length > MAX_QUEUED) return this.violation(`more than ${MAX_QUEUED} requests in one read`);
     this.pump();
   }
 
@@ -144,7 +153,8 @@ export class HostChannel {
     while (this.queue.length > 0 && !this.violated) {
       if (this.inFlight >= this.limits.maxInFlight || this.tooMuchUnsent()) break;
       if (!this.takeToken()) break;
-      const frame = this.queue.shift() as HostRequestFrame;
+      const { frame, chars } = this.queue.shift() as { frame: HostRequestFrame; chars: number };
+      this.queuedChars -= chars;
       this.inFlight++;
       this.counts.maxInFlight = Math.max(this.counts.maxInFlight, this.inFlight);
       void this.run(frame).finally(() => {
@@ -153,8 +163,21 @@ export class HostChannel {
       });
     }
     if (this.violated) return;
-    if (this.queue.length >= QUEUE_HIGH_WATER || this.tooMuchUnsent()) this.stream.pause();
+    if (this.tooMuchUnsent()) this.stream.pause();
     else this.stream.resume();
+  }
+
+  /** Answers a request that cannot wait with an error at once (an event is dropped). */
+  private refuse(frame: HostRequestFrame): void {
+    this.counts.refusedRequests++;
+    if (frame.i === undefined) return;
+    this.post(
+      encodeFrame({
+        t: 's',
+        i: frame.i,
+        e: { name: 'PluginDynamicError', code: 'HOST_LIMIT_REACHED', message: `More than ${MAX_QUEUED} calls of this isolated plugin are waiting for the agent; try again when they have finished.` },
+      }),
+    );
   }
 
   /** Over the bound of unsent answers (never under the stream's own mark, past which 'drain' is sure to follow). */
@@ -179,10 +202,11 @@ export class HostChannel {
       this.tokens -= 1;
       return true;
     }
+    // Not one timer per token: a look every REFILL_MS at least, starting what accrued meanwhile.
     this.refillTimer ??= setTimeout(() => {
       this.refillTimer = undefined;
       this.pump();
-    }, Math.ceil(1000 / this.limits.callsPerSecond));
+    }, Math.max(REFILL_MS, Math.ceil(1000 / this.limits.callsPerSecond)));
     this.refillTimer.unref();
     return false;
   }
