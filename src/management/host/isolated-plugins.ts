@@ -179,7 +179,7 @@ export class IsolatedPlugins {
           this.hosts.delete(record.packageName);
           workers.removeAll();
           // Its proxy serves no one now; a restart starts a new one.
-          void this.closeProxy(record.packageName);
+          void this.closeProxy(record.packageName).catch(() => undefined);
         }
         this.opts.onHostDied(record.packageName, reason);
       },
