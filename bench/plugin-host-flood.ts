@@ -100,6 +100,8 @@ export async function benchHostFlood(runtime: AgentRuntime, service: PluginManag
   // The database grows its own memory once to hold the large value; that is not the flood's doing.
   await runAction(runtime, 'BENCH_FLOOD', `hoard 2 ${HOARD_MB}`);
 
+  // The same measure over three quiet seconds: what the machine itself gives (it is shared).
+  const idle = await measure(() => new Promise((resolve) => setTimeout(resolve, 3_000)), () => true, 0);
   // The hoard first: the burst uses up the plugin's forwarded calls for the minute.
   const hoard = await measure(() => runAction(runtime, 'BENCH_FLOOD', `hoard ${HOARD} ${HOARD_MB}`), () => true, 0);
   const hoardStats = service.hostChannelStats?.(NAME);
@@ -109,6 +111,7 @@ export async function benchHostFlood(runtime: AgentRuntime, service: PluginManag
   console.log(`\nFlood from one isolated plugin (goal: event-loop delay p99 < 50 ms, memory growth < 64 MB):\n
 | attack | event-loop delay p99 | max | agent RSS growth (peak) | external memory growth (peak) | took |
 |---|---|---|---|---|---|
+| none (the agent idle, for reference) | ${idle.p99.toFixed(1)} ms | ${idle.max.toFixed(0)} ms | ${idle.rssGrowthMb.toFixed(1)} MB | ${idle.externalGrowthMb.toFixed(1)} MB | ${fmt(idle.ms)} |
 | ${BURST} forwarded calls at once${settled ? ` (${settled.fulfilled} served, ${settled.rejected} refused)` : ' (not settled)'} | ${burst.p99.toFixed(1)} ms | ${burst.max.toFixed(0)} ms | ${burst.rssGrowthMb.toFixed(1)} MB | ${burst.externalGrowthMb.toFixed(1)} MB | ${fmt(burst.ms)} |
 | ${HOARD} requests for a ${HOARD_MB} MB value, not reading | ${hoard.p99.toFixed(1)} ms | ${hoard.max.toFixed(0)} ms | ${hoard.rssGrowthMb.toFixed(1)} MB | ${hoard.externalGrowthMb.toFixed(1)} MB | ${fmt(hoard.ms)} |`);
   const describe = (s: NonNullable<typeof stats>): string =>
