@@ -8,6 +8,7 @@ import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
 import { selectSandbox } from '../src/shared/sandbox/index.js';
 import type { PluginManagementService } from '../src/management/plugin-management-service.js';
 import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
+import { benchHostFlood } from './plugin-host-flood.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../src/service-types.js';
 
 const CALLS = Number(process.env['BENCH_HOST_CALLS'] ?? 2000);
@@ -82,6 +83,9 @@ export async function benchPluginHost(): Promise<void> {
   try {
     const service = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
     if (!service) throw new Error(`${PLUGIN_MANAGEMENT_SERVICE} did not start`);
+    await benchHostFlood(runtime, service, dataDir);
+    // BENCH_HOST_FLOOD_ONLY=1 measures the flood alone.
+    if (process.env['BENCH_HOST_FLOOD_ONLY'] === '1') return;
     const pdData = join(dataDir, 'plugin-dynamic');
     const message: Memory = { id: '00000000-0000-0000-0000-00000000b001', entityId: runtime.agentId, roomId: runtime.agentId, content: { text: 'ping' } };
     const state: State = { values: {}, data: {}, text: '' };
@@ -137,7 +141,6 @@ export async function benchPluginHost(): Promise<void> {
         settings: {},
         callTimeoutMs: 30_000,
         startTimeoutMs: 30_000,
-        maxFrameBytes: 1 << 24,
         bridge: { forward: async () => null, callback: async () => [], registerTaskWorker: async () => undefined, log: () => undefined },
         onUnexpectedExit: () => undefined,
       });

@@ -60,7 +60,7 @@ const ConfigSchema = z.object({
   hostMaxProcesses: positiveInt.min(16),
   /** Bound of one call into an isolated plugin (action, provider, ...) and of its calls back. @default 30_000 */
   hostCallTimeoutMs: positiveInt,
-  /** useModel calls one host may make in its life. @default 1000 */
+  /** useModel calls one isolated plugin may make per hour (ten times that per day), across host restarts. @default 1000 */
   hostMaxModelCalls: positiveInt,
   /** Restarts of a crashed host in a row before it is left in error. @default 3 */
   hostMaxRestarts: z.coerce.number().int().min(0).max(20),

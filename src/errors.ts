@@ -85,7 +85,7 @@ export const ERROR_CATALOGUE = {
   HOST_UNSUPPORTED_METHOD:
     'Isolated plugins get a narrow runtime; use only what it offers (see "Isolated plugins" in the README), or run the plugin in-process with SET_PLUGIN_ISOLATION if you trust it.',
   HOST_LIMIT_REACHED:
-    'An isolated plugin used up a per-host allowance (model calls); raise PLUGIN_DYNAMIC_HOST_MAX_MODEL_CALLS or restart the plugin.',
+    'An isolated plugin used up one of its budgets (model calls, forwarded calls, restarts, task workers); budgets are per plugin over time windows, so restarting it does not reset them. Wait for the window to pass, or raise PLUGIN_DYNAMIC_HOST_MAX_MODEL_CALLS.',
   // HTTP
   UNAUTHORIZED:
     'Send the token from PLUGIN_DYNAMIC_API_TOKEN as "Authorization: Bearer <token>" (the CLI: --token or PLUGIN_DYNAMIC_API_TOKEN).',
@@ -180,6 +180,8 @@ export const ERROR_MESSAGES = {
   ROUTE_CONTENT_REFUSED: '{plugin} answered {path} as "{type}"; an isolated plugin\'s route may answer only JSON or plain text.',
   CONFIRMATION_REQUIRED: 'Running {plugin} in-process needs a confirmation: {problem}.',
   STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
+  // Isolated plugins' bounds and budgets (the host channel).
+  HOST_LIMIT_REACHED: '{plugin} reached its bound of {bound}.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

@@ -105,6 +105,7 @@ for await (const line of lines) {
     const answer = await run();
     process.stdout.write(`${JSON.stringify({ id: request.id, ...answer })}\n`);
   } catch (error) {
-    process.stdout.write(`${JSON.stringify({ id: request.id, error: String(error && error.stack ? error.stack : error).slice(0, 4000) })}\n`);
+    const text = error instanceof Error && error.stack ? error.stack : String(error);
+    process.stdout.write(`${JSON.stringify({ id: request.id, error: text.slice(0, 4000) })}\n`);
   }
 }

@@ -50,7 +50,7 @@ class BridgeHttpAgent extends http.Agent {
 export async function installEgressBridge(socketPath) {
   if (typeof socketPath !== 'string' || socketPath === '') throw new TypeError('installEgressBridge needs the path of the egress proxy socket');
   const server = relay(socketPath);
-  await new Promise((resolve, reject) => {
+  await new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       server.off('error', reject);
@@ -59,13 +59,14 @@ export async function installEgressBridge(socketPath) {
   });
   // The relay must not keep the plugin host alive on its own.
   server.unref();
-  const proxyUrl = `http://127.0.0.1:${server.address().port}`;
+  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  const proxyUrl = `http://127.0.0.1:${port}`;
 
   // fetch (Node's bundled undici reads the global dispatcher that the undici package sets).
   // Every request, http: too, goes through CONNECT: the name is resolved by the proxy, never here.
   setGlobalDispatcher(new ProxyAgent({ uri: proxyUrl, proxyTunnel: true }));
   // http.get / https.get and every library that uses the global agents.
-  http.globalAgent = new BridgeHttpAgent(server.address().port, new HttpProxyAgent(proxyUrl));
+  http.globalAgent = new BridgeHttpAgent(port, new HttpProxyAgent(proxyUrl));
   https.globalAgent = new HttpsProxyAgent(proxyUrl);
   // Libraries that read the conventional variables (axios, got with global-agent, npm, curl children).
   for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) process.env[name] = proxyUrl;
@@ -73,6 +74,6 @@ export async function installEgressBridge(socketPath) {
 
   return {
     proxyUrl,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => new Promise((/** @type {(value?: unknown) => void} */ resolve) => server.close(() => resolve())),
   };
 }

@@ -13,8 +13,10 @@ export function toJsonSafe(value, depth = 0, seen = new WeakSet()) {
   if (type === 'function' || type === 'symbol') return undefined;
   if (depth > 24) return null;
   if (value instanceof Error) {
+    /** @type {{ name: string; message: string; code?: string }} */
     const out = { name: value.name, message: String(value.message) };
-    if (typeof value.code === 'string') out.code = value.code;
+    const code = /** @type {{ code?: unknown }} */ (value).code;
+    if (typeof code === 'string') out.code = code;
     return out;
   }
   if (value instanceof Date) return value.toISOString();
@@ -44,13 +46,20 @@ export function encodeFrame(value) {
 
 /**
  * Calls `onFrame` with each parsed line of a stream; `onOversize` once when a line passes
- * `maxBytes` (the reader stops there: the peer is misbehaving).
+ * `maxBytes` (the reader stops there: the peer is misbehaving). A line that is not JSON is skipped,
+ * or, with `onUnparsable`, ends the reading the same way.
+ *
+ * @param {import('node:stream').Readable} stream
+ * @param {number} maxBytes
+ * @param {(frame: unknown, length: number) => void} onFrame (with the line's length in characters)
+ * @param {() => void} onOversize
+ * @param {(reason: string) => void} [onUnparsable]
  */
-export function readFrames(stream, maxBytes, onFrame, onOversize) {
+export function readFrames(stream, maxBytes, onFrame, onOversize, onUnparsable) {
   let pending = [];
   let pendingBytes = 0;
   let stopped = false;
-  stream.on('data', (chunk) => {
+  stream.on('data', (/** @type {Buffer} */ chunk) => {
     if (stopped) return;
     let start = 0;
     for (;;) {
@@ -77,9 +86,13 @@ export function readFrames(stream, maxBytes, onFrame, onOversize) {
       try {
         parsed = JSON.parse(line);
       } catch {
-        continue;
+        if (!onUnparsable) continue;
+        stopped = true;
+        pending = [];
+        onUnparsable(`a line that is not JSON (${line.length} characters)`);
+        return;
       }
-      onFrame(parsed);
+      onFrame(parsed, line.length);
     }
   });
 }

@@ -11,7 +11,7 @@ const QUIET = new Set(['then', 'toJSON', 'constructor', 'inspect', 'asymmetricMa
 
 export class UnsupportedRuntimeMethodError extends Error {
   constructor(name) {
-    super(`runtime.${name} is not available to an isolated plugin; it offers getSetting, useModel, cache, memories, tasks, emitEvent, registerTaskWorker, getService (own services), agentId, character and logger.`);
+    super(`runtime.${name} is not available to an isolated plugin; it offers getSetting, useModel, cache, memories, tasks, emitEvent, registerTaskWorker, register* during init, getService (own services), agentId, character and logger.`);
     this.name = 'UnsupportedRuntimeMethodError';
     this.code = 'HOST_UNSUPPORTED_METHOD';
   }
@@ -27,6 +27,7 @@ export class UnsupportedRuntimeMethodError extends Error {
  * @param {Map<string, unknown>} opts.services
  * @param {(worker: object) => Promise<void>} opts.registerTaskWorker
  * @param {(name: string) => object | undefined} opts.getTaskWorker
+ * @param {Record<string, (...args: any[]) => void>} opts.registrations register* calls, accepted while init runs
  */
 export function createNarrowRuntime(opts) {
   const logger = {};
@@ -49,6 +50,7 @@ export function createNarrowRuntime(opts) {
     hasService: (type) => opts.services.has(type),
     registerTaskWorker: (worker) => opts.registerTaskWorker(worker),
     getTaskWorker: (name) => opts.getTaskWorker(name),
+    ...opts.registrations,
   };
   for (const name of FORWARDED_METHODS) base[name] = (...args) => opts.forward(name, args);
   return new Proxy(base, {

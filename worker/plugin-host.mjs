@@ -6,7 +6,11 @@ import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createBirpc } from 'birpc';
 import { encodeFrame, readFrames, toJsonSafe } from './plugin-host-json.mjs';
+import { createInitRegistrations, describeAction, describeEvaluator, describeProvider } from './plugin-host-registrations.mjs';
 import { createNarrowRuntime } from './plugin-host-runtime.mjs';
+
+/** @typedef {import('./plugin-host-protocol.d.mts').HostFunctions} HostFunctions */
+/** @typedef {import('./plugin-host-protocol.d.mts').AgentFunctions} AgentFunctions */
 
 const MAX_FRAME_BYTES = Number(process.env.PLUGIN_HOST_MAX_FRAME_BYTES) || 8 * 1024 * 1024;
 const channel = new net.Socket({ fd: 3, readable: true, writable: true });
@@ -16,9 +20,20 @@ channel.on('error', () => process.exit(0));
 
 let plugin;
 let runtime;
+/** @type {Record<string, string>} */
 let settings = {};
 const services = new Map();
 const taskWorkers = new Map();
+const registered = createInitRegistrations();
+
+/**
+ * The value when it is a JSON object, else an empty one.
+ * @param {import('./plugin-host-protocol.d.mts').Json} value
+ * @returns {{ [key: string]: import('./plugin-host-protocol.d.mts').Json }}
+ */
+function asObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
 
 function looksLikePlugin(value) {
   return Boolean(value) && typeof value === 'object' && typeof value.name === 'string' && value.name !== '' && typeof value.description === 'string';
@@ -55,13 +70,12 @@ function serviceMethods(instance) {
 }
 
 function manifest() {
-  const pick = (value) => toJsonSafe(value) ?? undefined;
   return {
     name: plugin.name,
     description: plugin.description,
-    actions: (plugin.actions ?? []).map((a) => ({ name: a.name, description: a.description ?? '', similes: pick(a.similes) ?? [], examples: pick(a.examples) ?? [] })),
-    providers: (plugin.providers ?? []).map((p) => ({ name: p.name, description: p.description, dynamic: p.dynamic, position: p.position, private: p.private })),
-    evaluators: (plugin.evaluators ?? []).map((e) => ({ name: e.name, description: e.description ?? '', similes: pick(e.similes) ?? [], examples: pick(e.examples) ?? [], alwaysRun: e.alwaysRun })),
+    actions: (plugin.actions ?? []).map(describeAction),
+    providers: (plugin.providers ?? []).map(describeProvider),
+    evaluators: (plugin.evaluators ?? []).map(describeEvaluator),
     services: (plugin.services ?? []).map((s) => ({ serviceType: String(s.serviceType ?? ''), capabilityDescription: typeof s.prototype?.capabilityDescription === 'string' ? s.prototype.capabilityDescription : '' })).filter((s) => s.serviceType !== ''),
     models: Object.keys(plugin.models ?? {}),
     routes: (plugin.routes ?? []).map((r, index) => ({ index, type: r.type, path: r.path, public: r.public, name: r.name, isMultipart: r.isMultipart })),
@@ -80,6 +94,7 @@ function callbackFor(callbackId) {
 
 /** A stand-in for an express response: records what the route handler answers. */
 function recordingResponse() {
+  /** @type {import('./plugin-host-protocol.d.mts').RouteAnswer} */
   const answer = { status: 200, headers: {}, body: undefined, sent: false };
   const res = {
     status(code) {
@@ -112,6 +127,7 @@ function recordingResponse() {
   return { res, answer };
 }
 
+/** @type {HostFunctions} */
 const functions = {
   async hello(opts) {
     settings = opts.settings ?? {};
@@ -128,6 +144,7 @@ const functions = {
         await agent.registerTaskWorker(worker.name, typeof worker.validate === 'function');
       },
       getTaskWorker: (name) => taskWorkers.get(name),
+      registrations: registered.methods,
     });
     // The plugin's one way out: its HTTP(S) goes to the agent's egress proxy, which passes only the
     // hosts it declared. Installed before the plugin's code runs; without a socket there is no network.
@@ -141,7 +158,15 @@ const functions = {
     return manifest();
   },
   async init(config) {
-    if (typeof plugin.init === 'function') await plugin.init(config ?? {}, runtime);
+    registered.begin();
+    try {
+      if (typeof plugin.init === 'function') await plugin.init(config ?? {}, runtime);
+    } catch (error) {
+      registered.end();
+      throw error;
+    }
+    // What init registered, described for the agent to check.
+    return registered.end();
   },
   pushSettings(values) {
     settings = values ?? {};
@@ -150,20 +175,20 @@ const functions = {
     return 'pong';
   },
   async actionValidate(name, message, state) {
-    return (await must(plugin.actions, name, 'action').validate(runtime, message, state ?? undefined)) === true;
+    return (await must([...(plugin.actions ?? []), ...registered.actions], name, 'action').validate(runtime, message, state ?? undefined)) === true;
   },
   async actionHandler(name, message, state, options, callbackId, responses) {
-    const action = must(plugin.actions, name, 'action');
+    const action = must([...(plugin.actions ?? []), ...registered.actions], name, 'action');
     return toJsonSafe(await action.handler(runtime, message, state ?? undefined, options ?? {}, callbackFor(callbackId), responses ?? undefined)) ?? null;
   },
   async providerGet(name, message, state) {
-    return toJsonSafe(await must(plugin.providers, name, 'provider').get(runtime, message, state ?? {})) ?? { text: '' };
+    return toJsonSafe(await must([...(plugin.providers ?? []), ...registered.providers], name, 'provider').get(runtime, message, state ?? {})) ?? { text: '' };
   },
   async evaluatorValidate(name, message, state) {
-    return (await must(plugin.evaluators, name, 'evaluator').validate(runtime, message, state ?? undefined)) === true;
+    return (await must([...(plugin.evaluators ?? []), ...registered.evaluators], name, 'evaluator').validate(runtime, message, state ?? undefined)) === true;
   },
   async evaluatorHandler(name, message, state, options, callbackId, responses) {
-    const evaluator = must(plugin.evaluators, name, 'evaluator');
+    const evaluator = must([...(plugin.evaluators ?? []), ...registered.evaluators], name, 'evaluator');
     return toJsonSafe(await evaluator.handler(runtime, message, state ?? undefined, options ?? {}, callbackFor(callbackId), responses ?? undefined)) ?? null;
   },
   async model(type, params) {
@@ -175,11 +200,13 @@ const functions = {
     const route = plugin.routes?.[index];
     if (!route || typeof route.handler !== 'function') throw new Error(`route ${index} is not part of this plugin`);
     const { res, answer } = recordingResponse();
-    await route.handler({ ...request, get: (h) => request.headers?.[String(h).toLowerCase()] }, res, runtime);
+    const req = asObject(request);
+    const headers = asObject(req.headers ?? null);
+    await route.handler({ ...req, get: (/** @type {unknown} */ h) => headers[String(h).toLowerCase()] }, res, runtime);
     return answer;
   },
   async event(name, payload) {
-    for (const handler of plugin.events?.[name] ?? []) await handler({ ...(payload ?? {}), runtime });
+    for (const handler of [...(plugin.events?.[name] ?? []), ...(registered.events[name] ?? [])]) await handler({ ...asObject(payload), runtime });
   },
   async taskValidate(name, message, state) {
     const worker = taskWorkers.get(name);
@@ -210,6 +237,7 @@ const functions = {
   },
 };
 
+/** @type {import('birpc').BirpcReturn<AgentFunctions, HostFunctions>} */
 const agent = createBirpc(functions, {
   post: (data) => channel.write(data),
   on: (fn) => readFrames(channel, MAX_FRAME_BYTES, fn, () => process.exit(70)),

@@ -60,6 +60,7 @@ export function createManagementParts(runtime: IAgentRuntime, config: PluginDyna
     baseDelayMs: config.hostRestartDelayMs,
     isStopping: hooks.isStopping,
     clearAfterCrash: (record) => placements.isolated.clearAfterCrash(record),
+    spendRestart: (packageName) => placements.budgets.take(packageName, 'restarts'),
     restart: hooks.restart,
   });
   const installs = new InstallFlow({

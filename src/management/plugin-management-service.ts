@@ -5,6 +5,7 @@ import { codedError, toPluginDynamicError } from '../errors.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 import { parseInstallSource } from './install/index.js';
 import type { IsolationMode } from './host/index.js';
+import type { ChannelStats } from './host/host-channel.js';
 import type { InstallOptions } from './install-options.js';
 import { InProcessConfirmations, type Confirmation } from './in-process-confirmation.js';
 import { createManagementParts, type ManagementParts } from './management-parts.js';
@@ -286,6 +287,11 @@ export class PluginManagementService extends Service {
       await this.parts.installed.flush();
     })();
     return this.stopping;
+  }
+
+  /** What an isolated plugin's running host has sent and been sent (channel peaks), if it runs. */
+  hostChannelStats(word: string): ChannelStats | undefined {
+    return this.parts.placements.channelStats(this.parts.installed.find(word).packageName);
   }
 
   // ---- internals ----

@@ -1,7 +1,9 @@
 import type { IAgentRuntime } from '@elizaos/core';
 import { toPluginDynamicError, type PluginDynamicError } from '../errors.js';
 import type { KeyedMutex } from '../shared/keyed-mutex.js';
+import { budgetError } from './host/agent-bridge.js';
 import { RestartBackoff } from './host/index.js';
+import type { BudgetRefusal } from './host/plugin-budgets.js';
 import type { InstalledPlugins } from './state/installed-plugins.js';
 import type { PluginRecord } from './state/plugin-record.js';
 
@@ -18,6 +20,8 @@ export interface RestartSupervisorOptions {
   isStopping: () => boolean;
   /** Takes a plugin whose host died out of the runtime and ends what is left of its host. */
   clearAfterCrash: (record: PluginRecord) => Promise<void>;
+  /** Spends one restart of the plugin's budget (per hour and per day, across agent restarts); the refusal when it is used up. */
+  spendRestart: (packageName: string) => BudgetRefusal | undefined;
   /** Activates the plugin again (as a restart, which keeps the backoff's count). */
   restart: (packageName: string) => Promise<unknown>;
 }
@@ -39,14 +43,18 @@ export class RestartSupervisor {
     this.backoff.reset(packageName);
   }
 
-  /** A host died on its own: its stubs leave the runtime, and a restart is scheduled if any is left. */
+  /** A host died on its own: its stubs leave the runtime, and a restart is scheduled if any is left. Never rejects. */
   async hostDied(packageName: string, reason: string): Promise<void> {
-    await this.opts.mutex.run(packageName, async () => {
-      const record = this.opts.installed.get(packageName);
-      if (!record || record.status !== 'active' || this.opts.isStopping()) return;
-      await this.opts.clearAfterCrash(record);
-      await this.schedule(record, `${packageName}'s host ${reason}.`);
-    });
+    try {
+      await this.opts.mutex.run(packageName, async () => {
+        const record = this.opts.installed.get(packageName);
+        if (!record || record.status !== 'active' || this.opts.isStopping()) return;
+        await this.opts.clearAfterCrash(record);
+        await this.schedule(record, `${packageName}'s host ${reason}.`);
+      });
+    } catch (error) {
+      this.opts.runtime.logger.error({ src: LOG_SRC, plugin: packageName }, `Could not handle the end of its host: ${toPluginDynamicError(error).message}`);
+    }
   }
 
   /**
@@ -73,8 +81,13 @@ export class RestartSupervisor {
   /** Records the failure in `error` and starts the plugin again after the next backoff delay, if any is left. */
   private async schedule(record: PluginRecord, message: string): Promise<void> {
     const { installed, runtime } = this.opts;
-    const delay = this.backoff.next(record.packageName);
-    const next = delay === undefined ? ` It was restarted ${this.backoff.count(record.packageName)} time(s); it stays in error.` : ` Restarting in ${delay} ms.`;
+    let delay = this.backoff.next(record.packageName);
+    let next = delay === undefined ? ` It was restarted ${this.backoff.count(record.packageName)} time(s); it stays in error.` : ` Restarting in ${delay} ms.`;
+    const refusal = delay === undefined ? undefined : this.opts.spendRestart(record.packageName);
+    if (refusal) {
+      delay = undefined;
+      next = ` ${budgetError(record.packageName, refusal).message} It stays in error.`;
+    }
     const current = installed.get(record.packageName) ?? record;
     await installed.put({ ...current, status: 'error', lastError: { code: 'HOST_DIED', message: message + next, at: new Date().toISOString() } });
     runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName, code: 'HOST_DIED' }, message + next);
@@ -98,7 +111,9 @@ export class RestartSupervisor {
       const e = toPluginDynamicError(error);
       const failed = installed.get(packageName);
       if (!failed || failed.status !== 'error' || this.opts.isStopping()) return;
-      await this.opts.mutex.run(packageName, () => this.schedule(failed, `${packageName} could not be restarted: ${e.message.replace(/\.?$/, '.')}`));
+      await this.opts.mutex
+        .run(packageName, () => this.schedule(failed, `${packageName} could not be restarted: ${e.message.replace(/\.?$/, '.')}`))
+        .catch((again: unknown) => runtime.logger.error({ src: LOG_SRC, plugin: packageName }, `Could not record the failed restart: ${toPluginDynamicError(again).message}`));
     }
   }
 }

@@ -1,9 +1,10 @@
 import type { Content, IAgentRuntime, Logger, Memory, ModelTypeName, Task, UUID } from '@elizaos/core';
 import { z } from 'zod';
-import { PluginDynamicError } from '../../errors.js';
+import { codedError, PluginDynamicError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { toJsonSafe } from './json-frames.js';
 import { SEND_MESSAGE_ARGS, type PostingScope } from './posting-scope.js';
+import type { BudgetKind, BudgetRefusal } from './plugin-budgets.js';
 import { CallbackContentSchema, FORWARDED_METHODS, type AgentFunctions, type ForwardedMethod } from './protocol.js';
 import type { StorageQuota } from './storage-quota.js';
 
@@ -15,8 +16,8 @@ export interface AgentBridgeOptions {
   logger: BridgeLogger;
   /** Bound of each forwarded call in the agent. */
   callTimeoutMs: number;
-  /** useModel calls one host may make in its life. */
-  maxModelCalls: number;
+  /** Spends one use of the plugin's budget (kept across host restarts); the refusal when it is used up. */
+  spend: (kind: BudgetKind) => BudgetRefusal | undefined;
   /** Registers a stub task worker in the agent for a worker the plugin registered in its host. */
   registerTaskWorker: (name: string, hasValidate: boolean) => void;
   /** The plugin's storage quota, which every cache write and delete goes through. */
@@ -70,6 +71,18 @@ const ARGS = {
   sendMessageToTarget: SEND_MESSAGE_ARGS,
 } satisfies Record<ForwardedMethod, z.ZodType>;
 
+const WINDOW_WORDS: Record<number, string> = { [60_000]: 'minute', [3_600_000]: 'hour', [86_400_000]: 'day' };
+const KIND_WORDS: Record<BudgetKind, string> = { modelCalls: 'model calls', forwardedCalls: 'runtime calls', restarts: 'restarts' };
+
+/** The error a refused budget gives the plugin: what, how many per which window, and from when again. */
+export function budgetError(pluginName: string, refusal: BudgetRefusal): PluginDynamicError {
+  const window = WINDOW_WORDS[refusal.windowMs] ?? `${refusal.windowMs} ms`;
+  return codedError('HOST_LIMIT_REACHED', {
+    plugin: pluginName,
+    bound: `${refusal.limit} ${KIND_WORDS[refusal.kind]} per ${window} (more from ${new Date(refusal.resetsAt).toISOString()})`,
+  });
+}
+
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return bounded(promise, { ms, onTimeout: () => new PluginDynamicError('HOST_CALL_TIMEOUT', `${what} did not finish within ${ms} ms.`) });
 }
@@ -83,14 +96,15 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
   const { runtime, pluginName } = opts;
   const src = `plugin-dynamic:host:${pluginName}`;
   const cacheKey = (k: string): string => `plugin-host:${pluginName}:${k}`;
-  let modelCalls = 0;
+  const spend = (kind: BudgetKind): void => {
+    const refusal = opts.spend(kind);
+    if (refusal) throw budgetError(pluginName, refusal);
+  };
   let logWindow = { start: Date.now(), lines: 0, dropped: 0 };
 
   const handlers: Record<ForwardedMethod, (...args: never[]) => Promise<unknown>> = {
     useModel: async (type: string, params?: Record<string, unknown>) => {
-      if (++modelCalls > opts.maxModelCalls) {
-        throw new PluginDynamicError('HOST_LIMIT_REACHED', `${pluginName} used its ${opts.maxModelCalls} model calls.`);
-      }
+      spend('modelCalls');
       return (runtime.useModel as (t: ModelTypeName, p: unknown) => Promise<unknown>)(type, params ?? {});
     },
     getCache: (k: string) => runtime.getCache(cacheKey(k)),
@@ -127,6 +141,7 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
       if (!parsed.success) {
         throw new PluginDynamicError('INVALID_INPUT', `runtime.${name} was called with arguments it does not accept: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
       }
+      spend('forwardedCalls');
       const call = handlers[name] as (...a: unknown[]) => Promise<unknown>;
       return toJsonSafe(await within(call(...(parsed.data as unknown[])), opts.callTimeoutMs, `runtime.${name} for ${pluginName}`));
     },

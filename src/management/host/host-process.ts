@@ -153,7 +153,8 @@ export async function startHostProcess(opts: HostProcessOptions, signal?: AbortS
         }
       }
       channel.destroy();
-      await group?.dispose();
+      // Killing is fire-and-forget in places: it must never reject.
+      await group?.dispose().catch(() => undefined);
     })();
     return killing;
   };

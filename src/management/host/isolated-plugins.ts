@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IAgentRuntime, Logger, Plugin, TaskWorker } from '@elizaos/core';
+import type { IAgentRuntime, Logger, Plugin } from '@elizaos/core';
 import { PluginDynamicError, toPluginDynamicError } from '../../errors.js';
 import { selectSandbox, type GroupBounds } from '../../shared/sandbox/index.js';
 import { startEgressProxy, sweepEgressFolders, type EgressProxy } from '../../shared/sandbox/egress-proxy.js';
@@ -8,11 +8,15 @@ import type { PluginRecord } from '../state/plugin-record.js';
 import { CallbackTable, createAgentBridge } from './agent-bridge.js';
 import { toJsonSafe } from './json-frames.js';
 import { egressTestHooksFor } from './egress-test-hooks.js';
+import type { ChannelLimits, ChannelStats } from './host-channel.js';
+import { HostTaskWorkers } from './host-task-workers.js';
+import { keepInspected, keepInspectedRegistrations } from './inspected-manifest.js';
+import type { PluginBudgets } from './plugin-budgets.js';
 import { PluginHost } from './plugin-host.js';
 import { StorageQuota } from './storage-quota.js';
 import { PostingScope } from './posting-scope.js';
 import type { Json } from './protocol.js';
-import { buildStubPlugin } from './stub-plugin.js';
+import { buildStubPlugin, type StubContext } from './stub-plugin.js';
 
 type HostLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -24,7 +28,10 @@ export interface IsolatedPluginsOptions {
   bounds: GroupBounds;
   callTimeoutMs: number;
   startTimeoutMs: number;
-  maxModelCalls: number;
+  /** Model calls, forwarded calls and restarts per plugin over time windows; they outlive hosts. */
+  budgets: PluginBudgets;
+  /** Overrides of the channel's bounds (DEFAULT_CHANNEL_LIMITS otherwise). */
+  channelLimits?: Partial<ChannelLimits>;
   outputCapBytes: number;
   /** A host ended without being asked to; the owner decides about status and restarts. */
   onHostDied: (packageName: string, reason: string) => void;
@@ -71,6 +78,8 @@ export class IsolatedPlugins {
   private readonly proxies = new Map<string, EgressProxy>();
   /** The storage quota of each running host; it stops watching with its host. */
   private readonly quotas = new Map<string, StorageQuota>();
+  /** The task workers each running host registered, removed when it ends. */
+  private readonly workers = new Map<string, HostTaskWorkers>();
 
   constructor(private readonly opts: IsolatedPluginsOptions) {}
 
@@ -94,9 +103,15 @@ export class IsolatedPlugins {
     return this.hosts.get(packageName)?.pid;
   }
 
+  /** What the running host's channel saw (for status and tests). */
+  channelStats(packageName: string): ChannelStats | undefined {
+    return this.hosts.get(packageName)?.channelStats();
+  }
+
   /** Starts the plugin's host and returns the stub plugin the loader registers. */
   async start(record: PluginRecord, settings: Record<string, string>, opts: { network?: { allowedHosts: string[] }; signal?: AbortSignal } = {}): Promise<Plugin> {
     await this.stop(record.packageName);
+    await this.opts.budgets.open(record.packageName);
     const sandbox = await selectSandbox(this.opts.sandbox);
     const dataFolder = pluginDataFolder(this.opts.dataDir, record.packageName);
     await mkdir(dataFolder, { recursive: true, mode: 0o700 });
@@ -142,41 +157,21 @@ export class IsolatedPlugins {
     // The bridge is built before the host it serves; it reads the host through this holder.
     const ref: { host?: PluginHost } = {};
     const runtime = this.opts.runtime;
+    const workers = new HostTaskWorkers(runtime, record.packageName);
+    this.workers.set(record.packageName, workers);
     const bridge = createAgentBridge(
       {
         runtime,
         pluginName: record.packageName,
         logger: this.opts.logger,
         callTimeoutMs: this.opts.callTimeoutMs,
-        maxModelCalls: this.opts.maxModelCalls,
         storage: quota,
         posting,
+        spend: (kind) => this.opts.budgets.take(record.packageName, kind),
         registerTaskWorker: (name, hasValidate) => {
           const host = ref.host;
           if (!host) throw new PluginDynamicError('HOST_DIED', `${record.packageName}'s host is not running.`);
-          const existing: unknown = runtime.getTaskWorker(name);
-          if (existing && (existing as { isolatedFor?: string }).isolatedFor !== record.packageName) {
-            throw new PluginDynamicError('COMPONENT_CONFLICT', `A task worker named ${name} is registered already.`);
-          }
-          const worker: TaskWorker & { isolatedFor: string } = {
-            name,
-            isolatedFor: record.packageName,
-            execute: async (_rt, options, task) => {
-              await host.call('taskExecute', [name, (toJsonSafe(options) ?? {}) as Json, (toJsonSafe(task) ?? null) as Json]);
-            },
-            ...(hasValidate
-              ? {
-                  validate: async (_rt: IAgentRuntime, message: unknown, state: unknown) => {
-                    try {
-                      return (await host.call('taskValidate', [name, (toJsonSafe(message) ?? null) as Json, (toJsonSafe(state) ?? null) as Json])) === true;
-                    } catch {
-                      return false;
-                    }
-                  },
-                }
-              : {}),
-          };
-          runtime.registerTaskWorker(worker);
+          workers.register(host, name, hasValidate);
         },
       },
       callbacks,
@@ -196,13 +191,14 @@ export class IsolatedPlugins {
       settings,
       callTimeoutMs: this.opts.callTimeoutMs,
       startTimeoutMs: this.opts.startTimeoutMs,
-      maxFrameBytes: 16 * 1024 * 1024,
       bridge,
+      ...(this.opts.channelLimits ? { channelLimits: this.opts.channelLimits } : {}),
       onUnexpectedExit: (reason) => {
         if (this.hosts.get(record.packageName) === ref.host) {
           this.hosts.delete(record.packageName);
+          workers.removeAll();
           // Its proxy serves no one now; a restart starts a new one.
-          void this.closeProxy(record.packageName);
+          void this.closeProxy(record.packageName).catch(() => undefined);
         }
         this.opts.onHostDied(record.packageName, reason);
       },
@@ -214,7 +210,23 @@ export class IsolatedPlugins {
       await this.stop(record.packageName);
       throw new PluginDynamicError('LOAD_FAILED', `${record.packageName} now exports a plugin named ${host.manifest.name}, not ${record.pluginName}; reinstall it.`);
     }
-    return buildStubPlugin({ host, callbacks, logger: this.opts.logger, startTimeoutMs: this.opts.startTimeoutMs, invokedFrom: (m) => posting.noteInvocation(m) }, host.manifest);
+    // What runs is what was inspected: anything the host announces beyond it, at start or while
+    // init runs, gets no stub.
+    const refuse = (refused: string[], when: string): void => {
+      if (refused.length === 0) return;
+      this.opts.logger.warn(
+        { src: 'plugin-dynamic:host', plugin: record.packageName, refused },
+        `${record.packageName} announced ${when} what its install-time inspection did not show; refused: ${refused.join(', ')}.`,
+      );
+    };
+    const checked = keepInspected(host.manifest, record.components);
+    refuse(checked.refused, 'at run time');
+    const admit: StubContext['admit'] = (registered) => {
+      const part = keepInspectedRegistrations(registered, record.components);
+      refuse(part.refused, 'from its init');
+      return part.kept;
+    };
+    return buildStubPlugin({ host, callbacks, logger: this.opts.logger, startTimeoutMs: this.opts.startTimeoutMs, admit, invokedFrom: (m) => posting.noteInvocation(m) }, checked.kept);
   }
 
   /** Sends the plugin's settings again (after configure). A host that is not running gets them at its next start. */
@@ -234,6 +246,8 @@ export class IsolatedPlugins {
     const host = this.hosts.get(packageName);
     this.hosts.delete(packageName);
     await host?.close();
+    this.workers.get(packageName)?.removeAll();
+    this.workers.delete(packageName);
     await this.closeProxy(packageName);
   }
 

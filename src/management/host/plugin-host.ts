@@ -1,8 +1,8 @@
 import { createBirpc, type BirpcReturn } from 'birpc';
 import { PluginDynamicError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
+import { DEFAULT_CHANNEL_LIMITS, HostChannel, type ChannelLimits, type ChannelStats } from './host-channel.js';
 import { startHostProcess, type HostProcess, type HostProcessOptions } from './host-process.js';
-import { encodeFrame, readFrames } from './json-frames.js';
 import { HostManifestSchema, type AgentFunctions, type HostFunctions, type HostManifest, type Json } from './protocol.js';
 
 export interface PluginHostOptions extends HostProcessOptions {
@@ -16,8 +16,8 @@ export interface PluginHostOptions extends HostProcessOptions {
   callTimeoutMs: number;
   /** Bound of start-up: spawn, import and describe. */
   startTimeoutMs: number;
-  /** Largest single message either side may send. */
-  maxFrameBytes: number;
+  /** Bounds of what the host sends and of what the agent queues for it; defaults: DEFAULT_CHANNEL_LIMITS. */
+  channelLimits?: Partial<ChannelLimits>;
   /** The agent's answers to the host's calls. */
   bridge: AgentFunctions;
   /** Called once when the host ends without being asked to, with the reason in words. */
@@ -38,6 +38,7 @@ const PING_TIMEOUT_MS = 2_000;
  */
 export class PluginHost {
   private readonly rpc: HostRpc;
+  private readonly channel: HostChannel;
   private deathReason: string | undefined;
   private closing = false;
   private exited: Promise<void>;
@@ -47,12 +48,12 @@ export class PluginHost {
     private readonly proc: HostProcess,
     private readonly opts: PluginHostOptions,
   ) {
+    // Every frame the host sends is checked before birpc sees it; a bad one ends the host.
+    this.channel = new HostChannel(proc.channel, { ...DEFAULT_CHANNEL_LIMITS, ...opts.channelLimits }, (reason) => this.kill(reason));
     this.rpc = createBirpc<HostFunctions, AgentFunctions>(opts.bridge, {
-      post: (data: string) => {
-        if (!proc.channel.destroyed) proc.channel.write(data);
-      },
-      on: (fn) => readFrames(proc.channel, opts.maxFrameBytes, fn, () => this.kill(`sent a message larger than ${opts.maxFrameBytes} bytes`)),
-      serialize: encodeFrame,
+      post: this.channel.post,
+      on: this.channel.on,
+      serialize: this.channel.serialize,
       // Every call gets its own bound below; this one only keeps birpc from waiting forever.
       timeout: Math.max(opts.callTimeoutMs, opts.startTimeoutMs) + 5_000,
       onTimeoutError: () => true,
@@ -94,6 +95,11 @@ export class PluginHost {
     return this.proc.child.pid;
   }
 
+  /** What the channel saw of this host (requests, queue and buffer peaks). */
+  channelStats(): ChannelStats {
+    return this.channel.stats();
+  }
+
   /** Calls the host; fails with HOST_CALL_TIMEOUT past the bound, HOST_DIED if it is gone, HOST_CALL_FAILED if the plugin threw. */
   async call<K extends keyof HostFunctions>(method: K, args: Args<K>, timeoutMs = this.opts.callTimeoutMs, signal?: AbortSignal): Promise<unknown> {
     if (!this.alive) throw this.deadError();
@@ -123,6 +129,7 @@ export class PluginHost {
   /** Ends the host on purpose: no restart, no error status. Idempotent. */
   async close(): Promise<void> {
     this.closing = true;
+    this.channel.stop();
     this.rpc.$close(new PluginDynamicError('HOST_DIED', `${this.opts.pluginName}'s host was stopped.`));
     await this.proc.kill();
   }

@@ -8,38 +8,8 @@ import { FORWARDED_METHODS } from '../../../worker/plugin-host-forwarded.mjs';
  * everything it sends is validated here before the agent uses it.
  */
 
-/** JSON data as it crosses the boundary. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** A route's answer, recorded in the host by a stand-in response object. */
-export interface RouteAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  sent: boolean;
-}
-
-/** What the agent asks the host (agent → host). */
-export interface HostFunctions {
-  /** `egressSocket`: the egress proxy's socket inside the sandbox; the host routes HTTP(S) through it before importing the plugin. */
-  hello(opts: { entry: string; agentId: string; character: Json; settings: Record<string, string>; egressSocket?: string }): Promise<unknown>;
-  init(config: Record<string, string>): Promise<void>;
-  pushSettings(values: Record<string, string>): void;
-  ping(): string;
-  actionValidate(name: string, message: Json, state: Json): Promise<boolean>;
-  actionHandler(name: string, message: Json, state: Json, options: Json, callbackId: string | null, responses: Json): Promise<unknown>;
-  providerGet(name: string, message: Json, state: Json): Promise<unknown>;
-  evaluatorValidate(name: string, message: Json, state: Json): Promise<boolean>;
-  evaluatorHandler(name: string, message: Json, state: Json, options: Json, callbackId: string | null, responses: Json): Promise<unknown>;
-  model(type: string, params: Json): Promise<unknown>;
-  route(index: number, request: Json): Promise<unknown>;
-  event(name: string, payload: Json): Promise<void>;
-  taskValidate(name: string, message: Json, state: Json): Promise<boolean>;
-  taskExecute(name: string, options: Json, task: Json): Promise<void>;
-  serviceStart(type: string): Promise<unknown>;
-  serviceCall(type: string, method: string, args: Json[]): Promise<unknown>;
-  serviceStop(type: string): Promise<void>;
-}
+/** Both directions' functions live beside the worker, which is checked against them too. */
+export type { AgentFunctions, HostFunctions, Json, RouteAnswer } from '../../../worker/plugin-host-protocol.d.mts';
 
 /**
  * Runtime calls the host forwards to the agent (the narrow runtime's forwarded part): one list for
@@ -47,14 +17,6 @@ export interface HostFunctions {
  */
 export { FORWARDED_METHODS };
 export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];
-
-/** What the host asks the agent (host → agent). */
-export interface AgentFunctions {
-  forward(method: string, args: unknown): Promise<unknown>;
-  callback(callbackId: string, content: unknown): Promise<unknown[]>;
-  registerTaskWorker(name: string, hasValidate: boolean): Promise<void>;
-  log(level: string, text: string): void;
-}
 
 const name = z.string().min(1).max(200);
 const text = z.string().max(20_000);
@@ -108,6 +70,10 @@ export const HostManifestSchema = z.object({
   hasInit: z.boolean(),
 });
 export type HostManifest = z.infer<typeof HostManifestSchema>;
+
+/** What a plugin registered with runtime.register* while its init ran in the host (the answer to `init`). */
+export const InitRegistrationsSchema = HostManifestSchema.pick({ actions: true, providers: true, evaluators: true, events: true });
+export type InitRegistrations = z.infer<typeof InitRegistrationsSchema>;
 
 export const ServiceStartAnswerSchema = z.object({
   methods: z.array(z.string().regex(/^[A-Za-z$][\w$]{0,100}$/)).max(200),

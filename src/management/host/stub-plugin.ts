@@ -14,7 +14,15 @@ import type { CallbackTable } from './agent-bridge.js';
 import { toJsonSafe } from './json-frames.js';
 import type { PluginHost } from './plugin-host.js';
 import { isolatedRoute } from './isolated-route.js';
-import { ActionAnswerSchema, ProviderAnswerSchema, ServiceStartAnswerSchema, type HostManifest, type Json } from './protocol.js';
+import {
+  ActionAnswerSchema,
+  InitRegistrationsSchema,
+  ProviderAnswerSchema,
+  ServiceStartAnswerSchema,
+  type HostManifest,
+  type InitRegistrations,
+  type Json,
+} from './protocol.js';
 
 type StubLogger = Pick<Logger, 'warn'>;
 
@@ -26,6 +34,8 @@ export interface StubContext {
   startTimeoutMs: number;
   /** Told the message of every action, provider and evaluator call (where the plugin may post). */
   invokedFrom?: (message: unknown) => void;
+  /** What init registered in the host that may have a stub here (checked against the inspection). */
+  admit: (registered: InitRegistrations) => InitRegistrations;
 }
 
 const safe = (value: unknown): Json => (toJsonSafe(value) ?? null) as Json;
@@ -151,18 +161,15 @@ function serviceStub(ctx: StubContext, s: HostManifest['services'][number]): typ
  */
 export function buildStubPlugin(ctx: StubContext, manifest: HostManifest): Plugin {
   const src = `plugin-dynamic:host:${manifest.name}`;
+  const eventStub = (name: string) => async (payload: unknown) => {
+    try {
+      await ctx.host.call('event', [name, safe(payload)]);
+    } catch (error) {
+      ctx.logger.warn({ src, event: name }, `event handler failed: ${reason(error)}`);
+    }
+  };
   const events: PluginEvents = {};
-  for (const name of manifest.events) {
-    (events as Record<string, ((payload: unknown) => Promise<void>)[]>)[name] = [
-      async (payload: unknown) => {
-        try {
-          await ctx.host.call('event', [name, safe(payload)]);
-        } catch (error) {
-          ctx.logger.warn({ src, event: name }, `event handler failed: ${reason(error)}`);
-        }
-      },
-    ];
-  }
+  for (const name of manifest.events) (events as Record<string, ((payload: unknown) => Promise<void>)[]>)[name] = [eventStub(name)];
   const models: Record<string, (runtime: IAgentRuntime, params: unknown) => Promise<unknown>> = {};
   for (const type of manifest.models) {
     models[type] = async (_runtime: IAgentRuntime, params: unknown) => ctx.host.call('model', [type, safe(params)]);
@@ -170,8 +177,16 @@ export function buildStubPlugin(ctx: StubContext, manifest: HostManifest): Plugi
   return {
     name: manifest.name,
     description: manifest.description,
-    init: async (config) => {
-      await ctx.host.call('init', [Object.fromEntries(Object.entries(config ?? {}).filter(([, v]) => typeof v === 'string'))], ctx.startTimeoutMs);
+    init: async (config, runtime) => {
+      const answer = await ctx.host.call('init', [Object.fromEntries(Object.entries(config ?? {}).filter(([, v]) => typeof v === 'string'))], ctx.startTimeoutMs);
+      // What init registered in the host (core 1.7 allows register* there): stubs for what the
+      // inspection showed, registered now so the loader's ledger takes them out again on unload.
+      const registered = InitRegistrationsSchema.parse(answer ?? { actions: [], providers: [], evaluators: [], events: [] });
+      const kept = ctx.admit(registered);
+      for (const a of kept.actions) runtime.registerAction(actionStub(ctx, a, src));
+      for (const p of kept.providers) runtime.registerProvider(providerStub(ctx, p, src));
+      for (const e of kept.evaluators) runtime.registerEvaluator(evaluatorStub(ctx, e, src));
+      for (const name of kept.events) runtime.registerEvent(name, eventStub(name));
     },
     actions: manifest.actions.map((a) => actionStub(ctx, a, src)),
     providers: manifest.providers.map((p) => providerStub(ctx, p, src)),

@@ -1,7 +1,10 @@
 import type { IAgentRuntime } from '@elizaos/core';
 import type { PluginDynamicConfig } from '../../config.js';
 import type { PluginDynamicError } from '../../errors.js';
+import { join } from 'node:path';
 import { IsolatedPlugins } from '../host/index.js';
+import type { ChannelStats } from '../host/host-channel.js';
+import { DAY_MS, HOUR_MS, PluginBudgets, type BudgetLimits } from '../host/plugin-budgets.js';
 import type { IsolationMode } from '../host/isolation.js';
 import type { PluginLoader } from '../loader/index.js';
 import type { ModuleCache } from '../module-cache.js';
@@ -24,14 +27,40 @@ export interface PlacementsOptions {
   onQuotaExceeded: (packageName: string, error: PluginDynamicError) => void;
 }
 
+/**
+ * The budgets of isolated plugins: model calls per hour as configured (ten times that per day),
+ * forwarded runtime calls per minute and per day, restarts per hour and per day.
+ */
+export function budgetLimits(config: Pick<PluginDynamicConfig, 'hostMaxModelCalls'>): BudgetLimits {
+  return {
+    modelCalls: [
+      { limit: config.hostMaxModelCalls, windowMs: HOUR_MS },
+      { limit: config.hostMaxModelCalls * 10, windowMs: DAY_MS },
+    ],
+    forwardedCalls: [
+      { limit: 6_000, windowMs: 60_000 },
+      { limit: 1_000_000, windowMs: DAY_MS },
+    ],
+    restarts: [
+      { limit: 10, windowMs: HOUR_MS },
+      { limit: 40, windowMs: DAY_MS },
+    ],
+  };
+}
+
 /** Both placements, the host processes behind the isolated one, and the choice between them. */
 export class Placements {
   readonly isolated: IsolatedPlacement;
+  /** Per-plugin budgets of isolated plugins, kept under the data folder across host and agent restarts. */
+  readonly budgets: PluginBudgets;
   private readonly byMode: Readonly<Record<IsolationMode, Placement>>;
   private readonly hosts: IsolatedPlugins;
 
   constructor(private readonly opts: PlacementsOptions) {
     const { runtime, config, loader, modules, settings } = opts;
+    this.budgets = new PluginBudgets(join(config.dataDir, 'budgets'), budgetLimits(config), (plugin, error) => {
+      runtime.logger.warn({ src: 'plugin-dynamic:host', plugin }, `Could not store the plugin's budget counts: ${error instanceof Error ? error.message : String(error)}`);
+    });
     this.hosts = new IsolatedPlugins({
       runtime,
       logger: runtime.logger,
@@ -40,7 +69,7 @@ export class Placements {
       bounds: { memoryBytes: config.hostMemoryMb * 1024 * 1024, maxProcesses: config.hostMaxProcesses },
       callTimeoutMs: config.hostCallTimeoutMs,
       startTimeoutMs: config.loadTimeoutMs,
-      maxModelCalls: config.hostMaxModelCalls,
+      budgets: this.budgets,
       outputCapBytes: config.outputCapBytes,
       onHostDied: opts.onHostDied,
       storageMb: config.pluginStorageMb,
@@ -60,18 +89,25 @@ export class Placements {
     return this.hosts.sweepEgress();
   }
 
+  /** What the running host's channel saw (requests, queue and unsent-answer peaks), if one runs. */
+  channelStats(packageName: string): ChannelStats | undefined {
+    return this.hosts.channelStats(packageName);
+  }
+
   /** Ends the plugin's host, if one runs, whatever its placement is now. Idempotent. */
   endHost(packageName: string): Promise<void> {
     return this.hosts.stop(packageName);
   }
 
-  /** Removes the private data folder a host gave the plugin (on uninstall). */
-  removeData(packageName: string): Promise<void> {
-    return this.hosts.removeData(packageName);
+  /** Removes the private data folder a host gave the plugin, and its budget counts (on uninstall). */
+  async removeData(packageName: string): Promise<void> {
+    await this.hosts.removeData(packageName);
+    await this.budgets.remove(packageName);
   }
 
-  /** Ends every host (at shutdown). */
-  endAll(): Promise<void> {
-    return this.hosts.stopAll();
+  /** Ends every host (at shutdown), and lands the budget counts. */
+  async endAll(): Promise<void> {
+    await this.hosts.stopAll();
+    await this.budgets.flush();
   }
 }
