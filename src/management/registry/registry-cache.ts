@@ -1,7 +1,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
-import type { RegistryEntry } from '../types.js';
+import { RegistryEntrySchema, type RegistryEntry } from '../types.js';
 
 /*
  * The last registry fetched, kept on disk so that search and install keep working offline.
@@ -11,16 +11,8 @@ import type { RegistryEntry } from '../types.js';
 
 export const REGISTRY_CACHE_VERSION = 1;
 
-const CachedEntrySchema = z.object({
-  name: z.string().min(1),
-  description: z.string(),
-  repository: z.string().optional(),
-  supportsV1: z.boolean(),
-  npmV1Version: z.string().optional(),
-  gitV1Branch: z.string().optional(),
-  topics: z.array(z.string()),
-  stars: z.number().nonnegative(),
-});
+/** A registry entry as the cache holds it: the record's own schema, read strictly off the disk. */
+const CachedEntrySchema = RegistryEntrySchema.extend({ name: z.string().min(1), stars: z.number().nonnegative() });
 
 const CacheDocumentSchema = z.object({
   version: z.literal(REGISTRY_CACHE_VERSION),
