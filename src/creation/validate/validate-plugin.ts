@@ -13,6 +13,9 @@ import type { Diagnostic } from '../steps/index.js';
 import { scanSource, type Finding } from './static-scan.js';
 import { childNode } from '../../shared/child-node.js';
 
+/** What the import check may print before it is stopped. */
+const IMPORT_OUTPUT_CAP = 1_048_576;
+
 export interface ValidationReport {
   ok: boolean;
   /** Set when a model reviewed the code. */
@@ -93,7 +96,7 @@ export async function validatePlugin(opts: {
       cwd: workspaceDir,
       env: scrubbedEnv(home),
       timeoutMs: Math.min(opts.timeoutMs, 60_000),
-      maxOutputBytes: 1_048_576,
+      maxOutputBytes: IMPORT_OUTPUT_CAP,
       ...(opts.signal ? { signal: opts.signal } : {}),
     };
     const run = await runProcess(opts.wrap ? opts.wrap(spec) : spec);
@@ -104,13 +107,15 @@ export async function validatePlugin(opts: {
       built = answer.components;
       if (built === null) findings.push({ file: 'dist/index.js', line: 1, rule: 'no-plugin-export', message: 'the built module exports neither `plugin` nor a default plugin object' });
     } else {
-      const bounds = [...(opts.resourceGroup?.takeBoundsHit() ?? []), ...(run.ok ? [] : [sandboxBoundHit(run)].filter((b) => b !== undefined))];
+      // A child that filled its output to the cap was stopped by it, however its exit was reported.
+      const filled = Buffer.byteLength(run.stdout) >= IMPORT_OUTPUT_CAP ? ['the output-size limit'] : [];
+      const bounds = [...(opts.resourceGroup?.takeBoundsHit() ?? []), ...filled, ...(run.ok ? [] : [sandboxBoundHit(run)].filter((b) => b !== undefined))];
       const why =
         answer && 'importError' in answer
           ? answer.importError
           : bounds.length > 0
             ? `it was stopped by the sandbox: ${[...new Set(bounds)].join(' and ')}`
-            : run.stderr.trim().split('\n').slice(-3).join(' ');
+            : run.stderr.trim().split('\n').slice(-3).join(' ') || `it ended (exit ${run.exitCode ?? run.signal ?? 'unknown'}) without naming its components`;
       findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: `the built plugin could not be imported: ${why.slice(0, 400)}` });
     }
   } else {
