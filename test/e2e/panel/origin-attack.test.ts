@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRealAgentServer, type RealAgentServer } from '../../helpers/agent-server.js';
+import { PANEL_NAME } from '../../../src/http/panel-routes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PAGES = join(here, 'fixtures', 'plugin-pages');
@@ -43,12 +44,12 @@ describe("an isolated plugin's page in the real web client, in Chromium", () => 
     await skip.waitFor({ timeout: 5_000 }).then(() => skip.click(), () => undefined);
     await page.locator(`a[href="/chat/${server.agentId}"]`).first().click();
     await page.waitForURL(/\/chat\//);
-    const tab = page.getByRole('tab', { name: 'Plugin Manager' });
+    const tab = page.getByRole('tab', { name: PANEL_NAME, exact: true });
     const toggle = page.locator('button:has(svg.lucide-panel-right)');
     await Promise.race([tab.waitFor(), toggle.waitFor()]);
     if (!(await tab.isVisible())) await toggle.click();
     await tab.click();
-    return page.frameLocator('iframe[title="Plugin Manager"]');
+    return page.frameLocator(`iframe[title="${PANEL_NAME}"]`);
   }
 
   beforeAll(async () => {
@@ -86,10 +87,10 @@ describe("an isolated plugin's page in the real web client, in Chromium", () => 
     const panel = await openPanel();
     await panel.locator('li[data-plugin="plugin-pages"]').waitFor();
     const tabs = (await page.getByRole('tab').allTextContents()).map((t) => t.trim());
-    expect(tabs).toContain('Plugin Manager');
+    expect(tabs).toContain(PANEL_NAME);
     expect(tabs).not.toContain('Evil Panel');
     const panels = (await (await fetch(`${server.url}/api/agents/${server.agentId}/panels`)).json()) as { data: { name: string }[] };
-    expect(panels.data.map((p) => p.name)).toEqual(['Plugin Manager']);
+    expect(panels.data.map((p) => p.name)).toEqual([PANEL_NAME]);
   });
 
   it('is not served as HTML: refused when it says HTML, sandboxed plain text when it says nothing; its script never runs', async () => {
@@ -118,7 +119,7 @@ describe("an isolated plugin's page in the real web client, in Chromium", () => 
   });
 
   it('cannot read the token from storage, nor move itself in-process with it, even run as a script of the origin', async () => {
-    const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+    const panel = page.frameLocator(`iframe[title="${PANEL_NAME}"]`);
     await panel.locator('#keys summary').click();
     await panel.locator('#token').fill(TOKEN);
     await panel.locator('#token').dispatchEvent('change');
@@ -146,7 +147,7 @@ describe("an isolated plugin's page in the real web client, in Chromium", () => 
     const printed: string[] = [];
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => printed.push(String(chunk)) > 0);
     try {
-      const panel = page.frameLocator('iframe[title="Plugin Manager"]');
+      const panel = page.frameLocator(`iframe[title="${PANEL_NAME}"]`);
       const item = panel.locator('li[data-plugin="plugin-pages"]');
       await item.getByRole('button', { name: 'Run in-process' }).click();
       await expect.poll(() => panel.locator('#notice').textContent()).toContain('CONFIRMATION_REQUIRED');
