@@ -168,6 +168,8 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       // side, and the feedback still names the first failing gate in order (lint before test).
       await hooks.phase('lint', iteration);
       const testing = runTests(ctx);
+      // Lint may end the iteration first (cancelled, stopped): the tests' own failure then has no reader.
+      testing.catch(() => undefined);
       const linted = await runLint(ctx);
       // ESLint's fixes never cost an iteration: the fixed sources become the accepted ones.
       const taken = sources.takeFixes(linted.fixed ?? []);
