@@ -1,3 +1,4 @@
+import type { PluginPermissions } from '../../management/permissions/plugin-permissions.js';
 import type { IterationFeedback } from '../pipeline/feedback.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { GeneratedFile } from '../workspace/generated-file.js';
@@ -20,6 +21,12 @@ export interface GenerationResult {
   files: GeneratedFile[];
   /** Extra npm dependencies the generator needs (validated like the specification's). */
   dependencies?: Record<string, string>;
+  /**
+   * Permissions the generated code needs beyond the specification's (the template's reminders: their
+   * task worker and posting to rooms). They are merged into the package.json's
+   * `agentConfig.permissions` and shown in the consent request like the specification's own.
+   */
+  permissions?: Partial<Pick<PluginPermissions, 'taskWorkers' | 'events' | 'routes' | 'postToRooms'>>;
 }
 
 /** Writes a plugin's source for a specification: the template (offline) or a model. */
