@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyModelAnswer } from '../../../src/creation/generators/model/apply-answer.js';
-import { firstPrompt, repairPrompt, REPAIR_PROMPT_BUDGET } from '../../../src/creation/generators/model/prompts.js';
+import { ALWAYS_SENT_FILE_CHARS, firstPrompt, repairPrompt, REPAIR_PROMPT_BUDGET, REPAIR_PROMPT_LIMIT } from '../../../src/creation/generators/model/prompts.js';
 import { feedbackFor } from '../../../src/creation/pipeline/feedback.js';
 import { MAX_REVIEW_SOURCE_CHARS, ReviewAnswerSchema, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
@@ -139,6 +139,66 @@ describe('a repair prompt', () => {
     expect(out).toContain('```ts path=src/a.ts\n');
     expect(out).toMatch(/src\/b\.ts \(\d+ characters, over the budget\)/);
     expect(out).toMatch(/src\/z\.ts \(\d+ characters, unrelated to these problems\)/);
+  });
+});
+
+describe('the repair budget', () => {
+  // The shape of a real repair that left out a 763-character file: a confirmed review test and the
+  // helper it points at, two large actions that import the helper, a large service, small helpers.
+  const pad = (name: string, size: number, imports = ''): string => {
+    const head = `${imports}export const ${name} = `;
+    return `${head}${JSON.stringify('p'.repeat(Math.max(0, size - head.length - 4)))};\n`;
+  };
+  const plugin = [
+    file('src/index.ts', pad('entry', 700, "import { a } from './actions/getCity.js';\nimport { b } from './actions/getNearest.js';\nimport { s } from './services/air.js';\n")),
+    file('src/actions/getCity.ts', pad('a', 7_000, "import { place } from '../utils/params.js';\nimport { s } from '../services/air.js';\n")),
+    file('src/actions/getNearest.ts', pad('b', 6_500, "import { place } from '../utils/params.js';\n")),
+    file('src/services/air.ts', pad('s', 7_900, "import type { T } from '../types.js';\n")),
+    file('src/types.ts', pad('T', 763)),
+    file('src/utils/params.ts', pad('place', 3_000, "import type { T } from '../types.js';\nimport { json } from './json.js';\n")),
+    file('src/utils/json.ts', pad('json', 900)),
+    file('src/__tests__/params.test.ts', pad('pt', 2_500, "import { place } from '../utils/params.js';\n")),
+    file('src/__tests__/getCity.test.ts', pad('gt', 5_500, "import { a } from '../actions/getCity.js';\n")),
+    file('src/__tests__/review-1-1.test.ts', pad('rt', 2_800, "import { a } from '../actions/getCity.js';\n")),
+  ];
+  const review = feedbackFor('review', [
+    { tool: 'validate', code: 'review-bug', file: 'src/utils/params.ts', message: `${'The place is misread. '.repeat(40)}Shown by the failing test src/__tests__/review-1-1.test.ts ("t"): AssertionError` },
+  ]);
+  const sent = (prompt: string, path: string): boolean => prompt.includes(`\`\`\`ts path=${path}\n`);
+
+  it('never leaves out a small file the problems name, its test or a small neighbour for larger ones, and counts the whole prompt', () => {
+    const prompt = repairPrompt(spec, plugin, review, 2);
+    expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
+    for (const path of ['src/utils/params.ts', 'src/__tests__/review-1-1.test.ts', 'src/__tests__/params.test.ts', 'src/types.ts', 'src/utils/json.ts', 'src/index.ts']) {
+      expect(sent(prompt, path), path).toBe(true);
+    }
+    // What did not fit is large, and said to be over the budget.
+    expect(prompt).toMatch(/src\/services\/air\.ts \(7900 characters, over the budget\)/);
+    // The named files come first, then their own test, then the rest by size.
+    expect(prompt.indexOf('path=src/utils/params.ts')).toBeLessThan(prompt.indexOf('path=src/__tests__/params.test.ts'));
+    expect(prompt.indexOf('path=src/__tests__/params.test.ts')).toBeLessThan(prompt.indexOf('path=src/types.ts'));
+  });
+
+  it('sends a small named file and its test even when the problems alone fill the budget, within the hard limit', () => {
+    const crowded = feedbackFor(
+      'test',
+      Array.from({ length: 10 }, (_, i) => ({ tool: 'vitest' as const, file: 'src/utils/params.ts', code: 'assertion', message: `case ${i}: ${'x'.repeat(1_900)}` })),
+    );
+    const prompt = repairPrompt(spec, plugin, crowded, 2);
+    expect(sent(prompt, 'src/utils/params.ts')).toBe(true);
+    expect(sent(prompt, 'src/__tests__/params.test.ts')).toBe(true);
+    expect(prompt.length).toBeGreaterThan(REPAIR_PROMPT_BUDGET);
+    expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_LIMIT);
+    // Nothing else rides on the exception.
+    expect(sent(prompt, 'src/types.ts')).toBe(false);
+    expect(prompt).toContain('src/types.ts (763 characters, over the budget)');
+  });
+
+  it('keeps a large named file to the budget', () => {
+    const big = [file('src/utils/params.ts', pad('place', ALWAYS_SENT_FILE_CHARS + 30_000))];
+    const prompt = repairPrompt(spec, big, feedbackFor('test', [{ tool: 'vitest', file: 'src/utils/params.ts', message: 'x' }]), 2);
+    expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
+    expect(prompt).toMatch(/src\/utils\/params\.ts \(\d+ characters, over the budget\)/);
   });
 });
 
