@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { applyModelAnswer } from '../../../src/creation/generators/model/apply-answer.js';
 import { ALWAYS_SENT_FILE_CHARS, firstPrompt, repairPrompt, REPAIR_PROMPT_BUDGET, REPAIR_PROMPT_LIMIT } from '../../../src/creation/generators/model/prompts.js';
 import { feedbackFor } from '../../../src/creation/pipeline/feedback.js';
-import { MAX_REVIEW_SOURCE_CHARS, ReviewAnswerSchema, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
+import { LINT_FACTS, PERMISSION_FACTS, REVIEW_FACTS } from '../../../src/creation/generators/model/eliza-facts.js';
+import { MAX_REVIEW_PROMPT_CHARS, ReviewAnswerSchema, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
 import { NARROW_RUNTIME_CONTRACT } from '../../../src/management/host/index.js';
+import { WORKSPACE_ESLINT_CONFIG } from '../../../src/creation/workspace/scaffold-workspace.js';
 
 const spec = parsePluginSpec({
   name: 'plugin-notes',
@@ -52,7 +54,31 @@ describe('the first prompt', () => {
     expect(prompt).toContain('src/__contract__/contract.test.ts');
     expect(prompt).toContain('export function contractRuntime');
     expect(prompt).toContain('"name": "ADD_NOTE"');
-    expect(prompt).toContain('must be named (its identifier or its ElizaOS name) in a');
+    expect(prompt).toContain('by its specification `identifier` (a service: its className)');
+  });
+
+  it('says which name "identifier" means: the specification field, apart from the exported TypeScript name and the ElizaOS name', () => {
+    expect(prompt).toContain('Its specification `identifier` is the camelCase');
+    expect(prompt).toContain('Its exported TypeScript');
+    expect(prompt).toContain('Its ElizaOS name is the');
+    // No bare "identifier" left: every use names which one.
+    for (const line of prompt.split('\n').filter((l) => /\bidentifier\b/.test(l) && !l.trimStart().startsWith('"'))) {
+      expect(line, line).toMatch(/specification `identifier`|TypeScript identifier|valid identifier/);
+    }
+  });
+
+  it("states the workspace's lint rules as its configuration sets them, require-await off among them", () => {
+    expect(prompt).toContain(LINT_FACTS);
+    expect(prompt).toContain('require-await is off');
+    expect(WORKSPACE_ESLINT_CONFIG).toContain("'@typescript-eslint/require-await': 'off'");
+    expect(WORKSPACE_ESLINT_CONFIG).toContain("'@typescript-eslint/no-floating-promises': 'error'");
+    expect(WORKSPACE_ESLINT_CONFIG).toContain("argsIgnorePattern: '^_'");
+  });
+
+  it('says posting needs permissions.postToRooms and task workers permissions.taskWorkers', () => {
+    expect(prompt).toContain(PERMISSION_FACTS);
+    expect(prompt).toContain('permissions.postToRooms (true or false; false when absent)');
+    expect(prompt).toContain('permissions.taskWorkers lists the task worker names it may register');
   });
 });
 
@@ -257,9 +283,9 @@ describe('applying an answer', () => {
 });
 
 describe('the review prompt', () => {
-  it('gives the plugin\'s sources before its tests, whole, and names what it left out', () => {
+  it('gives the plugin\'s sources before its tests, whole, and names what it left out, all within its budget', () => {
     const files = [
-      file('src/__tests__/a.test.ts', 't'.repeat(MAX_REVIEW_SOURCE_CHARS - 10)),
+      file('src/__tests__/a.test.ts', 't'.repeat(MAX_REVIEW_PROMPT_CHARS - 5_000)),
       file('src/services/notes-service.ts', 'class NotesService {}\n'),
       file('src/index.ts', 'export default {};\n'),
       file('src/__contract__/contract.test.ts', 'contract'),
@@ -268,7 +294,26 @@ describe('the review prompt', () => {
     expect(prompt.indexOf('--- src/index.ts')).toBeLessThan(prompt.indexOf('--- src/services/notes-service.ts'));
     expect(leftOut).toEqual(['src/__tests__/a.test.ts']);
     expect(prompt).toContain('Not shown (over the review budget): src/__tests__/a.test.ts.');
-    expect(prompt).not.toContain('contract');
+    expect(prompt).not.toContain('contract.test');
+    expect(prompt.length).toBeLessThanOrEqual(MAX_REVIEW_PROMPT_CHARS);
+    const fits = reviewPrompt(spec, [file('src/__tests__/a.test.ts', 't'.repeat(MAX_REVIEW_PROMPT_CHARS - 20_000))]);
+    expect(fits.leftOut).toEqual([]);
+    expect(fits.prompt.length).toBeLessThanOrEqual(MAX_REVIEW_PROMPT_CHARS);
+  });
+
+  it('carries the facts a reviewer needs to judge without false findings, not the generation prompt', () => {
+    const { prompt } = reviewPrompt(spec, [file('src/index.ts', 'export default {};\n')]);
+    expect(prompt).toContain(REVIEW_FACTS);
+    expect(prompt).toContain(NARROW_RUNTIME_CONTRACT);
+    expect(prompt).toContain('require-await is off');
+    expect(prompt).toContain('options = { actionContext, actionPlan?, onStreamChunk? }');
+    expect(prompt).toContain('permissions.postToRooms');
+    expect(prompt).toContain("give a message's entityId (the user) and the runtime's agentId (the agent) different ids");
+    expect(prompt).toContain('Its specification `identifier` is the camelCase');
+    // Not the generation prompt: no examples to copy, no answer format for files.
+    expect(prompt).not.toContain('export class NotesService extends Service');
+    expect(prompt).not.toContain('```ts path=');
+    expect(REVIEW_FACTS.length).toBeLessThan(10_000);
   });
 });
 

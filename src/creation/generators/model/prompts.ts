@@ -159,6 +159,7 @@ export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: It
     '',
     ELIZA_FACTS,
     '',
+    TOOLCHAIN_FACTS,
     TEST_FACTS,
     '',
   ].join('\n');
