@@ -87,7 +87,9 @@ const MAX_OWN_CALL_IDS = 16_384;
  * requests go through a queue that starts at most `maxInFlight` at once and `callsPerSecond`, and
  * only while the agent's unsent answers to this host are under `maxUnsentBytes`; reading stops
  * while those answers are over the bound, so a host that does not read fills its own buffers, not
- * the agent's. Requests past the waiting bounds are refused with an error at once.
+ * the agent's. Requests past the waiting bounds are refused with an error at once. No turn of the
+ * agent's event loop does more than a bounded share of a host's work (FRAMES_PER_TURN, STARTS_PER_TURN,
+ * TURN_BUDGET_MS): the rest waits for the next turn, so a flood slows its own plugin, not the agent.
  */
 export class HostChannel {
   private deliver: OnMessage | undefined;
