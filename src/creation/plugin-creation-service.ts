@@ -6,6 +6,9 @@ import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { codedError, PluginDynamicError } from '../errors.js';
 import { PLUGIN_CREATION_SERVICE } from '../service-types.js';
 import { FleetAgent } from '../fleet/fleet-agent.js';
+import type { FleetBuildEntry } from '../fleet/fleet-builds.js';
+import { installFromFleet } from '../fleet/fleet-install.js';
+import type { PluginView } from '../management/plugin-view.js';
 import { loadFleetSettings } from '../fleet/fleet-settings.js';
 import { startupSummary } from '../startup-summary.js';
 import {
@@ -129,6 +132,34 @@ export class PluginCreationService extends Service {
       }
     }
     await this.cleanup();
+    this.fleet?.catchUp();
+  }
+
+  // ---- the fleet's stored builds ----
+
+  /** Whether this agent's jobs and builds are in the fleet's PostgreSQL. */
+  get fleetInUse(): boolean {
+    return this.fleet !== undefined;
+  }
+
+  /** Builds stored in the fleet's database whose name or description contains `query`. */
+  searchFleet(query: string, limit = 20): Promise<FleetBuildEntry[]> {
+    return this.requireFleet().builds.search(query, limit);
+  }
+
+  /** Installs a build another agent of the fleet created, like a registry plugin, its sha256 checked. */
+  installFromFleet(packageName: string, opts: { activate?: boolean; sha256?: string; signal?: AbortSignal } = {}): Promise<PluginView> {
+    return installFromFleet(this.runtime, this.requireFleet().builds, packageName, {
+      dataDir: this.settings.dataDir,
+      signal: opts.signal ?? new AbortController().signal,
+      activate: opts.activate ?? true,
+      ...(opts.sha256 ? { sha256: opts.sha256 } : {}),
+    });
+  }
+
+  private requireFleet(): FleetAgent {
+    if (!this.fleet) throw codedError('INVALID_INPUT', { input: 'The fleet', problem: 'is not in use here: the agent runs on PGLite; set POSTGRES_URL to join one.' });
+    return this.fleet;
   }
 
   // ---- requests ----

@@ -115,6 +115,13 @@ export class FleetAgent implements CreationQueue {
     });
   }
 
+  /** Installs what workers stored for this agent's jobs while it was not running. */
+  catchUp(): void {
+    for (const job of this.store.all()) {
+      if (job.status === 'succeeded' && job.result?.pluginStatus === 'stored') void this.installStored(job);
+    }
+  }
+
   activeJobIds(): Set<string> {
     return new Set(this.worker?.running() ?? []);
   }

@@ -11,8 +11,9 @@ const STATEMENT_TIMEOUT_MS = 60_000;
 /** Where a PostgreSQL URL points, without its password: host (or socket folder) and database. */
 export function describeDatabase(url: string): string {
   try {
-    const parsed = new URL(url);
-    const host = parsed.searchParams.get('host') ?? (parsed.hostname || 'localhost');
+    // A socket URL has no host part (postgresql://user@/db?host=/run/postgresql), which URL refuses.
+    const parsed = new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/]*@)\//, '$1localhost/').replace(/^(postgres(?:ql)?:\/\/)\//, '$1localhost/'));
+    const host = parsed.searchParams.get('host') ?? parsed.hostname;
     return `${host}${parsed.port ? `:${parsed.port}` : ''}/${parsed.pathname.replace(/^\//, '') || 'postgres'}`;
   } catch {
     return 'the given URL (unparsable)';

@@ -68,6 +68,30 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 /**
+ * plugin-sql's migrations declare vector(N) columns (pgvector), which Debian 12 does not package.
+ * When the real extension is not available, a stand-in `vector` type is declared from PostgreSQL's own
+ * text input/output and varchar's length modifier: the tables are created and rows without embeddings
+ * work; similarity search (the `<=>` operator) does not, and no test here uses it.
+ */
+const VECTOR_STAND_IN = `
+  CREATE TYPE vector;
+  CREATE FUNCTION vector_in(cstring, oid, integer) RETURNS vector LANGUAGE internal IMMUTABLE STRICT AS 'textin';
+  CREATE FUNCTION vector_out(vector) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout';
+  CREATE FUNCTION vector_typmod_in(cstring[]) RETURNS integer LANGUAGE internal IMMUTABLE STRICT AS 'varchartypmodin';
+  CREATE TYPE vector (INPUT = vector_in, OUTPUT = vector_out, TYPMOD_IN = vector_typmod_in, INTERNALLENGTH = VARIABLE, STORAGE = extended);`;
+
+async function provideVector(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const available = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
+    await client.query(available.rowCount ? 'CREATE EXTENSION IF NOT EXISTS vector' : VECTOR_STAND_IN);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Starts a private cluster: initdb into a temp folder, then pg_ctl with the socket in that folder and
  * TCP off. As root, both run as an unprivileged user (setpriv) who owns the folder. The cluster is
  * stopped on `stop()` and, should a test crash before that, when the process exits.
@@ -99,12 +123,14 @@ export async function startPostgres(): Promise<PrivateCluster> {
   }
   const urlFor = (database: string): string => `postgresql://postgres@/${database}?host=${encodeURIComponent(dir)}`;
   const url = urlFor('postgres');
+  await provideVector(url);
   return {
     url,
     urlFor,
     socketDir: dir,
     createDatabase: async (name) => {
       await adminQuery(url, `CREATE DATABASE "${name}"`);
+      await provideVector(urlFor(name));
       return urlFor(name);
     },
     createRestrictedRole: async (name, database) => {
