@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { IAgentRuntime } from '@elizaos/core';
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
@@ -17,6 +19,7 @@ import { storeInFleet } from './fleet-ship.js';
 import { ServerSlots } from './server-slots.js';
 
 export const FLEET_LOG_SRC = 'plugin-dynamic:fleet';
+const HOUR_MS = 3_600_000;
 
 export interface FleetWorkerOptions {
   runtime: IAgentRuntime;
@@ -57,6 +60,7 @@ export class FleetWorker {
   private readonly lanes: Promise<void>[] = [];
   private listener: pg.PoolClient | undefined;
   private maintenance: NodeJS.Timeout | undefined;
+  private lastSweep = 0;
 
   constructor(private readonly opts: FleetWorkerOptions) {
     this.name = opts.name ?? `${opts.slots.host}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -106,8 +110,21 @@ export class FleetWorker {
     try {
       await releaseOrphans(this.opts.pool, this.opts.boss);
       await failExhausted(this.opts.boss, this.jobs);
+      if (Date.now() - this.lastSweep > HOUR_MS) await this.sweepWorkspaces();
     } catch (error) {
       this.opts.runtime.logger.warn({ src: FLEET_LOG_SRC, worker: this.name }, `Fleet maintenance failed: ${toPluginDynamicError(error).message}`);
+    }
+  }
+
+  /** Workspaces this worker left (jobs end on it, their records live in the database) go on the retention. */
+  private async sweepWorkspaces(): Promise<void> {
+    this.lastSweep = Date.now();
+    const root = join(this.opts.settings.dataDir, 'workspaces');
+    const cutoff = Date.now() - this.opts.settings.retentionDays * 24 * HOUR_MS;
+    for (const name of await readdir(root).catch(() => [] as string[])) {
+      if (this.attempts.has(name)) continue;
+      const info = await stat(join(root, name)).catch(() => undefined);
+      if (info && info.mtimeMs < cutoff) await rm(join(root, name), { recursive: true, force: true });
     }
   }
 

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,9 @@ import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src
 import { startPostgres, type PrivateCluster } from '../../helpers/postgres.js';
 import { settledProcessesIn } from '../../helpers/processes.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
-import { cliArgv, ROOT } from '../cli/cli-process.js';
+import { runProcess } from '../../../src/shared/process-runner.js';
+import { ROOT, runCli } from '../cli/cli-process.js';
+import { startWorkerProcess, type WorkerProcess } from '../../helpers/fleet-worker-process.js';
 
 /**
  * The fleet on one real PostgreSQL: two agents submit, two `plugin-dynamic worker` processes run the
@@ -29,39 +30,6 @@ const spec = (name: string) => ({
   actions: [{ name: `save_${name.replace(/\W/g, '_')}`, description: 'Save a note', parameters: { text: 'string' } }],
   providers: [],
 });
-
-interface Worker {
-  child: ChildProcess;
-  dataDir: string;
-  stderr: string[];
-}
-
-async function startWorker(url: string): Promise<Worker> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pd-fleet-worker-'));
-  const child = spawn(process.execPath, cliArgv(['--data-dir', dataDir, 'worker', '--postgres-url', url, '--server-slots', '1']), {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', LOG_LEVEL: 'warn', PLUGIN_DYNAMIC_FLEET_POLL_MS: '300' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const stderr: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr.push(chunk.toString());
-      if (stderr.join('').includes('plugin-dynamic worker ')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${stderr.join('')}`)));
-  });
-  return { child, dataDir, stderr };
-}
-
-async function stopWorker(w: Worker): Promise<void> {
-  if (w.child.exitCode === null && w.child.signalCode === null) {
-    const exited = new Promise((r) => w.child.once('exit', r));
-    w.child.kill('SIGTERM');
-    await exited;
-  }
-  await rm(w.dataDir, { recursive: true, force: true });
-}
 
 function until<T>(check: () => Promise<T | undefined>, what: string, limitMs = 240_000): Promise<T> {
   const started = Date.now();
@@ -81,7 +49,7 @@ describe('the fleet: two agents, two workers, one database', () => {
   let pool: pg.Pool;
   let a: TestRuntime;
   let b: TestRuntime;
-  const workers: Worker[] = [];
+  const workers: WorkerProcess[] = [];
   let peak = 0;
   let watching: NodeJS.Timeout | undefined;
 
@@ -99,14 +67,14 @@ describe('the fleet: two agents, two workers, one database', () => {
     a = await agent({}, 'FleetAgentA');
     b = await agent({}, 'FleetAgentB');
     pool = await openFleetPool(cluster.url, 4);
-    workers.push(await startWorker(cluster.url), await startWorker(cluster.url));
+    workers.push(await startWorkerProcess(cluster.url, ['--server-slots', '1']), await startWorkerProcess(cluster.url, ['--server-slots', '1']));
     const slots = new ServerSlots(pool, hostname(), 1, 100);
     watching = setInterval(() => void slots.inUse().then((n) => (peak = Math.max(peak, n)), () => undefined), 100);
   });
 
   afterAll(async () => {
     if (watching) clearInterval(watching);
-    await Promise.allSettled(workers.map(stopWorker));
+    await Promise.allSettled(workers.map((w) => w.stop()));
     await a?.cleanup();
     await b?.cleanup();
     await pool?.end();
@@ -158,6 +126,37 @@ describe('the fleet: two agents, two workers, one database', () => {
 
     // One build slot for this machine: never more than one sandboxed build at once.
     expect(peak).toBe(1);
+  });
+
+  it('a second agent, in its own process and data folder, finds and installs what the first created; a tampered build is refused', async () => {
+    // Depends on the builds of the test above (plugin-fleet-alpha, plugin-fleet-beta).
+    const search = await runCli(['search', '--fleet', 'fleet-alpha', '--postgres-url', cluster.url], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root' } });
+    expect(search.code, search.stderr).toBe(0);
+    expect(search.stdout).toMatch(/^1\. plugin-fleet-alpha@\S+ - Notes kept by plugin-fleet-alpha \(built .*; generated, isolated; sha256 [0-9a-f]{12}\)$/m);
+    expect(search.stdout).not.toContain('plugin-fleet-beta');
+
+    await pool.query(`UPDATE ${FLEET_SCHEMA}.builds SET tarball = tarball || '\\x00'::bytea WHERE package_name = 'plugin-fleet-beta'`);
+    const dataDir = await mkdtemp(join(tmpdir(), 'pd-fleet-second-'));
+    try {
+      const child = await runProcess({
+        command: process.execPath,
+        args: ['--import', 'tsx', join(ROOT, 'test', 'e2e', 'fleet', 'fixtures', 'second-agent.ts'), cluster.url, dataDir, 'plugin-fleet-alpha', 'plugin-fleet-beta'],
+        cwd: ROOT,
+        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', LOG_LEVEL: 'error' },
+        timeoutMs: 240_000,
+        maxOutputBytes: 4_000_000,
+      });
+      expect(child.exitCode, child.stderr).toBe(0);
+      const line = child.stdout.trim().split('\n').pop()!;
+      const answer = JSON.parse(line) as { found: string[]; installs: Record<string, { status?: string; trust?: string; installDir?: string; error?: string }>; agentId: string };
+      expect(answer.agentId).not.toBe(a.runtime.agentId);
+      expect(answer.found.sort()).toEqual(['plugin-fleet-alpha', 'plugin-fleet-beta']);
+      expect(answer.installs['plugin-fleet-alpha']).toMatchObject({ status: 'active', trust: 'generated' });
+      expect(answer.installs['plugin-fleet-alpha']?.installDir?.startsWith(dataDir)).toBe(true);
+      expect(answer.installs['plugin-fleet-beta']).toEqual({ error: 'FLEET_BUILD_MISMATCH' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('cancelling a job reaches the worker that runs it', async () => {
