@@ -177,9 +177,14 @@ export class FleetWorker {
     }
     try {
       const row = await this.jobs.get(id);
+      if (!row) {
+        // Its record is gone (removed on the retention, or by its agent): nothing to run.
+        await this.opts.boss.complete(CREATE_QUEUE, item.id);
+        return;
+      }
       const claimed = await this.jobs.claim(id, this.name, attempt);
-      if (!row || claimed.cancelRequested || TERMINAL_JOB_STATUSES.includes(claimed.record.status)) {
-        if (row && !TERMINAL_JOB_STATUSES.includes(claimed.record.status)) {
+      if (claimed.cancelRequested || TERMINAL_JOB_STATUSES.includes(claimed.record.status)) {
+        if (!TERMINAL_JOB_STATUSES.includes(claimed.record.status)) {
           this.attempts.set(id, attempt);
           this.store.adopt(claimed.record);
           await this.store.update(id, () => ({ status: 'cancelled', finishedAt: new Date().toISOString() }), 'Cancelled before it started');

@@ -159,6 +159,27 @@ describe('the fleet: two agents, two workers, one database', () => {
     }
   });
 
+  it('an agent with worker lanes of its own (the default) runs its jobs itself and installs the build', async () => {
+    const url = await cluster.createDatabase('solo');
+    const solo = await createTestRuntime({
+      agentName: 'FleetSoloAgent',
+      plugins: [pluginDynamic],
+      settings: { POSTGRES_URL: url, PLUGIN_DYNAMIC_GENERATOR: 'template', PLUGIN_DYNAMIC_FLEET_POLL_MS: '300' },
+    });
+    try {
+      await solo.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE);
+      expect(creation(solo).queueDescription()).toMatch(/^pg-boss on .+\/solo \(1 worker lane\(s\) here; 2 builds at once per server, retries 2\)$/);
+      const job = await creation(solo).createFromSpec(spec('plugin-fleet-solo'));
+      const done = await creation(solo).waitForJob(job.id);
+      expect(done.status, done.error?.message).toBe('succeeded');
+      expect(done.log.map((l) => l.message).join('\n')).toMatch(/Taken by worker .+ \(attempt 1\)/);
+      const installed = await until(async () => management(solo).list().find((p) => p.packageName === 'plugin-fleet-solo'), 'the agent to install its build');
+      expect(installed.trust).toBe('generated');
+    } finally {
+      await solo.cleanup();
+    }
+  });
+
   it('cancelling a job reaches the worker that runs it', async () => {
     const job = await creation(a).createFromSpec(spec('plugin-fleet-gamma'));
     await until(async () => {
