@@ -85,16 +85,22 @@ export interface PipelineOutcome {
  * end the loop early.
  */
 export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): Promise<PipelineOutcome> {
-  // One warm TypeScript + ESLint process per job: later iterations skip both tools' start-up.
-  const worker = new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes);
+  // One warm TypeScript + ESLint process and one warm Vitest per job, both in the job's sandbox:
+  // later iterations skip the tools' start-up, and the first finds them started during generation.
+  const workers = {
+    check: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'check'),
+    test: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'test'),
+  };
   try {
-    return await iterate(opts, hooks, worker);
+    await Promise.all([workers.check.warm(opts.signal), workers.test.warm(opts.signal)]);
+    return await iterate(opts, hooks, workers);
   } finally {
-    worker.close();
+    workers.check.close();
+    workers.test.close();
   }
 }
 
-async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: CheckWorker): Promise<PipelineOutcome> {
+async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { check: CheckWorker; test: CheckWorker }): Promise<PipelineOutcome> {
   const { spec, workspaceDir, toolchain, signal } = opts;
   let feedback: IterationFeedback | undefined;
   let tests: StepResult['tests'];
@@ -155,7 +161,8 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       timeoutMs: opts.commandTimeoutMs,
       outputCapBytes: opts.outputCapBytes,
       signal,
-      worker,
+      worker: workers.check,
+      testWorker: workers.test,
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
       ...(opts.workspaceLimitBytes !== undefined ? { workspaceLimitBytes: opts.workspaceLimitBytes } : {}),
