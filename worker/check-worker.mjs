@@ -136,7 +136,12 @@ async function lint() {
   const current = update();
   if (!current) return { ok: false, diagnostics: [{ tool: 'eslint', message: 'tsconfig.json could not be read' }] };
   const program = current.getProgram();
-  const config = ['eslint.config.js', 'tsconfig.json'].map((name) => readFileSync(join(workspace, name), 'utf8')).join('\0');
+  // Files that can change every file's types (scripts, declarations, global augmentations) count for every file.
+  const globals = program
+    .getSourceFiles()
+    .filter((f) => inWorkspace(f.fileName) && (f.isDeclarationFile || !ts.isExternalModule(f) || f.text.includes('declare global')))
+    .map((f) => `${f.fileName}\0${hashOf(f)}`);
+  const config = [...['eslint.config.js', 'tsconfig.json'].map((name) => readFileSync(join(workspace, name), 'utf8')), ...globals].join('\0');
   const sources = program.getSourceFiles().filter((f) => f.fileName.startsWith(`${workspace}/src/`) && !f.isDeclarationFile);
   const results = new Map();
   const next = new Map();

@@ -61,6 +61,21 @@ describe('the warm checker, iteration after iteration', () => {
     }
   }, 120_000);
 
+  it('lint judges again every file when a declaration of globals changes', async () => {
+    const cap = 'export function cap(count: number): number {\n  return Math.min(count, ITEM_LIMIT);\n}\n';
+    const dir = await makeWorkspace(root, 'lint-globals', toolchain, { 'src/globals.d.ts': 'declare const ITEM_LIMIT: number;\n', 'src/cap.ts': cap });
+    const worker = new CheckWorker(dir);
+    const ctx = stepContext(dir, toolchain, { worker });
+    try {
+      expect(await runLint(ctx)).toMatchObject({ ok: true, diagnostics: [] });
+      await writeFile(join(dir, 'src/globals.d.ts'), 'declare const ITEM_LIMIT: any;\n');
+      const broken = await runLint(ctx);
+      expect(broken.diagnostics).toContainEqual(expect.objectContaining({ file: 'src/cap.ts', code: '@typescript-eslint/no-unsafe-argument' }));
+    } finally {
+      worker.close();
+    }
+  }, 120_000);
+
   it('the warm test runner runs the sources as they are now: a fault in iteration 2 fails, its fix passes', async () => {
     const dir = await makeWorkspace(root, 'tests-warm', toolchain, { 'src/a-use.ts': USE, 'src/store.ts': STORE_GOOD, 'src/a-use.test.ts': TEST });
     const testWorker = new CheckWorker(dir, undefined, undefined, 'test');
