@@ -199,7 +199,8 @@ async function prepare() {
     const read = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, ...rest) =>
       fileName === probe ? ts.createSourceFile(probe, "import '@elizaos/core';\nimport 'vitest';\n", ts.ScriptTarget.ES2022, true) : read(fileName, ...rest);
-    ts.createProgram([probe], { ...parsed.options, noEmit: true }, host);
+    // The checker binds every file it is given, once per file: the libraries come bound to the first build.
+    ts.createProgram([probe], { ...parsed.options, noEmit: true }, host).getTypeChecker();
   }
   slowEslint ??= new ESLint({ cwd: workspace, fix: true });
   await slowEslint.calculateConfigForFile(join(workspace, 'src', 'index.ts'));
