@@ -1,4 +1,5 @@
 import { timingText, type JobRecord } from '../creation/jobs/job-record.js';
+import { phaseText } from '../creation/pipeline/phase-times.js';
 import { diagnosticLine } from '../creation/pipeline/feedback.js';
 import { reviewAdviceLines, reviewCountsText } from '../creation/jobs/review-advice.js';
 import type { Diagnostic } from '../creation/steps/diagnostics.js';
@@ -108,6 +109,7 @@ export function jobSummaryText(job: JobRecord): string {
   if (review) lines.push(`Review:      ${review}`);
   for (const advice of reviewAdviceLines(job)) lines.push(`  advice: ${advice}`);
   if (job.timing) lines.push(`Time:        ${timingText(job.timing)}`);
+  if (job.phases?.length) lines.push(`Phases:      ${phaseText(job.phases)}`);
   if (job.result) {
     lines.push(`Plugin:      ${job.result.packageName} is ${job.result.pluginStatus}`, `Installed:   ${job.result.installDir}`);
     if (job.result.missingSettings.length) {
