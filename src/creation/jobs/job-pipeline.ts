@@ -16,6 +16,9 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
   const addDependencies = async (dependencies: Record<string, string>, s: AbortSignal): Promise<void> => {
     if (await files.addDependencies(dependencies, s)) await files.restore(toolchain);
   };
+  const addPermissions = async (permissions: Parameters<typeof files.addPermissions>[0]): Promise<void> => {
+    if (await files.addPermissions(permissions)) await files.restore(toolchain);
+  };
   // Each model call is bounded on its own; the meter keeps model time apart from tool time.
   const modelMeter = new ModelMeter();
   const callModel = boundedModelCall(runtime, { timeoutMs: settings.modelCallTimeoutMs, meter: modelMeter });
@@ -31,6 +34,7 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
       outputCapBytes: settings.outputCapBytes,
       reviewThreshold: settings.reviewThreshold,
       addDependencies,
+      addPermissions,
       restoreConfig: () => files.restore(toolchain),
       wrap: prepared.wrap,
       ...(prepared.group ? { resourceGroup: prepared.group } : {}),
