@@ -103,6 +103,8 @@ export const ERROR_CATALOGUE = {
     "Moving a plugin into the agent's process needs a person: repeat the request with the plugin's name and the one-time code the agent printed on its terminal (not in its log).",
   STORAGE_QUOTA_EXCEEDED:
     "The plugin stored more than its quota and was stopped; free its data, or raise PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB, then activate it again.",
+  PERMISSION_NOT_DECLARED:
+    "An isolated plugin may do only what its package.json declares under agentConfig.permissions (model calls, storage, task workers, events, routes, posting to rooms); declare it there and install the plugin again, or run it in-process if you trust it.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -180,6 +182,7 @@ export const ERROR_MESSAGES = {
   ROUTE_CONTENT_REFUSED: '{plugin} answered {path} as "{type}"; an isolated plugin\'s route may answer only JSON or plain text.',
   CONFIRMATION_REQUIRED: 'Running {plugin} in-process needs a confirmation: {problem}.',
   STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
+  PERMISSION_NOT_DECLARED: '{plugin} may not {item}: its declared permissions (agentConfig.permissions) do not allow it; refused.',
   // Isolated plugins' bounds and budgets (the host channel).
   HOST_LIMIT_REACHED: '{plugin} reached its bound of {bound}.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
