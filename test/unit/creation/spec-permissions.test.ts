@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobFiles } from '../../../src/creation/pipeline/job-files.js';
-import { parsePluginSpec, safeParsePluginSpec } from '../../../src/creation/spec/index.js';
+import { templateGenerator } from '../../../src/creation/generators/template/index.js';
+import { TEMPLATE_MODEL_CALLS_PER_HOUR, TEMPLATE_STORAGE_MB } from '../../../src/creation/generators/template/template-permissions.js';
+import { describeToSpec, parsePluginSpec, safeParsePluginSpec } from '../../../src/creation/spec/index.js';
 import { workspacePackageJson } from '../../../src/creation/workspace/index.js';
 import { mergePermissions } from '../../../src/management/permissions/merge-permissions.js';
 import { LEAST_PERMISSIONS, readDeclaredPermissions } from '../../../src/management/permissions/plugin-permissions.js';
@@ -66,8 +68,23 @@ describe("merging a generator's permissions into the specification's", () => {
       routes: ['POST /x'],
       postToRooms: true,
     });
-    expect(mergePermissions(base, { postToRooms: false })).toEqual(base);
+    expect(mergePermissions(base, { postToRooms: false, modelCallsPerHour: 2 })).toEqual(base);
+    expect(mergePermissions(base, { modelCallsPerHour: 50, storageMb: 4 })).toEqual({ ...base, modelCallsPerHour: 50, storageMb: 4 });
     expect(mergePermissions(base, undefined)).toEqual(base);
+  });
+});
+
+describe("the template's own needs", () => {
+  const generate = (spec: ReturnType<typeof parsePluginSpec>) => templateGenerator.generate({ spec, iteration: 1, currentFiles: [], feedback: undefined });
+
+  it('asks for storage where it keeps records, and model calls where it reads parameters with the model', async () => {
+    const result = await generate(describeToSpec('a plugin that keeps a shopping list: add, remove and show items'));
+    expect(result.permissions).toMatchObject({ storageMb: TEMPLATE_STORAGE_MB, modelCallsPerHour: TEMPLATE_MODEL_CALLS_PER_HOUR });
+  });
+
+  it('asks for no storage where its code keeps nothing', async () => {
+    const result = await generate(parsePluginSpec({ name: 'plugin-hello', description: 'Says hello', actions: [{ name: 'say hello', description: 'Says hello' }] }));
+    expect(result.permissions?.storageMb).toBeUndefined();
   });
 });
 

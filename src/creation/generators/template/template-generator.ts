@@ -9,6 +9,7 @@ import { runtimeFiles, type RuntimeFile } from './runtime-files.js';
 import { pluginInfoSource, pluginNameSource, TEST_SUPPORT_SOURCE } from './support-templates.js';
 import { monitorServiceSource, serviceSource } from './service-templates.js';
 import { actionTestSource, providerTestSource } from './test-templates.js';
+import { templatePermissions } from './template-permissions.js';
 
 const ACTION_FILES: Record<ActionPlan['recipe'], RuntimeFile[]> = {
   records: ['records'], schedule: ['schedule'], conversion: ['units'], http: ['http'], time: ['clock'],
@@ -103,6 +104,7 @@ export const templateGenerator: PluginGenerator = {
   deterministic: true,
   async generate(request) {
     request.signal?.throwIfAborted();
-    return { files: templateFiles(request.spec) };
+    const files = templateFiles(request.spec);
+    return { files, permissions: templatePermissions(files) };
   },
 };
