@@ -114,14 +114,16 @@ describe('an isolated plugin may do only what it declared', () => {
     expect(prompts.length - before).toBe(3);
   });
 
-  it('deactivate removes everything it registered, whenever it did: task worker, event handler, route, action', async () => {
+  it('deactivate removes everything it registered, whenever it did: task worker, event handler, route, service, action', async () => {
     expect(workersOf(t.runtime)).toHaveLength(1);
+    expect(t.runtime.getService('overreacher_service')).not.toBeNull();
     expect(handlersOf(t.runtime, 'OVERREACH_DECLARED_EVENT')).toBe(1);
     expect(routesOf(t.runtime)).toHaveLength(1);
     await management().deactivate(NAME);
     expect(workersOf(t.runtime)).toEqual([]);
     expect(handlersOf(t.runtime, 'OVERREACH_DECLARED_EVENT')).toBe(0);
     expect(routesOf(t.runtime)).toEqual([]);
+    expect(t.runtime.getService('overreacher_service')).toBeNull();
     expect(t.runtime.actions.map((a) => a.name)).not.toContain('OVERREACH');
   });
 });
