@@ -107,6 +107,12 @@ describe('an isolated plugin may do only what it declared', () => {
     expect(refusalLogged('post to rooms')).toBe(true);
   });
 
+  it("the refusals show in the plugin's status", () => {
+    expect(management().get(NAME).refused).toEqual(
+      expect.arrayContaining(['register task worker OVERREACH_SNEAKY_WORKER', 'handle event OVERREACH_UNDECLARED_EVENT', 'emit event OVERREACH_UNDECLARED_EVENT', 'serve route GET /undeclared', 'post to rooms']),
+    );
+  });
+
   it('model calls stop at the declared count an hour (3), below the agent\'s bound', async () => {
     const before = prompts.length;
     const result = await overreach('models 5');
