@@ -62,6 +62,7 @@ describe('an isolated plugin may do only what it declared', () => {
     expect(refused?.data?.['attempted']).toBe('worker');
     expect(refused?.success).toBe(false);
     expect(String(refused?.data?.['error'])).toContain('register task worker OVERREACH_SNEAKY_WORKER');
+    expect(String(refused?.data?.['error'])).toContain('(held in its host: false)');
     expect(workersOf(t.runtime)).not.toContain('OVERREACH_SNEAKY_WORKER');
     expect(refusalLogged('register task worker OVERREACH_SNEAKY_WORKER')).toBe(true);
 
