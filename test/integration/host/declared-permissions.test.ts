@@ -56,6 +56,14 @@ describe('an isolated plugin may do only what it declared', () => {
     expect(management().get(NAME)).toMatchObject({ status: 'active', isolation: 'isolated' });
   });
 
+  it('a task worker it did not declare is refused at init too, and logged', async () => {
+    // The attack ran: its init asked for the worker.
+    expect(await t.runtime.getCache(`${CACHE}init-tried-worker`)).toBe('OVERREACH_INIT_WORKER');
+    expect(await t.runtime.getCache(`${CACHE}init-worker-outcome`)).toContain('may not register task worker OVERREACH_INIT_WORKER');
+    expect(workersOf(t.runtime)).not.toContain('OVERREACH_INIT_WORKER');
+    expect(refusalLogged('register task worker OVERREACH_INIT_WORKER')).toBe(true);
+  });
+
   it('a task worker it did not declare is refused and logged; the declared one is registered and runs', async () => {
     const refused = await overreach('worker OVERREACH_SNEAKY_WORKER');
     // The attack ran: the plugin called registerTaskWorker, and the agent answered it.
@@ -110,7 +118,7 @@ describe('an isolated plugin may do only what it declared', () => {
 
   it("the refusals show in the plugin's status", () => {
     expect(management().get(NAME).refused).toEqual(
-      expect.arrayContaining(['register task worker OVERREACH_SNEAKY_WORKER', 'handle event OVERREACH_UNDECLARED_EVENT', 'emit event OVERREACH_UNDECLARED_EVENT', 'serve route GET /undeclared', 'post to rooms']),
+      expect.arrayContaining(['register task worker OVERREACH_INIT_WORKER', 'register task worker OVERREACH_SNEAKY_WORKER', 'handle event OVERREACH_UNDECLARED_EVENT', 'emit event OVERREACH_UNDECLARED_EVENT', 'serve route GET /undeclared', 'post to rooms']),
     );
   });
 
