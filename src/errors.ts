@@ -35,6 +35,8 @@ export const ERROR_CATALOGUE = {
     'npm left no lockfile, or a package in it has no integrity hash; install from a source npm can pin (a registry version, a folder, a tarball).',
   RESTORE_FAILED:
     "The plugin's files could not be reinstalled from its lockfile (reason in the message); uninstall it and install it again.",
+  SIGNATURE_INVALID:
+    "A registry signature of the plugin's packages does not check against the registry's keys, so it is not loaded in-process: run it isolated, or uninstall it and install a release whose signature checks.",
   // lifecycle
   ILLEGAL_TRANSITION: 'The plugin is not in a state that allows this; the message lists what is allowed now.',
   NEEDS_CONFIGURATION: 'Set the missing settings with CONFIGURE_PLUGIN, then activate the plugin.',
@@ -159,6 +161,7 @@ export const ERROR_MESSAGES = {
   NOT_INSTALLED: '{subject} {problem}',
   LOCKFILE_INVALID: '{file} {problem}',
   RESTORE_FAILED: '{subject} {problem}',
+  SIGNATURE_INVALID: '{plugin} is not loaded in-process: {reason}. Run it isolated (isolate {plugin} isolated), or uninstall it and install a release whose signature checks.',
   // lifecycle
   UNKNOWN_SETTING: '{plugin} has no setting {unknown}. Its settings: {declared}.',
   // One shape for a clash found at submission ("be created") and at load ("load").

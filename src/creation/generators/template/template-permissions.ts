@@ -7,12 +7,13 @@ export const TEMPLATE_STORAGE_MB = 16;
 export const TEMPLATE_MODEL_CALLS_PER_HOUR = 120;
 
 /**
- * What the template's own code asks of the agent beyond the specification's permissions, read from
- * the plugin's source (never its tests): storage where it keeps records or answers in the agent's
- * cache, model calls where it reads parameters with the model. Without them, an isolated plugin
- * that declares the least could store nothing.
+ * What the template's own code asks of the agent's storage and model beyond the specification's
+ * permissions (its reminders' needs are templatePermissions'), read from the plugin's source, never
+ * its tests: storage where it keeps records or answers in the agent's cache, model calls where it
+ * reads parameters with the model. Without them, an isolated plugin that declares the least could
+ * store nothing.
  */
-export function templatePermissions(files: readonly GeneratedFile[]): PermissionsAddition {
+export function templateCodeNeeds(files: readonly GeneratedFile[]): PermissionsAddition {
   const code = files
     .filter((f) => !/(^|\/)__(tests|contract)__\//.test(f.path))
     .map((f) => f.content)
