@@ -117,6 +117,8 @@ export const ERROR_CATALOGUE = {
   FLEET_JOB_TAKEN: 'Another worker holds this job now and runs it; nothing to do here.',
   FLEET_RETRIES_EXHAUSTED:
     'Every worker that took this job stopped before it ended: check the workers\' logs and memory bounds, then create the plugin again.',
+  PERMISSION_NOT_DECLARED:
+    "An isolated plugin may do only what its package.json declares under agentConfig.permissions (model calls, storage, task workers, events, routes, posting to rooms); declare it there and install the plugin again, or run it in-process if you trust it.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -195,6 +197,7 @@ export const ERROR_MESSAGES = {
   ROUTE_CONTENT_REFUSED: '{plugin} answered {path} as "{type}"; an isolated plugin\'s route may answer only JSON or plain text.',
   CONFIRMATION_REQUIRED: 'Running {plugin} in-process needs a confirmation: {problem}.',
   STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
+  PERMISSION_NOT_DECLARED: '{plugin} may not {item}: its declared permissions (agentConfig.permissions) do not allow it; refused.',
   // Isolated plugins' bounds and budgets (the host channel).
   HOST_LIMIT_REACHED: '{plugin} reached its bound of {bound}.',
   // the fleet (issue 21)

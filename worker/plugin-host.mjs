@@ -140,8 +140,16 @@ const functions = {
       services,
       registerTaskWorker: async (worker) => {
         if (!worker || typeof worker.name !== 'string' || typeof worker.execute !== 'function') throw new Error('registerTaskWorker needs { name, execute }');
+        // Kept here only while the agent takes it: a worker its permissions do not declare is refused there.
+        const previous = taskWorkers.get(worker.name);
         taskWorkers.set(worker.name, worker);
-        await agent.registerTaskWorker(worker.name, typeof worker.validate === 'function');
+        try {
+          await agent.registerTaskWorker(worker.name, typeof worker.validate === 'function');
+        } catch (error) {
+          if (previous) taskWorkers.set(worker.name, previous);
+          else taskWorkers.delete(worker.name);
+          throw error;
+        }
       },
       getTaskWorker: (name) => taskWorkers.get(name),
       registrations: registered.methods,

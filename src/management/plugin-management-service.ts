@@ -10,6 +10,7 @@ import type { InstallOptions } from './install-options.js';
 import { InProcessConfirmations, type Confirmation } from './in-process-confirmation.js';
 import { createManagementParts, type ManagementParts } from './management-parts.js';
 import type { Placement } from './placement/placement.js';
+import { permissionRefusals } from './permissions/permission-grants.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
 import { verifiedSearch, type SearchAnswer } from './registry/index.js';
 import { openSettingsStore, restoreInstalled } from './restore-state.js';
@@ -303,7 +304,7 @@ export class PluginManagementService extends Service {
   /** What may be shown of the plugin: which settings have a value depends on where it runs. */
   private view(record: PluginRecord): PluginView {
     const { placement, decision } = this.parts.placements.of(record);
-    return toPluginView(record, (name) => placement.hasSetting(record, name), decision);
+    return toPluginView(record, (name) => placement.hasSetting(record, name), decision, permissionRefusals(this.runtime, record.packageName));
   }
 
   /** Required settings without a value the plugin would see where it runs. */

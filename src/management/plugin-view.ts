@@ -38,6 +38,8 @@ export const PluginViewSchema = z
     residue: z.array(z.string()),
     /** Present when npm and the import check ran without a sandbox (PLUGIN_DYNAMIC_SANDBOX=none). */
     unsandboxedInstall: z.literal(true).optional(),
+    /** What it was refused lately for not declaring it (agentConfig.permissions), in this agent process. */
+    refused: z.array(z.string()).optional(),
   })
   // The view names `lastError` even when it is absent from the JSON.
   .transform((view) => ({ ...view, lastError: view.lastError }));
@@ -60,7 +62,7 @@ export function describeSource(source: PluginRecord['source']): string {
   }
 }
 
-export function toPluginView(record: PluginRecord, isSet: (name: string) => boolean, isolation: IsolationDecision): PluginView {
+export function toPluginView(record: PluginRecord, isSet: (name: string) => boolean, isolation: IsolationDecision, refused: readonly string[] = []): PluginView {
   const settings = record.settings.map((s) => ({
     name: s.name,
     description: s.description,
@@ -88,5 +90,6 @@ export function toPluginView(record: PluginRecord, isSet: (name: string) => bool
     lastError: record.lastError,
     residue: record.residue ?? [],
     ...(record.unsandboxedInstall ? { unsandboxedInstall: true as const } : {}),
+    ...(refused.length > 0 ? { refused: [...refused] } : {}),
   };
 }

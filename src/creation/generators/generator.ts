@@ -23,10 +23,11 @@ export interface GenerationResult {
   dependencies?: Record<string, string>;
   /**
    * Permissions the generated code needs beyond the specification's (the template's reminders: their
-   * task worker and posting to rooms). They are merged into the package.json's
-   * `agentConfig.permissions` and shown in the consent request like the specification's own.
+   * task worker and posting to rooms; its records: storage; its parameter reading: model calls). They
+   * are merged into the package.json's `agentConfig.permissions` (lists joined, the larger number kept)
+   * and shown in the consent request like the specification's own.
    */
-  permissions?: Partial<Pick<PluginPermissions, 'taskWorkers' | 'events' | 'routes' | 'postToRooms'>>;
+  permissions?: Partial<Pick<PluginPermissions, 'taskWorkers' | 'events' | 'routes' | 'postToRooms' | 'modelCallsPerHour' | 'storageMb'>>;
 }
 
 /** Writes a plugin's source for a specification: the template (offline) or a model. */

@@ -17,6 +17,9 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
   const addDependencies = async (dependencies: Record<string, string>, s: AbortSignal): Promise<void> => {
     if (await files.addDependencies(dependencies, s)) await files.restore(toolchain);
   };
+  const addPermissions = async (permissions: Parameters<typeof files.addPermissions>[0]): Promise<void> => {
+    if (await files.addPermissions(permissions)) await files.restore(toolchain);
+  };
   // Each model call is bounded on its own; the meter keeps model time apart from tool time.
   const modelMeter = new ModelMeter();
   const callModel = boundedModelCall(runtime, { timeoutMs: settings.modelCallTimeoutMs, meter: modelMeter });
@@ -32,6 +35,7 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
       outputCapBytes: settings.outputCapBytes,
       reviewThreshold: settings.reviewThreshold,
       addDependencies,
+      addPermissions,
       restoreConfig: () => files.restore(toolchain),
       prepareShip: (sources) => files.prepareShip(toolchain, sources, { timeoutMs: settings.commandTimeoutMs, signal }),
       wrap: prepared.wrap,

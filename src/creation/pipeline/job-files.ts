@@ -2,6 +2,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { join } from 'node:path';
 import type { Sandbox } from '../../shared/sandbox/index.js';
+import { mergePermissions, type PermissionsAddition } from '../../management/permissions/merge-permissions.js';
+import type { PluginPermissions } from '../../management/permissions/plugin-permissions.js';
 import type { GeneratedFile } from '../generators/generator.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/index.js';
@@ -28,10 +30,23 @@ export interface JobFilesOptions {
 export class JobFiles {
   /** The specification's dependencies plus any a generator added (validated before they get here). */
   readonly dependencies: Record<string, string>;
+  /** The specification's permissions plus what a generator's code needs besides; written into package.json. */
+  private permissions: PluginPermissions;
   private dependencyModules: string | undefined;
 
   constructor(private readonly opts: JobFilesOptions) {
     this.dependencies = { ...opts.spec.dependencies };
+    this.permissions = mergePermissions(opts.spec.permissions, undefined);
+  }
+
+  /** The specification as the job's package.json is written from it: with the merged permissions. */
+  private get spec(): PluginSpec {
+    return { ...this.opts.spec, permissions: this.permissions };
+  }
+
+  /** What the generated package.json declares in `agentConfig.permissions`. */
+  get declaredPermissions(): PluginPermissions {
+    return this.permissions;
   }
 
   /** Where npm installs the job's dependencies: outside the workspace, bound read-only into the job's sandbox. */
@@ -46,7 +61,7 @@ export class JobFiles {
 
   /** Each configuration file of the pipeline's, and where it is bound in the workspace. */
   configBinds(): { source: string; target: string }[] {
-    return Object.keys(pipelineConfigFiles(this.opts.spec)).map((name) => ({ source: join(this.configDir, name), target: join(this.opts.workspaceDir, name) }));
+    return Object.keys(pipelineConfigFiles(this.spec)).map((name) => ({ source: join(this.configDir, name), target: join(this.opts.workspaceDir, name) }));
   }
 
   /** Where the shipped build is made. */
@@ -55,12 +70,12 @@ export class JobFiles {
   }
 
   async scaffold(): Promise<void> {
-    await scaffoldWorkspace(this.opts.workspaceDir, this.opts.spec, this.dependencies);
+    await scaffoldWorkspace(this.opts.workspaceDir, this.spec, this.dependencies);
     await this.writeConfigCopies();
   }
 
   private async writeConfigCopies(): Promise<void> {
-    for (const [name, content] of Object.entries(pipelineConfigFiles(this.opts.spec, this.dependencies))) {
+    for (const [name, content] of Object.entries(pipelineConfigFiles(this.spec, this.dependencies))) {
       await writeFileAtomic(join(this.configDir, name), content);
     }
   }
@@ -87,9 +102,21 @@ export class JobFiles {
     return true;
   }
 
+  /**
+   * Adds permissions a generator's code needs (GenerationResult.permissions) to the package.json's
+   * `agentConfig.permissions`; true when that changed it (the configuration copies are rewritten then).
+   */
+  async addPermissions(extra: PermissionsAddition): Promise<boolean> {
+    const merged = mergePermissions(this.permissions, extra);
+    if (JSON.stringify(merged) === JSON.stringify(this.permissions)) return false;
+    this.permissions = merged;
+    await this.writeConfigCopies();
+    return true;
+  }
+
   /** The pipeline's configuration and node_modules put back, whatever a test did to them. */
   async restore(toolchain: Toolchain): Promise<void> {
-    await restoreWorkspaceConfig(this.opts.workspaceDir, this.opts.spec, this.dependencies);
+    await restoreWorkspaceConfig(this.opts.workspaceDir, this.spec, this.dependencies);
     await linkWorkspaceModules(this.opts.workspaceDir, toolchain, this.dependencyModules);
   }
 
@@ -108,7 +135,8 @@ export class JobFiles {
   private shippedBuilder(toolchain: Toolchain, opts: { timeoutMs: number; signal: AbortSignal }): ShippedBuilder {
     this.builder ??= new ShippedBuilder(() => ({
       dir: this.shippedDir,
-      spec: this.opts.spec,
+      // With the permissions as merged so far (a generator adds them before the checks, so before any build starts).
+      spec: this.spec,
       // The dependencies as they are when the build starts: one added later changes the key.
       dependencies: { ...this.dependencies },
       toolchain,

@@ -2,7 +2,7 @@ import { isPluginDynamicError, PluginDynamicError } from '../../errors.js';
 import type { ProcessSpec } from '../../shared/process-runner.js';
 import type { ResourceGroup } from '../../shared/sandbox/index.js';
 import { contractTestFiles, restoreContractTests } from '../contract-tests/index.js';
-import type { GeneratedFile, PluginGenerator } from '../generators/generator.js';
+import type { GeneratedFile, GenerationResult, PluginGenerator } from '../generators/generator.js';
 import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepContext, type StepResult } from '../steps/index.js';
@@ -35,6 +35,8 @@ export interface PipelineOptions {
   reviewThreshold: number;
   /** Adds dependencies a generator asked for (already validated) to the workspace and installs them. */
   addDependencies?: (dependencies: Record<string, string>, signal: AbortSignal) => Promise<void>;
+  /** Adds permissions the generated code needs (GenerationResult.permissions) to the package.json's declaration. */
+  addPermissions?: (permissions: NonNullable<GenerationResult['permissions']>) => Promise<void>;
   /** Puts the pipeline's own configuration back in the workspace; called before every step. */
   restoreConfig?: () => Promise<void>;
   signal: AbortSignal;
@@ -151,6 +153,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { c
       const add = opts.addDependencies;
       await clock.time('setup', () => add(generated.dependencies ?? {}, signal));
     }
+    if (generated.permissions && opts.addPermissions) await opts.addPermissions(generated.permissions);
     // The generator may not edit the tests it is judged by: put them back before every run.
     await clock.time('config-restore', () => restoreContractTests(workspaceDir, spec));
     const restore = opts.restoreConfig;

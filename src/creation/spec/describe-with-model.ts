@@ -15,12 +15,16 @@ const SHAPE = `{
   "evaluators": [{ "name": "thingMentioned", "description": "...", "triggers": ["phrase"] }],
   "dependencies": { "npm-package": "^1.0.0" },
   "environmentVariables": [{ "name": "THING_API_KEY", "description": "...", "required": true, "sensitive": true }],
-  "permissions": { "network": ["api.thing.example"] }
+  "permissions": { "network": ["api.thing.example"], "modelCallsPerHour": 0, "storageMb": 0, "taskWorkers": [],
+                   "events": [], "routes": [], "postToRooms": false }
 }
 "name" is the npm package name, lower case. Parameter types: string, number, boolean, object, array. A parameter is required unless marked optional:
 "units": "string?" or "units": { "type": "string", "required": false }; make a parameter optional when the
-action has a sensible default for it. permissions.network lists the host names the plugin calls (no scheme,
-port or path); leave it out when the plugin needs no network. Omit what the plugin does not need.`;
+action has a sensible default for it. permissions says what the plugin may do when it runs isolated, and
+nothing else is allowed: network lists the host names it calls (no scheme, port or path); modelCallsPerHour
+the runtime.useModel calls it makes in an hour; storageMb what it keeps in its data folder and cache;
+taskWorkers, events and routes the names it registers or emits (a route written "GET /path"); postToRooms
+whether it posts messages with sendMessageToTarget. Ask for the least the plugin needs. Omit what it does not need.`;
 
 function prompt(sentence: string): string {
   return `Turn this request for an ElizaOS plugin into a plugin specification.\n\nRequest: ${sentence}\n\nAnswer with one JSON object only, in this shape:\n${SHAPE}`;

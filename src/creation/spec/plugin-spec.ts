@@ -1,3 +1,5 @@
+import type { PluginPermissions } from '../../management/permissions/plugin-permissions.js';
+
 /**
  * The normalised plugin specification every part of creation works from. `parsePluginSpec`
  * (spec-schema.ts) turns the user's JSON into this, or refuses it naming field, value and rule.
@@ -58,13 +60,13 @@ export interface EnvironmentVariableSpec {
   sensitive: boolean;
 }
 
-export interface PermissionsSpec {
-  /**
-   * Host names the plugin may reach over the network (e.g. "api.github.com"), lower case, no scheme,
-   * no port. Empty: no network at all (the default).
-   */
-  network: string[];
-}
+/**
+ * What the plugin may do when it runs isolated, in the one vocabulary of `agentConfig.permissions`
+ * (network hosts, model calls per hour, storage, task workers, events, routes, posting to rooms):
+ * every field present, the least where the specification said nothing. Creation writes it into the
+ * generated package.json.
+ */
+export type PermissionsSpec = PluginPermissions;
 
 export interface PluginSpec {
   /** A valid npm package name. */

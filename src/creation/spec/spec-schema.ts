@@ -1,7 +1,8 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { PluginDynamicError } from '../../errors.js';
-import { isHostName } from '../../shared/sandbox/host-name.js';
+import { normalizePermissions, PermissionsSchema } from '../../management/permissions/plugin-permissions.js';
+import { isHostName, normalizeHostName } from '../../shared/sandbox/host-name.js';
 import { COMPONENT_NAME, componentIdentifier, isHardReserved, isReserved, pascalCase, snakeCase, upperSnake } from './identifiers.js';
 import type { ParameterSpec, ParameterType, PluginSpec } from './plugin-spec.js';
 
@@ -12,7 +13,7 @@ export interface SpecIssue {
   message: string;
 }
 
-const LIMITS = { components: 20, parameters: 20, methods: 30, triggers: 20, dependencies: 30, settings: 30, hosts: 20 } as const;
+const LIMITS = { components: 20, parameters: 20, methods: 30, triggers: 20, dependencies: 30, settings: 30 } as const;
 const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -44,7 +45,8 @@ const SpecInput = z.strictObject({
   evaluators: z.array(z.strictObject({ name: z.string().max(64), description: text(500), triggers: z.array(text(100)).max(LIMITS.triggers).optional() })).max(LIMITS.components).optional(),
   dependencies: z.record(z.string(), z.string().max(100)).optional(),
   environmentVariables: z.array(z.strictObject({ name: z.string().max(64), description: z.string().max(500).optional(), required: z.boolean().optional(), sensitive: z.boolean().optional() })).max(LIMITS.settings).optional(),
-  permissions: z.strictObject({ network: z.array(z.string().max(253)).max(LIMITS.hosts).optional() }).optional(),
+  // The permission vocabulary itself: every field optional, the least where left out.
+  permissions: PermissionsSchema.optional(),
 });
 type SpecInputT = z.infer<typeof SpecInput>;
 
@@ -182,14 +184,15 @@ export function safeParsePluginSpec(input: unknown): { success: true; spec: Plug
     seenEnv.add(v.name);
     return { name: v.name, description: v.description ?? '', required: v.required ?? true, sensitive: v.sensitive ?? /KEY|TOKEN|SECRET|PASSWORD|URL/.test(v.name) };
   });
-  const network = [...new Set((s.permissions?.network ?? []).map((h) => h.trim().toLowerCase()))];
-  network.forEach((host, i) => {
-    if (!isHostName(host)) {
+  const declared = s.permissions ?? PermissionsSchema.parse({});
+  declared.network.forEach((host, i) => {
+    if (!isHostName(normalizeHostName(host))) {
       issues.push({ field: `permissions.network[${i}]`, value: host, message: 'must be a host name such as "api.github.com": no scheme, port, path, wildcard, IP address or localhost' });
     }
   });
+  const permissions = normalizePermissions(declared);
   if (issues.length > 0) return { success: false, issues };
-  return { success: true, spec: { name: s.name, description: s.description, version, actions, providers, services, evaluators, dependencies, environmentVariables, permissions: { network } } };
+  return { success: true, spec: { name: s.name, description: s.description, version, actions, providers, services, evaluators, dependencies, environmentVariables, permissions } };
 }
 
 /** Validates and normalises a specification; refuses it naming field, value and what is allowed. */

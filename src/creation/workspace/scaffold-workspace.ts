@@ -2,13 +2,17 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeReadFile, safeRemove, safeWriteFile } from '../../shared/safe-fs/index.js';
 
-const CONFIG_MAX_BYTES = 64 * 1024;
+import { normalizePermissions } from '../../management/permissions/plugin-permissions.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 
+const CONFIG_MAX_BYTES = 64 * 1024;
+
 /**
- * package.json of a generated plugin, with its settings declared the ElizaOS way and its network
- * hosts. `dependencies` are the specification's plus any a generator added (already validated); the
- * default is the specification's alone.
+ * package.json of a generated plugin, with its settings declared the ElizaOS way and its permissions
+ * in full (`agentConfig.permissions`: every field written, the least where nothing was asked for).
+ * `dependencies` are the specification's plus any a generator added (already validated); the
+ * default is the specification's alone. The job passes a specification whose permissions already
+ * hold what its generator added (JobFiles).
  */
 export function workspacePackageJson(spec: PluginSpec, dependencies: Record<string, string> = spec.dependencies): Record<string, unknown> {
   const pluginParameters = Object.fromEntries(
@@ -29,8 +33,8 @@ export function workspacePackageJson(spec: PluginSpec, dependencies: Record<stri
     scripts: { build: 'tsc -p tsconfig.json', lint: 'eslint .', test: 'vitest run' },
     peerDependencies: { '@elizaos/core': '^1.7.0' },
     dependencies,
-    // The hosts the plugin may reach; read back at install by declaredNetworkHosts (none: no network).
-    agentConfig: { pluginType: 'elizaos:plugin:1.0.0', pluginParameters, permissions: { network: [...spec.permissions.network] } },
+    // What the plugin may do isolated; read back by readDeclaredPermissions (at install and each activation).
+    agentConfig: { pluginType: 'elizaos:plugin:1.0.0', pluginParameters, permissions: normalizePermissions(spec.permissions) },
     elizaos: { environmentVariables: spec.environmentVariables.map((v) => ({ ...v })) },
   };
 }

@@ -2,6 +2,7 @@ import type { Content, IAgentRuntime, Logger, Memory, ModelTypeName, Task, UUID 
 import { z } from 'zod';
 import { codedError, PluginDynamicError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
+import { grantedPermissions, refuseUndeclared } from '../permissions/permission-grants.js';
 import { toJsonSafe } from './json-frames.js';
 import { SEND_MESSAGE_ARGS, type PostingScope } from './posting-scope.js';
 import type { BudgetKind, BudgetRefusal } from './plugin-budgets.js';
@@ -104,6 +105,8 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
 
   const handlers: Record<ForwardedMethod, (...args: never[]) => Promise<unknown>> = {
     useModel: async (type: string, params?: Record<string, unknown>) => {
+      if (grantedPermissions(runtime, pluginName).modelCallsPerHour === 0) throw refuseUndeclared(runtime, pluginName, 'call the model');
+      // Counted per plugin over the hour; its bound is the declared count (PluginBudgets).
       spend('modelCalls');
       return (runtime.useModel as (t: ModelTypeName, p: unknown) => Promise<unknown>)(type, params ?? {});
     },
@@ -126,8 +129,13 @@ export function createAgentBridge(opts: AgentBridgeOptions, callbacks: CallbackT
     getTask: (id: string) => runtime.getTask(id as UUID),
     updateTask: (id: string, task: Record<string, unknown>) => runtime.updateTask(id as UUID, task),
     deleteTask: (id: string) => runtime.deleteTask(id as UUID),
-    // Listeners get the agent's runtime (the host's never crosses) and the plugin as the default source.
-    emitEvent: (event: string | string[], params: unknown) => runtime.emitEvent(event, { source: pluginName, ...(params as object), runtime } as never),
+    // Only declared events; listeners get the agent's runtime (the host's never crosses) and the plugin as the default source.
+    emitEvent: async (event: string | string[], params: unknown) => {
+      const declared = grantedPermissions(runtime, pluginName).events;
+      const undeclared = (Array.isArray(event) ? event : [event]).find((name) => !declared.includes(name));
+      if (undeclared !== undefined) throw refuseUndeclared(runtime, pluginName, `emit event ${undeclared}`);
+      return runtime.emitEvent(event, { source: pluginName, ...(params as object), runtime } as never);
+    },
     sendMessageToTarget: (target: Parameters<PostingScope['send']>[0], content: Parameters<PostingScope['send']>[1]) => opts.posting.send(target, content),
   };
 

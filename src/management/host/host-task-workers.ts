@@ -1,6 +1,7 @@
 import type { IAgentRuntime, TaskWorker } from '@elizaos/core';
 import { codedError, PluginDynamicError } from '../../errors.js';
 import { runtimeCollections } from '../loader/runtime-collections.js';
+import { grantedPermissions, refuseUndeclared } from '../permissions/permission-grants.js';
 import { toJsonSafe } from './json-frames.js';
 import type { PluginHost } from './plugin-host.js';
 import type { Json } from './protocol.js';
@@ -12,8 +13,8 @@ type StubWorker = TaskWorker & { isolatedFor: string };
 
 /**
  * The task workers an isolated plugin registered from its host, at any time (during init or long
- * after): each is a stub in the agent that runs the worker in the host. At most MAX_TASK_WORKERS
- * per plugin; all of them leave the runtime when the plugin's host ends (core 1.7 has no
+ * after): each is a stub in the agent that runs the worker in the host. Only names its granted
+ * permissions list (agentConfig.permissions.taskWorkers) are taken, at most MAX_TASK_WORKERS per plugin; all of them leave the runtime when the plugin's host ends (core 1.7 has no
  * unregister call, so they are taken out of its map, and only while they are still this plugin's).
  */
 export class HostTaskWorkers {
@@ -25,6 +26,9 @@ export class HostTaskWorkers {
   ) {}
 
   register(host: PluginHost, name: string, hasValidate: boolean): void {
+    if (!grantedPermissions(this.runtime, this.packageName).taskWorkers.includes(name)) {
+      throw refuseUndeclared(this.runtime, this.packageName, `register task worker ${name.slice(0, 200)}`);
+    }
     const existing = this.runtime.getTaskWorker(name) as StubWorker | undefined;
     if (existing && existing.isolatedFor !== this.packageName) {
       throw new PluginDynamicError('COMPONENT_CONFLICT', `A task worker named ${name} is registered already.`);

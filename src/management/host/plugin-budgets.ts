@@ -18,6 +18,9 @@ export interface BudgetWindow {
 
 export type BudgetLimits = Record<BudgetKind, BudgetWindow[]>;
 
+/** A plugin's own hourly bound of a kind (its declared model calls per hour), under the agent's; undefined: the agent's alone. */
+export type HourlyCap = (packageName: string, kind: BudgetKind) => number | undefined;
+
 const UsageSchema = z.object({ start: z.number().int().nonnegative(), used: z.number().int().nonnegative() });
 const StoredSchema = z.object({ version: z.literal(1), windows: z.record(z.string().max(100), UsageSchema) });
 type Usage = z.infer<typeof UsageSchema>;
@@ -46,6 +49,7 @@ export class PluginBudgets {
     private readonly dir: string,
     private readonly limits: BudgetLimits,
     private readonly onWriteError: (packageName: string, error: unknown) => void = () => undefined,
+    private readonly hourlyCap: HourlyCap = () => undefined,
   ) {}
 
   /** Reads the plugin's stored counts (before its first activation in this agent process). */
@@ -61,10 +65,17 @@ export class PluginBudgets {
     if (!this.usage.has(packageName)) this.usage.set(packageName, windows);
   }
 
+  /** The windows of `kind` for this plugin: the agent's, the hourly one lowered to the plugin's own cap. */
+  private limitsOf(packageName: string, kind: BudgetKind): BudgetWindow[] {
+    const cap = this.hourlyCap(packageName, kind);
+    if (cap === undefined) return this.limits[kind];
+    return this.limits[kind].map((w) => (w.windowMs === HOUR_MS ? { ...w, limit: Math.min(w.limit, cap) } : w));
+  }
+
   /** Spends one use of `kind`; the refusal when any of its windows is used up (nothing is spent then). */
   take(packageName: string, kind: BudgetKind, now = Date.now()): BudgetRefusal | undefined {
     const windows = this.windowsOf(packageName);
-    const current = this.limits[kind].map((w) => {
+    const current = this.limitsOf(packageName, kind).map((w) => {
       const key = `${kind}:${w.windowMs}`;
       const stored = windows.get(key);
       const usage = stored && now - stored.start < w.windowMs ? stored : { start: now, used: 0 };

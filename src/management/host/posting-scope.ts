@@ -1,6 +1,7 @@
 import type { IAgentRuntime, TargetInfo, UUID } from '@elizaos/core';
 import { z } from 'zod';
 import { PluginDynamicError } from '../../errors.js';
+import { grantedPermissions, refuseUndeclared } from '../permissions/permission-grants.js';
 
 /** Messages one isolated plugin may post in a minute. */
 export const MAX_POSTS_PER_MINUTE = 20;
@@ -39,7 +40,8 @@ class Remembered {
 }
 
 /**
- * Where an isolated plugin may post: rooms and entities it was invoked from (an action, provider or
+ * Whether an isolated plugin may post at all: only when its granted permissions say postToRooms.
+ * Where it may post: rooms and entities it was invoked from (an action, provider or
  * evaluator call carried their message), or that one of its own settings names. Posting goes
  * through core's runtime.sendMessageToTarget, at most MAX_POSTS_PER_MINUTE a minute.
  */
@@ -80,6 +82,7 @@ export class PostingScope {
 
   /** runtime.sendMessageToTarget for the plugin: checked against the scope, then counted. */
   async send(target: z.infer<typeof TargetSchema>, content: z.infer<typeof ContentSchema>): Promise<void> {
+    if (!grantedPermissions(this.runtime, this.pluginName).postToRooms) throw refuseUndeclared(this.runtime, this.pluginName, 'post to rooms');
     if (!this.allows(target)) {
       throw new PluginDynamicError(
         'HOST_UNSUPPORTED_METHOD',

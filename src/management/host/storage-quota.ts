@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import type { IAgentRuntime } from '@elizaos/core';
 import { z } from 'zod';
 import { codedError, type PluginDynamicError } from '../../errors.js';
+import { grantedPermissions } from '../permissions/permission-grants.js';
 
 /*
  * One isolated plugin's storage quota: its private data folder and its entries in the agent's cache,
- * counted together (PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB). A cache write that would pass the quota is
+ * counted together, held to the smaller of its declared storageMb and the agent's
+ * PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB (a plugin that declares none may store nothing). A cache write that would pass the quota is
  * refused before it is stored; writes into the data folder are measured whenever the folder changes
  * (a recursive watch), and a start is refused while the plugin is over. Over the quota, the owner is
  * told (onExceeded) and stops the plugin; nothing is deleted, neither the agent's nor the plugin's.
@@ -43,6 +45,7 @@ export interface StorageQuotaOptions {
   runtime: Pick<IAgentRuntime, 'getCache' | 'setCache'>;
   packageName: string;
   dataFolder: string;
+  /** The agent's bound in MB (the plugin's declared storageMb lowers it further). */
   quotaMb: number;
   /** The plugin went over its quota: stop it with this error. Called once per watch. */
   onExceeded: (error: PluginDynamicError) => void;
@@ -66,8 +69,13 @@ export class StorageQuota {
     return parsed.success ? parsed.data : {};
   }
 
+  /** The quota in MB now: the agent's, or the plugin's declared storage when that is smaller. */
+  get quotaMb(): number {
+    return Math.min(this.opts.quotaMb, grantedPermissions(this.opts.runtime, this.opts.packageName).storageMb);
+  }
+
   private exceeded(usedBytes: number): PluginDynamicError {
-    return codedError('STORAGE_QUOTA_EXCEEDED', { plugin: this.opts.packageName, used: (usedBytes / MB).toFixed(1), quota: this.opts.quotaMb });
+    return codedError('STORAGE_QUOTA_EXCEEDED', { plugin: this.opts.packageName, used: (usedBytes / MB).toFixed(1), quota: this.quotaMb });
   }
 
   /** Bytes in use now: the data folder and the cache entries. */
@@ -79,7 +87,7 @@ export class StorageQuota {
   /** Throws STORAGE_QUOTA_EXCEEDED when the plugin is over its quota (before a start). */
   async assertWithin(): Promise<void> {
     const used = await this.used();
-    if (used > this.opts.quotaMb * MB) throw this.exceeded(used);
+    if (used > this.quotaMb * MB) throw this.exceeded(used);
   }
 
   /** Stores a cache entry of the plugin's unless it would take the plugin over its quota. */
@@ -87,7 +95,7 @@ export class StorageQuota {
     const index = await this.index();
     const next = { ...index, [key]: valueBytes(value) };
     const used = (await folderBytes(this.opts.dataFolder)) + Object.values(next).reduce((a, b) => a + b, 0);
-    if (used > this.opts.quotaMb * MB) {
+    if (used > this.quotaMb * MB) {
       const error = this.exceeded(used);
       this.report(error);
       throw error;
@@ -128,7 +136,7 @@ export class StorageQuota {
       do {
         this.again = false;
         const used = await this.used();
-        if (used > this.opts.quotaMb * MB) this.report(this.exceeded(used));
+        if (used > this.quotaMb * MB) this.report(this.exceeded(used));
       } while (this.again && this.watcher);
     })().finally(() => {
       this.checking = undefined;

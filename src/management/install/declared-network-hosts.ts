@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SettingSource } from '../../config.js';
 import { codedError } from '../../errors.js';
 import { isHostName, normalizeHostName } from '../../shared/sandbox/host-name.js';
+import { PERMISSION_LIMITS, readDeclaredPermissions } from '../permissions/plugin-permissions.js';
 import type { PluginManifest } from './plugin-manifest.js';
 
 /**
@@ -10,8 +11,8 @@ import type { PluginManifest } from './plugin-manifest.js';
  */
 export const NETWORK_HOSTS_SETTING = 'PLUGIN_DYNAMIC_NETWORK_HOSTS';
 
-/** More hosts than this in one package.json are not taken. */
-const MAX_HOSTS = 50;
+/** More hosts than this for one plugin are not taken (the permission vocabulary's bound). */
+const MAX_HOSTS = PERMISSION_LIMITS.hosts;
 
 export interface DeclaredNetworkHosts {
   /** Host names the plugin may reach: normalized, distinct. Empty means no network at all. */
@@ -23,7 +24,6 @@ export interface DeclaredNetworkHosts {
 }
 
 const SettingSchema = z.record(z.string().min(1), z.array(z.string()).max(MAX_HOSTS));
-const ManifestPermissions = z.object({ permissions: z.object({ network: z.unknown().optional() }).loose().optional() }).loose();
 
 function hostsSetting(settings: SettingSource): Record<string, string[]> | undefined {
   const raw = settings(NETWORK_HOSTS_SETTING);
@@ -48,27 +48,16 @@ function hostsSetting(settings: SettingSource): Record<string, string[]> | undef
 
 /**
  * The host names a plugin may reach over the network. The agent's setting decides when it names the
- * plugin (an empty list there withdraws all access); otherwise the plugin's package.json
- * `agentConfig.permissions.network`, where creation writes a generated plugin's specification. An entry
- * that is not a plain host name (an IP, localhost, a wildcard, a URL) is left out and reported.
- * No declaration at all means no network.
+ * plugin (an empty list there withdraws all access); otherwise the plugin's declared permissions
+ * (`agentConfig.permissions.network`, read by readDeclaredPermissions like every other permission),
+ * where creation writes a generated plugin's specification. An entry that is not a plain host name
+ * (an IP, localhost, a wildcard, a URL) is left out and reported; a declaration that is not valid
+ * at all gives the least (no network), also reported. No declaration at all means no network.
  */
 export function declaredNetworkHosts(manifest: Pick<PluginManifest, 'name' | 'agentConfig'>, settings: SettingSource): DeclaredNetworkHosts {
   const granted = hostsSetting(settings)?.[manifest.name];
   if (granted) return { hosts: [...new Set(granted.map(normalizeHostName))], source: 'setting', problems: [] };
-
-  const declared = ManifestPermissions.safeParse(manifest.agentConfig ?? {});
-  const network = declared.success ? declared.data.permissions?.network : undefined;
-  if (network === undefined) return { hosts: [], source: 'none', problems: [] };
-  if (!Array.isArray(network)) return { hosts: [], source: 'none', problems: ['agentConfig.permissions.network is not a list of host names; the plugin gets no network.'] };
-
-  const hosts = new Set<string>();
-  const problems: string[] = [];
-  for (const entry of network) {
-    const host = typeof entry === 'string' ? normalizeHostName(entry) : undefined;
-    if (host === undefined || !isHostName(host)) problems.push(`${JSON.stringify(entry)?.slice(0, 100) ?? String(entry)} is not a host name and was left out.`);
-    else if (hosts.size >= MAX_HOSTS) problems.push(`${host} was left out: at most ${MAX_HOSTS} hosts are taken from package.json.`);
-    else hosts.add(host);
-  }
-  return { hosts: [...hosts], source: hosts.size > 0 ? 'package' : 'none', problems };
+  const declared = readDeclaredPermissions(manifest.agentConfig);
+  const hosts = declared.permissions.network;
+  return { hosts, source: hosts.length > 0 ? 'package' : 'none', problems: declared.problems };
 }

@@ -50,7 +50,7 @@ export const LEAST_PERMISSIONS: PluginPermissions = Object.freeze({
   events: [],
   routes: [],
   postToRooms: false,
-}) as PluginPermissions;
+});
 
 export interface DeclaredPermissions {
   permissions: PluginPermissions;

@@ -2,6 +2,10 @@ import { join } from 'node:path';
 import type { IAgentRuntime } from '@elizaos/core';
 import { declaredNetworkHosts, readPluginManifest } from '../install/index.js';
 import type { IsolatedPlugins } from '../host/index.js';
+import { effectivePermissions } from '../permissions/effective-permissions.js';
+import { grantPermissions } from '../permissions/permission-grants.js';
+import { permittedRecord } from '../permissions/permitted-components.js';
+import { readDeclaredPermissions, type PluginPermissions } from '../permissions/plugin-permissions.js';
 import type { PluginLoader } from '../loader/index.js';
 import type { PluginRecord } from '../state/plugin-record.js';
 import type { PluginSettingsStore } from '../state/plugin-settings-store.js';
@@ -50,8 +54,11 @@ export class IsolatedPlacement implements Placement {
     store.withdraw(record.packageName);
     const values = store.valuesFor(record.packageName, record.settings);
     try {
-      const network = { allowedHosts: await this.networkHostsOf(record) };
-      const stub = await this.opts.hosts.start(record, values, { network, ...signalOpt });
+      // What it may do in this activation: granted here, read by every check at the boundary.
+      const permissions = await this.permissionsOf(record);
+      grantPermissions(this.opts.runtime, record.packageName, permissions, this.opts.runtime.logger);
+      const network = { allowedHosts: permissions.network };
+      const stub = await this.opts.hosts.start(permittedRecord(this.opts.runtime, record), values, { network, ...signalOpt });
       await this.opts.loader.load(stub, signalOpt);
     } catch (error) {
       await this.opts.hosts.stop(record.packageName);
@@ -72,17 +79,18 @@ export class IsolatedPlacement implements Placement {
   }
 
   /**
-   * The hosts an isolated plugin may reach: PLUGIN_DYNAMIC_NETWORK_HOSTS when it names the plugin,
-   * else its package.json `agentConfig.permissions.network`; none by default.
+   * What an isolated plugin may do: its package.json `agentConfig.permissions` (the least when it
+   * declares nothing), its hosts replaced by PLUGIN_DYNAMIC_NETWORK_HOSTS when that names the plugin.
    */
-  private async networkHostsOf(record: PluginRecord): Promise<string[]> {
+  private async permissionsOf(record: PluginRecord): Promise<PluginPermissions> {
     const { runtime } = this.opts;
     const manifest = await readPluginManifest(join(record.installDir, 'node_modules', record.packageName));
-    const declared = declaredNetworkHosts(manifest, (key) => runtime.getSetting(key) ?? process.env[key]);
-    for (const problem of declared.problems) runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName }, problem);
-    if (declared.hosts.length > 0) {
-      runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, hosts: declared.hosts, from: declared.source }, 'The plugin may reach only these hosts, through an egress proxy.');
+    const declared = readDeclaredPermissions(manifest.agentConfig);
+    const network = declaredNetworkHosts(manifest, (key) => runtime.getSetting(key) ?? process.env[key]);
+    for (const problem of new Set([...declared.problems, ...network.problems])) runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName }, problem);
+    if (network.hosts.length > 0) {
+      runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, hosts: network.hosts, from: network.source }, 'The plugin may reach only these hosts, through an egress proxy.');
     }
-    return declared.hosts;
+    return effectivePermissions({ declared, networkHosts: network.hosts });
   }
 }

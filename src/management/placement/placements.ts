@@ -7,6 +7,7 @@ import type { ChannelStats } from '../host/host-channel.js';
 import { DAY_MS, HOUR_MS, PluginBudgets, type BudgetLimits } from '../host/plugin-budgets.js';
 import type { IsolationMode } from '../host/isolation.js';
 import type { PluginLoader } from '../loader/index.js';
+import { grantedPermissions } from '../permissions/permission-grants.js';
 import type { ModuleCache } from '../module-cache.js';
 import type { PluginRecord } from '../state/plugin-record.js';
 import type { PluginSettingsStore } from '../state/plugin-settings-store.js';
@@ -58,9 +59,15 @@ export class Placements {
 
   constructor(private readonly opts: PlacementsOptions) {
     const { runtime, config, loader, modules, settings } = opts;
-    this.budgets = new PluginBudgets(join(config.dataDir, 'budgets'), budgetLimits(config), (plugin, error) => {
-      runtime.logger.warn({ src: 'plugin-dynamic:host', plugin }, `Could not store the plugin's budget counts: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    this.budgets = new PluginBudgets(
+      join(config.dataDir, 'budgets'),
+      budgetLimits(config),
+      (plugin, error) => {
+        runtime.logger.warn({ src: 'plugin-dynamic:host', plugin }, `Could not store the plugin's budget counts: ${error instanceof Error ? error.message : String(error)}`);
+      },
+      // Model calls: at most what the plugin declared per hour (never more than the agent's bound).
+      (plugin, kind) => (kind === 'modelCalls' ? grantedPermissions(runtime, plugin).modelCallsPerHour : undefined),
+    );
     this.hosts = new IsolatedPlugins({
       runtime,
       logger: runtime.logger,

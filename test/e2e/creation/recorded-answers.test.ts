@@ -53,12 +53,12 @@ describe('recorded model answers through the real pipeline', () => {
   });
   afterAll(async () => t?.cleanup());
 
-  const replay = async (s: Replayed, activate = false): Promise<JobRecord> => {
+  const replay = async (s: Replayed, activate = false, spec: object = RECORDED_SPEC): Promise<JobRecord> => {
     scenario = s;
     generationPrompts.length = 0;
     reviewPrompts.length = 0;
     // Every scenario creates the same plugin again, so each says it replaces the one before.
-    const queued = await creation().createFromSpec(RECORDED_SPEC, { generator: 'model', activate, replace: true });
+    const queued = await creation().createFromSpec(spec, { generator: 'model', activate, replace: true });
     return creation().waitForJob(queued.id);
   };
 
@@ -170,7 +170,9 @@ describe('recorded model answers through the real pipeline', () => {
   }, 600_000);
 
   it('an isolated plugin emits its own event with a custom name and posts to the room it was asked from', async () => {
-    const job = await replay(EVENTS_AND_POSTING, true);
+    // Isolated, it may do only what its specification declares: its notes in the cache, its event, posting.
+    const permissions = { storageMb: 1, events: ['plugin-recorded-notes:note-added'], postToRooms: true };
+    const job = await replay(EVENTS_AND_POSTING, true, { ...RECORDED_SPEC, permissions });
     expect(job.status, JSON.stringify([job.error, job.iterations])).toBe('succeeded');
     expect(job.result?.pluginStatus).toBe('active');
     const events: EventPayload[] = [];

@@ -9,6 +9,7 @@ import { runtimeFiles, type RuntimeFile } from './runtime-files.js';
 import { pluginInfoSource, pluginNameSource, scheduleNames, TEST_SUPPORT_SOURCE } from './support-templates.js';
 import { monitorServiceSource, serviceSource } from './service-templates.js';
 import { actionTestSource, providerTestSource } from './test-templates.js';
+import { templateCodeNeeds } from './template-permissions.js';
 
 const ACTION_FILES: Record<ActionPlan['recipe'], RuntimeFile[]> = {
   records: ['records'], schedule: ['schedule'], conversion: ['units'], http: ['http'], time: ['clock'],
@@ -112,7 +113,8 @@ export const templateGenerator: PluginGenerator = {
   deterministic: true,
   async generate(request) {
     request.signal?.throwIfAborted();
-    const permissions = templatePermissions(request.spec);
-    return { files: templateFiles(request.spec), ...(permissions ? { permissions } : {}) };
+    const files = templateFiles(request.spec);
+    const permissions = { ...templatePermissions(request.spec), ...templateCodeNeeds(files) };
+    return { files, ...(Object.keys(permissions).length > 0 ? { permissions } : {}) };
   },
 };

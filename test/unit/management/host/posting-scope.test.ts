@@ -1,13 +1,17 @@
 import type { Content, TargetInfo } from '@elizaos/core';
 import { describe, expect, it } from 'vitest';
 import { MAX_POSTS_PER_MINUTE, PostingScope, SEND_MESSAGE_ARGS } from '../../../../src/management/host/posting-scope.js';
+import { grantPermissions, permissionRefusals } from '../../../../src/management/permissions/permission-grants.js';
+import { LEAST_PERMISSIONS } from '../../../../src/management/permissions/plugin-permissions.js';
 
 const ROOM = '00000000-0000-0000-0000-0000000000a1';
 const OTHER_ROOM = '00000000-0000-0000-0000-0000000000a2';
 const SETTINGS_ROOM = '00000000-0000-0000-0000-0000000000a3';
 const USER = '00000000-0000-0000-0000-0000000000b1';
 
-function scopeWithClock(settings: Record<string, string> = {}) {
+const quiet = { warn: () => undefined };
+
+function scopeWithClock(settings: Record<string, string> = {}, postToRooms = true) {
   const sent: { target: TargetInfo; content: Content }[] = [];
   const clock = { now: 0 };
   const runtime = {
@@ -15,10 +19,19 @@ function scopeWithClock(settings: Record<string, string> = {}) {
       sent.push({ target, content });
     },
   };
-  return { scope: new PostingScope(runtime, 'plugin-x', settings, () => clock.now), sent, clock };
+  grantPermissions(runtime, 'plugin-x', { ...LEAST_PERMISSIONS, postToRooms }, quiet);
+  return { scope: new PostingScope(runtime, 'plugin-x', settings, () => clock.now), sent, clock, runtime };
 }
 
 describe('where an isolated plugin may post', () => {
+  it('posts nowhere unless its permissions declare postToRooms, even to the room it was invoked from', async () => {
+    const { scope, sent, runtime } = scopeWithClock({}, false);
+    scope.noteInvocation({ roomId: ROOM, entityId: USER });
+    await expect(scope.send({ source: 'discord', roomId: ROOM }, { text: 'hi' })).rejects.toMatchObject({ code: 'PERMISSION_NOT_DECLARED' });
+    expect(sent).toEqual([]);
+    expect(permissionRefusals(runtime, 'plugin-x')).toEqual(['post to rooms']);
+  });
+
   it('posts to a room it was invoked from, through core send', async () => {
     const { scope, sent } = scopeWithClock();
     scope.noteInvocation({ roomId: ROOM, entityId: USER, content: { text: 'remind me' } });

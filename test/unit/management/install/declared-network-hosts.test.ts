@@ -31,20 +31,27 @@ describe('the network hosts a plugin declares', () => {
   });
 
   it('leaves out entries that are not plain host names, and says so', () => {
-    const result = declaredNetworkHosts(manifest(['api.weather.example', '*', 'localhost', '169.254.169.254', 'https://x.example', 42]), noSettings);
+    const result = declaredNetworkHosts(manifest(['api.weather.example', '*', 'localhost', '169.254.169.254', 'https://x.example']), noSettings);
     expect(result.hosts).toEqual(['api.weather.example']);
-    expect(result.problems).toHaveLength(5);
+    expect(result.problems).toHaveLength(4);
     expect(result.problems[0]).toMatch(/"\*" is not a host name/);
-    const notAList = declaredNetworkHosts(manifest('api.weather.example'), noSettings);
-    expect(notAList).toMatchObject({ hosts: [], source: 'none' });
-    expect(notAList.problems[0]).toMatch(/not a list/);
   });
 
-  it('takes at most 50 hosts from a package.json', () => {
-    const many = Array.from({ length: 60 }, (_, i) => `h${i}.example.com`);
-    const result = declaredNetworkHosts(manifest(many), noSettings);
-    expect(result.hosts).toHaveLength(50);
-    expect(result.problems).toHaveLength(10);
+  it('reads the declaration through the one permission reader: one that is not valid gives no network, and says why', () => {
+    const notAList = declaredNetworkHosts(manifest('api.weather.example'), noSettings);
+    expect(notAList).toMatchObject({ hosts: [], source: 'none' });
+    expect(notAList.problems[0]).toMatch(/agentConfig\.permissions\.network: .*least permissions/);
+    const notText = declaredNetworkHosts(manifest(['api.weather.example', 42]), noSettings);
+    expect(notText).toMatchObject({ hosts: [], source: 'none' });
+    expect(notText.problems[0]).toMatch(/agentConfig\.permissions\.network\.1/);
+  });
+
+  it('takes no more than 50 hosts from a package.json: a longer list is refused whole', () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => `h${i}.example.com`);
+    expect(declaredNetworkHosts(manifest(fifty), noSettings).hosts).toHaveLength(50);
+    const result = declaredNetworkHosts(manifest([...fifty, 'h50.example.com']), noSettings);
+    expect(result.hosts).toEqual([]);
+    expect(result.problems[0]).toMatch(/least permissions/);
   });
 
   it("the agent's setting, when it names the plugin, replaces the package's list; an empty list withdraws network", () => {
@@ -71,7 +78,7 @@ describe('the network hosts a plugin declares', () => {
       expect(declaredNetworkHosts(await readPluginManifest(dir), noSettings)).toEqual({ hosts: ['api.github.com'], source: 'package', problems: [] });
 
       const offline = parsePluginSpec({ name: 'plugin-offline', description: 'No network' });
-      expect(workspacePackageJson(offline)['agentConfig']).toMatchObject({ permissions: { network: [] } });
+      expect(workspacePackageJson(offline)['agentConfig']).toMatchObject({ permissions: { network: [], modelCallsPerHour: 0, storageMb: 0, postToRooms: false } });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
