@@ -103,6 +103,9 @@ export const ERROR_CATALOGUE = {
     "Moving a plugin into the agent's process needs a person: repeat the request with the plugin's name and the one-time code the agent printed on its terminal (not in its log).",
   STORAGE_QUOTA_EXCEEDED:
     "The plugin stored more than its quota and was stopped; free its data, or raise PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB, then activate it again.",
+  // posting to the web client
+  WEB_CHAT_UNAVAILABLE:
+    "A post to the web chat goes through the ElizaOS server's message bus: run the agent with the server (elizaos start), and post to a room a web-client message came from. A fired reminder is still kept in the room's messages.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -182,6 +185,8 @@ export const ERROR_MESSAGES = {
   STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
   // Isolated plugins' bounds and budgets (the host channel).
   HOST_LIMIT_REACHED: '{plugin} reached its bound of {bound}.',
+  // posting to the web client
+  WEB_CHAT_UNAVAILABLE: 'Cannot post to the web chat: {problem}.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;
