@@ -119,6 +119,9 @@ export const ERROR_CATALOGUE = {
     'Every worker that took this job stopped before it ended: check the workers\' logs and memory bounds, then create the plugin again.',
   PERMISSION_NOT_DECLARED:
     "An isolated plugin may do only what its package.json declares under agentConfig.permissions (model calls, storage, task workers, events, routes, posting to rooms); declare it there and install the plugin again, or run it in-process if you trust it.",
+  // posting to the web client
+  WEB_CHAT_UNAVAILABLE:
+    "A post to the web chat goes through the ElizaOS server's message bus: run the agent with the server (elizaos start), and post to a room a web-client message came from. A fired reminder is still kept in the room's messages.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -207,6 +210,8 @@ export const ERROR_MESSAGES = {
   FLEET_BUILD_MISMATCH: 'The stored build of {plugin} hashes {actual}, not {expected}; it was not installed.',
   FLEET_JOB_TAKEN: 'Job {job} is held by another worker (attempt {attempt}); this worker let it go.',
   FLEET_RETRIES_EXHAUSTED: 'Job {job} was started {attempts} time(s) and every worker stopped before it ended.',
+  // posting to the web client
+  WEB_CHAT_UNAVAILABLE: 'Cannot post to the web chat: {problem}.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

@@ -27,6 +27,7 @@ import {
   unloadPluginAction,
 } from './management/actions/index.js';
 import { PluginManagementService } from './management/plugin-management-service.js';
+import { registerWebChatSend } from './management/web-chat-send.js';
 import { availablePluginsProvider, dynamicPluginsStatusProvider } from './management/providers/index.js';
 
 /** The ElizaOS plugin: manage plugins at runtime and create new ones. */
@@ -36,6 +37,8 @@ export const pluginDynamic: Plugin = {
     'Lets the agent find, install, configure, load and unload plugins at runtime, and create new plugins that are built, linted, tested and reviewed before they load.',
   // One state per data folder: the agent marks it as its own, so the headless CLI refuses it.
   init: async (_config, runtime) => {
+    // Posts (a fired reminder) reach the web client's chat; a handler another plugin registered is kept.
+    registerWebChatSend(runtime);
     let dataDir: string;
     try {
       dataDir = loadConfig((key) => runtime.getSetting(key) ?? process.env[key]).dataDir;
