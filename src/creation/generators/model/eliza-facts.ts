@@ -97,8 +97,11 @@ export const PERMISSION_FACTS = `- Permissions: an isolated plugin may do only w
   permissions.network lists the host names it may reach (with fetch; none when it is empty).
   permissions.postToRooms (true or false; false when absent) says whether it may post messages to rooms with
   runtime.sendMessageToTarget. permissions.taskWorkers lists the task worker names it may register
-  (runtime.registerTaskWorker). Post or register task workers only when the specification grants it;
-  otherwise keep such a message in the room's memories (runtime.createMemory).`;
+  (runtime.registerTaskWorker). permissions.storageMb (0 when absent) bounds what it keeps with
+  runtime.setCache; permissions.modelCallsPerHour (0 when absent) bounds runtime.useModel;
+  permissions.events lists the event names it may handle or emit. Post, register task workers, use the
+  cache, call a model or use events only when the specification grants it; otherwise keep data and
+  messages in the room's memories (runtime.createMemory / runtime.getMemories), which need no grant.`;
 
 export const ELIZA_FACTS = `ElizaOS 1.x facts (core 1.7; import from '@elizaos/core', types with \`import type\`):
 ${NAME_FACTS}
