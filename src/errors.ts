@@ -103,6 +103,12 @@ export const ERROR_CATALOGUE = {
     "Moving a plugin into the agent's process needs a person: repeat the request with the plugin's name and the one-time code the agent printed on its terminal (not in its log).",
   STORAGE_QUOTA_EXCEEDED:
     "The plugin stored more than its quota and was stopped; free its data, or raise PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB, then activate it again.",
+  // self-extension (issue 22)
+  EXTENSION_DISABLED: 'Self-extension is off (PLUGIN_DYNAMIC_SELF_EXTENSION=off); install or create the plugin yourself, or turn it on.',
+  EXTENSION_NOT_ALLOWED:
+    "Only the agent's owner and admins (world roles), or the entity ids in PLUGIN_DYNAMIC_EXTEND_ALLOWED, may have the agent add plugins; ask one of them.",
+  EXTENSION_RATE_LIMITED: 'The agent added as many plugins as it may this hour; wait, or raise PLUGIN_DYNAMIC_EXTENSIONS_PER_HOUR.',
+  EXTENSION_REFUSED: 'Ask for something a plugin can do for people: fetch or keep data, convert, compute, call a service.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -182,6 +188,11 @@ export const ERROR_MESSAGES = {
   STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
   // Isolated plugins' bounds and budgets (the host channel).
   HOST_LIMIT_REACHED: '{plugin} reached its bound of {bound}.',
+  // self-extension (issue 22)
+  EXTENSION_DISABLED: 'I cannot add plugins to myself here: self-extension is turned off.',
+  EXTENSION_NOT_ALLOWED: 'Sorry, I can only add new abilities to myself when the agent\'s owner or an admin asks.',
+  EXTENSION_RATE_LIMITED: 'I have added {count} plugin(s) in the last hour, the most I may (limit {limit}); please ask again later.',
+  EXTENSION_REFUSED: 'I will not add a plugin for that: {reason}. Nothing was installed or written.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

@@ -1,0 +1,40 @@
+/*
+ * Where self-extension looks for plugins that could serve a request. The registry is one source;
+ * another (a fleet's store of plugins built by other agents) plugs in by implementing this
+ * interface and being passed to the extension action (createExtendAction({ sources })): the
+ * candidates of every source are merged by score and ranked together.
+ */
+
+/** One plugin a source could install for a request. */
+export interface RankedCandidate {
+  /** What INSTALL takes: a registry name (or another source's install string). */
+  name: string;
+  description: string;
+  /** A release the source confirmed usable on ElizaOS 1.x, when it knows one. */
+  version?: string;
+  /** Keyword score, only comparable with other candidates of the same request. */
+  score: number;
+  /** Whether the request's words matched its name or topics (not only its prose). */
+  strong: boolean;
+  /** The source's name, shown in the offer ("registry", "fleet"). */
+  source: string;
+}
+
+export interface RankedSource {
+  readonly name: string;
+  /**
+   * At most `limit` candidates for the search words, best first, already checked for ElizaOS 1.x.
+   * Throws when the source cannot be read at all (the caller goes on with the other sources).
+   */
+  candidates(words: string[], opts: { limit: number; signal?: AbortSignal }): Promise<RankedCandidate[]>;
+}
+
+/** The candidates of every source, best first, one per name, at most `limit`. */
+export function mergeCandidates(lists: RankedCandidate[][], limit: number): RankedCandidate[] {
+  const best = new Map<string, RankedCandidate>();
+  for (const c of lists.flat()) {
+    const seen = best.get(c.name);
+    if (!seen || c.score > seen.score) best.set(c.name, c);
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score || a.name.localeCompare(b.name)).slice(0, limit);
+}
