@@ -47,7 +47,7 @@ function optionLines(option: ExtensionOption, n: number): string[] {
 export function offerText(options: ExtensionOption[], reason: string): string {
   const secrets = options.flatMap((o) => (o.settings ?? []).filter((s) => s.required || s.sensitive).map((s) => ({ plugin: optionPlugin(o), s })));
   const lines = [
-    `I can't do that yet, but I can add a plugin that does (${reason.replace(/\.$/, '')}):`,
+    `I can't do that yet, but I can add a plugin that does (${reason.charAt(0).toLowerCase()}${reason.slice(1).replace(/\.$/, '')}):`,
     ...options.flatMap((o, i) => optionLines(o, i + 1)),
     options.length > 1
       ? 'Say "yes" (or "1" or "2") to go ahead, or "no". Nothing is installed or written until you say so.'
