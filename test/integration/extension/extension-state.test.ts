@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createUniqueUuid, stringToUuid, type Memory } from '@elizaos/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
+import { extensionStore } from '../../../src/extension/extension-store.js';
+import { selfExtensionProvider } from '../../../src/extension/index.js';
+import { pluginDynamic } from '../../../src/index.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
+import { runAction } from '../../helpers/run-action.js';
+import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+
+/*
+ * What self-extension keeps in the agent's database, without a model (keyword ranking, the template's
+ * sentence reader): an offer made before a restart is answered after it; the hourly ledger cannot be
+ * overrun by yeses at once; the setting that turns it off. The person is allowed by the setting
+ * listing entity ids (the CLI's runner is not a world's owner). npm answers no package (a registry on
+ * 127.0.0.1 with none), so no registry plugin is offered.
+ */
+
+const AGENT = 'ExtensionStateAgent';
+const CLI_USER = createUniqueUuid({ agentId: stringToUuid(AGENT) } as Parameters<typeof createUniqueUuid>[0], 'cli-user');
+
+describe('self-extension state in the agent database', () => {
+  let server: FixtureServer;
+  let dataDir: string;
+  let t: TestRuntime;
+  let npmBefore: string | undefined;
+
+  const start = async (extra: Record<string, string> = {}) => {
+    t = await createTestRuntime({
+      dataDir,
+      agentName: AGENT,
+      plugins: [pluginDynamic],
+      settings: {
+        PLUGIN_DYNAMIC_REGISTRY_URL: `${server.url}/registry/generated-registry.json`,
+        PLUGIN_DYNAMIC_GENERATOR: 'template',
+        PLUGIN_DYNAMIC_EXTEND_ALLOWED: `someone-else, ${CLI_USER}`,
+        ...extra,
+      },
+    });
+    await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
+  };
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    npmBefore = process.env['npm_config_registry'];
+    process.env['npm_config_registry'] = `${server.url}/`;
+    dataDir = await mkdtemp(join(tmpdir(), 'pd-extension-state-'));
+    await start();
+  });
+  afterAll(async () => {
+    if (npmBefore === undefined) delete process.env['npm_config_registry'];
+    else process.env['npm_config_registry'] = npmBefore;
+    await t?.cleanup({ keepData: true });
+    await server?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps an offer across a restart, and the same person declines it after', async () => {
+    const offered = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'Roll two dice for me');
+    expect(offered.results[0]?.success, offered.results[0]?.text).toBe(true);
+    expect(offered.replies[0]?.text).toContain('Write a new plugin, plugin-dice');
+    expect(offered.replies[0]?.text).toContain('no registry plugin matches the request');
+
+    await t.cleanup({ keepData: true, restartable: true });
+    await start();
+
+    const message = { entityId: CLI_USER, roomId: createUniqueUuid(t.runtime, 'cli-room'), content: { text: 'yes?' } } as Memory;
+    const provided = await selfExtensionProvider.get(t.runtime, message, { values: {}, data: {}, text: '' });
+    expect(provided.text).toContain('This user has an open offer (create plugin-dice) for "Roll two dice for me"');
+    const declined = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'no');
+    expect(declined.replies[0]?.text).toBe('All right: nothing was installed or written.');
+    expect(await extensionStore(t.runtime).offerFor(message.roomId, CLI_USER)).toBeUndefined();
+    expect(t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!.listJobs()).toEqual([]);
+  });
+
+  it('counts yeses that arrive together against the hourly limit under one lock', async () => {
+    const store = extensionStore(t.runtime);
+    const entry = (plugin: string) => ({ at: Date.now(), entityId: CLI_USER, roomId: 'room', kind: 'create' as const, plugin, request: 'r' });
+    const outcomes = await Promise.all(['a', 'b', 'c', 'd'].map((p) => store.record(entry(`plugin-${p}`), 3)));
+    expect(outcomes.filter((o) => o.recorded)).toHaveLength(3);
+    expect((await store.lastHour()).map((e) => e.plugin).sort()).toEqual(['plugin-a', 'plugin-b', 'plugin-c']);
+    const limited = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'Flip a coin');
+    expect(limited.results[0]?.data?.['code']).toBe('EXTENSION_RATE_LIMITED');
+  });
+
+  it('is gone when the setting turns it off: the model is not offered the action, the provider is silent', async () => {
+    await t.cleanup({ keepData: true, restartable: true });
+    await start({ PLUGIN_DYNAMIC_SELF_EXTENSION: 'off' });
+    const action = t.runtime.actions.find((a) => a.name === 'EXTEND_CAPABILITIES')!;
+    const message = { entityId: CLI_USER, roomId: createUniqueUuid(t.runtime, 'cli-room'), content: { text: 'hi' } } as Memory;
+    expect(await action.validate(t.runtime, message)).toBe(false);
+    expect((await selfExtensionProvider.get(t.runtime, message, { values: {}, data: {}, text: '' })).text).toBe('');
+    const run = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'Roll two dice for me');
+    expect(run.results[0]?.data?.['code']).toBe('EXTENSION_DISABLED');
+  });
+});
