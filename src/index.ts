@@ -88,4 +88,4 @@ export { ERROR_CATALOGUE, PluginDynamicError, isPluginDynamicError, type ErrorCo
 export { loadConfig, SETTING_NAMES, type PluginDynamicConfig } from './config.js';
 export { NARROW_RUNTIME_CONTRACT } from './shared/narrow-runtime/narrow-runtime-contract.js';
 export type { IsolationMode, IsolationPolicy } from './management/host/isolation.js';
-export { createExtendAction, type ExtendActionOptions, type RankedCandidate, type RankedSource, type PermissionApproval, type PermissionGrant } from './extension/index.js';
+export { registerRankedSource, setPermissionApproval, type RankedCandidate, type RankedSource, type PermissionApproval, type PermissionGrant } from './extension/index.js';

@@ -103,14 +103,18 @@ export async function answerWith(ctx: CarryOutContext, offer: ExtensionOffer, vi
 }
 
 /**
- * Carries out the option a person said yes to: counted against the hourly limit first (nothing is
- * done past it), logged with who asked, approved (the yes is the approval of the permissions the
- * offer showed), then installed or created (isolated by default) and loaded, and the original
+ * Carries out the option a person said yes to: checked against the hourly limit (nothing is done
+ * past it), approved (the yes is the approval of the permissions the offer showed), counted and
+ * logged with who asked under the ledger's lock, then installed or created (isolated by default) and loaded, and the original
  * request answered; or the plugin waits for its settings.
  */
 export async function carryOut(ctx: CarryOutContext, offer: ExtensionOffer, option: ExtensionOption): Promise<StepAnswer> {
   const plugin = optionPlugin(option);
   const limit = ctx.config.extensionsPerHour;
+  const recent = await ctx.store.lastHour();
+  if (recent.length >= limit) throw codedError('EXTENSION_RATE_LIMITED', { count: recent.length, limit });
+  // The yes to an offer that showed the permissions is the approval; a store of approvals may refuse.
+  await ctx.approval.approve({ offerId: offer.id, approvedBy: offer.entityId, plugin, kind: option.kind, permissions: option.permissions ?? [] });
   const counted = await ctx.store.record(
     { at: Date.now(), entityId: offer.entityId, roomId: offer.roomId, kind: option.kind, plugin, request: offer.request },
     limit,
@@ -120,7 +124,6 @@ export async function carryOut(ctx: CarryOutContext, offer: ExtensionOffer, opti
     { src: LOG_SRC, plugin, kind: option.kind, requestedBy: offer.entityId, roomId: offer.roomId, request: offer.request.slice(0, 200) },
     `Self-extension: ${option.kind} ${plugin}, asked by ${offer.entityId}.`,
   );
-  await ctx.approval.approve({ offerId: offer.id, approvedBy: offer.entityId, plugin, kind: option.kind, permissions: option.permissions ?? [] });
   const view =
     option.kind === 'install'
       ? await ctx.management.install(option.name, { activate: true, ...(ctx.signal ? { signal: ctx.signal } : {}) })

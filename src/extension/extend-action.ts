@@ -13,8 +13,8 @@ import { extensionStore } from './extension-store.js';
 import { findOptions } from './find-options.js';
 import { readDecision } from './offer-decision.js';
 import { offerText } from './offer-text.js';
-import { CONVERSATION_APPROVAL, type PermissionApproval } from './permission-approval.js';
-import type { RankedSource } from './ranked-source.js';
+import { permissionApprovalOf } from './permission-approval.js';
+import { rankedSourcesOf, type RankedSource } from './ranked-source.js';
 import { registrySource } from './registry-source.js';
 import { harmIn } from './request-screen.js';
 import { runRequest } from './run-request.js';
@@ -25,13 +25,6 @@ const PARAMETERS: ActionParameters = {
 };
 /** One ranking question at most this long; the creation's own calls keep their own bound. */
 const RANKING_TIMEOUT_MS = 120_000;
-
-export interface ExtendActionOptions {
-  /** Ranked sources besides the registry (e.g. a fleet's store of built plugins). */
-  extraSources?: (runtime: IAgentRuntime) => RankedSource[];
-  /** Where the approval of permissions is recorded; the conversation's yes by default. */
-  approval?: PermissionApproval;
-}
 
 interface Services {
   management: PluginManagementService;
@@ -119,52 +112,49 @@ async function newRequest(ctx: ExtendContext, message: Memory, request: string):
  * EXTEND_CAPABILITIES: the agent meets a request no loaded action serves. It finds plugins that
  * could (registry and any extra ranked source) or a plugin it could write, offers the best one or
  * two, and on the same person's yes in the same room installs or creates it, loads it and answers
- * the original request with it. Pending offers live in the agent's database.
+ * the original request with it. Pending offers live in the agent's database. Other sources
+ * (registerRankedSource) and an approval store (setPermissionApproval) plug in per runtime.
  */
-export function createExtendAction(opts: ExtendActionOptions = {}): Action {
-  return {
-    name: EXTEND_ACTION,
-    similes: ['ADD_CAPABILITY', 'EXTEND_AGENT', 'FIND_OR_CREATE_PLUGIN', 'ANSWER_EXTENSION_OFFER'],
-    description:
-      'Use when the user asks for something none of the available actions can do (data, a service or a tool the agent lacks), or answers an offer to add a plugin: finds a plugin in the registry or writes one, asks before installing, then does what was asked.',
-    examples: [
-      [
-        { name: '{{user}}', content: { text: "What's the weather in Paris right now?" } },
-        { name: '{{agent}}', content: { text: "I can't do that yet, but I can add a plugin that does: ...", actions: [EXTEND_ACTION] } },
-      ],
+export const extendCapabilitiesAction: Action = {
+  name: EXTEND_ACTION,
+  similes: ['ADD_CAPABILITY', 'EXTEND_AGENT', 'FIND_OR_CREATE_PLUGIN', 'ANSWER_EXTENSION_OFFER'],
+  description:
+    'Use when the user asks for something none of the available actions can do (data, a service or a tool the agent lacks), or answers an offer to add a plugin: finds a plugin in the registry or writes one, asks before installing, then does what was asked.',
+  examples: [
+    [
+      { name: '{{user}}', content: { text: "What's the weather in Paris right now?" } },
+      { name: '{{agent}}', content: { text: "I can't do that yet, but I can add a plugin that does: ...", actions: [EXTEND_ACTION] } },
     ],
-    validate: async (runtime) => {
-      const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
-      return management !== null && management.settings.selfExtension && runtime.getService(PLUGIN_CREATION_SERVICE) !== null;
-    },
-    handler: async (runtime, message, _state, options?: HandlerOptions, callback?: HandlerCallback): Promise<ActionResult> => {
-      try {
-        const { management, creation } = services(runtime);
-        if (!management.settings.selfExtension) throw codedError('EXTENSION_DISABLED', {});
-        const ctx: ExtendContext = {
-          runtime,
-          config: management.settings,
-          management,
-          creation,
-          store: extensionStore(runtime),
-          approval: opts.approval ?? CONVERSATION_APPROVAL,
-          callback,
-          extraSources: opts.extraSources?.(runtime) ?? [],
-        };
-        const text = messageText(message);
-        const explicit = stringParam(structuredParams(message, options, PARAMETERS), 'request');
-        const pending = explicit ? undefined : await ctx.store.offerFor(message.roomId, message.entityId);
-        const answer = (pending && (await answerOffer(ctx, message, pending, text))) ?? (await newRequest(ctx, message, (explicit ?? text).slice(0, EXTENSION_BOUNDS.requestChars)));
-        if (answer.text) await callback?.({ text: answer.text, actions: [EXTEND_ACTION] });
-        return { success: true, text: answer.text || (typeof answer.data['answer'] === 'string' ? answer.data['answer'] : ''), values: {}, data: { actionName: EXTEND_ACTION, ...answer.data } };
-      } catch (error) {
-        const e = toPluginDynamicError(error);
-        const text = `${e.message} (${e.code}) ${e.hint}`;
-        await callback?.({ text, actions: [EXTEND_ACTION], error: true });
-        return { success: false, text, error: e.message, data: { actionName: EXTEND_ACTION, code: e.code, hint: e.hint } };
-      }
-    },
-  };
-}
-
-export const extendCapabilitiesAction = createExtendAction();
+  ],
+  validate: async (runtime) => {
+    const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
+    return management !== null && management.settings.selfExtension && runtime.getService(PLUGIN_CREATION_SERVICE) !== null;
+  },
+  handler: async (runtime, message, _state, options?: HandlerOptions, callback?: HandlerCallback): Promise<ActionResult> => {
+    try {
+      const { management, creation } = services(runtime);
+      if (!management.settings.selfExtension) throw codedError('EXTENSION_DISABLED', {});
+      const ctx: ExtendContext = {
+        runtime,
+        config: management.settings,
+        management,
+        creation,
+        store: extensionStore(runtime),
+        approval: permissionApprovalOf(runtime),
+        callback,
+        extraSources: rankedSourcesOf(runtime),
+      };
+      const text = messageText(message);
+      const explicit = stringParam(structuredParams(message, options, PARAMETERS), 'request');
+      const pending = explicit ? undefined : await ctx.store.offerFor(message.roomId, message.entityId);
+      const answer = (pending && (await answerOffer(ctx, message, pending, text))) ?? (await newRequest(ctx, message, (explicit ?? text).slice(0, EXTENSION_BOUNDS.requestChars)));
+      if (answer.text) await callback?.({ text: answer.text, actions: [EXTEND_ACTION] });
+      return { success: true, text: answer.text || (typeof answer.data['answer'] === 'string' ? answer.data['answer'] : ''), values: {}, data: { actionName: EXTEND_ACTION, ...answer.data } };
+    } catch (error) {
+      const e = toPluginDynamicError(error);
+      const text = `${e.message} (${e.code}) ${e.hint}`;
+      await callback?.({ text, actions: [EXTEND_ACTION], error: true });
+      return { success: false, text, error: e.message, data: { actionName: EXTEND_ACTION, code: e.code, hint: e.hint } };
+    }
+  },
+};

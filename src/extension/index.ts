@@ -1,4 +1,4 @@
-export { createExtendAction, extendCapabilitiesAction, EXTEND_ACTION, type ExtendActionOptions } from './extend-action.js';
+export { extendCapabilitiesAction, EXTEND_ACTION } from './extend-action.js';
 export { selfExtensionProvider } from './extension-provider.js';
-export type { RankedCandidate, RankedSource } from './ranked-source.js';
-export type { PermissionApproval, PermissionGrant } from './permission-approval.js';
+export { registerRankedSource, type RankedCandidate, type RankedSource } from './ranked-source.js';
+export { setPermissionApproval, type PermissionApproval, type PermissionGrant } from './permission-approval.js';

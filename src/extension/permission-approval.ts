@@ -21,3 +21,14 @@ export interface PermissionApproval {
 
 /** The yes in the conversation is the approval; nothing more is stored. */
 export const CONVERSATION_APPROVAL: PermissionApproval = { approve: async () => undefined };
+
+const approvals = new WeakMap<object, PermissionApproval>();
+
+/** Puts an approval store in place of the conversation's yes alone, for one runtime. */
+export function setPermissionApproval(runtime: object, approval: PermissionApproval): void {
+  approvals.set(runtime, approval);
+}
+
+export function permissionApprovalOf(runtime: object): PermissionApproval {
+  return approvals.get(runtime) ?? CONVERSATION_APPROVAL;
+}

@@ -38,3 +38,21 @@ export function mergeCandidates(lists: RankedCandidate[][], limit: number): Rank
   }
   return [...best.values()].sort((a, b) => b.score - a.score || a.name.localeCompare(b.name)).slice(0, limit);
 }
+
+const extraSources = new WeakMap<object, RankedSource[]>();
+
+/**
+ * Adds a ranked source for a runtime's self-extension (a fleet store calls this when its service
+ * starts); the registry is always searched. At most 8 extra sources; one of the same name replaces
+ * the earlier. Returns the function that takes it away again.
+ */
+export function registerRankedSource(runtime: object, source: RankedSource): () => void {
+  const others = (extraSources.get(runtime) ?? []).filter((s) => s.name !== source.name);
+  extraSources.set(runtime, [...others, source].slice(-8));
+  return () => extraSources.set(runtime, (extraSources.get(runtime) ?? []).filter((s) => s !== source));
+}
+
+/** The extra sources registered for a runtime. */
+export function rankedSourcesOf(runtime: object): RankedSource[] {
+  return extraSources.get(runtime) ?? [];
+}

@@ -5,7 +5,8 @@ import { createUniqueUuid, stringToUuid, type Memory } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
 import { extensionStore } from '../../../src/extension/extension-store.js';
-import { selfExtensionProvider } from '../../../src/extension/index.js';
+import { registerRankedSource, selfExtensionProvider, setPermissionApproval } from '../../../src/extension/index.js';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { pluginDynamic } from '../../../src/index.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 import { startFixtureServer, type FixtureServer } from '../../helpers/fixture-server.js';
@@ -75,6 +76,29 @@ describe('self-extension state in the agent database', () => {
     expect(declined.replies[0]?.text).toBe('All right: nothing was installed or written.');
     expect(await extensionStore(t.runtime).offerFor(message.roomId, CLI_USER)).toBeUndefined();
     expect(t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!.listJobs()).toEqual([]);
+  });
+
+  it('ranks the candidates of a registered source with the registry, and the approval seam can refuse a yes', async () => {
+    const off = registerRankedSource(t.runtime, {
+      name: 'fleet',
+      candidates: async (words) => (words.includes('dice') ? [{ name: 'plugin-fleet-dice', description: 'Dice built by another agent of the fleet', score: 500, strong: true, source: 'fleet' }] : []),
+    });
+    const offered = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'Roll two dice for me');
+    expect(offered.replies[0]?.text).toContain('1. Install plugin-fleet-dice from the fleet: Dice built by another agent of the fleet');
+    off();
+    const asked: string[] = [];
+    setPermissionApproval(t.runtime, {
+      approve: async (grant) => {
+        asked.push(`${grant.plugin} by ${grant.approvedBy}`);
+        throw new Error('the approval store refused it');
+      },
+    });
+    const refused = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'yes');
+    expect(refused.results[0]?.success).toBe(false);
+    expect(asked).toEqual([`plugin-fleet-dice by ${CLI_USER}`]);
+    expect(t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!.list()).toEqual([]);
+    expect(await extensionStore(t.runtime).lastHour()).toEqual([]);
+    expect((await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'no')).replies[0]?.text).toContain('nothing was installed');
   });
 
   it('counts yeses that arrive together against the hourly limit under one lock', async () => {
