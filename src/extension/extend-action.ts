@@ -50,16 +50,33 @@ async function mustBeAllowed(runtime: IAgentRuntime, message: Memory, listed: re
   throw codedError('EXTENSION_NOT_ALLOWED', {});
 }
 
+/** A message that reads as a request of its own rather than a word about a waiting plugin. */
+const ABOUT_SETTINGS = /\b(?:set|done|configured?|key|token|secret|ready|added|entered|saved|finished)\b/i;
+const isRequest = (text: string): boolean =>
+  text.trim().split(/\s+/).length >= 4 && readDecision(text, 2).kind === 'unclear' && !ABOUT_SETTINGS.test(text);
+
+/**
+ * A plugin waiting for its settings: once they are set, any word from the person who asked gets the
+ * original request answered; until then a short word is answered with what is missing, and a request
+ * of its own goes on as one (the plugin keeps waiting).
+ */
+async function answerAwaiting(ctx: CarryOutContext, message: Memory, offer: ExtensionOffer, text: string): Promise<StepAnswer | undefined> {
+  if (!offer.plugin) return undefined;
+  if (readDecision(text, 1).kind === 'no') {
+    await ctx.store.dropOffer(offer.id);
+    return { text: `All right: ${offer.plugin} stays installed, and I will not answer that request with it.`, data: { declined: offer.id } };
+  }
+  const view = ctx.management.get(offer.plugin);
+  if (view.missingSettings.length > 0 && isRequest(text)) return undefined;
+  await mustBeAllowed(ctx.runtime, message, ctx.config.extendAllowed);
+  return answerWith(ctx, offer, view);
+}
+
 async function answerOffer(ctx: CarryOutContext, message: Memory, offer: ExtensionOffer, text: string): Promise<StepAnswer | undefined> {
   const decision = readDecision(text, offer.options.length);
   if (decision.kind === 'no') {
     await ctx.store.dropOffer(offer.id);
     return { text: 'All right: nothing was installed or written.', data: { declined: offer.id } };
-  }
-  if (offer.state === 'awaiting-settings' && offer.plugin) {
-    // Any other word from the person who asked: check the settings again, answer once they are set.
-    await mustBeAllowed(ctx.runtime, message, ctx.config.extendAllowed);
-    return answerWith(ctx, offer, ctx.management.get(offer.plugin));
   }
   if (decision.kind === 'unclear') return undefined;
   await mustBeAllowed(ctx.runtime, message, ctx.config.extendAllowed);
@@ -146,8 +163,11 @@ export const extendCapabilitiesAction: Action = {
       };
       const text = messageText(message);
       const explicit = stringParam(structuredParams(message, options, PARAMETERS), 'request');
-      const pending = explicit ? undefined : await ctx.store.offerFor(message.roomId, message.entityId);
-      const answer = (pending && (await answerOffer(ctx, message, pending, text))) ?? (await newRequest(ctx, message, (explicit ?? text).slice(0, EXTENSION_BOUNDS.requestChars)));
+      const pending = explicit ? {} : await ctx.store.offersFor(message.roomId, message.entityId);
+      const answer =
+        (pending.offered && (await answerOffer(ctx, message, pending.offered, text))) ??
+        (pending.awaiting && (await answerAwaiting(ctx, message, pending.awaiting, text))) ??
+        (await newRequest(ctx, message, (explicit ?? text).slice(0, EXTENSION_BOUNDS.requestChars)));
       if (answer.text) await callback?.({ text: answer.text, actions: [EXTEND_ACTION] });
       return { success: true, text: answer.text || (typeof answer.data['answer'] === 'string' ? answer.data['answer'] : ''), values: {}, data: { actionName: EXTEND_ACTION, ...answer.data } };
     } catch (error) {

@@ -2,6 +2,7 @@ import type { IAgentRuntime, Memory, Provider, ProviderResult } from '@elizaos/c
 import type { PluginManagementService } from '../management/plugin-management-service.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 import { EXTEND_ACTION } from './extend-action.js';
+import type { ExtensionOffer } from './extension-records.js';
 import { extensionStore } from './extension-store.js';
 import { optionPlugin } from './offer-text.js';
 
@@ -23,12 +24,15 @@ export const selfExtensionProvider: Provider = {
       '# When no action can do what is asked',
       `If the user asks for something none of the available actions can do (data, a service or a tool you lack), choose ${EXTEND_ACTION}: it finds a plugin or writes one and asks the user before installing anything. Never ask for API keys or other secrets in chat.`,
     ];
-    const offer = await extensionStore(runtime).offerFor(message.roomId, message.entityId).catch(() => undefined);
-    if (offer?.state === 'offered') {
-      lines.push(`This user has an open offer (${offer.options.map((o) => `${o.kind} ${optionPlugin(o)}`).join(' or ')}) for "${offer.request.slice(0, 120)}": their yes, no or choice of option goes to ${EXTEND_ACTION}.`);
-    } else if (offer?.state === 'awaiting-settings') {
-      lines.push(`${offer.plugin ?? 'A plugin'} waits for ${offer.missing?.join(', ') ?? 'its settings'} to answer "${offer.request.slice(0, 120)}": when the user says they are set, choose ${EXTEND_ACTION}.`);
+    const { offered, awaiting } = await extensionStore(runtime)
+      .offersFor(message.roomId, message.entityId)
+      .catch((): { offered?: ExtensionOffer; awaiting?: ExtensionOffer } => ({}));
+    if (offered) {
+      lines.push(`This user has an open offer (${offered.options.map((o) => `${o.kind} ${optionPlugin(o)}`).join(' or ')}) for "${offered.request.slice(0, 120)}": their yes, no or choice of option goes to ${EXTEND_ACTION}.`);
     }
-    return { text: lines.join('\n'), values: { selfExtension: true }, data: { pendingOffer: offer?.id ?? null } };
+    if (awaiting) {
+      lines.push(`${awaiting.plugin ?? 'A plugin'} waits for ${awaiting.missing?.join(', ') ?? 'its settings'} to answer "${awaiting.request.slice(0, 120)}": when the user says they are set, choose ${EXTEND_ACTION}.`);
+    }
+    return { text: lines.join('\n'), values: { selfExtension: true }, data: { pendingOffer: offered?.id ?? null, awaitingSettings: awaiting?.plugin ?? null } };
   },
 };

@@ -25,10 +25,12 @@ export class ExtensionStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The live offer of this person in this room, if any. */
-  async offerFor(roomId: string, entityId: string): Promise<ExtensionOffer | undefined> {
-    const state = await this.read();
-    return state.offers.find((o) => o.roomId === roomId && o.entityId === entityId);
+  /** This person's live offers in this room: at most one waiting for a yes, and one waiting for settings. */
+  async offersFor(roomId: string, entityId: string): Promise<{ offered?: ExtensionOffer; awaiting?: ExtensionOffer }> {
+    const mine = (await this.read()).offers.filter((o) => o.roomId === roomId && o.entityId === entityId);
+    const offered = mine.find((o) => o.state === 'offered');
+    const awaiting = mine.find((o) => o.state === 'awaiting-settings');
+    return { ...(offered ? { offered } : {}), ...(awaiting ? { awaiting } : {}) };
   }
 
   /** Every live offer in a room (for the provider). */
@@ -41,10 +43,14 @@ export class ExtensionStore {
     return (await this.read()).offers.filter((o) => o.state === 'awaiting-settings');
   }
 
-  /** Keeps an offer, replacing this person's earlier one in the room; the oldest go past the bound. */
+  /**
+   * Keeps an offer, replacing this person's earlier one in the room in the same state (a new offer
+   * leaves a plugin waiting for its settings alone); the oldest go past the bound.
+   */
   async putOffer(offer: ExtensionOffer): Promise<void> {
     await this.change((state) => {
-      const others = state.offers.filter((o) => o.id !== offer.id && !(o.roomId === offer.roomId && o.entityId === offer.entityId));
+      const same = (o: ExtensionOffer) => o.roomId === offer.roomId && o.entityId === offer.entityId && o.state === offer.state;
+      const others = state.offers.filter((o) => o.id !== offer.id && !same(o));
       return { ...state, offers: [...others, offer].slice(-EXTENSION_BOUNDS.offers) };
     });
   }

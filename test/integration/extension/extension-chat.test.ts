@@ -205,6 +205,10 @@ describe('the agent extends itself when asked for what it cannot do', () => {
     expect(accepted).not.toMatch(/Sky Weather for/);
     expect(management().get('plugin-sky-weather').status).toBe('needs_configuration');
 
+    // Before the key is set, a word about it is answered with what is still missing.
+    const early = (await say(owner, 'done', 'EXTEND_CAPABILITIES')).join('\n');
+    expect(early).toContain('plugin-sky-weather is installed but needs SKY_WEATHER_API_KEY');
+
     // Set outside the chat, as the panel or the CLI does.
     await management().configure('plugin-sky-weather', { SKY_WEATHER_API_KEY: 'sky-key-0c4f7a' });
     const answered = (await say(owner, 'done, the key is set', 'EXTEND_CAPABILITIES')).join('\n');

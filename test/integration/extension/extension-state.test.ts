@@ -74,7 +74,7 @@ describe('self-extension state in the agent database', () => {
     expect(provided.text).toContain('This user has an open offer (create plugin-dice) for "Roll two dice for me"');
     const declined = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'no');
     expect(declined.replies[0]?.text).toBe('All right: nothing was installed or written.');
-    expect(await extensionStore(t.runtime).offerFor(message.roomId, CLI_USER)).toBeUndefined();
+    expect(await extensionStore(t.runtime).offersFor(message.roomId, CLI_USER)).toEqual({});
     expect(t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!.listJobs()).toEqual([]);
   });
 
