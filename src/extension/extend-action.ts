@@ -46,7 +46,6 @@ function ownActions(runtime: IAgentRuntime): Set<string> {
 async function mustBeAllowed(runtime: IAgentRuntime, message: Memory, listed: readonly string[]): Promise<void> {
   const access = await extendAccess(runtime, message, listed);
   if (access.allowed) return;
-  runtime.logger.info({ src: 'plugin-dynamic:extension', entityId: message.entityId, roomId: message.roomId }, 'Self-extension refused: the person is not the owner, an admin or listed.');
   throw codedError('EXTENSION_NOT_ALLOWED', {});
 }
 
@@ -172,6 +171,9 @@ export const extendCapabilitiesAction: Action = {
       return { success: true, text: answer.text || (typeof answer.data['answer'] === 'string' ? answer.data['answer'] : ''), values: {}, data: { actionName: EXTEND_ACTION, ...answer.data } };
     } catch (error) {
       const e = toPluginDynamicError(error);
+      if (e.code.startsWith('EXTENSION_')) {
+        runtime.logger.info({ src: 'plugin-dynamic:extension', code: e.code, entityId: message.entityId, roomId: message.roomId }, `Self-extension refused: ${e.message}`);
+      }
       const text = `${e.message} (${e.code}) ${e.hint}`;
       await callback?.({ text, actions: [EXTEND_ACTION], error: true });
       return { success: false, text, error: e.message, data: { actionName: EXTEND_ACTION, code: e.code, hint: e.hint } };
