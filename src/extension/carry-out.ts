@@ -120,6 +120,8 @@ export async function carryOut(ctx: CarryOutContext, offer: ExtensionOffer, opti
     limit,
   );
   if (!counted.recorded) throw codedError('EXTENSION_RATE_LIMITED', { count: counted.count, limit });
+  // The yes is spent: a failure below is reported, and a second yes does not install twice.
+  await ctx.store.dropOffer(offer.id);
   ctx.runtime.logger.info(
     { src: LOG_SRC, plugin, kind: option.kind, requestedBy: offer.entityId, roomId: offer.roomId, request: offer.request.slice(0, 200) },
     `Self-extension: ${option.kind} ${plugin}, asked by ${offer.entityId}.`,
