@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createUniqueUuid, stringToUuid, type Memory } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
-import { extensionStore } from '../../../src/extension/extension-store.js';
+import { EXTENSION_BOUNDS, type ExtensionOffer } from '../../../src/extension/extension-records.js';
+import { ExtensionStore, extensionStore } from '../../../src/extension/extension-store.js';
 import { registerRankedSource, selfExtensionProvider, setPermissionApproval } from '../../../src/extension/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { pluginDynamic } from '../../../src/index.js';
@@ -99,6 +100,28 @@ describe('self-extension state in the agent database', () => {
     expect(t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!.list()).toEqual([]);
     expect(await extensionStore(t.runtime).lastHour()).toEqual([]);
     expect((await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'no')).replies[0]?.text).toContain('nothing was installed');
+  });
+
+  it('keeps at most 50 offers, one per person and room, and forgets them when they expire', async () => {
+    let now = Date.now();
+    const store = new ExtensionStore(t.runtime, () => now);
+    const offer = (i: number): ExtensionOffer => ({
+      id: crypto.randomUUID(),
+      roomId: `room-${i}`,
+      entityId: `person-${i}`,
+      request: `request ${i}`,
+      options: [{ kind: 'install', name: `plugin-${i}`, description: '', trust: 'registry', runs: 'in-process', foundIn: 'registry' }],
+      state: 'offered',
+      createdAt: now,
+      expiresAt: now + EXTENSION_BOUNDS.offerTtlMs,
+    });
+    for (let i = 0; i < 55; i++) await store.putOffer(offer(i));
+    expect((await store.offersFor('room-0', 'person-0')).offered).toBeUndefined();
+    expect((await store.offersFor('room-54', 'person-54')).offered?.request).toBe('request 54');
+    await store.putOffer({ ...offer(54), request: 'asked again' });
+    expect((await store.offersIn('room-54')).map((o) => o.request)).toEqual(['asked again']);
+    now += EXTENSION_BOUNDS.offerTtlMs + 1;
+    expect(await store.offersIn('room-54')).toEqual([]);
   });
 
   it('counts yeses that arrive together against the hourly limit under one lock', async () => {
