@@ -9,6 +9,7 @@ import { EXTENSION_BOUNDS, type ExtensionOffer, type ExtensionOption } from './e
 import type { ExtensionStore } from './extension-store.js';
 import { optionPlugin, settingsAdvice } from './offer-text.js';
 import type { PermissionApproval } from './permission-approval.js';
+import { rankedSourcesOf } from './ranked-source.js';
 import { actionFor, runRequest } from './run-request.js';
 
 const LOG_SRC = 'plugin-dynamic:extension';
@@ -126,9 +127,13 @@ export async function carryOut(ctx: CarryOutContext, offer: ExtensionOffer, opti
     { src: LOG_SRC, plugin, kind: option.kind, requestedBy: offer.entityId, roomId: offer.roomId, request: offer.request.slice(0, 200) },
     `Self-extension: ${option.kind} ${plugin}, asked by ${offer.entityId}.`,
   );
+  const signal = ctx.signal ? { signal: ctx.signal } : {};
+  const source = option.kind === 'install' ? rankedSourcesOf(ctx.runtime).find((s) => s.name === option.foundIn && s.install) : undefined;
   const view =
-    option.kind === 'install'
-      ? await ctx.management.install(option.name, { activate: true, ...(ctx.signal ? { signal: ctx.signal } : {}) })
-      : await create(ctx, offer, option);
+    option.kind === 'create'
+      ? await create(ctx, offer, option)
+      : source?.install
+        ? await source.install(option.name, signal)
+        : await ctx.management.install(option.name, { activate: true, ...signal });
   return answerWith(ctx, offer, view);
 }

@@ -1,3 +1,5 @@
+import type { PluginView } from '../management/plugin-view.js';
+
 /*
  * Where self-extension looks for plugins that could serve a request. The registry is one source;
  * another (a fleet's store of plugins built by other agents) plugs in by implementing this
@@ -27,6 +29,11 @@ export interface RankedSource {
    * Throws when the source cannot be read at all (the caller goes on with the other sources).
    */
   candidates(words: string[], opts: { limit: number; signal?: AbortSignal }): Promise<RankedCandidate[]>;
+  /**
+   * Installs and loads one of its candidates (a fleet's stored build, say). Without it, the
+   * candidate's name is installed like a registry name.
+   */
+  install?: (name: string, opts: { signal?: AbortSignal }) => Promise<PluginView>;
 }
 
 /** The candidates of every source, best first, one per name, at most `limit`. */

@@ -7,6 +7,8 @@ import type { PluginCreationService } from '../../../src/creation/plugin-creatio
 import { EXTENSION_BOUNDS, type ExtensionOffer } from '../../../src/extension/extension-records.js';
 import { ExtensionStore, extensionStore } from '../../../src/extension/extension-store.js';
 import { registerRankedSource, selfExtensionProvider, setPermissionApproval } from '../../../src/extension/index.js';
+import { CONVERSATION_APPROVAL } from '../../../src/extension/permission-approval.js';
+import { PluginDynamicError } from '../../../src/errors.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { pluginDynamic } from '../../../src/index.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
@@ -80,13 +82,17 @@ describe('self-extension state in the agent database', () => {
   });
 
   it('ranks the candidates of a registered source with the registry, and the approval seam can refuse a yes', async () => {
+    const installs: string[] = [];
     const off = registerRankedSource(t.runtime, {
       name: 'fleet',
       candidates: async (words) => (words.includes('dice') ? [{ name: 'plugin-fleet-dice', description: 'Dice built by another agent of the fleet', score: 500, strong: true, source: 'fleet' }] : []),
+      install: async (name) => {
+        installs.push(name);
+        throw new PluginDynamicError('INSTALL_FAILED', `the fleet has no build of ${name} any more`);
+      },
     });
     const offered = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'Roll two dice for me');
     expect(offered.replies[0]?.text).toContain('1. Install plugin-fleet-dice from the fleet: Dice built by another agent of the fleet');
-    off();
     const asked: string[] = [];
     setPermissionApproval(t.runtime, {
       approve: async (grant) => {
@@ -99,7 +105,12 @@ describe('self-extension state in the agent database', () => {
     expect(asked).toEqual([`plugin-fleet-dice by ${CLI_USER}`]);
     expect(t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!.list()).toEqual([]);
     expect(await extensionStore(t.runtime).lastHour()).toEqual([]);
-    expect((await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'no')).replies[0]?.text).toContain('nothing was installed');
+    // Approved, the source's own install is used, not npm.
+    setPermissionApproval(t.runtime, CONVERSATION_APPROVAL);
+    const failed = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'yes');
+    expect(failed.results[0]?.data?.['code']).toBe('INSTALL_FAILED');
+    expect(installs).toEqual(['plugin-fleet-dice']);
+    off();
   });
 
   it('keeps at most 50 offers, one per person and room, and forgets them when they expire', async () => {
@@ -126,10 +137,11 @@ describe('self-extension state in the agent database', () => {
 
   it('counts yeses that arrive together against the hourly limit under one lock', async () => {
     const store = extensionStore(t.runtime);
+    const before = (await store.lastHour()).length;
     const entry = (plugin: string) => ({ at: Date.now(), entityId: CLI_USER, roomId: 'room', kind: 'create' as const, plugin, request: 'r' });
-    const outcomes = await Promise.all(['a', 'b', 'c', 'd'].map((p) => store.record(entry(`plugin-${p}`), 3)));
+    const outcomes = await Promise.all(['a', 'b', 'c', 'd'].map((p) => store.record(entry(`plugin-${p}`), before + 3)));
     expect(outcomes.filter((o) => o.recorded)).toHaveLength(3);
-    expect((await store.lastHour()).map((e) => e.plugin).sort()).toEqual(['plugin-a', 'plugin-b', 'plugin-c']);
+    expect((await store.lastHour()).map((e) => e.plugin).filter((p) => /^plugin-[a-d]$/.test(p)).sort()).toEqual(['plugin-a', 'plugin-b', 'plugin-c']);
     const limited = await runAction(t.runtime, 'EXTEND_CAPABILITIES', 'Flip a coin');
     expect(limited.results[0]?.data?.['code']).toBe('EXTENSION_RATE_LIMITED');
   });
