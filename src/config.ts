@@ -71,6 +71,12 @@ const ConfigSchema = z.object({
   apiToken: z.string().min(16).optional(),
   secretKey: z.string().min(16).optional(),
   allowInstallScripts: z.array(z.string()),
+  /** Whether the agent may offer to extend itself when asked for what it cannot do (src/extension). @default true */
+  selfExtension: z.boolean(),
+  /** Entity ids that may accept an extension besides the world's owner and admins. @default none */
+  extendAllowed: z.array(z.string().min(1).max(100)).max(100),
+  /** Extensions (installs or creations started from chat) in any hour, across restarts. @default 3 */
+  extensionsPerHour: z.coerce.number().int().min(0).max(100),
 });
 
 export type PluginDynamicConfig = z.infer<typeof ConfigSchema>;
@@ -109,6 +115,9 @@ export const SETTING_NAMES = {
   apiToken: 'PLUGIN_DYNAMIC_API_TOKEN',
   secretKey: 'PLUGIN_DYNAMIC_SECRET_KEY',
   allowInstallScripts: 'PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS',
+  selfExtension: 'PLUGIN_DYNAMIC_SELF_EXTENSION',
+  extendAllowed: 'PLUGIN_DYNAMIC_EXTEND_ALLOWED',
+  extensionsPerHour: 'PLUGIN_DYNAMIC_EXTENSIONS_PER_HOUR',
 } as const satisfies Record<keyof PluginDynamicConfig, string>;
 
 function text(value: ReturnType<SettingSource>): string | undefined {
@@ -158,6 +167,9 @@ export function loadConfig(source: SettingSource, cwd: string = process.cwd()): 
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    selfExtension: !['0', 'false', 'no', 'off'].includes((get('selfExtension') ?? 'on').toLowerCase()),
+    extendAllowed: (get('extendAllowed') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    extensionsPerHour: get('extensionsPerHour') ?? 3,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

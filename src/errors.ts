@@ -122,6 +122,12 @@ export const ERROR_CATALOGUE = {
   // posting to the web client
   WEB_CHAT_UNAVAILABLE:
     "A post to the web chat goes through the ElizaOS server's message bus: run the agent with the server (elizaos start), and post to a room a web-client message came from. A fired reminder is still kept in the room's messages.",
+  // self-extension (issue 22)
+  EXTENSION_DISABLED: 'Self-extension is off (PLUGIN_DYNAMIC_SELF_EXTENSION=off); install or create the plugin yourself, or turn it on.',
+  EXTENSION_NOT_ALLOWED:
+    "Only the agent's owner and admins (world roles), or the entity ids in PLUGIN_DYNAMIC_EXTEND_ALLOWED, may have the agent add plugins; ask one of them.",
+  EXTENSION_RATE_LIMITED: 'The agent added as many plugins as it may this hour; wait, or raise PLUGIN_DYNAMIC_EXTENSIONS_PER_HOUR.',
+  EXTENSION_REFUSED: 'Ask for something a plugin can do for people: fetch or keep data, convert, compute, call a service.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -212,6 +218,11 @@ export const ERROR_MESSAGES = {
   FLEET_RETRIES_EXHAUSTED: 'Job {job} was started {attempts} time(s) and every worker stopped before it ended.',
   // posting to the web client
   WEB_CHAT_UNAVAILABLE: 'Cannot post to the web chat: {problem}.',
+  // self-extension (issue 22)
+  EXTENSION_DISABLED: 'I cannot add plugins to myself here: self-extension is turned off.',
+  EXTENSION_NOT_ALLOWED: 'Sorry, I can only add new abilities to myself when the agent\'s owner or an admin asks.',
+  EXTENSION_RATE_LIMITED: 'I have added {count} plugin(s) in the last hour, the most I may (limit {limit}); please ask again later.',
+  EXTENSION_REFUSED: 'I will not add a plugin for that: {reason}. Nothing was installed or written.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

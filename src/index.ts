@@ -12,6 +12,7 @@ import {
   pluginCreationCapabilitiesProvider,
   pluginCreationStatusProvider,
 } from './creation/providers/index.js';
+import { extendCapabilitiesAction, selfExtensionProvider } from './extension/index.js';
 import { pluginDynamicRoutes } from './http/routes.js';
 import { lockAgentDataDir } from './shared/agent-lock.js';
 import { loadConfig } from './config.js';
@@ -64,12 +65,14 @@ export const pluginDynamic: Plugin = {
     checkPluginCreationStatusAction,
     cancelPluginCreationAction,
     listPluginCreationJobsAction,
+    extendCapabilitiesAction,
   ],
   providers: [
     availablePluginsProvider,
     dynamicPluginsStatusProvider,
     pluginCreationStatusProvider,
     pluginCreationCapabilitiesProvider,
+    selfExtensionProvider,
   ],
   routes: pluginDynamicRoutes,
 };
@@ -88,3 +91,4 @@ export { ERROR_CATALOGUE, PluginDynamicError, isPluginDynamicError, type ErrorCo
 export { loadConfig, SETTING_NAMES, type PluginDynamicConfig } from './config.js';
 export { NARROW_RUNTIME_CONTRACT } from './shared/narrow-runtime/narrow-runtime-contract.js';
 export type { IsolationMode, IsolationPolicy } from './management/host/isolation.js';
+export { registerRankedSource, setPermissionApproval, type RankedCandidate, type RankedSource, type PermissionApproval, type PermissionGrant } from './extension/index.js';

@@ -177,16 +177,24 @@ export class PluginCreationService extends Service {
     if (text.length === 0) {
       throw codedError('DESCRIPTION_UNUSABLE', { problem: 'is empty; say what the plugin should do' });
     }
-    const useModel = effectiveGenerator(this.runtime, opts.generator ?? this.settings.generator) === 'model';
-    const spec = useModel
-      ? await describeWithModel(
-          boundedModelCall(this.runtime, { timeoutMs: this.settings.modelCallTimeoutMs }),
-          text,
-          opts.signal ? { signal: opts.signal } : {},
-        )
-      : describeToSpec(text);
+    const spec = await this.describe(text, opts);
     const job = await this.submit(spec, { kind: 'description', description: text.slice(0, 2_000) }, opts);
     return { job, spec };
+  }
+
+  /**
+   * The specification a sentence becomes, as createFromDescription reads it (the model when the
+   * generator is the model, else the offline reader), without starting a job.
+   */
+  async describe(description: string, opts: { generator?: GeneratorChoice; signal?: AbortSignal } = {}): Promise<PluginSpec> {
+    const useModel = effectiveGenerator(this.runtime, opts.generator ?? this.settings.generator) === 'model';
+    return useModel
+      ? describeWithModel(
+          boundedModelCall(this.runtime, { timeoutMs: this.settings.modelCallTimeoutMs }),
+          description,
+          opts.signal ? { signal: opts.signal } : {},
+        )
+      : describeToSpec(description);
   }
 
   getJob(id: string): JobRecord {
