@@ -102,7 +102,10 @@
       : { code: 'HTTP_' + res.status, message: (payload && (payload.message || payload.error)) || 'HTTP ' + res.status };
     if (error.code === 'SERVER_API_KEY_REQUIRED' || (res.status === 401 && error.code !== 'UNAUTHORIZED')) askForServerKey();
     if (error.code === 'UNAUTHORIZED') $('keys').open = true;
-    throw new Error(error.code + ': ' + error.message);
+    const failure = new Error(error.code + ': ' + error.message);
+    // An isolated plugin waiting for approval: the refusal carries what it asks for.
+    if (error.code === 'APPROVAL_REQUIRED' && error.request) failure.request = error.request;
+    throw failure;
   }
 
   async function act(label, fn) {
@@ -112,9 +115,40 @@
       notice(label + ': done');
     } catch (e) {
       notice(label + ' failed. ' + withAdvice(e.message), true);
+      if (e.request) openApproval(e.request);
     }
     await refresh();
   }
+
+  /* ---- approval: what an isolated plugin asks for, Allow or Deny ---- */
+  function openApproval(request) {
+    const form = $('approve-plugin');
+    form.hidden = false;
+    form.dataset.plugin = request.packageName;
+    form.dataset.digest = request.digest;
+    $('approve-plugin-name').textContent = request.packageName + '@' + request.version;
+    $('approve-plugin-lines').replaceChildren(...request.lines.map((line) => el('li', {}, line)));
+    const changed = request.diff.length > 0 && request.previous;
+    $('approve-plugin-diff').hidden = !changed;
+    $('approve-plugin-previous').textContent = request.previous ? request.previous.version : '';
+    $('approve-plugin-diff-lines').replaceChildren(...request.diff.map((line) => el('li', { class: line[0] === '+' ? 'added' : line[0] === '-' ? 'removed' : 'changed' }, line)));
+    $('approve-plugin-digest').textContent = 'Package digest ' + request.digest.slice(0, 28) + (request.reason === 'content' && !request.diff.length ? ' (new content, same permissions)' : '');
+    form.scrollIntoView({ block: 'nearest' });
+  }
+
+  $('approve-plugin').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const plugin = form.dataset.plugin;
+    const digest = form.dataset.digest;
+    form.hidden = true;
+    act('Allow ' + plugin, () => api(OPERATIONS.approve, { plugin, digest, activate: true, channel: 'panel' }));
+  });
+  $('approve-plugin-deny').addEventListener('click', () => {
+    const form = $('approve-plugin');
+    form.hidden = true;
+    notice('Not approved: ' + form.dataset.plugin + ' stays inactive.');
+  });
 
   /* The advice for an error, in the panel's words (ERROR_ADVICE comes from the error catalogue). */
   function withAdvice(message) {
@@ -136,6 +170,7 @@
       notice(installedText(view));
     } catch (e) {
       notice('Install ' + source + ' failed. ' + withAdvice(e.message), true);
+      if (e.request) openApproval(e.request);
     }
     await refresh();
   }

@@ -103,6 +103,8 @@ export const ERROR_CATALOGUE = {
     "Moving a plugin into the agent's process needs a person: repeat the request with the plugin's name and the one-time code the agent printed on its terminal (not in its log).",
   STORAGE_QUOTA_EXCEEDED:
     "The plugin stored more than its quota and was stopped; free its data, or raise PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB, then activate it again.",
+  APPROVAL_REQUIRED:
+    'An isolated plugin runs only with what a person approved: read what it asks for (and, on an upgrade, what changed), then answer "yes, allow PLUGIN" (APPROVE_PLUGIN) to approve and activate it.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -180,6 +182,8 @@ export const ERROR_MESSAGES = {
   ROUTE_CONTENT_REFUSED: '{plugin} answered {path} as "{type}"; an isolated plugin\'s route may answer only JSON or plain text.',
   CONFIRMATION_REQUIRED: 'Running {plugin} in-process needs a confirmation: {problem}.',
   STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
+  APPROVAL_REQUIRED:
+    '{plugin} needs your approval before it runs isolated{why}. It asks for: {request}.{diff} Nothing of it runs until you approve: plugin-dynamic approve {name} --activate, Allow in the Plugin Hub panel, or "yes, allow {name}" in chat.',
   // Isolated plugins' bounds and budgets (the host channel).
   HOST_LIMIT_REACHED: '{plugin} reached its bound of {bound}.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
@@ -303,6 +307,10 @@ export const ERROR_ADVICE: { readonly [C in ErrorCode]?: { readonly cli: string;
   SERVER_API_KEY_REQUIRED: {
     cli: "The ElizaOS server has ELIZA_SERVER_AUTH_TOKEN set: set ELIZA_SERVER_AUTH_TOKEN to the server's key in the CLI's environment (it is sent as X-API-KEY).",
     panel: "The ElizaOS server has ELIZA_SERVER_AUTH_TOKEN set: save its key in the web client (Settings, Manage API Key), or enter it under Keys, Server API key.",
+  },
+  APPROVAL_REQUIRED: {
+    cli: 'Answer y at the "Allow? [y/N]" prompt on a terminal, pass --yes in a script, or run plugin-dynamic approve PLUGIN --activate.',
+    panel: "Press Allow in the plugin's approval dialog (Activate on its card opens it again).",
   },
   DATA_DIR_BUSY: {
     cli: 'Another process holds this data folder: if it is the agent, drive it with the --agent-url named in the message; otherwise wait for the other command, or pass another --data-dir.',

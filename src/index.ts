@@ -17,6 +17,7 @@ import { lockAgentDataDir } from './shared/agent-lock.js';
 import { loadConfig } from './config.js';
 import {
   activatePluginAction,
+  approvePluginAction,
   configurePluginAction,
   deactivatePluginAction,
   installPluginAction,
@@ -56,6 +57,7 @@ export const pluginDynamic: Plugin = {
     unloadPluginAction,
     uninstallPluginAction,
     setPluginIsolationAction,
+    approvePluginAction,
     createPluginAction,
     createPluginFromDescriptionAction,
     checkPluginCreationStatusAction,
