@@ -277,7 +277,9 @@ export class PluginManagementService extends Service {
     const approval = await this.parts.mutex.run(packageName, () => this.parts.approvals.approve(packageName, this.parts.installed.get(packageName), grant));
     const installed = this.parts.installed.get(packageName);
     if (!installed) return { approval };
-    const plugin = grant.activate && installed.status !== 'active' ? await this.activate(packageName) : this.view(installed);
+    // An approval given ahead of a replace (the request it refused) leaves the running version as it is.
+    const activate = grant.activate && installed.status !== 'active' && (await this.parts.approvals.isApproved(installed));
+    const plugin = activate ? await this.activate(packageName) : this.view(installed);
     return { approval, plugin };
   }
 

@@ -72,12 +72,14 @@ export class PluginApprovals {
   }
 
   /**
-   * Stores the approval of what the plugin asks for: its installed content when it is installed,
-   * else the request refused last (a replace that was rolled back). A grant that names another
-   * digest than the current one is refused with the new request.
+   * Stores the approval of what the plugin asks for: the waiting request whose digest the grant
+   * names (a replace that was refused and rolled back, to be tried again), else its installed
+   * content, else the request refused last. A grant that names another digest than that is refused
+   * with the request as it is now.
    */
   async approve(packageName: string, installed: PluginRecord | undefined, grant: ApprovalGrant): Promise<ApprovalRecord> {
-    const request = installed ? await this.request(installed) : this.pending.get(packageName);
+    const waiting = this.pending.get(packageName);
+    const request = waiting && (grant.digest === waiting.digest || !installed) ? waiting : installed ? await this.request(installed) : undefined;
     if (!request) {
       throw codedError('NOT_INSTALLED', { subject: packageName, problem: 'is not installed and has no approval request waiting.' });
     }
