@@ -114,10 +114,16 @@
       await fn();
       notice(label + ': done');
     } catch (e) {
-      notice(label + ' failed. ' + withAdvice(e.message), true);
-      if (e.request) openApproval(e.request);
+      if (e.request) waitForApproval(label, e.request);
+      else notice(label + ' failed. ' + withAdvice(e.message), true);
     }
     await refresh();
+  }
+
+  /* Not a failure: the plugin waits for a person's answer in the dialog. */
+  function waitForApproval(label, request) {
+    notice(label + ': ' + request.packageName + ' waits for your approval: read what it asks for, then Allow or Deny.');
+    openApproval(request);
   }
 
   /* ---- approval: what an isolated plugin asks for, Allow or Deny ---- */
@@ -169,8 +175,8 @@
       const view = await api(OPERATIONS.install, { source, activate: true });
       notice(installedText(view));
     } catch (e) {
-      notice('Install ' + source + ' failed. ' + withAdvice(e.message), true);
-      if (e.request) openApproval(e.request);
+      if (e.request) waitForApproval('Installed ' + source, e.request);
+      else notice('Install ' + source + ' failed. ' + withAdvice(e.message), true);
     }
     await refresh();
   }
