@@ -43,6 +43,8 @@ export const ERROR_CATALOGUE = {
   LOAD_FAILED: 'The plugin failed while loading and was rolled back; the reason is in the message.',
   LOAD_TIMEOUT: 'The plugin did not finish init or start its services in time and was rolled back.',
   PROTECTED_PLUGIN: 'Plugins registered when the agent started (and plugin-dynamic itself) cannot be installed again, unloaded or uninstalled at runtime.',
+  APPROVAL_REQUIRED:
+    'An isolated plugin runs only with what a person approved: read what it asks for (and, on an upgrade, what changed), then answer "yes, allow PLUGIN" (APPROVE_PLUGIN) to approve and activate it.',
   // state and secrets
   STATE_CORRUPT: 'A stored record was unreadable; it was moved aside and the rest was kept.',
   SECRET_KEY_UNAVAILABLE:
@@ -103,8 +105,6 @@ export const ERROR_CATALOGUE = {
     "Moving a plugin into the agent's process needs a person: repeat the request with the plugin's name and the one-time code the agent printed on its terminal (not in its log).",
   STORAGE_QUOTA_EXCEEDED:
     "The plugin stored more than its quota and was stopped; free its data, or raise PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB, then activate it again.",
-  APPROVAL_REQUIRED:
-    'An isolated plugin runs only with what a person approved: read what it asks for (and, on an upgrade, what changed), then answer "yes, allow PLUGIN" (APPROVE_PLUGIN) to approve and activate it.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -166,6 +166,8 @@ export const ERROR_MESSAGES = {
   LOAD_FAILED: '{subject} {problem}',
   LOAD_TIMEOUT: '{what} did not finish within {ms} ms.',
   PROTECTED_PLUGIN: '{plugin} was registered when the agent started{as}; it cannot be {change} at runtime.',
+  APPROVAL_REQUIRED:
+    '{plugin} needs your approval before it runs isolated{why}. It asks for: {request}.{diff} Nothing of it runs until you approve: plugin-dynamic approve {name} --activate, Allow in the Plugin Hub panel, or "yes, allow {name}" in chat.',
   SECRET_KEY_UNAVAILABLE: '{subject} {problem}',
   // creation
   DESCRIPTION_UNUSABLE: 'The description {problem}.',
@@ -182,8 +184,6 @@ export const ERROR_MESSAGES = {
   ROUTE_CONTENT_REFUSED: '{plugin} answered {path} as "{type}"; an isolated plugin\'s route may answer only JSON or plain text.',
   CONFIRMATION_REQUIRED: 'Running {plugin} in-process needs a confirmation: {problem}.',
   STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
-  APPROVAL_REQUIRED:
-    '{plugin} needs your approval before it runs isolated{why}. It asks for: {request}.{diff} Nothing of it runs until you approve: plugin-dynamic approve {name} --activate, Allow in the Plugin Hub panel, or "yes, allow {name}" in chat.',
   // Isolated plugins' bounds and budgets (the host channel).
   HOST_LIMIT_REACHED: '{plugin} reached its bound of {bound}.',
 } as const satisfies Partial<Record<ErrorCode, string>>;

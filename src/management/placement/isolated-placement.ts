@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import type { IAgentRuntime } from '@elizaos/core';
 import { declaredNetworkHosts, readPluginManifest } from '../install/index.js';
 import type { IsolatedPlugins } from '../host/index.js';
-import type { PluginApprovals } from '../permissions/approval-gate.js';
 import type { PluginLoader } from '../loader/index.js';
 import type { PluginRecord } from '../state/plugin-record.js';
 import type { PluginSettingsStore } from '../state/plugin-settings-store.js';
+import type { PluginApprovals } from '../permissions/approval-gate.js';
 import { takeOutOfRuntime, type Placement } from './placement.js';
 
 const LOG_SRC = 'plugin-dynamic:management';
@@ -52,10 +52,11 @@ export class IsolatedPlacement implements Placement {
     const store = this.opts.settings();
     store.withdraw(record.packageName);
     const values = store.valuesFor(record.packageName, record.settings);
-    // Refused (APPROVAL_REQUIRED) before any host starts unless its bytes and permissions were approved.
-    const approved = await this.opts.approvals.require(record);
+    // Refused (APPROVAL_REQUIRED) before any host starts unless a person approved exactly these bytes
+    // and these permissions; what it declares is then what was approved (approvals.approvedPermissions).
+    await this.opts.approvals.require(record);
     try {
-      const network = { allowedHosts: await this.networkHostsOf(record, approved.network) };
+      const network = { allowedHosts: await this.networkHostsOf(record) };
       const stub = await this.opts.hosts.start(record, values, { network, ...signalOpt });
       await this.opts.loader.load(stub, signalOpt);
     } catch (error) {
@@ -78,9 +79,9 @@ export class IsolatedPlacement implements Placement {
 
   /**
    * The hosts an isolated plugin may reach: PLUGIN_DYNAMIC_NETWORK_HOSTS when it names the plugin,
-   * else the hosts approved from its package.json `agentConfig.permissions.network`; none by default.
+   * else its package.json `agentConfig.permissions.network`; none by default.
    */
-  private async networkHostsOf(record: PluginRecord, approvedHosts: string[]): Promise<string[]> {
+  private async networkHostsOf(record: PluginRecord): Promise<string[]> {
     const { runtime } = this.opts;
     const manifest = await readPluginManifest(join(record.installDir, 'node_modules', record.packageName));
     const declared = declaredNetworkHosts(manifest, (key) => runtime.getSetting(key) ?? process.env[key]);
@@ -88,6 +89,6 @@ export class IsolatedPlacement implements Placement {
     if (declared.hosts.length > 0) {
       runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, hosts: declared.hosts, from: declared.source }, 'The plugin may reach only these hosts, through an egress proxy.');
     }
-    return declared.source === 'setting' ? declared.hosts : approvedHosts;
+    return declared.hosts;
   }
 }

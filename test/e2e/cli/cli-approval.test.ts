@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginView } from '../../../src/management/plugin-view.js';
 import { runProcess } from '../../../src/shared/process-runner.js';
-import { cliArgv, envelope, ROOT, runCli, type CliResult } from './cli-process.js';
+import { cliArgv, envelope, runCli, type CliResult } from './cli-process.js';
 
 /** A folder plugin (isolated by default) that declares a host and a model budget. */
 async function pluginFolder(root: string, name: string): Promise<string> {
@@ -27,11 +27,12 @@ describe('plugin-dynamic asks before an isolated plugin runs', () => {
   let dataDir: string;
   let sources: string;
   let env: Record<string, string>;
-  const cli = (args: string[]): Promise<CliResult> => runCli(['--data-dir', dataDir, ...args], { env });
+  // Run from the sources' folder: a folder install must come from inside the working folder.
+  const cli = (args: string[]): Promise<CliResult> => runCli(['--data-dir', dataDir, ...args], { env, cwd: sources });
   /** The same command on a pseudo-terminal, answering `answer` at the prompt. */
   const onTerminal = async (args: string[], answer: string): Promise<CliResult> => {
     const command = [process.execPath, ...cliArgv(['--data-dir', dataDir, ...args])].join(' ');
-    const result = await runProcess({ command: 'script', args: ['-qec', command, '/dev/null'], cwd: ROOT, env, input: answer, timeoutMs: 240_000, maxOutputBytes: 1_000_000 });
+    const result = await runProcess({ command: 'script', args: ['-qec', command, '/dev/null'], cwd: sources, env, input: answer, timeoutMs: 240_000, maxOutputBytes: 1_000_000 });
     return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   };
 
