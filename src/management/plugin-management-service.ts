@@ -288,7 +288,9 @@ export class PluginManagementService extends Service {
     const packageName = this.approvalTarget(word);
     const record = this.parts.installed.get(packageName);
     const approval = this.parts.approvals.store.get(packageName) ?? null;
-    if (!record) return { request: this.parts.approvals.pendingFor(packageName) ?? null, approval };
+    // A refused request still waiting (a replace that was rolled back) is what there is to answer.
+    const waiting = this.parts.approvals.pendingFor(packageName);
+    if (!record || waiting) return { request: waiting ?? null, approval };
     const approved = await this.parts.approvals.isApproved(record);
     return { request: approved ? null : await this.parts.approvals.request(record), approval };
   }
