@@ -126,6 +126,18 @@
     openApproval(request);
   }
 
+  /* Requests refused and not answered yet (an upgrade or replace that asks for more): each can be reviewed. */
+  let renderedWaiting = '';
+  function renderWaiting(requests) {
+    const key = JSON.stringify(requests);
+    if (key === renderedWaiting) return;
+    renderedWaiting = key;
+    $('waiting-approval').replaceChildren(...requests.map((r) => el('li', { 'data-waiting': r.packageName },
+      el('div', { class: 'title' }, el('strong', {}, r.packageName), el('span', { class: 'muted' }, r.version), el('span', { class: 'status status-needs_configuration' }, 'waiting for approval')),
+      r.diff.length ? el('div', { class: 'meta' }, 'changed: ' + r.diff.join('; ')) : null,
+      el('div', { class: 'buttons' }, button('Review', () => openApproval(r))))));
+  }
+
   /* ---- approval: what an isolated plugin asks for, Allow or Deny ---- */
   function openApproval(request) {
     const form = $('approve-plugin');
@@ -534,8 +546,9 @@
 
   async function refresh() {
     try {
-      const [plugins, jobs] = await Promise.all([api(OPERATIONS.list), api(OPERATIONS.jobs)]);
+      const [plugins, jobs, waiting] = await Promise.all([api(OPERATIONS.list), api(OPERATIONS.jobs), api(OPERATIONS.approvals)]);
       renderInstalled(plugins);
+      renderWaiting(waiting);
       renderJobs(jobs);
       followJobNotice(jobs);
       if (/^Could not load/.test($('notice').textContent)) notice('');

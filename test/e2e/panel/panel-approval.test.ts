@@ -1,9 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 import { startRealAgentServer, type RealAgentServer } from '../../helpers/agent-server.js';
 
 const TOKEN = 'panel-approval-token-0123456789';
@@ -21,6 +23,7 @@ describe('the approval dialog in the real web client, in Chromium', () => {
   let browser: BrowserContext;
   let page: Page;
   let profile: string;
+  let scratch: string;
 
   async function openPanel(): Promise<FrameLocator> {
     await page.goto(`${server.url}/`);
@@ -40,6 +43,7 @@ describe('the approval dialog in the real web client, in Chromium', () => {
     delete process.env['ELIZA_SERVER_AUTH_TOKEN'];
     server = await startRealAgentServer({ settings: { PLUGIN_DYNAMIC_API_TOKEN: TOKEN } });
     profile = await mkdtemp(join(tmpdir(), 'pd-chromium-approval-'));
+    scratch = await mkdtemp(join(tmpdir(), 'pd-approval-upgrade-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
       headless: true,
@@ -52,6 +56,7 @@ describe('the approval dialog in the real web client, in Chromium', () => {
     await browser?.close();
     await server?.close();
     if (profile) await rm(profile, { recursive: true, force: true });
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
   it('shows what the plugin asks for; Deny leaves it, Allow approves and activates it', async () => {
@@ -98,4 +103,36 @@ describe('the approval dialog in the real web client, in Chromium', () => {
     expect(state.request).toBeNull();
     expect(state.approval).toMatchObject({ channel: 'panel', digest: expect.stringMatching(/^sha512-/) });
   }, 400_000);
+
+  it('an upgrade that asks for more waits with its diff; Review, then Allow, and the upgrade loads', async () => {
+    const panel = page.frameLocator('iframe[title="Plugin Hub"]');
+    const management = server.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
+    const upgrade = join(scratch, 'plugin-consent');
+    await cp(FIXTURE, upgrade, { recursive: true });
+    const manifest = JSON.parse(await readFile(join(upgrade, 'package.json'), 'utf8')) as { version: string; agentConfig: { permissions: Record<string, unknown> } };
+    manifest.version = '1.1.0';
+    manifest.agentConfig.permissions = { ...manifest.agentConfig.permissions, network: ['api.consent.test', 'uploads.consent.test'], modelCallsPerHour: 300 };
+    await writeFile(join(upgrade, 'package.json'), JSON.stringify(manifest));
+    const replace = () => management.install(upgrade, { replace: true, activate: true, allowedRoots: [scratch] });
+    await expect(replace()).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    expect(management.get('plugin-consent')).toMatchObject({ status: 'active', version: '1.0.0' });
+
+    const waiting = panel.locator('li[data-waiting="plugin-consent"]');
+    await waiting.waitFor({ timeout: 30_000 });
+    await waiting.getByRole('button', { name: 'Review' }).click();
+    const dialog = panel.locator('#approve-plugin');
+    await dialog.waitFor({ state: 'visible' });
+    expect(await panel.locator('#approve-plugin-name').textContent()).toBe('plugin-consent@1.1.0');
+    expect(await panel.locator('#approve-plugin-previous').textContent()).toBe('1.0.0');
+    expect(await panel.locator('#approve-plugin-diff-lines li').allTextContents()).toEqual(['+ network: uploads.consent.test', '~ model calls per hour: 30 → 300']);
+    await dialog.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENS, 'panel-03-upgrade-diff.png') });
+
+    await dialog.getByRole('button', { name: 'Allow' }).click();
+    await waiting.waitFor({ state: 'detached', timeout: 30_000 });
+    expect((await management.approvalState('plugin-consent')).approval).toMatchObject({ version: '1.1.0', channel: 'panel', permissions: { modelCallsPerHour: 300 } });
+    expect(await replace()).toMatchObject({ status: 'active', version: '1.1.0' });
+    await panel.locator('li[data-plugin="plugin-consent"] .muted', { hasText: '1.1.0' }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SCREENS, 'panel-04-upgrade-allowed.png') });
+  }, 300_000);
 });
