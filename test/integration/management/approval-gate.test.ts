@@ -115,6 +115,32 @@ describe('an isolated plugin runs only once its permissions are approved for its
     expect((await management().approvalState(NAME)).approval).toMatchObject({ channel: 'chat', version: '1.1.0', permissions: { postToRooms: true } });
   });
 
+  it("takes a creation job's request as the approval; a replace that widens is refused with the diff until approved", async () => {
+    const made = 'plugin-made-consent';
+    const generated = (jobId: string) => ({ trust: 'generated' as const, recordSource: { kind: 'generated' as const, jobId }, allowedRoots: [sources] });
+    const built = async (version: string, network: string[]) => {
+      const dir = join(sources, `${made}-${version}`);
+      await mkdir(join(dir, 'dist'), { recursive: true });
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: made, version, type: 'module', main: 'dist/index.js', agentConfig: { permissions: { network } } }));
+      await writeFile(join(dir, 'dist', 'index.js'), `export default { name: '${made}', description: 'made by a job', actions: [] };\n`);
+      return dir;
+    };
+    const first = await management().install(await built('1.0.0', ['api.one.test']), { ...generated('job-1'), activate: true });
+    expect(first).toMatchObject({ status: 'active', isolation: 'isolated' });
+    expect((await management().approvalState(made)).approval).toMatchObject({ channel: 'creation', by: 'job job-1' });
+
+    const wider = await built('2.0.0', ['api.one.test', 'api.two.test']);
+    const error = await refusal(management().install(wider, { ...generated('job-2'), activate: true, replace: true }));
+    expect(error.details.request.diff).toEqual(['+ network: api.two.test']);
+    expect(management().get(made)).toMatchObject({ status: 'active', version: '1.0.0' });
+    // The waiting request is what there is to answer (CLI approve, the panel's Review, "yes" in chat).
+    expect((await management().approvalState(made)).request).toMatchObject({ version: '2.0.0', digest: error.details.request.digest });
+    await management().approve(made, { channel: 'cli', digest: error.details.request.digest });
+    const again = await management().install(wider, { ...generated('job-3'), activate: true, replace: true });
+    expect(again).toMatchObject({ status: 'active', version: '2.0.0' });
+    await management().uninstall(made);
+  });
+
   it('forgets the approval on uninstall', async () => {
     await management().uninstall(NAME);
     expect((await t.runtime.getCache<{ records: unknown[] }>(APPROVALS_KEY))!.records).toEqual([]);
