@@ -59,13 +59,15 @@ export const pluginCommands: CommandGroup = (program, run) => {
     .argument('<plugin>')
     .argument('<mode>', 'isolated | in-process | default')
     .option('--code <code>', "moving in-process: the one-time code the agent printed on its terminal")
-    .option('--yes', "moving in-process: confirm the plugin's name without typing it")
+    .option('--yes', "moving in-process: confirm the plugin's name without typing it; isolating: approve what it asks for")
     .action((plugin: string, mode: string, opts: ConfirmOptions) =>
       run(async (ctx) => {
         if (!ISOLATION_CHOICES.includes(mode as IsolationChoice)) {
           throw codedError('INVALID_INPUT', { input: `The mode "${mode}"`, problem: 'is not one of isolated, in-process or default.' });
         }
-        const view = await isolateConfirmed(await ctx.backend(), { plugin, mode: mode as IsolationChoice }, opts, ctx.signal);
+        const b = await ctx.backend();
+        // Moving an active plugin into isolation reloads it there, which asks for its approval first.
+        const view = await withApproval(b, opts, ctx.signal, () => isolateConfirmed(b, { plugin, mode: mode as IsolationChoice }, opts, ctx.signal));
         printResult(ctx.out, view, () => `${pluginLine(view)} (${view.isolation})`);
       }),
     );
