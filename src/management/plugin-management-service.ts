@@ -283,7 +283,7 @@ export class PluginManagementService extends Service {
     return { approval, plugin };
   }
 
-  /** What a plugin asks for now (null when its approval covers it) and what was approved; every waiting request without `word`. */
+  /** What a plugin asks for now (a waiting request first; null when its approval covers it), and what was approved. */
   async approvalState(word: string): Promise<{ request: ApprovalRequest | null; approval: ApprovalRecord | null }> {
     const packageName = this.approvalTarget(word);
     const record = this.parts.installed.get(packageName);
