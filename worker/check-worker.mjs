@@ -1,9 +1,10 @@
 // A long-lived checker for one generated workspace: TypeScript and ESLint through their Node APIs,
 // kept warm between iterations so a repair loop does not pay their start-up again and again.
-// Protocol: one JSON request per stdin line ({ id, command: 'build' | 'lint' }), one JSON answer
+// Protocol: one JSON request per stdin line ({ id, command: 'warm' | 'build' | 'lint' }), one JSON answer
 // per stdout line ({ id, ok, diagnostics, fixed? } or { id, error }); `fixed` lists the sources
 // ESLint's fixes changed, with their new text. It runs with cwd = the workspace and resolves the
 // tools from the workspace's own node_modules (the linked shared toolchain).
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
@@ -20,33 +21,53 @@ const parser = createRequire(require.resolve('typescript-eslint'))('@typescript-
 // Source files parsed once and reused while their file has not changed (lib and core .d.ts above all).
 const sourceCache = new Map();
 let builder;
-let eslint;
+let slowEslint;
+// Lint results of files whose text and whose dependencies' text are unchanged: { key, messages }.
+let lintCache = new Map();
+// The hash of each parsed source file's text, by file object (an unchanged file keeps its object).
+const textHashes = new WeakMap();
+const inWorkspace = (fileName) => fileName.startsWith(`${workspace}/`) && !fileName.includes('/node_modules/');
 
 function compilerHost(options) {
   const host = ts.createIncrementalCompilerHost(options);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-    let mtime = 0;
+    // The workspace's own files are compared by text (a rewrite within one clock tick still counts);
+    // the libraries by modification time and size.
+    let stamp;
     try {
-      mtime = statSync(fileName).mtimeMs;
+      if (inWorkspace(fileName)) stamp = readFileSync(fileName, 'utf8');
+      else {
+        const info = statSync(fileName);
+        stamp = `${info.mtimeMs}:${info.size}`;
+      }
     } catch {
       return read(fileName, languageVersion, onError, shouldCreate);
     }
     const cached = sourceCache.get(fileName);
-    if (cached && cached.mtime === mtime) return cached.file;
+    if (cached && cached.stamp === stamp) return cached.file;
     const file = read(fileName, languageVersion, onError, shouldCreate);
-    if (file) sourceCache.set(fileName, { mtime, file });
+    if (file) sourceCache.set(fileName, { stamp, file });
     return file;
   };
   return host;
 }
 
-function build() {
+/**
+ * The program brought up to date with the workspace as it is now: an incremental builder, so only
+ * changed files are parsed again and only they and the files that depend on them are checked.
+ */
+function update() {
   const configPath = join(workspace, 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
-  if (!parsed) return { ok: false, diagnostics: [{ tool: 'tsc', message: 'tsconfig.json could not be read' }] };
+  if (!parsed) return undefined;
   const options = { ...parsed.options, incremental: true, tsBuildInfoFile: join(workspace, '.tsbuildinfo') };
   builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(parsed.fileNames, options, compilerHost(options), builder, parsed.errors);
+  return builder;
+}
+
+function build() {
+  if (!update()) return { ok: false, diagnostics: [{ tool: 'tsc', message: 'tsconfig.json could not be read' }] };
   const emitted = builder.emit();
   const all = [...builder.getConfigFileParsingDiagnostics(), ...builder.getSyntacticDiagnostics(), ...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics(), ...builder.getSemanticDiagnostics(), ...emitted.diagnostics];
   const diagnostics = all
@@ -61,19 +82,40 @@ function build() {
 }
 
 
-async function lint() {
-  // typescript-eslint's project service keeps every file it once opened with the text it had then
-  // (its file watchers are stubs): a file linted before the one it imports would be checked against
-  // the last iteration's types ("could not be resolved", "error typed"). A fresh service per lint
-  // reads every file as it is now; the parsed libraries of the build stay warm.
-  if (eslint) parser.clearCaches();
-  eslint ??= new ESLint({ cwd: workspace, fix: true });
-  // Only the plugin's sources: the rest of the workspace is the pipeline's, and the test run beside
-  // this one creates and removes its report folder while a whole-workspace walk would read it.
-  const results = await eslint.lintFiles(['src']);
-  // Fixes are written first, so what is judged (and shown to a model) is what is left. Each file is
-  // replaced atomically: the tests may be reading the same sources at this moment. The fixed
-  // sources are handed back, so the pipeline keeps them as the accepted ones.
+function hashOf(file) {
+  let hash = textHashes.get(file);
+  if (!hash) {
+    hash = createHash('sha256').update(file.text).digest('hex');
+    textHashes.set(file, hash);
+  }
+  return hash;
+}
+
+/** What a file's lint result depends on: its text, the text of every file it depends on, and the lint configuration. */
+function lintKey(program, file, config) {
+  const hash = createHash('sha256').update(config).update(hashOf(file));
+  for (const name of [...builder.getAllDependencies(file)].sort()) {
+    const dependency = program.getSourceFile(name);
+    hash.update(`\0${name}\0${dependency ? hashOf(dependency) : 'missing'}`);
+  }
+  return hash.digest('hex');
+}
+
+const asDiagnostics = (filePath, messages) =>
+  messages
+    .filter((m) => m.severity >= 2)
+    .map((m) => ({ tool: 'eslint', file: relative(workspace, filePath), line: m.line, column: m.column, code: m.ruleId ?? 'parse-error', message: m.message }));
+
+/**
+ * ESLint's fixes, written and handed back, on the files that have fixable problems: through
+ * typescript-eslint's project service, which parses each fix pass's text again (a given program
+ * would answer every pass with the text it was made from). A fresh service reads every file as it is now.
+ */
+async function fixFiles(paths) {
+  if (slowEslint) parser.clearCaches();
+  slowEslint ??= new ESLint({ cwd: workspace, fix: true });
+  const results = await slowEslint.lintFiles(paths);
+  // Each file is replaced atomically: the tests may be reading the same sources at this moment.
   const fixed = [];
   for (const r of results) {
     if (typeof r.output !== 'string' || r.output === readFileSync(r.filePath, 'utf8')) continue;
@@ -82,15 +124,89 @@ async function lint() {
     renameSync(temp, r.filePath);
     fixed.push({ path: relative(workspace, r.filePath), content: r.output });
   }
-  const diagnostics = results.flatMap((r) =>
-    r.messages
-      .filter((m) => m.severity >= 2)
-      .map((m) => ({ tool: 'eslint', file: relative(workspace, r.filePath), line: m.line, column: m.column, code: m.ruleId ?? 'parse-error', message: m.message })),
-  );
+  return { results, fixed };
+}
+
+/**
+ * The plugin's sources (src/) linted with the build's program for type information, so lint
+ * starts no TypeScript of its own; a file is linted again only when its text or a file it depends
+ * on changed. Files with fixable problems are fixed through the project service (fixFiles).
+ */
+async function lint() {
+  const current = update();
+  if (!current) return { ok: false, diagnostics: [{ tool: 'eslint', message: 'tsconfig.json could not be read' }] };
+  const program = current.getProgram();
+  // Files that can change every file's types (scripts, declarations, global augmentations) count for every file.
+  const globals = program
+    .getSourceFiles()
+    .filter((f) => inWorkspace(f.fileName) && (f.isDeclarationFile || !ts.isExternalModule(f) || f.text.includes('declare global')))
+    .map((f) => `${f.fileName}\0${hashOf(f)}`);
+  const config = [...['eslint.config.js', 'tsconfig.json'].map((name) => readFileSync(join(workspace, name), 'utf8')), ...globals].join('\0');
+  const sources = program.getSourceFiles().filter((f) => f.fileName.startsWith(`${workspace}/src/`) && !f.isDeclarationFile);
+  const results = new Map();
+  const next = new Map();
+  const stale = [];
+  for (const file of sources) {
+    const key = lintKey(program, file, config);
+    const cached = lintCache.get(file.fileName);
+    if (cached?.key === key) {
+      results.set(file.fileName, cached.messages);
+      next.set(file.fileName, cached);
+    } else stale.push({ file, key });
+  }
+  // A file that is gone, or fixed below (its text changes), leaves the cache.
+  lintCache = next;
+  const fixable = [];
+  if (stale.length > 0) {
+    const eslint = new ESLint({ cwd: workspace, fix: false, overrideConfig: { languageOptions: { parserOptions: { projectService: false, programs: [program] } } } });
+    const linted = await eslint.lintFiles(stale.map((s) => s.file.fileName));
+    const keys = new Map(stale.map((s) => [s.file.fileName, s.key]));
+    for (const r of linted) {
+      if (r.messages.some((m) => m.fix)) fixable.push(r.filePath);
+      else if (keys.has(r.filePath)) lintCache.set(r.filePath, { key: keys.get(r.filePath), messages: r.messages });
+      results.set(r.filePath, r.messages);
+    }
+  }
+  let fixed = [];
+  if (fixable.length > 0) {
+    const fixing = await fixFiles(fixable);
+    fixed = fixing.fixed;
+    for (const r of fixing.results) results.set(r.filePath, r.messages);
+  }
+  const diagnostics = [...results.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([fileName, messages]) => asDiagnostics(fileName, messages));
   return { ok: diagnostics.length === 0, diagnostics, fixed };
 }
 
-const commands = { build, lint };
+/**
+ * Before the sources exist: TypeScript parses the libraries every plugin compiles against (the
+ * standard library, Node's and ElizaOS core's types) and ESLint loads its configuration and rules,
+ * so the first build and lint find them ready. Nothing of the workspace's own is read or judged.
+ */
+async function warm() {
+  try {
+    await prepare();
+  } catch {
+    // Warming is an optimisation: whatever failed here is met, and reported, by the build and lint.
+  }
+  return { ok: true, diagnostics: [] };
+}
+
+async function prepare() {
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(workspace, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  if (parsed) {
+    const host = compilerHost(parsed.options);
+    const probe = join(workspace, '.warm-probe.ts');
+    const read = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, ...rest) =>
+      fileName === probe ? ts.createSourceFile(probe, "import '@elizaos/core';\nimport 'vitest';\n", ts.ScriptTarget.ES2022, true) : read(fileName, ...rest);
+    // The checker binds every file it is given, once per file: the libraries come bound to the first build.
+    ts.createProgram([probe], { ...parsed.options, noEmit: true }, host).getTypeChecker();
+  }
+  slowEslint ??= new ESLint({ cwd: workspace, fix: true });
+  await slowEslint.calculateConfigForFile(join(workspace, 'src', 'index.ts'));
+}
+
+const commands = { warm, build, lint };
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   let request;

@@ -5,10 +5,17 @@ import type { PluginView } from '../../management/plugin-view.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 import { planPlugin } from '../generators/template/index.js';
 import { diagnosticLine } from '../pipeline/feedback.js';
+import { appendPhases, PhaseClock } from '../pipeline/phase-times.js';
 import type { PipelineOutcome } from '../pipeline/run-pipeline.js';
 import type { JobDeps, RunningJob } from './job-context.js';
 import type { PreparedJob } from './job-setup.js';
 import { refuseSilentReplace } from './replace-guard.js';
+
+/**
+ * The last step of a job that passed: ship its build and install it here (the in-process queue,
+ * shipAndInstall), or ship it and store it in the fleet's database (a pg-boss worker).
+ */
+export type FinishStep = (deps: JobDeps, job: RunningJob, prepared: PreparedJob, outcome: PipelineOutcome) => Promise<void>;
 
 /** Keeps the last validation report (static checks and review) in the job's record. */
 export async function recordValidation(deps: JobDeps, id: string, outcome: PipelineOutcome): Promise<void> {
@@ -40,14 +47,19 @@ export function requirePassed(outcome: PipelineOutcome): void {
  */
 export async function shipAndInstall(deps: JobDeps, job: RunningJob, prepared: PreparedJob, outcome: PipelineOutcome): Promise<void> {
   const { jobs, settings } = deps;
+  const clock = new PhaseClock(0);
+  const started = performance.now();
   const shipped = await prepared.files.ship(prepared.toolchain, outcome.sources, { timeoutMs: settings.commandTimeoutMs, signal: job.signal });
-  await jobs.update(job.id, () => ({ shipped: { sha256: shipped.sha256, files: shipped.files } }), `Shipped build: ${shipped.files} file(s), sha256 ${shipped.sha256}`);
+  // A reused build was made beside the last iteration's gates: what is left here is only the wait for it.
+  clock.add('shipped-build', performance.now() - started, shipped.reused ? 'started when the checks passed, reused' : undefined);
+  const reused = shipped.reused ? ` (reused: ${shipped.reused})` : '';
+  await jobs.update(job.id, () => ({ shipped: { sha256: shipped.sha256, files: shipped.files } }), `Shipped build: ${shipped.files} file(s), sha256 ${shipped.sha256}${reused}`);
   await jobs.update(job.id, () => ({ phase: 'install' }), 'Installing and loading the plugin');
-  const view = await installShipped(deps, job, shipped);
-  await markSucceeded(deps, job, view, outcome.iterations);
+  const view = await installShipped(deps, job, shipped, clock);
+  await markSucceeded(deps, job, view, outcome.iterations, clock);
 }
 
-async function installShipped(deps: JobDeps, job: RunningJob, shipped: { dir: string; sha256: string }): Promise<PluginView> {
+async function installShipped(deps: JobDeps, job: RunningJob, shipped: { dir: string; sha256: string }, clock: PhaseClock): Promise<PluginView> {
   const { runtime, jobs, settings } = deps;
   const { id, queued, spec, signal } = job;
   const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
@@ -58,18 +70,20 @@ async function installShipped(deps: JobDeps, job: RunningJob, shipped: { dir: st
   if (previous) {
     await jobs.update(id, () => ({}), `Replacing ${previous.packageName}@${previous.version} made by an earlier job once the new one loads`);
   }
-  const installing = management.install(
+  // A first install is timed apart from its load; a replace installs and loads in one transaction.
+  const loadApart = queued.activate && !previous;
+  const installing = clock.time('install', () => management.install(
     { kind: 'folder', path: shipped.dir },
     {
       signal,
-      activate: queued.activate,
+      activate: queued.activate && !loadApart,
       trust: 'generated',
       recordSource: { kind: 'generated', jobId: id },
       allowedRoots: [join(settings.dataDir, 'shipped')],
       shippedHash: shipped.sha256,
       replace,
     },
-  );
+  )).then((view) => (loadApart && view.status === 'installed' ? clock.time('load', () => management.activate(view.packageName, { signal })) : view));
   // A failed job leaves nothing installed: a first install that failed to load is taken out again
   // (a replace keeps the earlier version, as the replace transaction does).
   return previous ? installing : installing.catch((error: unknown) => removeFailedInstall(management, spec.name, error));
@@ -82,7 +96,7 @@ async function removeFailedInstall(management: PluginManagementService, packageN
   throw error;
 }
 
-async function markSucceeded(deps: JobDeps, job: RunningJob, view: PluginView, iterations: number): Promise<void> {
+async function markSucceeded(deps: JobDeps, job: RunningJob, view: PluginView, iterations: number, clock: PhaseClock): Promise<void> {
   const { jobs } = deps;
   const needs = view.missingSettings.length ? ` It needs ${view.missingSettings.join(', ')} before it can load.` : '';
   const plan = job.queued.generator === 'template' ? planPlugin(job.spec) : undefined;
@@ -91,7 +105,8 @@ async function markSucceeded(deps: JobDeps, job: RunningJob, view: PluginView, i
   }
   await jobs.update(
     job.id,
-    () => ({
+    (record) => ({
+      phases: appendPhases(record.phases, clock.list()),
       status: 'succeeded',
       finishedAt: new Date().toISOString(),
       result: {

@@ -2,6 +2,7 @@ import { boundedModelCall, createModelGenerator, ModelMeter } from '../generator
 import { templateGenerator } from '../generators/template/index.js';
 import { hasLargeModel } from '../capabilities.js';
 import { reviewWithModel } from '../pipeline/model-review.js';
+import { appendPhases } from '../pipeline/phase-times.js';
 import { runPipeline, type IterationResult, type PipelineHooks, type PipelineOutcome } from '../pipeline/run-pipeline.js';
 import type { JobDeps, RunningJob } from './job-context.js';
 import { ITERATION_DIAGNOSTIC_LIMIT, type JobRecord } from './job-record.js';
@@ -32,6 +33,7 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
       reviewThreshold: settings.reviewThreshold,
       addDependencies,
       restoreConfig: () => files.restore(toolchain),
+      prepareShip: (sources) => files.prepareShip(toolchain, sources, { timeoutMs: settings.commandTimeoutMs, signal }),
       wrap: prepared.wrap,
       ...(prepared.group ? { resourceGroup: prepared.group } : {}),
       workspaceLimitBytes: settings.workspaceLimitMb * 1024 * 1024,
@@ -63,6 +65,7 @@ function jobHooks(jobs: JobStore, id: string, modelMeter: ModelMeter): PipelineH
           modelCalls: modelMeter.calls,
         },
         ...(result.tests ? { tests: result.tests } : {}),
+        phases: appendPhases(job.phases, result.phases),
       }));
     },
   };

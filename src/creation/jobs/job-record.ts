@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GENERATOR_KINDS } from '../generators/generator-kinds.js';
 import { REVIEW_FINDING_KINDS, REVIEW_SEVERITIES } from '../pipeline/model-review.js';
+import { PHASE_TIMES_LIMIT, PhaseTimeSchema } from '../pipeline/phase-times.js';
 import { JOB_PHASES, JOB_STATUSES } from './job-status.js';
 
 const DiagnosticSchema = z.object({
@@ -108,6 +109,8 @@ export const JobRecordSchema = z.object({
     .optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   timing: TimingSchema.optional(),
+  /** Where the job's time went, phase by phase and iteration by iteration (pipeline/phase-times.ts). */
+  phases: z.array(PhaseTimeSchema).max(PHASE_TIMES_LIMIT).optional(),
   createdAt: z.string(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),

@@ -3,6 +3,7 @@ import { openResourceGroup, selectSandbox, type ResourceGroup, type Sandbox } fr
 import { jobGroupBounds } from '../capabilities.js';
 import { jobSandboxPolicy } from '../job-sandbox.js';
 import { JobFiles } from '../pipeline/job-files.js';
+import { appendPhases, PhaseClock } from '../pipeline/phase-times.js';
 import { ensureToolchain, type Toolchain } from '../toolchain/index.js';
 import type { JobDeps, RunningJob } from './job-context.js';
 
@@ -34,6 +35,7 @@ export async function prepareJob(
   const { settings, jobs } = deps;
   const { id, queued, spec, signal } = job;
   const workspaceDir = queued.workspaceDir;
+  const started = performance.now();
   // Generated code runs only inside the sandbox: it sees the system and the toolchain read-only,
   // its own workspace read-write, no network, no host environment, nothing of other jobs.
   const sandbox = await selectSandbox(settings.sandbox);
@@ -57,7 +59,13 @@ export async function prepareJob(
   await files.restore(toolchain);
   const wrapped = openJobSandbox(deps, job, sandbox, files);
   held.group = wrapped.group;
-  await jobs.update(id, () => ({ sandbox: sandbox.kind === 'none' ? 'none' : wrapped.described }), `Sandbox: ${wrapped.described}`);
+  const clock = new PhaseClock(0);
+  clock.add('setup', performance.now() - started);
+  await jobs.update(
+    id,
+    (job) => ({ sandbox: sandbox.kind === 'none' ? 'none' : wrapped.described, phases: appendPhases(job.phases, clock.list()) }),
+    `Sandbox: ${wrapped.described}`,
+  );
   return { files, toolchain, group: wrapped.group, wrap: wrapped.wrap };
 }
 

@@ -7,7 +7,7 @@ import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/index.js';
 import { pipelineConfigFiles, restoreWorkspaceConfig, scaffoldWorkspace } from '../workspace/index.js';
 import { installDependencyFolder, linkWorkspaceModules } from './dependency-folder.js';
-import { buildShipped, type ShippedBuild } from './shipped-build.js';
+import { ShippedBuilder, type ShippedBuild } from './shipped-build.js';
 
 export interface JobFilesOptions {
   dataDir: string;
@@ -93,23 +93,36 @@ export class JobFiles {
     await linkWorkspaceModules(this.opts.workspaceDir, toolchain, this.dependencyModules);
   }
 
-  /** The shipped build from the accepted sources, with its hash. */
+  /** Starts the shipped build of sources that just passed the checks, so `ship` can take it if they stay the same. */
+  prepareShip(toolchain: Toolchain, sources: GeneratedFile[], opts: { timeoutMs: number; signal: AbortSignal }): void {
+    this.shippedBuilder(toolchain, opts).prepare(sources);
+  }
+
+  /** The shipped build from the accepted sources, with its hash: the one already made from the same sources, or a new one. */
   ship(toolchain: Toolchain, sources: GeneratedFile[], opts: { timeoutMs: number; signal: AbortSignal }): Promise<ShippedBuild> {
-    return buildShipped({
+    return this.shippedBuilder(toolchain, opts).ship(sources);
+  }
+
+  private builder: ShippedBuilder | undefined;
+
+  private shippedBuilder(toolchain: Toolchain, opts: { timeoutMs: number; signal: AbortSignal }): ShippedBuilder {
+    this.builder ??= new ShippedBuilder(() => ({
       dir: this.shippedDir,
       spec: this.opts.spec,
-      dependencies: this.dependencies,
-      sources,
+      // The dependencies as they are when the build starts: one added later changes the key.
+      dependencies: { ...this.dependencies },
       toolchain,
       ...(this.dependencyModules ? { dependencyModules: this.dependencyModules } : {}),
       timeoutMs: opts.timeoutMs,
       outputCapBytes: this.opts.outputCapBytes,
       signal: opts.signal,
-    });
+    }));
+    return this.builder;
   }
 
   /** Removes the dependency folder, the configuration copies and the shipped build (the installed copy is the plugin's own). */
   async dispose(): Promise<void> {
+    await this.builder?.settle();
     await Promise.all([this.dependencyDir, this.configDir, this.shippedDir].map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }

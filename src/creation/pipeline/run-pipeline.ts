@@ -12,6 +12,7 @@ import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
 import { generatorDefect } from './generator-defect.js';
 import type { ModelReview } from './model-review.js';
+import { PhaseClock, type PhaseTime } from './phase-times.js';
 import { judgeReview, type JudgedReview } from './review-cases.js';
 
 export interface PipelineOptions {
@@ -37,6 +38,11 @@ export interface PipelineOptions {
   /** Puts the pipeline's own configuration back in the workspace; called before every step. */
   restoreConfig?: () => Promise<void>;
   signal: AbortSignal;
+  /**
+   * Starts the shipped build of sources that passed the checks so far; the job takes it when the
+   * accepted sources are still the same at the end (the host's build of the pipeline's copy, never the sandbox's output).
+   */
+  prepareShip?: (sources: GeneratedFile[]) => void;
   /** Adds up the job's model time, so each iteration can report model and tool time apart. */
   modelMeter?: { readonly elapsedMs: number };
 }
@@ -58,6 +64,8 @@ export interface IterationResult {
   modelMs: number;
   /** Every finding of this iteration's review: confirmed by its test (fed back), unconfirmed or advice. */
   reviewFindings?: JudgedReview['findings'];
+  /** Where this iteration's time went: generation, each tool, configuration restores, validation, review. */
+  phases: PhaseTime[];
 }
 
 export interface PipelineOutcome {
@@ -77,16 +85,22 @@ export interface PipelineOutcome {
  * end the loop early.
  */
 export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): Promise<PipelineOutcome> {
-  // One warm TypeScript + ESLint process per job: later iterations skip both tools' start-up.
-  const worker = new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes);
+  // One warm TypeScript + ESLint process and one warm Vitest per job, both in the job's sandbox:
+  // later iterations skip the tools' start-up, and the first finds them started during generation.
+  const workers = {
+    check: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'check'),
+    test: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'test'),
+  };
   try {
-    return await iterate(opts, hooks, worker);
+    await Promise.all([workers.check.warm(opts.signal), workers.test.warm(opts.signal)]);
+    return await iterate(opts, hooks, workers);
   } finally {
-    worker.close();
+    workers.check.close();
+    workers.test.close();
   }
 }
 
-async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: CheckWorker): Promise<PipelineOutcome> {
+async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { check: CheckWorker; test: CheckWorker }): Promise<PipelineOutcome> {
   const { spec, workspaceDir, toolchain, signal } = opts;
   let feedback: IterationFeedback | undefined;
   let tests: StepResult['tests'];
@@ -97,6 +111,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
   for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
     signal.throwIfAborted();
     const started = Date.now();
+    const clock = new PhaseClock(iteration);
     const modelBefore = opts.modelMeter?.elapsedMs ?? 0;
     const finish = async (failedAt: JobPhase | undefined, diagnostics: Diagnostic[], review?: JudgedReview): Promise<void> => {
       const modelMs = (opts.modelMeter?.elapsedMs ?? 0) - modelBefore;
@@ -108,6 +123,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
         durationMs: Date.now() - started,
         modelMs,
         ...(review ? { reviewFindings: review.findings } : {}),
+        phases: clock.list(),
       });
     };
 
@@ -116,9 +132,12 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     const currentFiles = iteration === 1 ? [] : sources.list();
     let generated: Awaited<ReturnType<PluginGenerator['generate']>>;
     try {
-      generated = await opts.generator.generate({ spec, iteration, currentFiles, feedback, signal });
-      // Refuses the whole answer before writing anything when one path is not allowed.
-      await sources.accept(generated.files);
+      generated = await clock.time('generate', async () => {
+        const answer = await opts.generator.generate({ spec, iteration, currentFiles, feedback, signal });
+        // Refuses the whole answer before writing anything when one path is not allowed.
+        await sources.accept(answer.files);
+        return answer;
+      });
     } catch (error) {
       if (!isPluginDynamicError(error) || error.code !== 'MODEL_OUTPUT_REFUSED') throw error;
       // A malformed or unsafe answer is a failed iteration: the model is told why and tries again.
@@ -129,10 +148,12 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     }
     if (generated.dependencies && Object.keys(generated.dependencies).length > 0 && opts.addDependencies) {
       await hooks.log(`adding dependencies: ${Object.keys(generated.dependencies).join(', ')}`);
-      await opts.addDependencies(generated.dependencies, signal);
+      const add = opts.addDependencies;
+      await clock.time('setup', () => add(generated.dependencies ?? {}, signal));
     }
     // The generator may not edit the tests it is judged by: put them back before every run.
-    await restoreContractTests(workspaceDir, spec);
+    await clock.time('config-restore', () => restoreContractTests(workspaceDir, spec));
+    const restore = opts.restoreConfig;
 
     const ctx = {
       workspaceDir,
@@ -140,14 +161,16 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       timeoutMs: opts.commandTimeoutMs,
       outputCapBytes: opts.outputCapBytes,
       signal,
-      worker,
+      worker: workers.check,
+      testWorker: workers.test,
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
       ...(opts.workspaceLimitBytes !== undefined ? { workspaceLimitBytes: opts.workspaceLimitBytes } : {}),
-      ...(opts.restoreConfig ? { restoreConfig: opts.restoreConfig } : {}),
+      ...(restore ? { restoreConfig: () => clock.time('config-restore', restore) } : {}),
     };
     let failed: IterationFeedback | undefined;
     const judge = async (result: StepResult): Promise<boolean> => {
+      clock.add(TOOL_OF_STEP[result.step], result.durationMs);
       throwIfStopped(result, signal, result.step);
       if (result.tests) {
         tests = result.tests;
@@ -164,6 +187,8 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
     };
     await hooks.phase('build', iteration);
     if (await judge(await runBuild(ctx))) {
+      // A deterministic generator's sources that compile are what ships unless a gate fails (then the job ends).
+      if (opts.generator.deterministic) opts.prepareShip?.(sources.list());
       // Lint and test read the same built sources and do not depend on each other: they run side by
       // side, and the feedback still names the first failing gate in order (lint before test).
       await hooks.phase('lint', iteration);
@@ -177,7 +202,10 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       await hooks.phase('test', iteration);
       const tested = await testing;
       if (await judge(linted)) await judge(tested);
-      else throwIfStopped(tested, signal, 'test');
+      else {
+        clock.add('vitest', tested.durationMs);
+        throwIfStopped(tested, signal, 'test');
+      }
     }
     if (failed) {
       await hooks.log(`${failed.gate} failed with ${failed.total} problem(s)`);
@@ -187,8 +215,9 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       continue;
     }
 
+    if (!opts.generator.deterministic) opts.prepareShip?.(sources.list());
     await hooks.phase('validate', iteration);
-    const report = await validatePlugin({
+    const report = await clock.time('validate', () => validatePlugin({
       workspaceDir,
       spec,
       toolchain,
@@ -197,8 +226,8 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, worker: Chec
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
       files: sources.list(),
-    });
-    const judged = report.ok && opts.review ? await reviewWithCases(opts, ctx, sources, iteration, hooks) : undefined;
+    }));
+    const judged = report.ok && opts.review ? await clock.time('review', () => reviewWithCases(opts, ctx, sources, iteration, hooks)) : undefined;
     const review = judged?.review;
     validation = { ...report, ...(review ? { review, score: review.score } : {}) };
     const problems = validationProblems(report);
@@ -224,6 +253,8 @@ function throwIfStopped(result: Pick<StepResult, 'cancelled'>, signal: AbortSign
     throw new PluginDynamicError('JOB_CANCELLED', `The job was cancelled during ${gate}.`);
   }
 }
+
+const TOOL_OF_STEP = { build: 'tsc', lint: 'eslint', test: 'vitest' } as const;
 
 function toolOf(gate: string): Diagnostic['tool'] {
   return gate === 'build' ? 'tsc' : gate === 'lint' ? 'eslint' : 'vitest';

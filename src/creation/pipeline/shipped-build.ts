@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PluginDynamicError } from '../../errors.js';
@@ -15,6 +16,8 @@ export interface ShippedBuild {
   dir: string;
   sha256: string;
   files: number;
+  /** Set when a build made earlier from the same sources was taken instead of building again. */
+  reused?: string;
 }
 
 /** Tests never ship: the build leaves them out, so dist/ holds exactly what the package publishes. */
@@ -31,7 +34,7 @@ const SHIPPED_TSCONFIG = { ...WORKSPACE_TSCONFIG, exclude: ['src/**/*.test.ts', 
  * folder linked in, and the host's tsc run on it. No generated code runs here or after; the hash of
  * dist/ is recorded so the installer can check it installs these bytes.
  */
-export async function buildShipped(opts: {
+export interface ShippedBuildOptions {
   dir: string;
   spec: PluginSpec;
   dependencies: Record<string, string>;
@@ -42,7 +45,9 @@ export async function buildShipped(opts: {
   timeoutMs: number;
   outputCapBytes: number;
   signal: AbortSignal;
-}): Promise<ShippedBuild> {
+}
+
+export async function buildShipped(opts: ShippedBuildOptions): Promise<ShippedBuild> {
   await rm(opts.dir, { recursive: true, force: true });
   await mkdir(opts.dir, { recursive: true });
   const config = pipelineConfigFiles(opts.spec, opts.dependencies);
@@ -69,4 +74,62 @@ export async function buildShipped(opts: {
   }
   const { sha256, files } = await hashTree(join(opts.dir, 'dist'));
   return { dir: opts.dir, sha256, files };
+}
+
+/** What a shipped build is made from: every shipped source's path and text, and the dependencies. */
+export function shippedSourcesKey(sources: readonly GeneratedFile[], dependencies: Record<string, string>): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : 1))));
+  for (const file of [...sources].filter((f) => isShippedSource(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    hash.update(`\0${file.path}\0${Buffer.byteLength(file.content)}\0`);
+    hash.update(file.content);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * One job's shipped build, started early and taken when it is wanted: `prepare` starts a build of
+ * the sources the checks just passed on (beside the rest of the iteration); `ship` takes it when the
+ * accepted sources are still identical (same key), and otherwise waits for it to end and builds
+ * again. Both run the host's tsc on the accepted sources, never anything the sandbox made.
+ */
+export class ShippedBuilder {
+  private pending: { key: string; build: Promise<ShippedBuild> } | undefined;
+
+  constructor(private readonly base: () => Omit<ShippedBuildOptions, 'sources'>) {}
+
+  /** Starts the build of `sources` unless one of the same sources is under way or done. */
+  prepare(sources: readonly GeneratedFile[]): void {
+    const opts = this.base();
+    const key = shippedSourcesKey(sources, opts.dependencies);
+    if (this.pending?.key === key) return;
+    const before = this.pending?.build.catch(() => undefined);
+    const build = (async () => {
+      await before;
+      return buildShipped({ ...opts, sources: [...sources] });
+    })();
+    // Read by ship(), or by nobody when the job ends first.
+    build.catch(() => undefined);
+    this.pending = { key, build };
+  }
+
+  /** The shipped build of `sources`: the one started for them, or a new one. */
+  async ship(sources: readonly GeneratedFile[]): Promise<ShippedBuild> {
+    const opts = this.base();
+    const key = shippedSourcesKey(sources, opts.dependencies);
+    const pending = this.pending;
+    if (pending?.key === key) {
+      const build = await pending.build.catch(() => undefined);
+      if (build) return { ...build, reused: `the build started for the same sources (sha256 ${key.slice(0, 12)})` };
+    }
+    await pending?.build.catch(() => undefined);
+    const build = buildShipped({ ...opts, sources: [...sources] });
+    this.pending = { key, build };
+    return build;
+  }
+
+  /** Waits for a build still under way (before its folder is removed). */
+  async settle(): Promise<void> {
+    await this.pending?.build.catch(() => undefined);
+  }
 }

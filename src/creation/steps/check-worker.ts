@@ -9,7 +9,9 @@ import { WORKER_DIR } from '../../shared/package-paths.js';
 
 /** worker/ ships beside src/ and dist/ (a sandbox must let the checker read it). */
 export { WORKER_DIR };
-const WORKER_SCRIPT = join(WORKER_DIR, 'check-worker.mjs');
+/** The checker (TypeScript and ESLint) and the test runner (Vitest), each a warm process of its own. */
+const WORKER_SCRIPTS = { check: join(WORKER_DIR, 'check-worker.mjs'), test: join(WORKER_DIR, 'test-worker.mjs') } as const;
+export type WorkerKind = keyof typeof WORKER_SCRIPTS;
 
 export interface WorkerAnswer {
   ok: boolean;
@@ -29,10 +31,11 @@ interface Pending {
 }
 
 /**
- * A long-lived TypeScript + ESLint process for one workspace, so each repair iteration reuses the
- * parsed libraries and the type-aware lint program instead of starting both tools cold. It runs in
- * its own process group (scrubbed environment, cwd = workspace) and is killed as a group on a
- * timeout or cancel; the next request starts a fresh one.
+ * A long-lived tool process for one workspace, so each repair iteration reuses what the tools
+ * loaded and parsed instead of starting them cold: `check` keeps TypeScript's program and ESLint
+ * (build, lint), `test` keeps Vitest loaded (its own process and sandbox, as the plugin's tests run
+ * under it). It runs in its own process group (scrubbed environment, cwd = workspace) and is killed
+ * as a group on a timeout or cancel; the next request starts a fresh one.
  */
 export class CheckWorker {
   private child: LineProcess | undefined;
@@ -47,9 +50,11 @@ export class CheckWorker {
     private readonly workspaceDir: string,
     private readonly wrap?: (spec: ProcessSpec) => ProcessSpec,
     private readonly outputCapBytes = 1_048_576,
+    readonly kind: WorkerKind = 'check',
   ) {}
 
-  async request(command: 'build' | 'lint', opts: { timeoutMs: number; signal?: AbortSignal }): Promise<WorkerAnswer> {
+  /** `files`: for `test`, these test files alone (workspace-relative) instead of every test. */
+  async request(command: 'build' | 'lint' | 'test', opts: { timeoutMs: number; signal?: AbortSignal; files?: readonly string[] }): Promise<WorkerAnswer> {
     opts.signal?.throwIfAborted();
     const started = Date.now();
     const child = this.start((await childNode(opts.signal)).path);
@@ -57,7 +62,7 @@ export class CheckWorker {
     try {
       const reply = new Promise<{ ok: boolean; diagnostics: Diagnostic[]; fixed: FixedSource[] }>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        child.send(JSON.stringify({ id, command }));
+        child.send(JSON.stringify({ id, command, ...(opts.files?.length ? { files: opts.files } : {}) }));
       });
       const answer = await bounded(reply, {
         ms: opts.timeoutMs,
@@ -86,6 +91,19 @@ export class CheckWorker {
     }
   }
 
+  /**
+   * Starts the process now, before the first request, so its start-up overlaps generation: the
+   * checker also parses the libraries and loads ESLint's rules (`warm`). Its answer is not waited
+   * for; a request sent meanwhile is answered after it.
+   */
+  async warm(signal?: AbortSignal): Promise<void> {
+    const child = this.start((await childNode(signal)).path);
+    if (this.kind !== 'check') return;
+    const id = this.nextId++;
+    this.pending.set(id, { resolve: () => this.pending.delete(id), reject: () => this.pending.delete(id) });
+    child.send(JSON.stringify({ id, command: 'warm' }));
+  }
+
   /** Ends the worker and everything in its process group. Idempotent. */
   close(): void {
     this.kill();
@@ -96,7 +114,7 @@ export class CheckWorker {
     const home = join(this.workspaceDir, '.home');
     let spec: ProcessSpec = {
       command: node,
-      args: ['--max-old-space-size=1536', WORKER_SCRIPT],
+      args: ['--max-old-space-size=1536', WORKER_SCRIPTS[this.kind]],
       cwd: this.workspaceDir,
       env: scrubbedEnv(home, { NODE_ENV: 'test', TMPDIR: home }),
       maxOutputBytes: this.outputCapBytes,

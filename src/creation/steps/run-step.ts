@@ -22,6 +22,8 @@ export interface StepContext {
   wrap?: (spec: ProcessSpec) => ProcessSpec;
   /** A warm TypeScript + ESLint process for this workspace; without one each step starts the tool. */
   worker?: CheckWorker;
+  /** A warm Vitest process for this workspace (a CheckWorker of kind `test`); without one each run starts Vitest. */
+  testWorker?: CheckWorker;
   /** The job's control group: which of its memory and process bounds a step ran into. */
   resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
   /** The most the workspace may hold after a step (bytes, symbolic links not counted). */
@@ -145,7 +147,9 @@ export async function runTests(ctx: StepContext, only: readonly string[] = []): 
   await safeRemove(ctx.workspaceDir, '.vitest-report');
   // The runner config loader reads vitest.config.ts without writing a bundle into node_modules,
   // which is read-only in the sandbox. The config is named, so no other file is looked for.
-  const run = await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--config', 'vitest.config.ts', '--configLoader', 'runner', '--reporter=json', `--outputFile=${REPORT}`, ...only]);
+  const run = ctx.testWorker
+    ? await testsThroughWorker(ctx, ctx.testWorker, only)
+    : await tool(ctx, ctx.toolchain.bin.vitest, ['run', '--config', 'vitest.config.ts', '--configLoader', 'runner', '--reporter=json', `--outputFile=${REPORT}`, ...only]);
   let text: string | undefined;
   let refused: string | undefined;
   try {
@@ -160,4 +164,24 @@ export async function runTests(ctx: StepContext, only: readonly string[] = []): 
   const ok = run.ok && report !== undefined && report.counts.failed === 0 && report.counts.total > 0;
   const diagnostics = refused ? [{ tool: 'vitest' as const, code: 'UNSAFE_WORKSPACE_FILE', message: `The test report was not read: ${refused}` }] : (report?.diagnostics ?? []);
   return result(ctx, 'test', { ...run, ok }, diagnostics, report ? { tests: report.counts } : {});
+}
+
+/**
+ * One test run through the warm Vitest, as a process result: the report is read afterwards exactly
+ * as the one-off run's. A runner that failed or died under the tests (they run as its children) is a
+ * failed run with that reason, as a crashed `vitest run` is; the job's bounds are read by the caller.
+ */
+async function testsThroughWorker(ctx: StepContext, worker: CheckWorker, only: readonly string[]): Promise<ProcessResult> {
+  await ctx.restoreConfig?.();
+  // The runner's HOME and TMPDIR: a link a test left there is replaced, never followed.
+  await safeDirectory(ctx.workspaceDir, '.home');
+  const started = Date.now();
+  try {
+    const answer = await worker.request('test', { timeoutMs: ctx.timeoutMs, files: only, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const ok = answer.ok && !answer.timedOut && !answer.cancelled && !answer.outputLimitHit;
+    return { ok, exitCode: ok ? 0 : 1, signal: null, stdout: '', stderr: '', timedOut: answer.timedOut, cancelled: answer.cancelled, outputLimitHit: answer.outputLimitHit, durationMs: answer.durationMs };
+  } catch (error) {
+    if (!isPluginDynamicError(error) || error.code !== 'TOOLCHAIN_UNAVAILABLE') throw error;
+    return { ok: false, exitCode: null, signal: null, stdout: '', stderr: error.message, timedOut: false, cancelled: false, outputLimitHit: false, durationMs: Date.now() - started };
+  }
 }

@@ -40,6 +40,12 @@ describe('every good specification on the template path', () => {
       expect(job.tests?.failed).toBe(0);
       expect(job.tests?.total).toBeGreaterThanOrEqual(spec.actions.length + spec.providers.length);
       expect(job.progress).toBe(100);
+      // Every part of the job's time is on its record, and the shipped build started after tsc passed is the one installed.
+      const measured = new Set(job.phases?.map((p) => p.name));
+      for (const name of ['setup', 'generate', 'config-restore', 'tsc', 'eslint', 'vitest', 'validate', 'shipped-build', 'install'] as const) expect(measured).toContain(name);
+      expect(measured.has('load')).toBe(job.result?.pluginStatus === 'active');
+      expect(job.phases?.filter((p) => p.name === 'tsc').map((p) => p.iteration)).toEqual([1]);
+      expect(job.log.find((l) => l.message.startsWith('Shipped build'))?.message).toContain('reused');
 
       const required = spec.environmentVariables.filter((v) => v.required).map((v) => v.name);
       if (required.length > 0) {
