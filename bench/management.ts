@@ -53,8 +53,12 @@ export async function benchManagement(): Promise<void> {
     if (!service) throw new Error(`${PLUGIN_MANAGEMENT_SERVICE} did not start`);
 
     const tarball = await packTinyPlugin(dataDir);
-    const fromTarball = await timed(() => service.install(tarball, { activate: true, allowedRoots: [dataDir] }));
-    console.log(`install + load from a local tarball: ${fmt(fromTarball.ms)} (${fromTarball.value.status})`);
+    // A tarball is a user source: it runs isolated, once approved (the real approve path, as a person would).
+    const fromTarball = await timed(async () => {
+      const installed = await service.install(tarball, { allowedRoots: [dataDir] });
+      return (await service.approve(installed.packageName, { channel: 'api', by: 'bench', activate: true })).plugin ?? installed;
+    });
+    console.log(`install + approve + load from a local tarball: ${fmt(fromTarball.ms)} (${fromTarball.value.status})`);
 
     const fromNpm = await timed(() => service.install('@elizaos/plugin-bootstrap@1.7.2', { activate: true }));
     console.log(`install + load of @elizaos/plugin-bootstrap@1.7.2 from the npm registry: ${fmt(fromNpm.ms)} (${fromNpm.value.status})`);

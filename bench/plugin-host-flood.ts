@@ -95,6 +95,8 @@ async function measure(attack: () => Promise<unknown>, done: () => boolean, limi
 export async function benchHostFlood(runtime: AgentRuntime, service: PluginManagementService, dataDir: string): Promise<void> {
   await service.install(await writeFloodPlugin(dataDir), { allowedRoots: [dataDir] });
   await service.setIsolation(NAME, 'isolated');
+  // An isolated plugin runs once approved (the real approve path, as a person would).
+  await service.approve(NAME, { channel: 'api', by: 'bench' });
   await service.activate(NAME);
   const doneFile = join(pluginDataFolder(join(dataDir, 'plugin-dynamic'), NAME), 'flood-done.json');
   // The database grows its own memory once to hold the large value; that is not the flood's doing.

@@ -92,6 +92,8 @@ export async function benchPluginHost(): Promise<void> {
 
     const rpcPlugin = await writePlugin(dataDir, 'plugin-bench-rpc', false);
     await service.install(rpcPlugin, { allowedRoots: [dataDir] });
+    // Isolated plugins run once approved (the real approve path, as a person would).
+    await service.approve('plugin-bench-rpc', { channel: 'api', by: 'bench' });
     const lines: string[] = [];
     for (const mode of ['in-process', 'isolated'] as const) {
       await service.setIsolation('plugin-bench-rpc', mode);
@@ -108,6 +110,7 @@ export async function benchPluginHost(): Promise<void> {
     // Load time and resident memory of one host, for a plugin without and with @elizaos/core.
     const corePlugin = await writePlugin(dataDir, 'plugin-bench-core', true);
     await service.install(corePlugin, { allowedRoots: [dataDir] });
+    await service.approve('plugin-bench-core', { channel: 'api', by: 'bench' });
     await service.setIsolation('plugin-bench-rpc', 'isolated');
     console.log('\n| isolated plugin | load (activate), median of 10 | host RSS |\n|---|---|---|');
     for (const name of ['plugin-bench-rpc', 'plugin-bench-core']) {

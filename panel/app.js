@@ -102,7 +102,10 @@
       : { code: 'HTTP_' + res.status, message: (payload && (payload.message || payload.error)) || 'HTTP ' + res.status };
     if (error.code === 'SERVER_API_KEY_REQUIRED' || (res.status === 401 && error.code !== 'UNAUTHORIZED')) askForServerKey();
     if (error.code === 'UNAUTHORIZED') $('keys').open = true;
-    throw new Error(error.code + ': ' + error.message);
+    const failure = new Error(error.code + ': ' + error.message);
+    // An isolated plugin waiting for approval: the refusal carries what it asks for.
+    if (error.code === 'APPROVAL_REQUIRED' && error.request) failure.request = error.request;
+    throw failure;
   }
 
   async function act(label, fn) {
@@ -111,10 +114,59 @@
       await fn();
       notice(label + ': done');
     } catch (e) {
-      notice(label + ' failed. ' + withAdvice(e.message), true);
+      if (e.request) waitForApproval(label, e.request);
+      else notice(label + ' failed. ' + withAdvice(e.message), true);
     }
     await refresh();
   }
+
+  /* Not a failure: the plugin waits for a person's answer in the dialog. */
+  function waitForApproval(label, request) {
+    notice(label + ': ' + request.packageName + ' waits for your approval: read what it asks for, then Allow or Deny.');
+    openApproval(request);
+  }
+
+  /* Requests refused and not answered yet (an upgrade or replace that asks for more): each can be reviewed. */
+  let renderedWaiting = '';
+  function renderWaiting(requests) {
+    const key = JSON.stringify(requests);
+    if (key === renderedWaiting) return;
+    renderedWaiting = key;
+    $('waiting-approval').replaceChildren(...requests.map((r) => el('li', { 'data-waiting': r.packageName },
+      el('div', { class: 'title' }, el('strong', {}, r.packageName), el('span', { class: 'muted' }, r.version), el('span', { class: 'status status-needs_configuration' }, 'waiting for approval')),
+      r.diff.length ? el('div', { class: 'meta' }, 'changed: ' + r.diff.join('; ')) : null,
+      el('div', { class: 'buttons' }, button('Review', () => openApproval(r))))));
+  }
+
+  /* ---- approval: what an isolated plugin asks for, Allow or Deny ---- */
+  function openApproval(request) {
+    const form = $('approve-plugin');
+    form.hidden = false;
+    form.dataset.plugin = request.packageName;
+    form.dataset.digest = request.digest;
+    $('approve-plugin-name').textContent = request.packageName + '@' + request.version;
+    $('approve-plugin-lines').replaceChildren(...request.lines.map((line) => el('li', {}, line)));
+    const changed = request.diff.length > 0 && request.previous;
+    $('approve-plugin-diff').hidden = !changed;
+    $('approve-plugin-previous').textContent = request.previous ? request.previous.version : '';
+    $('approve-plugin-diff-lines').replaceChildren(...request.diff.map((line) => el('li', { class: line[0] === '+' ? 'added' : line[0] === '-' ? 'removed' : 'changed' }, line)));
+    $('approve-plugin-digest').textContent = 'Package digest ' + request.digest.slice(0, 28) + (request.reason === 'content' && !request.diff.length ? ' (new content, same permissions)' : '');
+    form.scrollIntoView({ block: 'nearest' });
+  }
+
+  $('approve-plugin').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const plugin = form.dataset.plugin;
+    const digest = form.dataset.digest;
+    form.hidden = true;
+    act('Allow ' + plugin, () => api(OPERATIONS.approve, { plugin, digest, activate: true, channel: 'panel' }));
+  });
+  $('approve-plugin-deny').addEventListener('click', () => {
+    const form = $('approve-plugin');
+    form.hidden = true;
+    notice('Not approved: ' + form.dataset.plugin + ' stays inactive.');
+  });
 
   /* The advice for an error, in the panel's words (ERROR_ADVICE comes from the error catalogue). */
   function withAdvice(message) {
@@ -135,7 +187,8 @@
       const view = await api(OPERATIONS.install, { source, activate: true });
       notice(installedText(view));
     } catch (e) {
-      notice('Install ' + source + ' failed. ' + withAdvice(e.message), true);
+      if (e.request) waitForApproval('Installed ' + source, e.request);
+      else notice('Install ' + source + ' failed. ' + withAdvice(e.message), true);
     }
     await refresh();
   }
@@ -494,8 +547,9 @@
 
   async function refresh() {
     try {
-      const [plugins, jobs] = await Promise.all([api(OPERATIONS.list), api(OPERATIONS.jobs)]);
+      const [plugins, jobs, waiting] = await Promise.all([api(OPERATIONS.list), api(OPERATIONS.jobs), api(OPERATIONS.approvals)]);
       renderInstalled(plugins);
+      renderWaiting(waiting);
       renderJobs(jobs);
       followJobNotice(jobs);
       if (/^Could not load/.test($('notice').textContent)) notice('');

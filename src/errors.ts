@@ -45,6 +45,8 @@ export const ERROR_CATALOGUE = {
   LOAD_FAILED: 'The plugin failed while loading and was rolled back; the reason is in the message.',
   LOAD_TIMEOUT: 'The plugin did not finish init or start its services in time and was rolled back.',
   PROTECTED_PLUGIN: 'Plugins registered when the agent started (and plugin-dynamic itself) cannot be installed again, unloaded or uninstalled at runtime.',
+  APPROVAL_REQUIRED:
+    'An isolated plugin runs only with what a person approved: read what it asks for (and, on an upgrade, what changed), then answer "yes, allow PLUGIN" (APPROVE_PLUGIN) to approve and activate it.',
   // state and secrets
   STATE_CORRUPT: 'A stored record was unreadable; it was moved aside and the rest was kept.',
   SECRET_KEY_UNAVAILABLE:
@@ -190,6 +192,8 @@ export const ERROR_MESSAGES = {
   LOAD_FAILED: '{subject} {problem}',
   LOAD_TIMEOUT: '{what} did not finish within {ms} ms.',
   PROTECTED_PLUGIN: '{plugin} was registered when the agent started{as}; it cannot be {change} at runtime.',
+  APPROVAL_REQUIRED:
+    '{plugin} needs your approval before it runs isolated{why}. It asks for: {request}.{diff} Nothing of it runs until you approve: plugin-dynamic approve {name} --activate, Allow in the Plugin Hub panel, or "yes, allow {name}" in chat.',
   SECRET_KEY_UNAVAILABLE: '{subject} {problem}',
   // creation
   DESCRIPTION_UNUSABLE: 'The description {problem}.',
@@ -344,6 +348,10 @@ export const ERROR_ADVICE: { readonly [C in ErrorCode]?: { readonly cli: string;
   SERVER_API_KEY_REQUIRED: {
     cli: "The ElizaOS server has ELIZA_SERVER_AUTH_TOKEN set: set ELIZA_SERVER_AUTH_TOKEN to the server's key in the CLI's environment (it is sent as X-API-KEY).",
     panel: "The ElizaOS server has ELIZA_SERVER_AUTH_TOKEN set: save its key in the web client (Settings, Manage API Key), or enter it under Keys, Server API key.",
+  },
+  APPROVAL_REQUIRED: {
+    cli: 'Answer y at the "Allow? [y/N]" prompt on a terminal, pass --yes in a script, or run plugin-dynamic approve PLUGIN --activate.',
+    panel: "Press Allow in the plugin's approval dialog (Activate on its card opens it again).",
   },
   DATA_DIR_BUSY: {
     cli: 'Another process holds this data folder: if it is the agent, drive it with the --agent-url named in the message; otherwise wait for the other command, or pass another --data-dir.',

@@ -18,6 +18,7 @@ import { lockAgentDataDir } from './shared/agent-lock.js';
 import { loadConfig } from './config.js';
 import {
   activatePluginAction,
+  approvePluginAction,
   configurePluginAction,
   deactivatePluginAction,
   installPluginAction,
@@ -60,6 +61,7 @@ export const pluginDynamic: Plugin = {
     unloadPluginAction,
     uninstallPluginAction,
     setPluginIsolationAction,
+    approvePluginAction,
     createPluginAction,
     createPluginFromDescriptionAction,
     checkPluginCreationStatusAction,

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { ERROR_CATALOGUE, PluginDynamicError, type ErrorCode } from '../errors.js';
 import type { JobRecord } from '../creation/jobs/job-record.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
+import { ApprovalRequestSchema } from '../management/permissions/approval-record.js';
 import { callsOf, isMutating, type Operation } from '../operations/index.js';
 import { resolvePluginUrl, serverAuthError } from './agent-url.js';
 import type { Backend } from './backend.js';
 
 const Envelope = z.union([
   z.object({ success: z.literal(true), data: z.unknown() }),
-  z.object({ success: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ success: z.literal(false), error: z.object({ code: z.string(), message: z.string(), request: ApprovalRequestSchema.optional().catch(undefined) }) }),
 ]);
 
 /** How often a job is polled while the CLI shows its progress. */
@@ -82,14 +83,14 @@ export async function httpBackend(opts: HttpBackendOptions): Promise<Backend> {
       throw new PluginDynamicError('AGENT_UNREACHABLE', `${endpoint.method} ${url.pathname} answered HTTP ${res.status} without plugin-dynamic's JSON.`);
     }
     if (!envelope.data.success) {
-      const { code, message } = envelope.data.error;
+      const { code, message, request } = envelope.data.error;
       if (code === 'UNAUTHORIZED') {
         const fix = opts.token
           ? 'The token sent (--token or PLUGIN_DYNAMIC_API_TOKEN) is not the agent\'s PLUGIN_DYNAMIC_API_TOKEN.'
           : 'Changes need the agent\'s PLUGIN_DYNAMIC_API_TOKEN: pass it with --token or set PLUGIN_DYNAMIC_API_TOKEN.';
         throw new PluginDynamicError('UNAUTHORIZED', `${message} ${fix}`);
       }
-      if (code in ERROR_CATALOGUE) throw new PluginDynamicError(code as ErrorCode, message);
+      if (code in ERROR_CATALOGUE) throw new PluginDynamicError(code as ErrorCode, message, request ? { details: { request } } : {});
       // The server's own 404: no such agent, or plugin-dynamic is not loaded in it.
       if (res.status === 404) throw new PluginDynamicError('AGENT_UNREACHABLE', `${url.pathname}: ${message}`);
       throw new PluginDynamicError('INTERNAL', `${code}: ${message}`);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PluginDynamicError } from '../errors.js';
+import { approveCommands } from './commands/approve.js';
 import { configureCommands } from './commands/configure.js';
 import { createCommands } from './commands/create.js';
 import type { CommandGroup, Run } from './commands/command-kit.js';
@@ -13,7 +14,7 @@ import { runCommand, type GlobalOptions } from './context.js';
 import { printError } from './output.js';
 import { packageVersion } from './package-root.js';
 
-const GROUPS: CommandGroup[] = [registryCommands, pluginCommands, configureCommands, createCommands, runCommands, jobCommands, doctorCommands, workerCommands];
+const GROUPS: CommandGroup[] = [registryCommands, pluginCommands, approveCommands, configureCommands, createCommands, runCommands, jobCommands, doctorCommands, workerCommands];
 
 /**
  * The commander program. Usage errors are thrown (exitOverride) instead of printed by commander,

@@ -64,7 +64,9 @@ export function operationRoute<I extends z.ZodType | undefined, O extends z.ZodT
           runtime.logger.warn({ src: 'plugin-dynamic:http', code: e.code, route: `${endpoint.method} ${endpoint.path}` }, `[${e.code}] ${e.message}`);
         }
         const { error: body } = errorEnvelope(e);
-        res.status(httpStatus(e.code)).json({ success: false, error: { code: body.code, message: body.message } });
+        // A consent request travels with its refusal, so the panel and the CLI can show it and answer it.
+        const request = e.code === 'APPROVAL_REQUIRED' ? e.details?.['request'] : undefined;
+        res.status(httpStatus(e.code)).json({ success: false, error: { code: body.code, message: body.message, ...(request ? { request } : {}) } });
       }
     },
   };

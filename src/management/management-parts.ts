@@ -7,6 +7,7 @@ import { createInstallParts, type InstallParts } from './install-parts.js';
 import { PluginLoader } from './loader/index.js';
 import { ModuleCache } from './module-cache.js';
 import { newRecord } from './new-record.js';
+import { PluginApprovals } from './permissions/approval-gate.js';
 import { Placements } from './placement/placements.js';
 import { RestartSupervisor } from './restart-supervisor.js';
 import { InstalledPlugins } from './state/installed-plugins.js';
@@ -33,6 +34,8 @@ export interface ManagementParts extends InstallParts {
   placements: Placements;
   restarts: RestartSupervisor;
   installs: InstallFlow;
+  /** Stored approvals of isolated plugins, and the gate before their hosts start. */
+  approvals: PluginApprovals;
 }
 
 /** Builds the management service's parts from the settings and wires them to one another. */
@@ -43,12 +46,14 @@ export function createManagementParts(runtime: IAgentRuntime, config: PluginDyna
   const mutex = new KeyedMutex();
   const modules = new ModuleCache();
   const agentPlugins = new AgentPlugins(runtime, loader, installed);
+  const approvals = new PluginApprovals(runtime);
   const placements: Placements = new Placements({
     runtime,
     config,
     loader,
     modules,
     settings: hooks.settingsStore,
+    approvals,
     onHostDied: (packageName, reason) => void restarts.hostDied(packageName, reason),
     onQuotaExceeded: (packageName, error) => void restarts.stopForGood(packageName, error),
   });
@@ -74,5 +79,5 @@ export function createManagementParts(runtime: IAgentRuntime, config: PluginDyna
     newRecord: (pkg, source, opts) => newRecord(pkg, source, opts, hooks.missingSettings),
     placementOf: (record) => placements.of(record).placement,
   });
-  return { ...installParts, loader, installed, mutex, modules, agentPlugins, placements, restarts, installs };
+  return { ...installParts, loader, installed, mutex, modules, agentPlugins, placements, restarts, installs, approvals };
 }

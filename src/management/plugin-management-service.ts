@@ -9,6 +9,8 @@ import type { ChannelStats } from './host/host-channel.js';
 import type { InstallOptions } from './install-options.js';
 import { InProcessConfirmations, type Confirmation } from './in-process-confirmation.js';
 import { createManagementParts, type ManagementParts } from './management-parts.js';
+import type { ApprovalGrant } from './permissions/approval-gate.js';
+import type { ApprovalRecord, ApprovalRequest } from './permissions/approval-record.js';
 import type { Placement } from './placement/placement.js';
 import { permissionRefusals } from './permissions/permission-grants.js';
 import { toPluginView, type PluginView } from './plugin-view.js';
@@ -70,6 +72,7 @@ export class PluginManagementService extends Service {
   async restore(): Promise<void> {
     const settings = await openSettingsStore(this.runtime, this.settings);
     this.settingsStore = settings.store;
+    await this.parts.approvals.load();
     this.stopRedacting ??= redactComposedState(this.runtime, () => this.secretValues());
     // Managed plugins' secrets never stay in the character the runtime shows (character-guard.ts).
     this.stopGuarding ??= guardCharacterSecrets(this.runtime, () =>
@@ -178,6 +181,8 @@ export class PluginManagementService extends Service {
         await placement.load(record, opts.signal);
       } catch (error) {
         const e = toPluginDynamicError(error, 'LOAD_FAILED');
+        // Waiting for a person's approval is not a failure of the plugin: its status stays as it was.
+        if (e.code === 'APPROVAL_REQUIRED') throw e;
         await this.parts.installed.put({ ...record, status: 'error', lastError: { code: e.code, message: e.message, at: new Date().toISOString() } });
         this.runtime.logger.warn({ src: LOG_SRC, plugin: record.packageName, code: e.code }, e.message);
         throw e;
@@ -227,6 +232,7 @@ export class PluginManagementService extends Service {
       await this.parts.installer.uninstall({ installDir: record.installDir });
       await this.parts.placements.removeData(record.packageName);
       await this.settingsStore.remove(record.packageName);
+      await this.parts.approvals.forget(record.packageName);
       await this.parts.installed.remove(record.packageName);
       this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName }, 'Plugin uninstalled.');
       return { packageName: record.packageName, removed: record.installDir };
@@ -261,6 +267,43 @@ export class PluginManagementService extends Service {
       return active;
     });
     return wasActive ? this.activate(target.packageName) : this.get(target.packageName);
+  }
+
+  /**
+   * Approves what a plugin asks for to run isolated (its installed bytes and declared permissions,
+   * or the request a rolled-back replace left waiting), then activates it when asked to.
+   */
+  async approve(word: string, grant: ApprovalGrant & { activate?: boolean }): Promise<{ approval: ApprovalRecord; plugin?: PluginView }> {
+    const packageName = this.approvalTarget(word);
+    const approval = await this.parts.mutex.run(packageName, () => this.parts.approvals.approve(packageName, this.parts.installed.get(packageName), grant));
+    const installed = this.parts.installed.get(packageName);
+    if (!installed) return { approval };
+    // An approval given ahead of a replace (the request it refused) leaves the running version as it is.
+    const activate = grant.activate && installed.status !== 'active' && (await this.parts.approvals.isApproved(installed));
+    const plugin = activate ? await this.activate(packageName) : this.view(installed);
+    return { approval, plugin };
+  }
+
+  /** What a plugin asks for now (a waiting request first; null when its approval covers it), and what was approved. */
+  async approvalState(word: string): Promise<{ request: ApprovalRequest | null; approval: ApprovalRecord | null }> {
+    const packageName = this.approvalTarget(word);
+    const record = this.parts.installed.get(packageName);
+    const approval = this.parts.approvals.store.get(packageName) ?? null;
+    // A refused request still waiting (a replace that was rolled back) is what there is to answer.
+    const waiting = this.parts.approvals.pendingFor(packageName);
+    if (!record || waiting) return { request: waiting ?? null, approval };
+    const approved = await this.parts.approvals.isApproved(record);
+    return { request: approved ? null : await this.parts.approvals.request(record), approval };
+  }
+
+  /** Requests refused since the agent started and not answered yet (what "yes" in chat answers). */
+  pendingApprovals(): ApprovalRequest[] {
+    return this.parts.approvals.pendingRequests();
+  }
+
+  /** The installed plugin a word names, or a package whose replace left a request waiting. */
+  private approvalTarget(word: string): string {
+    return this.parts.approvals.pendingFor(word) && !this.parts.installed.get(word) ? word : this.parts.installed.find(word).packageName;
   }
 
   /**

@@ -64,7 +64,7 @@ export async function replaceInstalled(ctx: ReplaceContext, previous: PluginReco
     if (earlierModule) ctx.modules.set(previous.packageName, earlierModule);
     if (wasActive) await ctx.placementOf(previous).load(previous, undefined).catch(() => undefined);
     // The error's own message, with what was kept added.
-    throw new PluginDynamicError(e.code, `${e.message} The earlier ${previous.packageName}@${previous.version} was kept.`, { cause: e });
+    throw new PluginDynamicError(e.code, `${e.message} The earlier ${previous.packageName}@${previous.version} was kept.`, { cause: e, ...(e.details ? { details: e.details } : {}) });
   }
   const record = await ctx.installed.put({ ...fresh, installedAt: previous.installedAt, status: load ? 'active' : fresh.status });
   await rm(aside, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { approvalOperations } from './approval-operations.js';
 import { creationOperations } from './creation-operations.js';
 import { managementOperations } from './management-operations.js';
 import type { Operation, OperationInput } from './operation.js';
@@ -7,7 +8,7 @@ import type { Operation, OperationInput } from './operation.js';
  * Every operation of the plugin, once: the HTTP routes, the panel's paths, the headless CLI and the
  * CLI's --agent-url client are all derived from this table.
  */
-export const OPERATIONS = { ...managementOperations, ...creationOperations };
+export const OPERATIONS = { ...managementOperations, ...approvalOperations, ...creationOperations };
 
 export type Operations = typeof OPERATIONS;
 export type OperationName = keyof Operations;

@@ -9,6 +9,7 @@ import { answerText, jobSummaryText, type ActionAnswer } from '../format.js';
 import { note, printResult } from '../output.js';
 import { pickAction, sampleMessage } from '../action-choice.js';
 import { readSpecFile } from '../spec-file.js';
+import { askApproval, whoAmI } from '../approve-prompt.js';
 import { parsePluginSpec } from '../../creation/spec/spec-schema.js';
 import { RERUN_PREFIX } from '../../creation/jobs/rerun-line.js';
 import type { CommandGroup } from './command-kit.js';
@@ -21,6 +22,7 @@ interface CreateFlags {
   wait: boolean;
   runAction?: string | true;
   input?: string;
+  yes?: boolean;
 }
 
 /** Refuses combinations that cannot work before anything starts. */
@@ -69,6 +71,22 @@ async function tryAction(b: Backend, job: JobRecord, flags: CreateFlags): Promis
   return { action: trial.action, message, success: trial.success, text: trial.text };
 }
 
+/**
+ * A replace that asked for more permissions than were approved failed with APPROVAL_REQUIRED (the
+ * earlier version kept): the request is shown and asked about (--yes for scripts); once approved,
+ * the same specification is created again, once.
+ */
+async function approvedReplace(ctx: CliContext, b: Backend, spec: unknown, flags: CreateFlags, done: JobRecord): Promise<JobRecord> {
+  if (done.status !== 'failed' || done.error?.code !== 'APPROVAL_REQUIRED') return done;
+  const { request } = await b.approval({ plugin: done.pluginName });
+  if (!request || !(await askApproval(request, flags, ctx.signal))) return done;
+  const by = whoAmI();
+  await b.approve({ plugin: request.packageName, digest: request.digest, activate: false, channel: 'cli', ...(by ? { by } : {}) });
+  note(ctx.out, `Approved ${request.packageName}@${request.version}; creating it again.`);
+  const again = await submit(b, spec, flags);
+  return followJob(ctx, b, again.id);
+}
+
 /** create: a specification (file or sentence) becomes a built, tested, loaded plugin. */
 export const createCommands: CommandGroup = (program, run) => {
   program
@@ -82,6 +100,7 @@ export const createCommands: CommandGroup = (program, run) => {
     .option('--no-wait', 'return once the job is queued (--agent-url only; follow it with `status <job> --watch`)')
     .option('--run-action [ACTION]', 'then run one of its actions (the first by default) and print the answer')
     .option('--input <message>', 'the message for --run-action (default: a sample value for each parameter, as JSON)')
+    .option('--yes', 'approve without asking when a replace asks for more permissions than were approved')
     .action((specPath: string | undefined, flags: CreateFlags) =>
       run(async (ctx) => {
         checkFlags(ctx, specPath, flags);
@@ -109,6 +128,7 @@ export const createCommands: CommandGroup = (program, run) => {
           }
           throw error;
         }
+        done = await approvedReplace(ctx, b, spec, flags, done);
         const answer = flags.runAction !== undefined && done.status === 'succeeded' ? await tryAction(b, done, flags) : undefined;
         printResult(ctx.out, { job: done, ...(answer ? { answer } : {}) }, () =>
           [jobSummaryText(done), ...(answer ? [answerText(answer)] : [])].join('\n'),

@@ -1,6 +1,7 @@
 import { codedError } from '../../errors.js';
 import { ISOLATION_CHOICES, type IsolationChoice } from '../../management/state/plugin-record.js';
 import type { LifecycleVerb } from '../backend.js';
+import { withApproval, type ApproveFlags } from '../approve-prompt.js';
 import { isolateConfirmed, type ConfirmOptions } from '../confirm-in-process.js';
 import { pluginLine, pluginTable, trustLine } from '../format.js';
 import { note, printResult } from '../output.js';
@@ -29,27 +30,27 @@ export const pluginCommands: CommandGroup = (program, run) => {
     .description('install a plugin: a registry name, name@range, github:owner/repo#ref, a folder or a .tgz')
     .argument('<source>')
     .option('--no-activate', 'only install; do not load it')
-    .action((source: string, opts: { activate: boolean }) =>
+    .option('--yes', 'approve what an isolated plugin asks for without asking (scripts)')
+    .action((source: string, opts: { activate: boolean } & ApproveFlags) =>
       run(async (ctx) => {
         const b = await ctx.backend();
         // A person at a terminal waits up to npm's time; a pipe gets only the answer or the error.
         if (process.stderr.isTTY) note(ctx.out, `Installing ${source}…`);
-        const view = await b.install({ source, activate: opts.activate });
+        const view = await withApproval(b, opts, ctx.signal, () => b.install({ source, activate: opts.activate }));
         printResult(ctx.out, view, () => `Installed ${pluginLine(view)} (trust: ${trustLine(view)})`);
       }),
     );
 
   for (const verb of Object.keys(LIFECYCLE) as LifecycleVerb[]) {
-    program
-      .command(verb)
-      .description(LIFECYCLE[verb])
-      .argument('<plugin>')
-      .action((plugin: string) =>
-        run(async (ctx) => {
-          const view = await (await ctx.backend())[verb]({ plugin });
-          printResult(ctx.out, view, () => pluginLine(view));
-        }),
-      );
+    const command = program.command(verb).description(LIFECYCLE[verb]).argument('<plugin>');
+    if (verb === 'activate') command.option('--yes', 'approve what an isolated plugin asks for without asking (scripts)');
+    command.action((plugin: string, flags: ApproveFlags) =>
+      run(async (ctx) => {
+        const b = await ctx.backend();
+        const view = await withApproval(b, verb === 'activate' ? flags : {}, ctx.signal, () => b[verb]({ plugin }));
+        printResult(ctx.out, view, () => pluginLine(view));
+      }),
+    );
   }
 
   program
@@ -58,13 +59,15 @@ export const pluginCommands: CommandGroup = (program, run) => {
     .argument('<plugin>')
     .argument('<mode>', 'isolated | in-process | default')
     .option('--code <code>', "moving in-process: the one-time code the agent printed on its terminal")
-    .option('--yes', "moving in-process: confirm the plugin's name without typing it")
+    .option('--yes', "moving in-process: confirm the plugin's name without typing it; isolating: approve what it asks for")
     .action((plugin: string, mode: string, opts: ConfirmOptions) =>
       run(async (ctx) => {
         if (!ISOLATION_CHOICES.includes(mode as IsolationChoice)) {
           throw codedError('INVALID_INPUT', { input: `The mode "${mode}"`, problem: 'is not one of isolated, in-process or default.' });
         }
-        const view = await isolateConfirmed(await ctx.backend(), { plugin, mode: mode as IsolationChoice }, opts, ctx.signal);
+        const b = await ctx.backend();
+        // Moving an active plugin into isolation reloads it there, which asks for its approval first.
+        const view = await withApproval(b, opts, ctx.signal, () => isolateConfirmed(b, { plugin, mode: mode as IsolationChoice }, opts, ctx.signal));
         printResult(ctx.out, view, () => `${pluginLine(view)} (${view.isolation})`);
       }),
     );

@@ -5,3 +5,4 @@ export { configurePluginAction } from './configure-plugin.js';
 export { activatePluginAction, deactivatePluginAction, unloadPluginAction } from './lifecycle-actions.js';
 export { uninstallPluginAction } from './uninstall-plugin.js';
 export { setPluginIsolationAction } from './set-plugin-isolation.js';
+export { approvePluginAction } from './approve-plugin.js';

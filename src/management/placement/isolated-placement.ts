@@ -9,6 +9,7 @@ import { readDeclaredPermissions, type PluginPermissions } from '../permissions/
 import type { PluginLoader } from '../loader/index.js';
 import type { PluginRecord } from '../state/plugin-record.js';
 import type { PluginSettingsStore } from '../state/plugin-settings-store.js';
+import type { PluginApprovals } from '../permissions/approval-gate.js';
 import { takeOutOfRuntime, type Placement } from './placement.js';
 
 const LOG_SRC = 'plugin-dynamic:management';
@@ -19,6 +20,8 @@ export interface IsolatedPlacementOptions {
   hosts: IsolatedPlugins;
   /** The settings store, open once the service has restored its state. */
   settings: () => PluginSettingsStore;
+  /** The approval gate: what a person approved for the plugin's installed bytes. */
+  approvals: PluginApprovals;
 }
 
 /**
@@ -53,6 +56,9 @@ export class IsolatedPlacement implements Placement {
     const store = this.opts.settings();
     store.withdraw(record.packageName);
     const values = store.valuesFor(record.packageName, record.settings);
+    // Refused (APPROVAL_REQUIRED) before any host starts unless a person approved exactly these bytes
+    // and these permissions; what it declares is then what was approved (approvals.approvedPermissions).
+    await this.opts.approvals.require(record);
     try {
       // What it may do in this activation: granted here, read by every check at the boundary.
       const permissions = await this.permissionsOf(record);

@@ -9,6 +9,7 @@ import type { IsolationMode } from '../host/isolation.js';
 import type { PluginLoader } from '../loader/index.js';
 import { grantedPermissions } from '../permissions/permission-grants.js';
 import type { ModuleCache } from '../module-cache.js';
+import type { PluginApprovals } from '../permissions/approval-gate.js';
 import type { PluginRecord } from '../state/plugin-record.js';
 import type { PluginSettingsStore } from '../state/plugin-settings-store.js';
 import { choosePlacement, type ChosenPlacement } from './choose-placement.js';
@@ -22,6 +23,8 @@ export interface PlacementsOptions {
   loader: PluginLoader;
   modules: ModuleCache;
   settings: () => PluginSettingsStore;
+  /** The approval gate isolated plugins pass before their host starts. */
+  approvals: PluginApprovals;
   /** A host ended without being asked to; the owner decides about status and restarts. */
   onHostDied: (packageName: string, reason: string) => void;
   /** A plugin went over its storage quota; the owner stops it. */
@@ -82,7 +85,7 @@ export class Placements {
       storageMb: config.pluginStorageMb,
       onQuotaExceeded: opts.onQuotaExceeded,
     });
-    this.isolated = new IsolatedPlacement({ runtime, loader, hosts: this.hosts, settings });
+    this.isolated = new IsolatedPlacement({ runtime, loader, hosts: this.hosts, settings, approvals: opts.approvals });
     this.byMode = { isolated: this.isolated, 'in-process': new InProcessPlacement({ runtime, loader, modules, settings }) };
   }
 

@@ -75,7 +75,8 @@ describe('plugin-dynamic --agent-url', () => {
     const configured = await both(['configure', 'plugin-secret-echo', '--stdin', 'SECRET_ECHO_TOKEN'], 'agent-secret-value\n');
     expect(configured.stdout.trim()).toBe('Stored SECRET_ECHO_TOKEN for plugin-secret-echo@1.0.0: installed');
     expect(configured.stdout + configured.stderr).not.toContain('agent-secret-value');
-    expect((await both(['activate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: active');
+    // An isolated plugin asks first; --yes approves it through the agent's approve route.
+    expect((await both(['activate', 'plugin-secret-echo', '--yes'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: active');
     expect((await both(['list'])).stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source\s+not signed\s+isolated$/m);
     expect((await both(['deactivate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: inactive');
     expect((await both(['uninstall', 'plugin-secret-echo'])).stdout.trim()).toBe('Uninstalled plugin-secret-echo.');

@@ -144,7 +144,8 @@ describe('plugin-dynamic headless', () => {
     expect(view.success && view.data.settings).toEqual([expect.objectContaining({ name: 'SECRET_ECHO_TOKEN', set: true, sensitive: true })]);
     for (const out of [fromStdin, fromFile]) expect(out.stdout + out.stderr).not.toMatch(/secret-value/);
 
-    expect((await cli(['activate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: active');
+    // An isolated plugin asks first; a script approves with --yes (test/e2e/cli/cli-approval.test.ts covers the rest).
+    expect((await cli(['activate', 'plugin-secret-echo', '--yes'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: active');
     const list = await cli(['list']);
     expect(list.stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source\s+not signed\s+isolated$/m);
     expect((await cli(['deactivate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: inactive');

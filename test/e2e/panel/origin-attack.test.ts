@@ -55,12 +55,15 @@ describe("an isolated plugin's page in the real web client, in Chromium", () => 
   beforeAll(async () => {
     delete process.env['ELIZA_SERVER_AUTH_TOKEN'];
     server = await startRealAgentServer({ settings: { PLUGIN_DYNAMIC_API_TOKEN: TOKEN } });
-    const installed = await fetch(`${server.pluginUrl}/plugins/install`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ source: PAGES, activate: true }),
-    });
-    expect(installed.status).toBe(200);
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.pluginUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+    // An isolated plugin asks first: the install answers 403 APPROVAL_REQUIRED with the request, which is approved over the API.
+    const installed = await post('/plugins/install', { source: PAGES, activate: true });
+    expect(installed.status).toBe(403);
+    const { error } = (await installed.json()) as { error: { code: string; request: { packageName: string; digest: string } } };
+    expect(error.code).toBe('APPROVAL_REQUIRED');
+    const approved = await post('/plugins/approve', { plugin: error.request.packageName, digest: error.request.digest, activate: true });
+    expect(approved.status).toBe(200);
     profile = await mkdtemp(join(tmpdir(), 'pd-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',

@@ -158,6 +158,8 @@ describe('the panel in the real ElizaOS web client, in Chromium', () => {
     await panel.locator('#configure input[name="SECRET_ECHO_TOKEN"]').fill('panel-secret-value');
     await panel.locator('#configure button[type="submit"]').click();
     await echo.getByRole('button', { name: 'Activate' }).click();
+    // An isolated plugin asks first (test/e2e/panel/panel-approval.test.ts): Allow in its dialog.
+    await panel.locator('#approve-plugin').getByRole('button', { name: 'Allow' }).click({ timeout: 60_000 });
     await echo.locator('.status-active').waitFor({ timeout: 60_000 });
 
     await bootstrap.getByRole('button', { name: 'Deactivate' }).click();

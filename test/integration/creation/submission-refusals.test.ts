@@ -8,6 +8,7 @@ import { pluginDynamic } from '../../../src/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 /*
  * Issue 19: a job is refused at submission, before any workspace or build, for what cannot work
@@ -63,7 +64,8 @@ describe('creation: refused before any work, the same request replaces its own r
   });
 
   it('refuses a name a loaded plugin holds at submission, naming that plugin, with no job and no workspace', async () => {
-    const holder = await management().install(await noteHolder(sources), { activate: true, allowedRoots: [sources] });
+    const folder = await noteHolder(sources);
+    const holder = await approvedStep(management(), () => management().install(folder, { activate: true, allowedRoots: [sources] }));
     expect(holder.status).toBe('active');
     const notes = { name: 'plugin-notes-clash', description: 'Notes', actions: [{ name: 'addNote', description: 'Add a note' }, { name: 'listNotes', description: 'List' }] };
     const e = await refusal(creation().createFromSpec(notes));

@@ -12,6 +12,7 @@ import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { processesWithArgs, waitFor } from './host-processes.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ATTACKER = join(here, 'fixtures', 'plugin-attacker');
@@ -60,7 +61,7 @@ describe('attacks from a loaded, isolated plugin', () => {
       },
     });
     await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
-    await management().install(ATTACKER, { activate: true });
+    await approvedStep(management(), () => management().install(ATTACKER, { activate: true }));
     await management().install(SECRET_ECHO);
     await management().setIsolation('plugin-secret-echo', 'in-process');
     await management().configure('plugin-secret-echo', { SECRET_ECHO_TOKEN: ECHO_TOKEN });

@@ -14,6 +14,7 @@ import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { hostProcessesOf, running, waitFor } from './host-processes.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, 'fixtures', 'plugin-every-kind');
@@ -104,7 +105,7 @@ describe('the management flow gives the same answers in-process and isolated', (
       const overridden = await management().setIsolation(NAME, mode);
       expect(overridden).toMatchObject({ isolation: mode, isolationDecidedBy: 'override' });
       await management().configure(NAME, { EVERY_KIND_GREETING: 'hello' });
-      const active = await management().activate(NAME);
+      const active = await approvedStep(management(), () => management().activate(NAME));
       expect(active.status).toBe('active');
       expect(componentCounts(t.runtime)).not.toEqual(baseline);
       answers[mode] = await exercise(t);

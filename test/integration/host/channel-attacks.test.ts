@@ -13,6 +13,7 @@ import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, scriptModel, type TestRuntime } from '../../helpers/runtime.js';
 import { waitFor } from './host-processes.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ATTACKER = join(here, 'fixtures', 'plugin-boundary-attacker');
@@ -74,7 +75,7 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
     scriptModel(t.runtime, () => 'scripted answer', modelPrompts);
     await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
     cache = watchCache(t.runtime);
-    await management().install(ATTACKER, { activate: true });
+    await approvedStep(management(), () => management().install(ATTACKER, { activate: true }));
   });
 
   // Each attack starts from a running plugin (one that killed its host is restarted in between).
@@ -186,7 +187,7 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
 
   it('components the install-time inspection did not show are refused at run time', async () => {
     const handlersBefore = ((t.runtime.events as Record<string, unknown[]>)['MESSAGE_RECEIVED'] ?? []).length;
-    await management().install(SHAPESHIFTER, { activate: true });
+    await approvedStep(management(), () => management().install(SHAPESHIFTER, { activate: true }));
     // The attack ran: in its host the plugin announced an evaluator, an event handler and an action it did not show.
     const marker = join(pluginDataFolder(join(dataDir, 'plugin-dynamic'), 'plugin-shapeshifter'), 'announced-hidden-components.txt');
     expect(existsSync(marker)).toBe(true);
@@ -200,7 +201,7 @@ describe('attacks on the channel between the agent and an isolated plugin', () =
 
   it('register* in init loads isolated; what init registered is checked against the inspection', async () => {
     const names = () => [...t.runtime.actions.map((a) => a.name), ...t.runtime.evaluators.map((e) => e.name)];
-    const view = await management().install(INIT_REGISTERS, { activate: true });
+    const view = await approvedStep(management(), () => management().install(INIT_REGISTERS, { activate: true }));
     // The attack ran: init's register* calls went through in the host.
     const marker = join(pluginDataFolder(join(dataDir, 'plugin-dynamic'), 'plugin-init-registers'), 'init-registered.txt');
     expect(existsSync(marker)).toBe(true);

@@ -9,6 +9,7 @@ import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { waitFor } from './host-processes.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, 'fixtures', 'plugin-crash-on-start');
@@ -32,7 +33,7 @@ describe('an isolated plugin across its lifecycle', () => {
     await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
     await management().install(FIXTURE);
     await management().configure(NAME, { CRASH_FIXTURE_KEY: KEY });
-    await management().activate(NAME);
+    await approvedStep(management(), () => management().activate(NAME));
   });
 
   afterAll(async () => {
@@ -47,7 +48,7 @@ describe('an isolated plugin across its lifecycle', () => {
   });
 
   it('finds a package the plugin imports without declaring it, as it would in-process', async () => {
-    const view = await management().install(PHANTOM, { activate: true });
+    const view = await approvedStep(management(), () => management().install(PHANTOM, { activate: true }));
     expect(view).toMatchObject({ isolation: 'isolated', status: 'active' });
     const parsed = (await runAction(t.runtime, 'PARSE_WITH_ZOD', 'parse')).results[0];
     expect(parsed?.success).toBe(true);

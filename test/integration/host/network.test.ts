@@ -12,6 +12,7 @@ import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { hostProcessesOf, waitFor } from './host-processes.js';
 import { ALLOWED_HOST, UNDECLARED_HOST, startFixtureInternet, type FixtureInternet } from '../sandbox/egress-fixtures.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FETCHER = join(here, 'fixtures', 'plugin-fetcher');
@@ -41,9 +42,9 @@ describe('an isolated plugin reaches only the hosts it declares', () => {
     await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
     setEgressTestHooks(t.runtime, { resolveHost: internet.resolveHost, allowPrivateAddresses: true });
     warn = vi.spyOn(t.runtime.logger, 'warn');
-    await management().install(FETCHER, { activate: true });
+    await approvedStep(management(), () => management().install(FETCHER, { activate: true }));
     // Declares no host: it gets no proxy and no network.
-    await management().install(ATTACKER, { activate: true });
+    await approvedStep(management(), () => management().install(ATTACKER, { activate: true }));
   });
 
   afterAll(async () => {
@@ -109,7 +110,7 @@ describe('an isolated plugin reaches only the hosts it declares', () => {
   });
 
   it('a host that dies takes its proxy with it; the restarted host gets a new one', async () => {
-    await management().install(FETCHER, { activate: true });
+    await approvedStep(management(), () => management().install(FETCHER, { activate: true }));
     const [folder] = await socketFolders();
     expect(folder).toBeDefined();
     for (const pid of hostProcessesOf(pluginDataFolder(join(dataDir, 'plugin-dynamic'), 'plugin-fetcher'))) process.kill(pid, 'SIGKILL');

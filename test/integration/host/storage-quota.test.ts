@@ -12,6 +12,7 @@ import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { waitFor } from './host-processes.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const HOARDER = join(here, 'fixtures', 'plugin-hoarder');
@@ -29,7 +30,7 @@ describe("an isolated plugin's storage quota (2 MB here)", () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pd-quota-'));
     t = await createTestRuntime({ dataDir, plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB: '2' } });
     await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
-    await management().install(HOARDER, { activate: true });
+    await approvedStep(management(), () => management().install(HOARDER, { activate: true }));
     folder = pluginDataFolder(join(dataDir, 'plugin-dynamic'), 'plugin-hoarder');
     // The agent's own things, which nothing the plugin does may cost.
     await t.runtime.setCache('agent-own-key', { kept: true });

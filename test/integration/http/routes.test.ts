@@ -82,8 +82,20 @@ describe('the HTTP routes, served the way the ElizaOS server serves plugin route
     expect(refused.json.error?.code).toBe('NEEDS_CONFIGURATION');
     const configured = await call('POST', '/plugins/configure', { plugin: 'plugin-secret-echo', settings: { SECRET_ECHO_TOKEN: SECRET } });
     expect(configured.json.data.missingSettings).toEqual([]);
-    const active = await call('POST', '/plugins/activate', { plugin: 'plugin-secret-echo' });
-    expect(active.json.data.status).toBe('active');
+    // An isolated plugin asks first: 403 APPROVAL_REQUIRED with the request; approving needs the token and names the digest shown.
+    const asked = await call('POST', '/plugins/activate', { plugin: 'plugin-secret-echo' });
+    expect(asked.status).toBe(403);
+    const request = (asked.json.error as unknown as { code: string; request: { packageName: string; digest: string; lines: string[] } }).request;
+    expect(asked.json.error?.code).toBe('APPROVAL_REQUIRED');
+    expect(request).toMatchObject({ packageName: 'plugin-secret-echo', digest: expect.stringMatching(/^sha512-/), lines: expect.arrayContaining(['no network']) });
+    expect((await call('GET', '/plugins/approvals', undefined, null)).json.data).toEqual([expect.objectContaining({ packageName: 'plugin-secret-echo' })]);
+    expect((await call('POST', '/plugins/approve', { plugin: 'plugin-secret-echo', digest: request.digest }, null)).status).toBe(401);
+    const stale = await call('POST', '/plugins/approve', { plugin: 'plugin-secret-echo', digest: 'sha512-notwhatwasshown', activate: true });
+    expect(stale.status).toBe(403);
+    expect(stale.json.error?.message).toContain('it changed since the request you answered was shown');
+    const approved = await call('POST', '/plugins/approve', { plugin: 'plugin-secret-echo', digest: request.digest, activate: true });
+    expect(approved.json.data).toMatchObject({ approval: { channel: 'api', digest: request.digest }, plugin: { status: 'active' } });
+    expect((await call('GET', '/plugins/approval?plugin=plugin-secret-echo', undefined, null)).json.data).toMatchObject({ request: null, approval: { channel: 'api' } });
   });
 
   it('shows where each plugin runs and lets a person choose it', async () => {

@@ -12,6 +12,7 @@ import { startManagementRuntime } from '../../helpers/management-runtime.js';
 import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, 'fixtures', 'plugin-secret-echo');
@@ -116,7 +117,7 @@ describe('management input through processActions', () => {
   });
 
   it('keeps a deactivated plugin inactive, and out of the runtime, across a restart', async () => {
-    await management().activate('plugin-secret-echo');
+    await approvedStep(management(), () => management().activate('plugin-secret-echo'));
     const paused = await runAction(t.runtime, 'DEACTIVATE_PLUGIN', 'deactivate plugin-secret-echo');
     expect(paused.results[0]?.success, paused.results[0]?.text).toBe(true);
     await t.cleanup({ keepData: true, restartable: true });

@@ -12,6 +12,7 @@ import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET_FIXTURE = join(here, 'fixtures', 'plugin-secret-echo');
@@ -115,7 +116,7 @@ describe('plugin management in a live runtime', () => {
       `configure plugin-secret-echo SECRET_ECHO_TOKEN=${SECRET_VALUE}`,
     );
     expect(configured.results[0]?.success, configured.results[0]?.text).toBe(true);
-    const active = await management().activate('plugin-secret-echo');
+    const active = await approvedStep(management(), () => management().activate('plugin-secret-echo'));
     expect(active.status).toBe('active');
     // A folder is a user source: it runs isolated by default, and its value stays out of the runtime.
     expect(active).toMatchObject({ trust: 'user-source', isolation: 'isolated', isolationDecidedBy: 'default' });

@@ -9,6 +9,7 @@ import { runAction } from '../../helpers/run-action.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { startManagementRuntime } from '../../helpers/management-runtime.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { approvedStep } from '../../helpers/approval.js';
 
 /** A plugin folder whose one action answers with a fixed word. */
 async function pluginFolder(root: string, name: string, action: string): Promise<string> {
@@ -53,8 +54,10 @@ describe('installed plugins after a restart that lost their node_modules', () =>
   });
 
   it('reinstalls them from their lockfiles and re-activates them; one without a lockfile goes to error', async () => {
-    const kept = await management().install(await pluginFolder(sources, 'plugin-restore-kept', 'RESTORE_KEPT_PING'), { activate: true, allowedRoots: [sources] });
-    const lost = await management().install(await pluginFolder(sources, 'plugin-restore-lost', 'RESTORE_LOST_PING'), { activate: true, allowedRoots: [sources] });
+    const keptFolder = await pluginFolder(sources, 'plugin-restore-kept', 'RESTORE_KEPT_PING');
+    const lostFolder = await pluginFolder(sources, 'plugin-restore-lost', 'RESTORE_LOST_PING');
+    const kept = await approvedStep(management(), () => management().install(keptFolder, { activate: true, allowedRoots: [sources] }));
+    const lost = await approvedStep(management(), () => management().install(lostFolder, { activate: true, allowedRoots: [sources] }));
     expect([kept.status, lost.status]).toEqual(['active', 'active']);
     const integrity = await lockedIntegrity(kept.installDir, 'plugin-restore-kept');
     expect(integrity).toMatch(/^sha512-/);
@@ -81,7 +84,7 @@ describe('installed plugins after a restart that lost their node_modules', () =>
 
   it('lets the broken one be uninstalled and installed again', async () => {
     await management().uninstall('plugin-restore-lost');
-    const again = await management().install(join(sources, 'plugin-restore-lost'), { activate: true, allowedRoots: [sources] });
+    const again = await approvedStep(management(), () => management().install(join(sources, 'plugin-restore-lost'), { activate: true, allowedRoots: [sources] }));
     expect(again.status).toBe('active');
   });
 });
