@@ -1,26 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic } from '../index.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
-import { HEADLESS_SETTING } from '../shared/agent-lock.js';
+import { headlessSettings } from './headless-settings.js';
 
 /** Fixed, so every command on the same data folder opens the same agent record and state. */
 const AGENT_NAME = 'plugin-dynamic-cli';
-
-/** The settings of the CLI's runtime: the data folder, and every PLUGIN_DYNAMIC_* from the environment. */
-export function headlessSettings(dataDir: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const settings: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('PLUGIN_DYNAMIC_') && value) settings[key] = value;
-  }
-  settings['PLUGIN_DYNAMIC_DATA_DIR'] = dataDir;
-  settings['PGLITE_DATA_DIR'] = join(dataDir, 'db');
-  // The CLI holds its own lock (cli.lock): this runtime is not an agent others should be sent to.
-  settings[HEADLESS_SETTING] = 'true';
-  return settings;
-}
 
 /**
  * An agent runtime of the CLI's own: PGLite under the data folder (so installed plugins, settings
