@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { benchCli } from './cli.js';
 import { benchCreation } from './creation.js';
 import { benchEgress } from './egress.js';
 import { benchManagement } from './management.js';
@@ -6,7 +7,7 @@ import { benchPluginHost } from './plugin-host.js';
 import { benchSandbox } from './sandbox.js';
 import { benchTemplateProperty } from './template-property.js';
 
-const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox, egress: benchEgress, 'plugin-host': benchPluginHost, 'template-property': benchTemplateProperty } as const;
+const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox, egress: benchEgress, 'plugin-host': benchPluginHost, 'template-property': benchTemplateProperty, cli: benchCli } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const isBenchName = (name: string): name is BenchName => Object.hasOwn(BENCHMARKS, name);
 

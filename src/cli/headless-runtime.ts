@@ -8,12 +8,22 @@ import { headlessSettings } from './headless-settings.js';
 /** Fixed, so every command on the same data folder opens the same agent record and state. */
 const AGENT_NAME = 'plugin-dynamic-cli';
 
+/** The steps of a headless start, in order, as `onPhase` names them (the CLI benchmark prints them). */
+export const START_PHASES = ['open database', 'migrations', 'plugin-dynamic init', 'runtime initialize', 'plugin-dynamic services'] as const;
+export type StartPhase = (typeof START_PHASES)[number];
+
 /**
  * An agent runtime of the CLI's own: PGLite under the data folder (so installed plugins, settings
  * and jobs persist between commands) and plugin-dynamic registered. A fresh database needs the
  * migrations before initialize() (facts file); on an existing one they are a quick no-op.
  */
-export async function startHeadlessRuntime(dataDir: string): Promise<AgentRuntime> {
+export async function startHeadlessRuntime(dataDir: string, onPhase?: (phase: StartPhase, ms: number) => void): Promise<AgentRuntime> {
+  let mark = performance.now();
+  const done = (phase: StartPhase): void => {
+    const now = performance.now();
+    onPhase?.(phase, now - mark);
+    mark = now;
+  };
   await mkdir(dataDir, { recursive: true });
   const character: Character = {
     name: AGENT_NAME,
@@ -22,14 +32,19 @@ export async function startHeadlessRuntime(dataDir: string): Promise<AgentRuntim
   };
   const runtime = new AgentRuntime({ character, agentId: stringToUuid(AGENT_NAME) });
   await runtime.registerPlugin(sqlPlugin);
+  done('open database');
   await runtime.runPluginMigrations();
+  done('migrations');
   await runtime.registerPlugin(pluginDynamic);
+  done('plugin-dynamic init');
   // Taken before initialize() so a service that fails to start rejects here, not unhandled.
   const services = Promise.all([
     runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE),
     runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE),
   ]);
   await runtime.initialize();
+  done('runtime initialize');
   await services;
+  done('plugin-dynamic services');
   return runtime;
 }
