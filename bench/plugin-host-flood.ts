@@ -102,8 +102,13 @@ export async function benchHostFlood(runtime: AgentRuntime, service: PluginManag
 
   // The same measure over three quiet seconds: what the machine itself gives (it is shared).
   const idle = await measure(() => new Promise((resolve) => setTimeout(resolve, 3_000)), () => true, 0);
-  // The hoard first: the burst uses up the plugin's forwarded calls for the minute.
-  const hoard = await measure(() => runAction(runtime, 'BENCH_FLOOD', `hoard ${HOARD} ${HOARD_MB}`), () => true, 0);
+  // The hoard first: the burst uses up the plugin's forwarded calls for the minute. It is measured
+  // until the agent has answered every request of it, so that its tail is not counted in the burst.
+  const idleChannel = (): boolean => {
+    const now = service.hostChannelStats?.(NAME);
+    return now === undefined || (now.queued === 0 && now.inFlight === 0);
+  };
+  const hoard = await measure(() => runAction(runtime, 'BENCH_FLOOD', `hoard ${HOARD} ${HOARD_MB}`), idleChannel, 120_000);
   const hoardStats = service.hostChannelStats?.(NAME);
   const burst = await measure(() => runAction(runtime, 'BENCH_FLOOD', `burst ${BURST}`), () => existsSync(doneFile), 180_000);
   const settled = existsSync(doneFile) ? (JSON.parse(readFileSync(doneFile, 'utf8')) as { fulfilled: number; rejected: number }) : undefined;

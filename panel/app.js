@@ -284,6 +284,7 @@
     for (const p of plugins) {
       const meta = [
         el('span', { class: 'trust' }, 'trust: ' + p.trust),
+        el('span', { class: 'signature' + (p.signatures && p.signatures.signature === 'invalid' ? ' untrusted' : ''), 'data-signature': p.signatures ? p.signatures.signature : 'unchecked' }, p.signature),
         el('span', { class: 'isolation isolation-' + p.isolation + (p.isolation === 'in-process' && p.trust !== 'registry' ? ' untrusted' : ''), title: p.isolation === 'isolated' ? 'in a sandboxed host process of its own' : "in the agent's own process" }, isolationText(p)),
       ];
       if (p.missingSettings.length) meta.push(el('span', {}, 'needs: ' + p.missingSettings.join(', ')));

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages plugin-dynamic needs, and nothing when they are already there.
 #   scripts/setup-system.sh main    bubblewrap (the sandbox) and cgroup-tools (per-job memory and process bounds)
-#   scripts/setup-system.sh test    the same plus chromium (the panel's end-to-end tests) and openssl (a throwaway
-#                                   certificate for the egress tests' HTTPS fixture server)
+#   scripts/setup-system.sh test    the same plus chromium (the panel's end-to-end tests), openssl (a throwaway
+#                                   certificate for the egress tests' HTTPS fixture server) and postgresql (the fleet
+#                                   tests start a private cluster of their own; the system service is not used)
 # As root it runs apt-get itself, otherwise through sudo; when neither works it says which packages
 # to install and stops.
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 profile="${1:-main}"
 case "$profile" in
   main) wanted=(bubblewrap:bwrap cgroup-tools:cgexec) ;;
-  test) wanted=(bubblewrap:bwrap cgroup-tools:cgexec chromium:chromium openssl:openssl) ;;
+  test) wanted=(bubblewrap:bwrap cgroup-tools:cgexec chromium:chromium openssl:openssl postgresql:/usr/lib/postgresql/*/bin/initdb) ;;
   *) echo "setup-system: unknown profile \"$profile\" (use main or test)" >&2; exit 2 ;;
 esac
 
@@ -18,7 +19,12 @@ missing=()
 for entry in "${wanted[@]}"; do
   package="${entry%%:*}"
   command="${entry#*:}"
-  command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+  if [[ "$command" == /* ]]; then
+    # A path pattern: Debian keeps PostgreSQL's programs off PATH, in /usr/lib/postgresql/<version>/bin.
+    compgen -G "$command" >/dev/null || missing+=("$package")
+  else
+    command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+  fi
 done
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -35,6 +35,8 @@ export const ERROR_CATALOGUE = {
     'npm left no lockfile, or a package in it has no integrity hash; install from a source npm can pin (a registry version, a folder, a tarball).',
   RESTORE_FAILED:
     "The plugin's files could not be reinstalled from its lockfile (reason in the message); uninstall it and install it again.",
+  SIGNATURE_INVALID:
+    "A registry signature of the plugin's packages does not check against the registry's keys, so it is not loaded in-process: run it isolated, or uninstall it and install a release whose signature checks.",
   // lifecycle
   ILLEGAL_TRANSITION: 'The plugin is not in a state that allows this; the message lists what is allowed now.',
   NEEDS_CONFIGURATION: 'Set the missing settings with CONFIGURE_PLUGIN, then activate the plugin.',
@@ -103,6 +105,18 @@ export const ERROR_CATALOGUE = {
     "Moving a plugin into the agent's process needs a person: repeat the request with the plugin's name and the one-time code the agent printed on its terminal (not in its log).",
   STORAGE_QUOTA_EXCEEDED:
     "The plugin stored more than its quota and was stopped; free its data, or raise PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB, then activate it again.",
+  // the fleet: jobs and built plugins in a shared PostgreSQL (issue 21)
+  FLEET_DATABASE_UNREACHABLE:
+    'The PostgreSQL server could not be reached: check POSTGRES_URL (or --postgres-url), that the server is running, and that it accepts this user and database.',
+  FLEET_SCHEMA_DENIED:
+    "The database user may not create plugin-dynamic's schemas (plugin_dynamic_boss, plugin_dynamic_fleet): grant it CREATE on the database, or start one agent or worker once as a user that may.",
+  FLEET_SANDBOX_REQUIRED:
+    'A worker runs generated code only inside the sandbox: install bubblewrap (scripts/setup-system.sh main) and leave PLUGIN_DYNAMIC_SANDBOX at auto or bwrap.',
+  FLEET_BUILD_MISMATCH:
+    "The stored build's tarball does not hash to the sha256 recorded with it, so it was not installed: create the plugin again.",
+  FLEET_JOB_TAKEN: 'Another worker holds this job now and runs it; nothing to do here.',
+  FLEET_RETRIES_EXHAUSTED:
+    'Every worker that took this job stopped before it ended: check the workers\' logs and memory bounds, then create the plugin again.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -157,6 +171,7 @@ export const ERROR_MESSAGES = {
   NOT_INSTALLED: '{subject} {problem}',
   LOCKFILE_INVALID: '{file} {problem}',
   RESTORE_FAILED: '{subject} {problem}',
+  SIGNATURE_INVALID: '{plugin} is not loaded in-process: {reason}. Run it isolated (isolate {plugin} isolated), or uninstall it and install a release whose signature checks.',
   // lifecycle
   UNKNOWN_SETTING: '{plugin} has no setting {unknown}. Its settings: {declared}.',
   // One shape for a clash found at submission ("be created") and at load ("load").
@@ -182,6 +197,13 @@ export const ERROR_MESSAGES = {
   STORAGE_QUOTA_EXCEEDED: '{plugin} stores {used} MB, over its quota of {quota} MB; it was stopped.',
   // Isolated plugins' bounds and budgets (the host channel).
   HOST_LIMIT_REACHED: '{plugin} reached its bound of {bound}.',
+  // the fleet (issue 21)
+  FLEET_DATABASE_UNREACHABLE: 'PostgreSQL at {where} could not be reached: {reason}.',
+  FLEET_SCHEMA_DENIED: 'The user of {where} may not create the schema {schema}: {reason}.',
+  FLEET_SANDBOX_REQUIRED: 'This worker has no sandbox ({found}); it would run generated code unconfined, so it does not start.',
+  FLEET_BUILD_MISMATCH: 'The stored build of {plugin} hashes {actual}, not {expected}; it was not installed.',
+  FLEET_JOB_TAKEN: 'Job {job} is held by another worker (attempt {attempt}); this worker let it go.',
+  FLEET_RETRIES_EXHAUSTED: 'Job {job} was started {attempts} time(s) and every worker stopped before it ended.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

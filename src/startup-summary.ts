@@ -13,9 +13,10 @@ const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`;
 
 /**
  * The one line plugin-dynamic logs when it starts: where its data lives, how untrusted code is
- * contained and bounded, which generator a job would use, and which runtimes run it.
+ * contained and bounded, which queue runs creation jobs, which generator a job would use, and which
+ * runtimes run it.
  */
-export function startupSummary(caps: CreationCapabilities, dataDir: string, isolation: IsolationSetting): string {
+export function startupSummary(caps: CreationCapabilities, dataDir: string, isolation: IsolationSetting, queue?: string): string {
   const l = caps.limits;
   const sandbox = caps.sandbox === 'bwrap' ? 'bwrap' : caps.sandbox;
   const groups = caps.resourceBounds.startsWith('cgroup') ? caps.resourceBounds : `no control groups (${caps.resourceBounds})`;
@@ -28,6 +29,6 @@ export function startupSummary(caps: CreationCapabilities, dataDir: string, isol
     `plugin-dynamic started: data folder ${dataDir}; sandbox ${sandbox}, ${groups}; ` +
     `bounds: ${seconds(l.commandTimeoutMs)} and ${Math.round(l.outputCapBytes / 1024)} KB output per tool run, ` +
     `${seconds(l.modelCallTimeoutMs)} per model call, ${seconds(l.jobDeadlineMs)} per job, workspace ${l.workspaceLimitMb} MB, ${l.maxIterations} iterations, ` +
-    `${l.maxConcurrentJobs} jobs at once, ${l.jobsPerHour} per hour; isolation ${isolation} (${ISOLATION_WORDS[isolation]}); generator ${generator}${runtime}`
+    `${l.maxConcurrentJobs} jobs at once, ${l.jobsPerHour} per hour; ${queue ? `job queue ${queue}; ` : ''}isolation ${isolation} (${ISOLATION_WORDS[isolation]}); generator ${generator}${runtime}`
   );
 }

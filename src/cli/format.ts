@@ -2,7 +2,8 @@ import { timingText, type JobRecord } from '../creation/jobs/job-record.js';
 import { diagnosticLine } from '../creation/pipeline/feedback.js';
 import { reviewAdviceLines, reviewCountsText } from '../creation/jobs/review-advice.js';
 import type { Diagnostic } from '../creation/steps/diagnostics.js';
-import { pluginLine } from '../management/actions/plugin-summary.js';
+import { pluginLine, trustLine } from '../management/actions/plugin-summary.js';
+import { signatureTag } from '../management/install/signature-check.js';
 import type { PluginView } from '../management/plugin-view.js';
 import type { RegistryEntryAnswer as RegistryEntry, SearchAnswerRecord as SearchAnswer } from '../operations/index.js';
 import type { DoctorCheck } from './doctor-checks.js';
@@ -13,7 +14,7 @@ import { table } from './output.js';
  * and --agent-url print the same text.
  */
 
-export { pluginLine };
+export { pluginLine, trustLine };
 
 const shortId = (id: string): string => id.slice(0, 8);
 
@@ -55,10 +56,11 @@ export function pluginTable(plugins: PluginView[]): string {
     p.version,
     p.status,
     p.trust,
+    signatureTag(p.signatures),
     p.isolation,
     p.missingSettings.join(', ') || (p.status === 'error' && p.lastError ? `error: ${p.lastError.message.slice(0, 60)}` : ''),
   ]);
-  return table([['PLUGIN', 'VERSION', 'STATUS', 'TRUST', 'RUNS', 'NEEDS'], ...rows]);
+  return table([['PLUGIN', 'VERSION', 'STATUS', 'TRUST', 'SIGNATURE', 'RUNS', 'NEEDS'], ...rows]);
 }
 
 /** After configure: the names stored, never their values. */

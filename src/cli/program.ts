@@ -8,11 +8,12 @@ import { jobCommands } from './commands/jobs.js';
 import { pluginCommands } from './commands/plugins.js';
 import { registryCommands } from './commands/registry.js';
 import { runCommands } from './commands/run.js';
+import { workerCommands } from './commands/worker.js';
 import { runCommand, type GlobalOptions } from './context.js';
 import { printError } from './output.js';
 import { packageVersion } from './package-root.js';
 
-const GROUPS: CommandGroup[] = [registryCommands, pluginCommands, configureCommands, createCommands, runCommands, jobCommands, doctorCommands];
+const GROUPS: CommandGroup[] = [registryCommands, pluginCommands, configureCommands, createCommands, runCommands, jobCommands, doctorCommands, workerCommands];
 
 /**
  * The commander program. Usage errors are thrown (exitOverride) instead of printed by commander,

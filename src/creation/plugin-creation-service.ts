@@ -5,6 +5,11 @@ import { Service, type IAgentRuntime } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { codedError, PluginDynamicError } from '../errors.js';
 import { PLUGIN_CREATION_SERVICE } from '../service-types.js';
+import { FleetAgent } from '../fleet/fleet-agent.js';
+import type { FleetBuildEntry } from '../fleet/fleet-builds.js';
+import { installFromFleet } from '../fleet/fleet-install.js';
+import type { PluginView } from '../management/plugin-view.js';
+import { loadFleetSettings } from '../fleet/fleet-settings.js';
 import { startupSummary } from '../startup-summary.js';
 import {
   creationCapabilities,
@@ -18,6 +23,7 @@ import {
 import { boundedModelCall } from './generators/model/index.js';
 import { CREATION_LOG_SRC } from './jobs/job-context.js';
 import { JOB_LIST_LIMIT, type JobRecord } from './jobs/job-record.js';
+import type { CreationQueue } from './jobs/job-queue.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { TERMINAL_JOB_STATUSES } from './jobs/job-status.js';
 import { JobStore } from './jobs/job-store.js';
@@ -54,8 +60,10 @@ export class PluginCreationService extends Service {
     'Writes new plugins from a specification or a sentence, builds, lints, tests and reviews them, then loads them.';
 
   readonly settings: PluginDynamicConfig;
-  private readonly jobs: JobStore;
-  private readonly runner: JobRunner;
+  private jobs: JobStore;
+  /** The in-process queue, or pg-boss when the agent's database is PostgreSQL (POSTGRES_URL). */
+  private runner: CreationQueue;
+  private fleet: FleetAgent | undefined;
   /** What the start-up probes found on this machine, for the capabilities provider and doctor. */
   private probes: MachineProbes = UNPROBED;
   private stopping: Promise<void> | undefined;
@@ -69,13 +77,34 @@ export class PluginCreationService extends Service {
 
   static override async start(runtime: IAgentRuntime): Promise<PluginCreationService> {
     const service = new PluginCreationService(runtime);
+    await service.useFleetOnPostgres();
     await service.restore();
     const caps = service.capabilities();
-    runtime.logger.info({ src: 'plugin-dynamic', dataDir: service.settings.dataDir }, startupSummary(caps, service.settings.dataDir, service.settings.isolation));
+    runtime.logger.info(
+      { src: 'plugin-dynamic', dataDir: service.settings.dataDir, queue: service.runner.kind },
+      startupSummary(caps, service.settings.dataDir, service.settings.isolation, service.queueDescription()),
+    );
     if (caps.runtime && !caps.runtime.childrenOk) {
       runtime.logger.error({ src: 'plugin-dynamic', code: 'NODE_UNAVAILABLE' }, `[NODE_UNAVAILABLE] ${caps.runtime.children}`);
     }
     return service;
+  }
+
+  /**
+   * On PostgreSQL (POSTGRES_URL, as plugin-sql uses it) jobs go to pg-boss in that database and their
+   * records to the fleet's job table; on PGLite the in-process queue stays.
+   */
+  async useFleetOnPostgres(): Promise<void> {
+    const fleet = loadFleetSettings((key) => this.runtime.getSetting(key) ?? process.env[key]);
+    if (!fleet.postgresUrl || this.fleet) return;
+    this.fleet = await FleetAgent.start(this.runtime, this.settings, { ...fleet, postgresUrl: fleet.postgresUrl });
+    this.jobs = this.fleet.store;
+    this.runner = this.fleet;
+  }
+
+  /** Which queue runs this agent's jobs, in words. */
+  queueDescription(): string {
+    return this.fleet ? this.fleet.describe() : `in-process (${this.settings.maxConcurrentJobs} at once)`;
   }
 
   /** Loads the jobs; a job that was running when the process stopped is failed or re-queued. */
@@ -88,7 +117,8 @@ export class PluginCreationService extends Service {
         `[STATE_CORRUPT] ${corrupt.count} stored job(s) were unreadable and moved aside.`,
       );
     }
-    for (const job of this.jobs.all()) {
+    // The fleet's jobs belong to its workers, which hand back the jobs of a worker that stopped.
+    for (const job of this.fleet ? [] : this.jobs.all()) {
       if (job.status === 'running' && this.settings.requeueInterrupted) {
         await this.jobs.update(job.id, () => ({ status: 'queued', phase: undefined }), 'Re-queued after a restart');
         this.runner.enqueue(job.id);
@@ -102,6 +132,34 @@ export class PluginCreationService extends Service {
       }
     }
     await this.cleanup();
+    this.fleet?.catchUp();
+  }
+
+  // ---- the fleet's stored builds ----
+
+  /** Whether this agent's jobs and builds are in the fleet's PostgreSQL. */
+  get fleetInUse(): boolean {
+    return this.fleet !== undefined;
+  }
+
+  /** Builds stored in the fleet's database whose name or description contains `query`. */
+  searchFleet(query: string, limit = 20): Promise<FleetBuildEntry[]> {
+    return this.requireFleet().builds.search(query, limit);
+  }
+
+  /** Installs a build another agent of the fleet created, like a registry plugin, its sha256 checked. */
+  installFromFleet(packageName: string, opts: { activate?: boolean; sha256?: string; signal?: AbortSignal } = {}): Promise<PluginView> {
+    return installFromFleet(this.runtime, this.requireFleet().builds, packageName, {
+      dataDir: this.settings.dataDir,
+      signal: opts.signal ?? new AbortController().signal,
+      activate: opts.activate ?? true,
+      ...(opts.sha256 ? { sha256: opts.sha256 } : {}),
+    });
+  }
+
+  private requireFleet(): FleetAgent {
+    if (!this.fleet) throw codedError('INVALID_INPUT', { input: 'The fleet', problem: 'is not in use here: the agent runs on PGLite; set POSTGRES_URL to join one.' });
+    return this.fleet;
   }
 
   // ---- requests ----
@@ -191,6 +249,8 @@ export class PluginCreationService extends Service {
     const old = this.jobs.all().filter((j) => TERMINAL_JOB_STATUSES.includes(j.status) && Date.parse(j.updatedAt) < cutoff);
     for (const job of old) await rm(job.workspaceDir, { recursive: true, force: true });
     if (old.length) await this.jobs.remove(old.map((j) => j.id));
+    // The fleet's other finished jobs (other agents', or removed by none) on the same retention.
+    if (this.fleet) await this.fleet.removeFinishedBefore(new Date(cutoff));
     // Workspaces no job refers to any more (e.g. a job record lost with a corrupt store).
     const root = this.workspacesRoot();
     const known = new Set(this.jobs.all().map((j) => j.workspaceDir));

@@ -35,6 +35,7 @@ export function newRecord(
     installedAt: now,
     updatedAt: now,
     ...(pkg.unsandboxed ? { unsandboxedInstall: true as const } : {}),
+    signatures: pkg.signatures,
   };
   return missingSettings(record).length > 0 ? { ...record, status: 'needs_configuration' } : record;
 }

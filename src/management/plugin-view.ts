@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PluginRecordSchema, TRUST_TIERS, type PluginRecord } from './state/plugin-record.js';
 import { ISOLATION_MODES, type IsolationDecision } from './host/isolation.js';
+import { signatureWords } from './install/signature-check.js';
 
 const { shape: record } = PluginRecordSchema;
 
@@ -19,6 +20,9 @@ export const PluginViewSchema = z
     version: z.string(),
     status: record.status,
     trust: z.enum(TRUST_TIERS),
+    /** The npm registry's signatures on its packages, in the words shown beside the trust tier. */
+    signature: z.string(),
+    signatures: record.signatures,
     /** Where its code runs: `isolated` (a sandboxed host process) or `in-process` (the agent's). */
     isolation: z.enum(ISOLATION_MODES),
     /** Whether the plugin's own override or the PLUGIN_DYNAMIC_ISOLATION default decided it. */
@@ -70,6 +74,8 @@ export function toPluginView(record: PluginRecord, isSet: (name: string) => bool
     version: record.version,
     status: record.status,
     trust: record.trust,
+    signature: signatureWords(record.signatures),
+    signatures: record.signatures,
     isolation: isolation.mode,
     isolationDecidedBy: isolation.decidedBy,
     source: describeSource(record.source),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ComponentSummarySchema, InstallSourceSchema, SettingDeclarationSchema } from './state/plugin-record.js';
+import type { SignatureCheck } from './install/signature-check.js';
 
 /** Shapes shared by the registry, installer, loader, state and service of plugin management. */
 
@@ -46,4 +47,6 @@ export interface InstalledPackage {
   source: InstallSource;
   /** True when npm and the import check ran without a sandbox (only under PLUGIN_DYNAMIC_SANDBOX=none). */
   unsandboxed: boolean;
+  /** The npm registry's signatures on the installed packages, as checked at install. */
+  signatures: SignatureCheck;
 }

@@ -2,7 +2,7 @@ import { codedError } from '../../errors.js';
 import { ISOLATION_CHOICES, type IsolationChoice } from '../../management/state/plugin-record.js';
 import type { LifecycleVerb } from '../backend.js';
 import { isolateConfirmed, type ConfirmOptions } from '../confirm-in-process.js';
-import { pluginLine, pluginTable } from '../format.js';
+import { pluginLine, pluginTable, trustLine } from '../format.js';
 import { note, printResult } from '../output.js';
 import type { CommandGroup } from './command-kit.js';
 
@@ -35,7 +35,7 @@ export const pluginCommands: CommandGroup = (program, run) => {
         // A person at a terminal waits up to npm's time; a pipe gets only the answer or the error.
         if (process.stderr.isTTY) note(ctx.out, `Installing ${source}…`);
         const view = await b.install({ source, activate: opts.activate });
-        printResult(ctx.out, view, () => `Installed ${pluginLine(view)}`);
+        printResult(ctx.out, view, () => `Installed ${pluginLine(view)} (trust: ${trustLine(view)})`);
       }),
     );
 

@@ -1,3 +1,5 @@
+import { codedError } from '../../errors.js';
+import { fleetSearchText, searchFleetDatabase } from '../../fleet/fleet-search.js';
 import { entryText, searchText } from '../format.js';
 import { printResult } from '../output.js';
 import { intBetween, type CommandGroup } from './command-kit.js';
@@ -10,8 +12,18 @@ export const registryCommands: CommandGroup = (program, run) => {
     .argument('[words...]', 'what to look for; nothing lists the best known plugins')
     .option('--limit <n>', 'how many results (1-50)', intBetween(1, 50), 10)
     .option('--all', 'include plugins that do not support ElizaOS 1.x')
-    .action((words: string[], opts: { limit: number; all?: boolean }) =>
+    .option('--fleet', "search the plugins the fleet's agents created (stored in PostgreSQL) instead")
+    .option('--postgres-url <url>', 'the fleet database for --fleet (default $POSTGRES_URL)')
+    .action((words: string[], opts: { limit: number; all?: boolean; fleet?: boolean; postgresUrl?: string }) =>
       run(async (ctx) => {
+        if (opts.fleet) {
+          const url = opts.postgresUrl ?? process.env['POSTGRES_URL'];
+          if (!url) throw codedError('INVALID_INPUT', { input: '--fleet', problem: 'needs the fleet database: pass --postgres-url or set POSTGRES_URL.' });
+          const q = words.join(' ');
+          const found = await searchFleetDatabase(url, q, opts.limit);
+          printResult(ctx.out, found, () => fleetSearchText(q, found));
+          return;
+        }
         const b = await ctx.backend();
         const answer = await b.search({ q: words.join(' '), limit: opts.limit, ...(opts.all === true ? { all: 'true' } : {}) });
         printResult(ctx.out, answer, () => searchText(answer));

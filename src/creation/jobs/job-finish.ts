@@ -10,6 +10,12 @@ import type { JobDeps, RunningJob } from './job-context.js';
 import type { PreparedJob } from './job-setup.js';
 import { refuseSilentReplace } from './replace-guard.js';
 
+/**
+ * The last step of a job that passed: ship its build and install it here (the in-process queue,
+ * shipAndInstall), or ship it and store it in the fleet's database (a pg-boss worker).
+ */
+export type FinishStep = (deps: JobDeps, job: RunningJob, prepared: PreparedJob, outcome: PipelineOutcome) => Promise<void>;
+
 /** Keeps the last validation report (static checks and review) in the job's record. */
 export async function recordValidation(deps: JobDeps, id: string, outcome: PipelineOutcome): Promise<void> {
   const v = outcome.validation;

@@ -2,7 +2,8 @@ import PQueue from 'p-queue';
 import { codedError, type PluginDynamicError, toPluginDynamicError } from '../../errors.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CREATION_LOG_SRC, type JobDeps, type RunningJob } from './job-context.js';
-import { recordValidation, requirePassed, shipAndInstall } from './job-finish.js';
+import type { CreationQueue } from './job-queue.js';
+import { recordValidation, requirePassed, shipAndInstall, type FinishStep } from './job-finish.js';
 import { runJobPipeline } from './job-pipeline.js';
 import { prepareJob, type JobResources } from './job-setup.js';
 
@@ -10,15 +11,19 @@ import { prepareJob, type JobResources } from './job-setup.js';
  * Runs queued jobs, at most maxConcurrentJobs at once: each under its own deadline and cancel
  * signal, from workspace to pipeline to the installed plugin, releasing what it held however it ends.
  */
-export class JobRunner {
+export class JobRunner implements CreationQueue {
+  readonly kind = 'in-process';
   private readonly deps: JobDeps;
   private readonly queue: PQueue;
   private readonly controllers = new Map<string, AbortController>();
   private readonly running = new Set<Promise<unknown>>();
   private toolchainVersions: Record<string, string> | undefined;
+  private readonly finish: FinishStep;
 
-  constructor(deps: JobDeps) {
+  /** `finish` is the last step of a job that passed; by default it ships and installs here. */
+  constructor(deps: JobDeps, opts: { finish?: FinishStep } = {}) {
     this.deps = deps;
+    this.finish = opts.finish ?? shipAndInstall;
     this.queue = new PQueue({ concurrency: deps.settings.maxConcurrentJobs });
   }
 
@@ -38,6 +43,14 @@ export class JobRunner {
     });
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
+  }
+
+  /**
+   * Runs one queued job now, outside this runner's queue: a fleet worker's lane calls it once it holds
+   * a slot and the job. Resolves when the job has ended, however it ended.
+   */
+  runNow(id: string): Promise<void> {
+    return this.run(id);
   }
 
   /** Stops a running job with `reason`; a job not running is left alone. */
@@ -89,7 +102,7 @@ export class JobRunner {
     await prepared.group?.dispose();
     await recordValidation(this.deps, job.id, outcome);
     requirePassed(outcome);
-    await shipAndInstall(this.deps, job, prepared, outcome);
+    await this.finish(this.deps, job, prepared, outcome);
   }
 
   /** Ends the job cancelled (on request) or failed, with the reason its signal carries if it was stopped. */

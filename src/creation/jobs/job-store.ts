@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { IAgentRuntime } from '@elizaos/core';
 import { codedError } from '../../errors.js';
-import { RecordStore, type LoadResult } from '../../shared/record-store.js';
-import { JOB_LOG_LIMIT, JobRecordSchema, type JobRecord } from './job-record.js';
+import type { LoadResult } from '../../shared/record-store.js';
+import { documentJobBackend, type JobBackend } from './job-backend.js';
+import { JOB_LOG_LIMIT, type JobRecord } from './job-record.js';
 import { jobLifecycle, jobProgress, type JobStatus } from './job-status.js';
 
 /** The job with this id, or the newest whose id starts with it (six characters at least). */
@@ -17,12 +18,13 @@ export function pickJob(newestFirst: readonly JobRecord[], id: string): JobRecor
  * checks status moves against the lifecycle, keeps progress monotonic, persists, and emits 'job'.
  */
 export class JobStore {
-  private readonly store: RecordStore<JobRecord>;
+  private readonly store: JobBackend;
   private readonly jobs = new Map<string, JobRecord>();
   private readonly events = new EventEmitter();
 
-  constructor(runtime: IAgentRuntime) {
-    this.store = new RecordStore(runtime, 'plugin-dynamic:creation-jobs', JobRecordSchema);
+  /** Records in the agent's own database unless another backend (the fleet's job table) is given. */
+  constructor(runtime: IAgentRuntime, backend?: JobBackend) {
+    this.store = backend ?? documentJobBackend(runtime);
     this.events.setMaxListeners(100);
   }
 
@@ -41,11 +43,18 @@ export class JobStore {
     return pickJob(this.all(), id);
   }
 
+  /** Stores a new job; a backend that refuses it (the fleet's hourly limit) leaves nothing behind. */
   async add(job: JobRecord): Promise<JobRecord> {
+    await this.store.insert(job, [job, ...this.all()]);
     this.jobs.set(job.id, job);
-    await this.persist();
     this.events.emit('job', job);
     return job;
+  }
+
+  /** A record changed elsewhere (a fleet worker): held and announced, not written back. */
+  adopt(job: JobRecord): void {
+    this.jobs.set(job.id, job);
+    this.events.emit('job', job);
   }
 
   /** Applies a change; a status change must be allowed by the lifecycle. */
@@ -61,14 +70,14 @@ export class JobStore {
     );
     if (logLine) next.log = [...next.log, { at: next.updatedAt, message: logLine }].slice(-JOB_LOG_LIMIT);
     this.jobs.set(id, next);
-    await this.persist();
+    await this.store.write(next, this.all());
     this.events.emit('job', next);
     return next;
   }
 
   async remove(ids: string[]): Promise<void> {
     for (const id of ids) this.jobs.delete(id);
-    await this.persist();
+    await this.store.remove(ids, this.all());
   }
 
   onChange(listener: (job: JobRecord) => void): () => void {
@@ -78,9 +87,5 @@ export class JobStore {
 
   flush(): Promise<void> {
     return this.store.flush();
-  }
-
-  private persist(): Promise<void> {
-    return this.store.save(this.all());
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { jsonInText } from '../../shared/eliza/action-input.js';
 import type { GeneratedFile } from '../generators/generator.js';
+import { REVIEW_FACTS } from '../generators/model/eliza-facts.js';
 import type { ModelCall } from '../generators/model/model-call.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 
@@ -57,8 +58,11 @@ export interface ModelReview {
   unreadable?: string;
 }
 
-/** The most source a review prompt carries, in characters. */
-export const MAX_REVIEW_SOURCE_CHARS = 60_000;
+/**
+ * The most a review prompt holds, in characters: the instructions, the facts, the specification,
+ * then as many whole source files as fit.
+ */
+export const MAX_REVIEW_PROMPT_CHARS = 72_000;
 
 /** Where a finding's test is saved, so the reviewer writes its imports from there. */
 export const REVIEW_TEST_DIR = 'src/__tests__';
@@ -87,23 +91,15 @@ finding is not confirmed and never blocks. Everything else does not block and is
 asks for or on plain misbehaviour, not on an edge case nobody asked about.`;
 
 export function reviewPrompt(spec: PluginSpec, files: GeneratedFile[]): { prompt: string; leftOut: string[] } {
-  let budget = MAX_REVIEW_SOURCE_CHARS;
-  const shown: string[] = [];
-  const leftOut: string[] = [];
-  for (const f of reviewOrder(files)) {
-    // Whole files only: a file cut mid-way reads as a bug that is not there.
-    if (f.content.length <= budget) {
-      shown.push(`--- ${f.path}\n${f.content}`);
-      budget -= f.content.length;
-    } else leftOut.push(f.path);
-  }
-  const prompt = [
+  const head = [
     'You review an ElizaOS 1.x plugin written in TypeScript. It already builds, lints and passes its tests.',
     'Check, requirement by requirement, that it does what the specification asks; look for bugs: wrong results,',
     'data kept in module variables or shared across users and rooms instead of keyed per user or room, providers',
     'that change state (they run on every reply), unhandled bad input, parameters read from the wrong place.',
     '',
     REVIEW_RULES,
+    '',
+    REVIEW_FACTS,
     '',
     'Answer with one JSON object only, no comments: {"score": <0-100>, "findings": [{"kind": "spec", "severity":',
     '"major", "message": "...", "file": "src/...", "test": "import { describe, expect, it } from \'vitest\';\\n..."}]}.',
@@ -112,9 +108,23 @@ export function reviewPrompt(spec: PluginSpec, files: GeneratedFile[]): { prompt
     '',
     `Specification:\n${JSON.stringify(spec, null, 2)}`,
     '',
-    `Source:\n${shown.join('\n')}`,
-    leftOut.length ? `\nNot shown (over the review budget): ${leftOut.join(', ')}.` : '',
+    'Source:',
   ].join('\n');
+  const ordered = reviewOrder(files);
+  // What the list of left-out files could take at most, so the whole prompt stays within its budget.
+  const listRoom = 60 + ordered.reduce((n, f) => n + f.path.length + 2, 0);
+  let budget = MAX_REVIEW_PROMPT_CHARS - head.length - listRoom;
+  const shown: string[] = [];
+  const leftOut: string[] = [];
+  for (const f of ordered) {
+    // Whole files only: a file cut mid-way reads as a bug that is not there.
+    const block = `--- ${f.path}\n${f.content}`;
+    if (block.length + 1 <= budget) {
+      shown.push(block);
+      budget -= block.length + 1;
+    } else leftOut.push(f.path);
+  }
+  const prompt = [head, ...shown, leftOut.length ? `\nNot shown (over the review budget): ${leftOut.join(', ')}.` : ''].join('\n');
   return { prompt, leftOut };
 }
 

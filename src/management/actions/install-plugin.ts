@@ -3,7 +3,7 @@ import { packageLikeTokens, stringParam } from '../../shared/eliza/action-input.
 import { hasTextModel } from '../../shared/eliza/ask-model-params.js';
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
-import { pluginLine } from './plugin-summary.js';
+import { pluginLine, trustLine } from './plugin-summary.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 /** Words around the source that are part of the sentence, not of the name ("install the X plugin please"). */
@@ -83,6 +83,6 @@ export const installPluginAction = serviceAction<PluginManagementService>({
         : view.status === 'installed'
           ? ' Activate it with ACTIVATE_PLUGIN.'
           : '';
-    return { text: `Installed ${pluginLine(view)}.${next}`, data: { plugin: view } };
+    return { text: `Installed ${pluginLine(view)} (trust: ${trustLine(view)}).${next}`, data: { plugin: view } };
   },
 });

@@ -1,6 +1,6 @@
 import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
-import { pluginLine } from './plugin-summary.js';
+import { pluginLine, trustLine } from './plugin-summary.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
 export const listInstalledPluginsAction = serviceAction<PluginManagementService>({
@@ -13,7 +13,7 @@ export const listInstalledPluginsAction = serviceAction<PluginManagementService>
     const plugins = service.list();
     return {
       text: plugins.length
-        ? `Installed plugins:\n${plugins.map((p) => `${pluginLine(p)} [${p.trust}, ${p.isolation}]`).join('\n')}`
+        ? `Installed plugins:\n${plugins.map((p) => `${pluginLine(p)} [${trustLine(p)}, ${p.isolation}]`).join('\n')}`
         : 'No plugins are installed.',
       data: { plugins },
     };

@@ -1,5 +1,10 @@
 import type { PluginView } from '../plugin-view.js';
 
+/** Its trust tier and what the install found of the registry's signatures, shown together everywhere. */
+export function trustLine(p: Pick<PluginView, 'trust' | 'signature'>): string {
+  return `${p.trust}, ${p.signature}`;
+}
+
 /** One readable line about an installed plugin; never a setting's value. */
 export function pluginLine(p: PluginView): string {
   const missing = p.missingSettings.length ? `, needs ${p.missingSettings.join(', ')}` : '';

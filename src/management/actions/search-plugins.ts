@@ -4,6 +4,7 @@ import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import type { NpmV1Check } from '../registry/index.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
+import { fleetMatches, fleetSearchText } from '../../fleet/fleet-search.js';
 
 /** What npm confirmed of the entry's 1.x line, for a person choosing what to install. */
 function npmNote(check: NpmV1Check | undefined): string {
@@ -40,9 +41,12 @@ export const searchPluginsAction = serviceAction<PluginManagementService>({
     const header = query ? `Plugins for "${query}":` : 'Popular plugins:';
     const body = lines.length ? lines.join('\n') : 'No plugin in the registry matches.';
     const warning = `${answer.warning ? `\n(${answer.warning})` : ''}${hiddenNote(answer.hidden)}`;
+    // On PostgreSQL, the plugins the fleet's agents created are offered too (installed as generated, isolated).
+    const fleet = await fleetMatches(runtime, query, limit);
+    const fleetText = fleet.length ? `\n${fleetSearchText(query, fleet)}` : '';
     return {
-      text: `${header}\n${body}${warning}`,
-      data: { query, origin: answer.origin, results: answer.hits.map((h) => h.entry) },
+      text: `${header}\n${body}${warning}${fleetText}`,
+      data: { query, origin: answer.origin, results: answer.hits.map((h) => h.entry), ...(fleet.length ? { fleet } : {}) },
     };
   },
 });

@@ -39,6 +39,9 @@ export interface ChannelStats {
   oversizeReplies: number;
   /** Requests answered at once with an error because too many were waiting. */
   refusedRequests: number;
+  /** Now: requests waiting to start, and started but not finished. */
+  queued: number;
+  inFlight: number;
 }
 
 type OnMessage = (data: unknown) => unknown;
@@ -51,10 +54,28 @@ type OnMessage = (data: unknown) => unknown;
 const MAX_QUEUED = 1_024;
 const MAX_QUEUED_CHARS = 8 * 1024 * 1024;
 /**
- * Frames handled in one turn of the event loop before reading yields to everything else: the
- * system hands over megabytes of a pipe in one turn, tens of thousands of frames.
+ * What one turn of the event loop may do for a host before everything else gets its turn: the
+ * system hands over tens of kilobytes of a pipe in one read (a thousand small frames), and every
+ * request started may run synchronous work of its own in the same turn (a database query in
+ * PGLite runs in WebAssembly, resolved through microtasks). Frames past the bound wait, already
+ * read, for the next turn, and reading is paused meanwhile; requests past it start next turn.
  */
-const FRAMES_PER_TURN = 256;
+const FRAMES_PER_TURN = 128;
+/**
+ * Time one turn may spend on a host's frames and requests, looked at every FRAMES_PER_CLOCK frames
+ * and before every start after the first. A request's own work (a query, the encoding of a large
+ * answer) cannot be split, so a turn starts them one at a time: the next only when the work of
+ * the last has run and the turn still has time.
+ */
+const TURN_BUDGET_MS = 5;
+const FRAMES_PER_CLOCK = 16;
+const STARTS_PER_TURN = 4;
+/** The error a request gets when too many wait, encoded once. */
+const QUEUE_FULL_ERROR = JSON.stringify({
+  name: 'PluginDynamicError',
+  code: 'HOST_LIMIT_REACHED',
+  message: `More than ${MAX_QUEUED} calls of this isolated plugin are waiting for the agent; try again when they have finished.`,
+});
 /** Shortest wait before the token bucket is looked at again. */
 const REFILL_MS = 20;
 /** Ids of the agent's own recent calls, so a response to a call never made is refused. */
@@ -66,22 +87,32 @@ const MAX_OWN_CALL_IDS = 16_384;
  * requests go through a queue that starts at most `maxInFlight` at once and `callsPerSecond`, and
  * only while the agent's unsent answers to this host are under `maxUnsentBytes`; reading stops
  * while those answers are over the bound, so a host that does not read fills its own buffers, not
- * the agent's. Requests past the waiting bounds are refused with an error at once.
+ * the agent's. Requests past the waiting bounds are refused with an error at once. No turn of the
+ * agent's event loop does more than a bounded share of a host's work (FRAMES_PER_TURN, STARTS_PER_TURN,
+ * TURN_BUDGET_MS): the rest waits for the next turn, so a flood slows its own plugin, not the agent.
  */
 export class HostChannel {
   private deliver: OnMessage | undefined;
-  private readonly queue: { frame: HostRequestFrame; chars: number }[] = [];
+  /** Requests read and checked, not yet started; `queueHead` is the first (no per-request shift). */
+  private queue: ({ frame: HostRequestFrame; chars: number } | undefined)[] = [];
+  private queueHead = 0;
   private queuedChars = 0;
+  /**
+   * Frames read but not yet checked, because this turn's budget was spent. Reading is paused while
+   * any wait, so they are at most the rest of one read.
+   */
+  private inbox: ({ value: unknown; chars: number } | undefined)[] = [];
+  private inboxHead = 0;
+  /** This turn's work, until the setImmediate that ends it. */
+  private turn: { frames: number; starts: number; startedAt: number } | undefined;
   private inFlight = 0;
   private tokens: number;
   private refilledAt = Date.now();
   private refillTimer: NodeJS.Timeout | undefined;
   private violated = false;
   private corked = false;
-  private framesThisTurn = 0;
-  private yielding = false;
   private readonly ownCalls = new Set<string>();
-  private readonly counts: ChannelStats = { requests: 0, responses: 0, maxQueued: 0, maxInFlight: 0, maxUnsentBytes: 0, oversizeReplies: 0, refusedRequests: 0 };
+  private readonly counts: Omit<ChannelStats, 'queued' | 'inFlight'> = { requests: 0, responses: 0, maxQueued: 0, maxInFlight: 0, maxUnsentBytes: 0, oversizeReplies: 0, refusedRequests: 0 };
 
   constructor(
     private readonly stream: Duplex,
@@ -136,20 +167,32 @@ export class HostChannel {
   };
 
   stats(): ChannelStats {
-    return { ...this.counts };
+    return { ...this.counts, queued: this.queue.length - this.queueHead, inFlight: this.inFlight };
   }
 
   /** Ends the queue (the host is gone or cut off). */
   stop(): void {
     this.violated = true;
-    this.queue.length = 0;
+    this.queue = [];
+    this.queueHead = 0;
+    this.inbox = [];
+    this.inboxHead = 0;
     if (this.refillTimer) clearTimeout(this.refillTimer);
     this.refillTimer = undefined;
   }
 
   private accept(value: unknown, chars: number): void {
     if (this.violated) return;
-    if (++this.framesThisTurn >= FRAMES_PER_TURN && !this.yielding) this.yieldTurn();
+    if (this.inboxHead < this.inbox.length || !this.mayCheckFrame()) {
+      // Checked in a later turn, in the order read; no more is read meanwhile.
+      this.inbox.push({ value, chars });
+      this.stream.pause();
+      return;
+    }
+    this.handle(value, chars);
+  }
+
+  private handle(value: unknown, chars: number): void {
     const checked = checkHostFrame(value);
     if ('refused' in checked) return this.violation(checked.refused);
     if (checked.kind === 'response') {
@@ -159,54 +202,94 @@ export class HostChannel {
       return;
     }
     this.counts.requests++;
-    if (this.queue.length >= MAX_QUEUED || this.queuedChars + chars > MAX_QUEUED_CHARS) return this.refuse(checked.frame);
+    const queued = this.queue.length - this.queueHead;
+    if (queued >= MAX_QUEUED || this.queuedChars + chars > MAX_QUEUED_CHARS) return this.refuse(checked.frame);
     this.queue.push({ frame: checked.frame, chars });
     this.queuedChars += chars;
-    this.counts.maxQueued = Math.max(this.counts.maxQueued, this.queue.length);
+    this.counts.maxQueued = Math.max(this.counts.maxQueued, queued + 1);
     this.pump();
   }
 
-  /** Starts queued requests while the bounds allow; pauses reading while any must wait. */
+  /** The work of this turn so far; the first work of a turn schedules its end. */
+  private currentTurn(): { frames: number; starts: number; startedAt: number } {
+    if (this.turn) return this.turn;
+    const turn = { frames: 0, starts: 0, startedAt: performance.now() };
+    this.turn = turn;
+    setImmediate(() => {
+      this.turn = undefined;
+      this.drainInbox();
+      this.pump();
+    });
+    return turn;
+  }
+
+  /** Whether this turn may check one more frame (counted when it may). */
+  private mayCheckFrame(): boolean {
+    const turn = this.currentTurn();
+    if (turn.frames >= FRAMES_PER_TURN) return false;
+    if (turn.frames > 0 && turn.frames % FRAMES_PER_CLOCK === 0 && performance.now() - turn.startedAt > TURN_BUDGET_MS) {
+      turn.frames = FRAMES_PER_TURN;
+      return false;
+    }
+    turn.frames++;
+    return true;
+  }
+
+  /** Checks the frames that waited, as many as this turn allows. */
+  private drainInbox(): void {
+    while (this.inboxHead < this.inbox.length && !this.violated) {
+      if (!this.mayCheckFrame()) return;
+      const next = this.inbox[this.inboxHead];
+      this.inbox[this.inboxHead++] = undefined;
+      if (next) this.handle(next.value, next.chars);
+    }
+    this.inbox = [];
+    this.inboxHead = 0;
+  }
+
+  /**
+   * Starts the next queued request when the bounds allow: one per call, so that the turn's clock
+   * has seen the work of the last before it allows another. Reading pauses while answers or frames wait.
+   */
   private pump(): void {
-    while (this.queue.length > 0 && !this.violated) {
-      if (this.inFlight >= this.limits.maxInFlight || this.tooMuchUnsent()) break;
-      if (!this.takeToken()) break;
-      const { frame, chars } = this.queue.shift() as { frame: HostRequestFrame; chars: number };
-      this.queuedChars -= chars;
+    if (this.queueHead < this.queue.length && !this.violated && this.mayStart() && this.takeToken()) {
+      this.currentTurn().starts++;
+      const next = this.queue[this.queueHead] as { frame: HostRequestFrame; chars: number };
+      this.queue[this.queueHead++] = undefined;
+      if (this.queueHead === this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+      } else if (this.queueHead >= 1_024 && this.queueHead * 2 >= this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+      this.queuedChars -= next.chars;
       this.inFlight++;
       this.counts.maxInFlight = Math.max(this.counts.maxInFlight, this.inFlight);
-      void this.run(frame).finally(() => {
+      void this.run(next.frame).finally(() => {
         this.inFlight--;
         this.pump();
       });
     }
-    if (this.violated || this.yielding) return;
-    if (this.tooMuchUnsent()) this.stream.pause();
+    if (this.violated) return;
+    if (this.tooMuchUnsent() || this.inboxHead < this.inbox.length) this.stream.pause();
     else this.stream.resume();
   }
 
-  /** Stops reading until the next turn (what this read already delivered is still handled). */
-  private yieldTurn(): void {
-    this.yielding = true;
-    this.stream.pause();
-    setImmediate(() => {
-      this.yielding = false;
-      this.framesThisTurn = 0;
-      this.pump();
-    });
+  /** Whether a request may start now (the end of the turn looks again when only the turn's budget forbids it). */
+  private mayStart(): boolean {
+    if (this.inFlight >= this.limits.maxInFlight || this.tooMuchUnsent()) return false;
+    const turn = this.currentTurn();
+    if (turn.starts === 0) return true;
+    return turn.starts < STARTS_PER_TURN && performance.now() - turn.startedAt <= TURN_BUDGET_MS;
   }
 
   /** Answers a request that cannot wait with an error at once (an event is dropped). */
   private refuse(frame: HostRequestFrame): void {
     this.counts.refusedRequests++;
     if (frame.i === undefined) return;
-    this.post(
-      encodeFrame({
-        t: 's',
-        i: frame.i,
-        e: { name: 'PluginDynamicError', code: 'HOST_LIMIT_REACHED', message: `More than ${MAX_QUEUED} calls of this isolated plugin are waiting for the agent; try again when they have finished.` },
-      }),
-    );
+    // Plain data already (the id is a checked string): no walk through toJsonSafe per refusal.
+    this.post(`{"t":"s","i":${JSON.stringify(frame.i)},"e":${QUEUE_FULL_ERROR}}\n`);
   }
 
   /** Over the bound of unsent answers (never under the stream's own mark, past which 'drain' is sure to follow). */

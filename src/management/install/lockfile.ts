@@ -5,6 +5,8 @@ import { codedError } from '../../errors.js';
 
 /** One entry of package-lock.json's `packages` (lockfile version 2 and 3). */
 export interface LockedPackage {
+  /** The package's real name, when its folder is an alias. */
+  name?: string;
   version?: string;
   resolved?: string;
   integrity?: string;

@@ -12,7 +12,9 @@ import { agentNodeModules, agentOverrides, agentPackageDir } from '../../shared/
 import { checkInstallPolicy } from './install-policy.js';
 import { inspectPluginModule } from './inspect-plugin-module.js';
 import { LOCKFILE, verifyLockfile } from './lockfile.js';
-import { npmComplaint, runNpm, type NpmOptions } from '../../shared/npm/npm-client.js';
+import { npmComplaint, npmRegistry, runNpm, type NpmOptions } from '../../shared/npm/npm-client.js';
+import { checkRegistrySignatures } from './registry-signatures.js';
+import { unsignedSource, type SignatureCheck } from './signature-check.js';
 import { declaredSettings, entryFile, readPluginManifest } from './plugin-manifest.js';
 import { resolvePublished, sourceForRegistryEntry } from './resolve-version.js';
 
@@ -84,7 +86,7 @@ export class PluginInstaller {
         throw codedError('INSTALL_FAILED', { subject: 'npm', problem: `could not install ${target.label}: ${npmComplaint(installed)}` });
       }
       // The lockfile is what a restore reinstalls from: every package in it must be pinned.
-      await verifyLockfile(staging);
+      const lock = await verifyLockfile(staging);
       const deps = (JSON.parse(await readFile(join(staging, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
       const packageName = Object.keys(deps)[0];
       if (!packageName) throw codedError('INSTALL_FAILED', { subject: 'npm', problem: `installed nothing for ${target.label}.` });
@@ -100,7 +102,7 @@ export class PluginInstaller {
       // The package's code runs here for the first time: sandboxed, and bounded in memory and
       // processes by a control group of its own when control groups can be used.
       const group = sandbox ? openResourceGroup(`install-${randomBytes(4).toString('hex')}`, IMPORT_CHECK_BOUNDS) : undefined;
-      const inspection = await inspectPluginModule(entry, {
+      const inspecting = inspectPluginModule(entry, {
         timeoutMs: Math.min(this.opts.timeoutMs, 60_000),
         home: join(this.opts.dataDir, 'npm-home'),
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -114,6 +116,16 @@ export class PluginInstaller {
           : {}),
         ...(group ? { boundsHit: () => group.takeBoundsHit() } : {}),
       }).finally(() => group?.dispose());
+      // The registry's signatures are checked meanwhile (network, not CPU).
+      const signing: Promise<SignatureCheck> =
+        target.origin === 'registry'
+          ? checkRegistrySignatures(lock, manifest.name, {
+              registry: npmRegistry(this.opts.dataDir),
+              timeoutMs: Math.min(this.opts.timeoutMs, 30_000),
+              ...(opts.signal ? { signal: opts.signal } : {}),
+            })
+          : Promise.resolve(unsignedSource(target.origin === 'github' ? 'github' : 'folder'));
+      const [inspection, signatures] = await Promise.all([inspecting, signing]);
       const finalDir = join(this.pluginsDir, installFolderName(manifest.name));
       if (existsSync(finalDir)) {
         throw codedError('ALREADY_INSTALLED', { plugin: manifest.name, origin: '', advice: 'uninstall it first' });
@@ -129,6 +141,7 @@ export class PluginInstaller {
         components: inspection.components,
         source,
         unsandboxed: sandbox === undefined,
+        signatures,
       };
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
@@ -204,8 +217,11 @@ export class PluginInstaller {
     };
   }
 
-  /** The npm argument for a source, after the checks that can run before anything is fetched. */
-  private async npmSpec(source: InstallSource, npm: NpmOptions): Promise<{ spec: string; label: string }> {
+  /**
+   * The npm argument for a source, after the checks that can run before anything is fetched, and
+   * where the package comes from (only the npm registry signs what it serves).
+   */
+  private async npmSpec(source: InstallSource, npm: NpmOptions): Promise<{ spec: string; label: string; origin: 'registry' | 'github' | 'local' }> {
     switch (source.kind) {
       case 'registry': {
         const entry = await this.opts.resolveRegistryEntry(source.name, npm.signal);
@@ -215,19 +231,20 @@ export class PluginInstaller {
       case 'npm': {
         const published = await resolvePublished(source.name, source.range, npm);
         checkInstallPolicy({ ...published, dir: npm.cwd }, { allowInstallScripts: this.opts.allowInstallScripts });
-        return { spec: `${source.name}@${published.version}`, label: `${source.name}@${published.version}` };
+        return { spec: `${source.name}@${published.version}`, label: `${source.name}@${published.version}`, origin: 'registry' };
       }
       case 'github':
         // As a tarball over https: npm runs no git (it is set to refusal), and the lockfile pins the bytes.
         return {
           spec: `https://codeload.github.com/${source.owner}/${source.repo}/tar.gz/${encodeURIComponent(source.ref ?? 'HEAD')}`,
           label: `github:${source.owner}/${source.repo}`,
+          origin: 'github',
         };
       case 'tarball': {
         // Kept in the plugin's folder, so a restore never depends on the original file.
         const copy = join(npm.cwd, basename(source.path));
         await copyFile(source.path, copy);
-        return { spec: copy, label: source.path };
+        return { spec: copy, label: source.path, origin: 'local' };
       }
       case 'folder': {
         checkInstallPolicy(await readPluginManifest(source.path), { allowInstallScripts: this.opts.allowInstallScripts });
@@ -236,7 +253,7 @@ export class PluginInstaller {
         if (!packed.ok) throw codedError('INSTALL_FAILED', { subject: `npm pack of ${source.path}`, problem: `failed: ${npmComplaint(packed)}` });
         const file = (JSON.parse(packed.stdout) as { filename?: string }[])[0]?.filename;
         if (!file) throw codedError('INSTALL_FAILED', { subject: `npm pack of ${source.path}`, problem: 'produced no tarball.' });
-        return { spec: join(npm.cwd, file), label: source.path };
+        return { spec: join(npm.cwd, file), label: source.path, origin: 'local' };
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
+import { codedError } from '../../errors.js';
 import type { PluginLoader } from '../loader/index.js';
 import type { ModuleCache } from '../module-cache.js';
 import type { PluginRecord } from '../state/plugin-record.js';
@@ -40,6 +41,10 @@ export class InProcessPlacement implements Placement {
   }
 
   async load(record: PluginRecord, signal: AbortSignal | undefined): Promise<void> {
+    // A registry signature that is present but does not check: its code never runs in the agent's process.
+    if (record.signatures?.signature === 'invalid') {
+      throw codedError('SIGNATURE_INVALID', { plugin: record.packageName, reason: record.signatures.reason ?? 'a registry signature does not check' });
+    }
     this.opts.settings().applyTo(record.packageName);
     await this.opts.loader.load(await this.opts.modules.moduleFor(record), signal ? { signal } : {});
   }

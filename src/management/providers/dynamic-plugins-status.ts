@@ -1,5 +1,5 @@
 import type { IAgentRuntime, Provider, ProviderResult } from '@elizaos/core';
-import { pluginLine } from '../actions/plugin-summary.js';
+import { pluginLine, trustLine } from '../actions/plugin-summary.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
 
@@ -12,7 +12,7 @@ export const dynamicPluginsStatusProvider: Provider = {
     const plugins = service?.list() ?? [];
     if (plugins.length === 0) return { text: '', values: { installedPluginCount: 0 }, data: { plugins: [] } };
     return {
-      text: `# Plugins installed at runtime\n${plugins.map((p) => `- ${pluginLine(p)} [${p.trust}, ${p.isolation}]`).join('\n')}`,
+      text: `# Plugins installed at runtime\n${plugins.map((p) => `- ${pluginLine(p)} [${trustLine(p)}, ${p.isolation}]`).join('\n')}`,
       values: {
         installedPluginCount: plugins.length,
         activePlugins: plugins.filter((p) => p.status === 'active').map((p) => p.packageName).join(', '),

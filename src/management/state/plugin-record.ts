@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ISOLATION_MODES, TRUST_TIERS } from '../vocabulary.js';
 import { PLUGIN_STATUSES } from './plugin-status.js';
+import { SignatureCheckSchema } from '../install/signature-check.js';
 
 /** Where a plugin comes from, parsed and validated from what the user typed. */
 export const InstallSourceSchema = z.discriminatedUnion('kind', [
@@ -63,6 +64,8 @@ export const PluginRecordSchema = z.object({
   residue: z.array(z.string()).optional(),
   /** Installed with PLUGIN_DYNAMIC_SANDBOX=none: npm and the import check ran without a sandbox. */
   unsandboxedInstall: z.literal(true).optional(),
+  /** The npm registry's signatures on its packages, checked at install (absent on records from before the check). */
+  signatures: SignatureCheckSchema.optional(),
 });
 
 export type PluginRecord = z.infer<typeof PluginRecordSchema>;

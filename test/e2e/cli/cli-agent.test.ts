@@ -70,13 +70,13 @@ describe('plugin-dynamic --agent-url', () => {
 
   it('installs, configures from stdin, activates, lists, deactivates and uninstalls with the same lines', async () => {
     expect((await both(['install', SECRET_FIXTURE])).stdout.trim()).toBe(
-      'Installed plugin-secret-echo@1.0.0: needs_configuration, needs SECRET_ECHO_TOKEN',
+      'Installed plugin-secret-echo@1.0.0: needs_configuration, needs SECRET_ECHO_TOKEN (trust: user-source, not signed (local source))',
     );
     const configured = await both(['configure', 'plugin-secret-echo', '--stdin', 'SECRET_ECHO_TOKEN'], 'agent-secret-value\n');
     expect(configured.stdout.trim()).toBe('Stored SECRET_ECHO_TOKEN for plugin-secret-echo@1.0.0: installed');
     expect(configured.stdout + configured.stderr).not.toContain('agent-secret-value');
     expect((await both(['activate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: active');
-    expect((await both(['list'])).stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source\s+isolated$/m);
+    expect((await both(['list'])).stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source\s+not signed\s+isolated$/m);
     expect((await both(['deactivate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: inactive');
     expect((await both(['uninstall', 'plugin-secret-echo'])).stdout.trim()).toBe('Uninstalled plugin-secret-echo.');
   }, 400_000);

@@ -131,7 +131,7 @@ describe('plugin-dynamic headless', () => {
   it('installs a local plugin, stores its secret from stdin and from a file without printing it, then activates, deactivates and uninstalls it', async () => {
     const installed = await cli(['install', SECRET_FIXTURE]);
     expect(installed.code, installed.stderr).toBe(0);
-    expect(installed.stdout.trim()).toBe('Installed plugin-secret-echo@1.0.0: needs_configuration, needs SECRET_ECHO_TOKEN');
+    expect(installed.stdout.trim()).toBe('Installed plugin-secret-echo@1.0.0: needs_configuration, needs SECRET_ECHO_TOKEN (trust: user-source, not signed (local source))');
 
     const fromStdin = await cli(['configure', 'plugin-secret-echo', '--stdin', 'SECRET_ECHO_TOKEN'], 'stdin-secret-value-1\n');
     expect(fromStdin.code, fromStdin.stderr).toBe(0);
@@ -146,7 +146,7 @@ describe('plugin-dynamic headless', () => {
 
     expect((await cli(['activate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: active');
     const list = await cli(['list']);
-    expect(list.stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source\s+isolated$/m);
+    expect(list.stdout).toMatch(/^plugin-secret-echo\s+1\.0\.0\s+active\s+user-source\s+not signed\s+isolated$/m);
     expect((await cli(['deactivate', 'plugin-secret-echo'])).stdout.trim()).toBe('plugin-secret-echo@1.0.0: inactive');
     expect((await cli(['uninstall', 'plugin-secret-echo'])).stdout.trim()).toBe('Uninstalled plugin-secret-echo.');
     const after = envelope<PluginView[]>((await cli(['--json', 'list'])).stdout);

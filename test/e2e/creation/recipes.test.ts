@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createUniqueUuid } from '@elizaos/core';
+import { createUniqueUuid, type Content, type IAgentRuntime, type TargetInfo } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
@@ -95,7 +95,12 @@ describe('template recipes: plugins that do the job without a model', () => {
     expect(asked.text).toMatch(/\?/);
   });
 
-  it('sets reminders as tasks, lists them and fires one when it is due', async () => {
+  it('sets reminders as tasks, lists them and fires one when it is due, posted to the chat it was set in', async () => {
+    // The chat's platform: core's send handler for the source the messages came from.
+    const posted: { target: TargetInfo; content: Content }[] = [];
+    t.runtime.registerSendHandler('cli', async (_runtime: IAgentRuntime, target: TargetInfo, content: Content) => {
+      posted.push({ target, content });
+    });
     const soon = await say('SET_REMINDER', 'remind me to stretch in 3 seconds');
     expect(soon.success, soon.text).toBe(true);
     const later = await say('SET_REMINDER', 'remind me to water the plants tomorrow at 9');
@@ -107,6 +112,9 @@ describe('template recipes: plugins that do the job without a model', () => {
     await expect
       .poll(async () => (await t.runtime.getMemories({ roomId, tableName: 'messages', count: 50 })).map((m) => m.content.text), { timeout: 60_000, interval: 1000 })
       .toContain('Reminder: stretch');
+    // The plugin runs isolated: the post went through its host and the room it was asked from.
+    expect(management().get('plugin-everyday').isolation).toBe('isolated');
+    expect(posted).toEqual([{ target: { source: 'cli', roomId }, content: { text: 'Reminder: stretch' } }]);
     expect((await say('LIST_REMINDERS', 'list')).text).not.toContain('stretch');
   });
 

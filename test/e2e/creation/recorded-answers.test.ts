@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Action, Content, EventPayload, IAgentRuntime, Memory, TargetInfo, UUID } from '@elizaos/core';
+import { createUniqueUuid, type Action, type Content, type EventPayload, type IAgentRuntime, type Memory, type TargetInfo, type UUID } from '@elizaos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobSummary } from '../../../src/creation/actions/job-summary.js';
 import { REPAIR_PROMPT_BUDGET } from '../../../src/creation/generators/model/prompts.js';
 import type { JobRecord } from '../../../src/creation/jobs/job-record.js';
 import type { PluginCreationService } from '../../../src/creation/plugin-creation-service.js';
 import { pluginDynamic } from '../../../src/index.js';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
+import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { RECORDED_SPEC } from './fixtures/recorded/notes-plugin.js';
+import { REMINDERS_SPEC } from './fixtures/recorded/reminders-plugin.js';
 import { RECORDED_SCENARIOS, type RecordedScenario } from './fixtures/recorded/scenarios.js';
 import { EVENTS_AND_POSTING, EXPORT_ADDED_IN_REPAIR, FIXABLE_LINT, UNSHOWN_FINDINGS } from './fixtures/recorded/convergence.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
@@ -27,11 +30,13 @@ describe('recorded model answers through the real pipeline', () => {
   const generationPrompts: string[] = [];
   const reviewPrompts: string[] = [];
   const creation = () => t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
+  const management = () => t.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
 
   beforeAll(async () => {
     t = await createTestRuntime({
       plugins: [pluginDynamic],
-      settings: { PLUGIN_DYNAMIC_GENERATOR: 'model', PLUGIN_DYNAMIC_COMMAND_TIMEOUT_MS: '60000' },
+      // More jobs than the default hourly limit: every scenario is a job of its own.
+      settings: { PLUGIN_DYNAMIC_GENERATOR: 'model', PLUGIN_DYNAMIC_COMMAND_TIMEOUT_MS: '60000', PLUGIN_DYNAMIC_JOBS_PER_HOUR: '50' },
       model: (prompt) => {
         if (!scenario) throw new Error('no scenario is running');
         if (prompt.startsWith('You review')) {
@@ -185,5 +190,44 @@ describe('recorded model answers through the real pipeline', () => {
     expect(events).toEqual([expect.objectContaining({ source: 'plugin-recorded-notes', userId: user, count: 1 })]);
     expect(events[0]?.runtime).toBe(t.runtime);
     expect(sent).toEqual([{ target: { source: 'recorded-chat', roomId: room }, content: { text: 'Noted. You have 1 note(s).' } }]);
+  }, 600_000);
+
+  it('a reminder of a template plugin, made without a model, reaches its chat through sendMessageToTarget: isolated, then in-process', async () => {
+    scenario = { title: 'template reminders', answers: [], reviews: [] };
+    generationPrompts.length = 0;
+    reviewPrompts.length = 0;
+    const queued = await creation().createFromSpec(REMINDERS_SPEC, { generator: 'template', activate: true, replace: true });
+    const job = await creation().waitForJob(queued.id);
+    expect(job.status, JSON.stringify([job.error, job.iterations])).toBe('succeeded');
+    expect(generationPrompts).toEqual([]);
+    // The chat's platform: core's send handler for the source the user's messages carry.
+    const posted: { target: TargetInfo; content: Content }[] = [];
+    t.runtime.registerSendHandler('cli', async (_runtime: IAgentRuntime, target: TargetInfo, content: Content) => {
+      posted.push({ target, content });
+    });
+    const roomId = createUniqueUuid(t.runtime, 'cli-room');
+    const remind = async (what: string): Promise<void> => {
+      const set = await runAction(t.runtime, 'SET_REMINDER', JSON.stringify({ text: what, when: 'in 1 second' }));
+      expect(set.results[0], set.results[0]?.text).toMatchObject({ success: true });
+      await expect.poll(() => posted.map((p) => p.content.text), { timeout: 60_000, interval: 500 }).toContain(`Reminder: ${what}`);
+    };
+
+    expect(management().get(REMINDERS_SPEC.name)).toMatchObject({ status: 'active', isolation: 'isolated' });
+    await remind('stretch');
+    await management().setIsolation(REMINDERS_SPEC.name, 'in-process');
+    expect(management().get(REMINDERS_SPEC.name)).toMatchObject({ status: 'active', isolation: 'in-process' });
+    await remind('drink water');
+
+    expect(posted).toEqual([
+      { target: { source: 'cli', roomId }, content: { text: 'Reminder: stretch' } },
+      { target: { source: 'cli', roomId }, content: { text: 'Reminder: drink water' } },
+    ]);
+    // Each is kept in the room's messages too, as the agent's, so the conversation remembers it.
+    const kept = await t.runtime.getMemories({ roomId, tableName: 'messages', count: 50 });
+    const reminders = kept.filter((m) => m.content.text?.startsWith('Reminder: '));
+    expect(reminders.map((m) => [m.content.text, m.entityId, (m.content.metadata as { posted?: boolean } | undefined)?.posted]).sort()).toEqual([
+      ['Reminder: drink water', t.runtime.agentId, true],
+      ['Reminder: stretch', t.runtime.agentId, true],
+    ]);
   }, 600_000);
 });

@@ -56,6 +56,7 @@ describe("plugin-dynamic's start-up line, refusal logs and capabilities, in a re
     expect(line).toMatch(/sandbox bwrap, cgroup-v[12]: 2048 MB memory and 512 processes per job/);
     expect(line).toContain('bounds: 300 s and 1024 KB output per tool run, 1200 s per model call, 7200 s per job, workspace 1024 MB');
     expect(line).toContain('isolation auto (generated plugins and user sources isolated, registry plugins in-process)');
+    expect(line).toMatch(/; job queue in-process \(\d+ at once\); isolation /);
     expect(line).toContain('generator auto (template now: no TEXT_LARGE model, so chat cannot be answered)');
     expect(line).toMatch(/agent on node \d+\.\d+\.\d+, child processes on node \d+\.\d+\.\d+ at \/\S+ \(the agent itself\)$/);
   });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyModelAnswer } from '../../../src/creation/generators/model/apply-answer.js';
-import { firstPrompt, repairPrompt, REPAIR_PROMPT_BUDGET } from '../../../src/creation/generators/model/prompts.js';
+import { ALWAYS_SENT_FILE_CHARS, firstPrompt, repairPrompt, REPAIR_PROMPT_BUDGET, REPAIR_PROMPT_LIMIT } from '../../../src/creation/generators/model/prompts.js';
 import { feedbackFor } from '../../../src/creation/pipeline/feedback.js';
-import { MAX_REVIEW_SOURCE_CHARS, ReviewAnswerSchema, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
+import { LINT_FACTS, PERMISSION_FACTS, REVIEW_FACTS } from '../../../src/creation/generators/model/eliza-facts.js';
+import { MAX_REVIEW_PROMPT_CHARS, ReviewAnswerSchema, reviewPrompt } from '../../../src/creation/pipeline/model-review.js';
 import { parsePluginSpec } from '../../../src/creation/spec/index.js';
 import { NARROW_RUNTIME_CONTRACT } from '../../../src/management/host/index.js';
+import { WORKSPACE_ESLINT_CONFIG } from '../../../src/creation/workspace/scaffold-workspace.js';
 
 const spec = parsePluginSpec({
   name: 'plugin-notes',
@@ -52,7 +54,31 @@ describe('the first prompt', () => {
     expect(prompt).toContain('src/__contract__/contract.test.ts');
     expect(prompt).toContain('export function contractRuntime');
     expect(prompt).toContain('"name": "ADD_NOTE"');
-    expect(prompt).toContain('must be named (its identifier or its ElizaOS name) in a');
+    expect(prompt).toContain('by its specification `identifier` (a service: its className)');
+  });
+
+  it('says which name "identifier" means: the specification field, apart from the exported TypeScript name and the ElizaOS name', () => {
+    expect(prompt).toContain('Its specification `identifier` is the camelCase');
+    expect(prompt).toContain('Its exported TypeScript');
+    expect(prompt).toContain('Its ElizaOS name is the');
+    // No bare "identifier" left: every use names which one.
+    for (const line of prompt.split('\n').filter((l) => /\bidentifier\b/.test(l) && !l.trimStart().startsWith('"'))) {
+      expect(line, line).toMatch(/specification `identifier`|TypeScript identifier|valid identifier/);
+    }
+  });
+
+  it("states the workspace's lint rules as its configuration sets them, require-await off among them", () => {
+    expect(prompt).toContain(LINT_FACTS);
+    expect(prompt).toContain('require-await is off');
+    expect(WORKSPACE_ESLINT_CONFIG).toContain("'@typescript-eslint/require-await': 'off'");
+    expect(WORKSPACE_ESLINT_CONFIG).toContain("'@typescript-eslint/no-floating-promises': 'error'");
+    expect(WORKSPACE_ESLINT_CONFIG).toContain("argsIgnorePattern: '^_'");
+  });
+
+  it('says posting needs permissions.postToRooms and task workers permissions.taskWorkers', () => {
+    expect(prompt).toContain(PERMISSION_FACTS);
+    expect(prompt).toContain('permissions.postToRooms (true or false; false when absent)');
+    expect(prompt).toContain('permissions.taskWorkers lists the task worker names it may register');
   });
 });
 
@@ -142,6 +168,66 @@ describe('a repair prompt', () => {
   });
 });
 
+describe('the repair budget', () => {
+  // The shape of a real repair that left out a 763-character file: a confirmed review test and the
+  // helper it points at, two large actions that import the helper, a large service, small helpers.
+  const pad = (name: string, size: number, imports = ''): string => {
+    const head = `${imports}export const ${name} = `;
+    return `${head}${JSON.stringify('p'.repeat(Math.max(0, size - head.length - 4)))};\n`;
+  };
+  const plugin = [
+    file('src/index.ts', pad('entry', 700, "import { a } from './actions/getCity.js';\nimport { b } from './actions/getNearest.js';\nimport { s } from './services/air.js';\n")),
+    file('src/actions/getCity.ts', pad('a', 7_000, "import { place } from '../utils/params.js';\nimport { s } from '../services/air.js';\n")),
+    file('src/actions/getNearest.ts', pad('b', 6_500, "import { place } from '../utils/params.js';\n")),
+    file('src/services/air.ts', pad('s', 7_900, "import type { T } from '../types.js';\n")),
+    file('src/types.ts', pad('T', 763)),
+    file('src/utils/params.ts', pad('place', 3_000, "import type { T } from '../types.js';\nimport { json } from './json.js';\n")),
+    file('src/utils/json.ts', pad('json', 900)),
+    file('src/__tests__/params.test.ts', pad('pt', 2_500, "import { place } from '../utils/params.js';\n")),
+    file('src/__tests__/getCity.test.ts', pad('gt', 5_500, "import { a } from '../actions/getCity.js';\n")),
+    file('src/__tests__/review-1-1.test.ts', pad('rt', 2_800, "import { a } from '../actions/getCity.js';\n")),
+  ];
+  const review = feedbackFor('review', [
+    { tool: 'validate', code: 'review-bug', file: 'src/utils/params.ts', message: `${'The place is misread. '.repeat(40)}Shown by the failing test src/__tests__/review-1-1.test.ts ("t"): AssertionError` },
+  ]);
+  const sent = (prompt: string, path: string): boolean => prompt.includes(`\`\`\`ts path=${path}\n`);
+
+  it('never leaves out a small file the problems name, its test or a small neighbour for larger ones, and counts the whole prompt', () => {
+    const prompt = repairPrompt(spec, plugin, review, 2);
+    expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
+    for (const path of ['src/utils/params.ts', 'src/__tests__/review-1-1.test.ts', 'src/__tests__/params.test.ts', 'src/types.ts', 'src/utils/json.ts', 'src/index.ts']) {
+      expect(sent(prompt, path), path).toBe(true);
+    }
+    // What did not fit is large, and said to be over the budget.
+    expect(prompt).toMatch(/src\/services\/air\.ts \(7900 characters, over the budget\)/);
+    // The named files come first, then their own test, then the rest by size.
+    expect(prompt.indexOf('path=src/utils/params.ts')).toBeLessThan(prompt.indexOf('path=src/__tests__/params.test.ts'));
+    expect(prompt.indexOf('path=src/__tests__/params.test.ts')).toBeLessThan(prompt.indexOf('path=src/types.ts'));
+  });
+
+  it('sends a small named file and its test even when the problems alone fill the budget, within the hard limit', () => {
+    const crowded = feedbackFor(
+      'test',
+      Array.from({ length: 10 }, (_, i) => ({ tool: 'vitest' as const, file: 'src/utils/params.ts', code: 'assertion', message: `case ${i}: ${'x'.repeat(1_900)}` })),
+    );
+    const prompt = repairPrompt(spec, plugin, crowded, 2);
+    expect(sent(prompt, 'src/utils/params.ts')).toBe(true);
+    expect(sent(prompt, 'src/__tests__/params.test.ts')).toBe(true);
+    expect(prompt.length).toBeGreaterThan(REPAIR_PROMPT_BUDGET);
+    expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_LIMIT);
+    // Nothing else rides on the exception.
+    expect(sent(prompt, 'src/types.ts')).toBe(false);
+    expect(prompt).toContain('src/types.ts (763 characters, over the budget)');
+  });
+
+  it('keeps a large named file to the budget', () => {
+    const big = [file('src/utils/params.ts', pad('place', ALWAYS_SENT_FILE_CHARS + 30_000))];
+    const prompt = repairPrompt(spec, big, feedbackFor('test', [{ tool: 'vitest', file: 'src/utils/params.ts', message: 'x' }]), 2);
+    expect(prompt.length).toBeLessThanOrEqual(REPAIR_PROMPT_BUDGET);
+    expect(prompt).toMatch(/src\/utils\/params\.ts \(\d+ characters, over the budget\)/);
+  });
+});
+
 describe('applying an answer', () => {
   const current = [file('src/index.ts', "import { a } from './a';\nimport { b } from './b';\nexport { a, b };\n")];
 
@@ -197,9 +283,9 @@ describe('applying an answer', () => {
 });
 
 describe('the review prompt', () => {
-  it('gives the plugin\'s sources before its tests, whole, and names what it left out', () => {
+  it('gives the plugin\'s sources before its tests, whole, and names what it left out, all within its budget', () => {
     const files = [
-      file('src/__tests__/a.test.ts', 't'.repeat(MAX_REVIEW_SOURCE_CHARS - 10)),
+      file('src/__tests__/a.test.ts', 't'.repeat(MAX_REVIEW_PROMPT_CHARS - 5_000)),
       file('src/services/notes-service.ts', 'class NotesService {}\n'),
       file('src/index.ts', 'export default {};\n'),
       file('src/__contract__/contract.test.ts', 'contract'),
@@ -208,7 +294,26 @@ describe('the review prompt', () => {
     expect(prompt.indexOf('--- src/index.ts')).toBeLessThan(prompt.indexOf('--- src/services/notes-service.ts'));
     expect(leftOut).toEqual(['src/__tests__/a.test.ts']);
     expect(prompt).toContain('Not shown (over the review budget): src/__tests__/a.test.ts.');
-    expect(prompt).not.toContain('contract');
+    expect(prompt).not.toContain('contract.test');
+    expect(prompt.length).toBeLessThanOrEqual(MAX_REVIEW_PROMPT_CHARS);
+    const fits = reviewPrompt(spec, [file('src/__tests__/a.test.ts', 't'.repeat(MAX_REVIEW_PROMPT_CHARS - 20_000))]);
+    expect(fits.leftOut).toEqual([]);
+    expect(fits.prompt.length).toBeLessThanOrEqual(MAX_REVIEW_PROMPT_CHARS);
+  });
+
+  it('carries the facts a reviewer needs to judge without false findings, not the generation prompt', () => {
+    const { prompt } = reviewPrompt(spec, [file('src/index.ts', 'export default {};\n')]);
+    expect(prompt).toContain(REVIEW_FACTS);
+    expect(prompt).toContain(NARROW_RUNTIME_CONTRACT);
+    expect(prompt).toContain('require-await is off');
+    expect(prompt).toContain('options = { actionContext, actionPlan?, onStreamChunk? }');
+    expect(prompt).toContain('permissions.postToRooms');
+    expect(prompt).toContain("give a message's entityId (the user) and the runtime's agentId (the agent) different ids");
+    expect(prompt).toContain('Its specification `identifier` is the camelCase');
+    // Not the generation prompt: no examples to copy, no answer format for files.
+    expect(prompt).not.toContain('export class NotesService extends Service');
+    expect(prompt).not.toContain('```ts path=');
+    expect(REVIEW_FACTS.length).toBeLessThan(10_000);
   });
 });
 

@@ -70,13 +70,41 @@ export async function summarise(runtime: IAgentRuntime, text: string): Promise<s
 
 const indent = (code: string): string => code.replace(/^/gm, '    ');
 
+/** The three names of a component, which prompts once called by one word ("identifier"). */
+export const NAME_FACTS = `- Names: each component has three, kept apart here. Its specification \`identifier\` is the camelCase
+  field of the specification (e.g. addItem; a service has \`className\` instead). Its exported TypeScript
+  name is the name you give it in your code, any you like (e.g. addItemAction). Its ElizaOS name is the
+  string in its \`name\` field (a service: its static serviceType), exactly the specification's actionName,
+  providerName, evaluatorName or serviceType: the validation imports the built plugin and looks for those.`;
+
+/** Where an action's parameters come from in a live agent. */
+export const PARAMETER_FACTS = `- Parameters: a live agent calls the handler with options = { actionContext, actionPlan?, onStreamChunk? }:
+  no parameters. Read each declared parameter from (options?.parameters as Record<string, unknown> |
+  undefined)?.[name], else from a JSON object in message.content.text, else from the text itself; never
+  treat other keys of options as parameters. A required parameter that is missing: return { success: false,
+  error } and tell the user through the callback what to send. Optional parameters get a default.`;
+
+export const PROVIDER_FACTS = `- Provider: { name, description, get: async (runtime, message, state) => ({ text, values, data }) }.
+  A provider without \`dynamic: true\` runs on every state build, for every reply and during action calls:
+  its get must only read (never mark, delete, send or consume anything) and be cheap. Do changes in actions.`;
+
+export const PERSISTENCE_FACTS = `- Persistence: no files and no module-level state (lost on restart, shared by every user). Keep data in
+  runtime.getCache/setCache/deleteCache or in memories, keyed per user or per room, e.g.
+  \`plugin-x:\${message.entityId}:items\` or \`plugin-x:\${message.roomId}:items\`.`;
+
+/** What the specification's permissions grant (agentConfig.permissions of the built plugin). */
+export const PERMISSION_FACTS = `- Permissions: an isolated plugin may do only what its specification's permissions declare.
+  permissions.network lists the host names it may reach (with fetch; none when it is empty).
+  permissions.postToRooms (true or false; false when absent) says whether it may post messages to rooms with
+  runtime.sendMessageToTarget. permissions.taskWorkers lists the task worker names it may register
+  (runtime.registerTaskWorker). Post or register task workers only when the specification grants it;
+  otherwise keep such a message in the room's memories (runtime.createMemory).`;
+
 export const ELIZA_FACTS = `ElizaOS 1.x facts (core 1.7; import from '@elizaos/core', types with \`import type\`):
+${NAME_FACTS}
 - Exports: src/index.ts exports the plugin as \`export const plugin: Plugin = { name, description, actions,
-  providers, services, evaluators }\` and \`export default plugin\`, and exports each component by its
-  TypeScript identifier, which you choose: \`export { addItemAction, itemsProvider, ItemsService }\`.
-  Each component's ElizaOS name (its \`name\` field; a service's static serviceType) is the one the
-  specification gives (actionName, providerName, serviceType, evaluatorName): the validation imports the built
-  plugin and looks for exactly those names.
+  providers, services, evaluators }\` and \`export default plugin\`, and exports each component under its
+  exported TypeScript name: \`export { addItemAction, itemsProvider, ItemsService }\`.
 - Relative imports end in .js (the plugin runs as Node ESM): \`import { x } from './actions/x.js'\`, never
   './actions/x'. The lint step refuses an import without it.
 - Action: { name, similes: string[], description, validate: async (runtime, message, state?) => boolean,
@@ -86,17 +114,9 @@ export const ELIZA_FACTS = `ElizaOS 1.x facts (core 1.7; import from '@elizaos/c
   unknown>; error?: string }. Callback: \`await callback?.({ text, actions: ['ACTION_NAME'] })\`.
   examples: ActionExample[][], e.g. [[{ name: '{{user}}', content: { text: 'add milk' } },
   { name: '{{agent}}', content: { text: 'Added milk.', actions: ['ADD_ITEM'] } }]].
-- Parameters: a live agent calls the handler with options = { actionContext, actionPlan?, onStreamChunk? }:
-  no parameters. Read each declared parameter from (options?.parameters as Record<string, unknown> |
-  undefined)?.[name], else from a JSON object in message.content.text, else from the text itself; never
-  treat other keys of options as parameters. A required parameter that is missing: return { success: false,
-  error } and tell the user through the callback what to send. Optional parameters get a default.
-- Provider: { name, description, get: async (runtime, message, state) => ({ text, values, data }) }.
-  A provider without \`dynamic: true\` runs on every state build, for every reply and during action calls:
-  its get must only read (never mark, delete, send or consume anything) and be cheap. Do changes in actions.
-- Persistence: no files and no module-level state (lost on restart, shared by every user). Keep data in
-  runtime.getCache/setCache/deleteCache or in memories, keyed per user or per room, e.g.
-  \`plugin-x:\${message.entityId}:items\` or \`plugin-x:\${message.roomId}:items\`.
+${PARAMETER_FACTS}
+${PROVIDER_FACTS}
+${PERSISTENCE_FACTS}
 - Service: reach it with runtime.getService<NotesService>(NotesService.serviceType), which may be null; inside
   the plugin (isolated or not) it returns the real instance, so its methods and fields are there.
   Write it like this:
@@ -113,17 +133,24 @@ ${indent(EVENT_EXAMPLE)}
   { text }). A plugin may post only to rooms and entities it was invoked from or that its settings name, and
   only a few messages a minute. Like this:
 ${indent(POSTING_EXAMPLE)}
+${PERMISSION_FACTS}
 - Settings: runtime.getSetting('NAME') for the settings the specification declares; never process.env.
-- Network: only to the hosts in the specification's permissions.network, with fetch; none when it is empty.
 - Never spawn processes, use eval/new Function or computed imports, or write files.
 ${NARROW_RUNTIME_CONTRACT}`;
 
+/** The workspace's lint rules as WORKSPACE_ESLINT_CONFIG sets them (scaffold-workspace.ts). */
+export const LINT_FACTS = `Lint: ESLint 9 with typescript-eslint's recommendedTypeChecked (no unsafe any, no misused promises) and the
+workspace's own rules: no-floating-promises is an error (await or return every promise); require-await is off
+(an async function or method without await, such as a Service's start or stop, is fine); no-unused-vars is an
+error, except arguments whose name starts with _; a relative import needs its .js extension.`;
+
 export const TOOLCHAIN_FACTS = `The workspace: TypeScript 5.9 strict (noUncheckedIndexedAccess, noImplicitOverride,
-verbatimModuleSyntax, moduleResolution Bundler, ES2022), ESLint 9 with typescript-eslint recommendedTypeChecked
-(no floating promises, no unsafe any, no unused variables; relative imports need .js), Vitest 3.
+verbatimModuleSyntax, moduleResolution Bundler, ES2022), Vitest 3.
+${LINT_FACTS}
 Validation, after the tests pass: the built dist/index.js is imported in a child process and must have every
-component the specification names; every component must be named (its identifier or its ElizaOS name) in a
-test file of your own under src/__tests__/ (the contract tests do not count); and the source is scanned for
+component's ElizaOS name the specification gives; every component must appear in a test file of your own under
+src/__tests__/ (the contract tests do not count), by its specification \`identifier\` (a service: its className)
+or its ElizaOS name, anywhere in the text (addItemAction contains addItem); and the source is scanned for
 child processes, eval, computed imports, whole-environment reads, raw sockets and file writes.`;
 
 export const TEST_FACTS = `- Tests: Vitest (import { describe, it, expect, vi } from 'vitest'), one src/__tests__/<component>.test.ts per
@@ -132,3 +159,23 @@ export const TEST_FACTS = `- Tests: Vitest (import { describe, it, expect, vi } 
   stub runtime as \`{ ... } as unknown as IAgentRuntime\` and give it only what the code under test calls.
 - Ids in tests: give a message's entityId (the user) and the runtime's agentId (the agent) different ids, as the
   contract tests do; code that ignores the agent's own messages compares message.entityId with runtime.agentId.`;
+
+/**
+ * What a reviewer needs to judge the plugin without false findings, and to write a test that builds:
+ * the facts the plugin was written against (not the examples or the answer format), within the
+ * review prompt's budget.
+ */
+export const REVIEW_FACTS = `ElizaOS 1.x facts (core 1.7) the plugin was written against; what they allow is not a finding:
+${NAME_FACTS}
+${PARAMETER_FACTS}
+${PROVIDER_FACTS}
+${PERSISTENCE_FACTS}
+- Service: runtime.getService(serviceType) returns the plugin's own service, the real instance (also isolated), or null.
+- Custom events: core 1.7's emitEvent takes a payload with \`runtime\` and \`source\` beside JSON values; the
+  runtime field is what core's EventPayload type requires (it never crosses to another process).
+- Posting: runtime.sendMessageToTarget({ source, roomId }, { text }) posts to a room; the plugin may post only
+  to rooms and entities it was invoked from or that its settings name, a few messages a minute.
+${PERMISSION_FACTS}
+${LINT_FACTS}
+${TEST_FACTS}
+${NARROW_RUNTIME_CONTRACT}`;

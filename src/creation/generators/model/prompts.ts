@@ -13,6 +13,13 @@ import { relatedFiles } from './related-files.js';
  * out is listed by path, so the model knows it exists and may still send it whole.
  */
 export const REPAIR_PROMPT_BUDGET = 32_000;
+/**
+ * A file the problems name, or a test of one, of at most this many characters is always sent, even
+ * when the problems and facts alone fill the budget: a fix cannot be written without it.
+ */
+export const ALWAYS_SENT_FILE_CHARS = 6_000;
+/** The most a repair prompt holds even then, in characters. */
+export const REPAIR_PROMPT_LIMIT = 48_000;
 
 const WHOLE_FILE_FORMAT = `Answer with every file you write, each as a fenced block whose info string holds its path:
 \`\`\`ts path=src/actions/get-weather.ts
@@ -91,24 +98,53 @@ const GATE_HEADS: Record<IterationFeedback['gate'], string> = {
     'The review confirmed these problems with failing tests (build, lint and your tests passed). Each test named below stays in the plugin as a regression test: make it pass, do not change it',
 };
 
-/**
- * The files a repair needs, closest first (see relatedFiles): those the problems name, their
- * neighbours, the tests that exercise them; then, for a failing test or review where behaviour is at
- * stake, the unrelated files while there is room. A compiler or lint problem is local: unrelated
- * files are listed by path, not sent. Contract files are sent only when a problem names them.
- */
-function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): { file: ParsedFile; related: boolean; send: boolean }[] {
-  const sendUnrelated = feedback.gate !== 'build' && feedback.gate !== 'lint';
-  return relatedFiles(files, feedback.diagnostics)
-    .filter((r) => r.relation !== 'unrelated' || !r.file.path.startsWith('src/__contract__/'))
-    .map((r) => ({ file: r.file, related: r.relation !== 'unrelated', send: r.relation !== 'unrelated' || sendUnrelated }));
+interface Candidate {
+  file: ParsedFile;
+  related: boolean;
+  /** Whether a file of its kind is sent at all for this failing step. */
+  send: boolean;
+  /** Sent past the budget (up to REPAIR_PROMPT_LIMIT): a small file the problems name, or a test of one. */
+  always: boolean;
 }
 
 /**
- * A repair prompt within REPAIR_PROMPT_BUDGET: the failing step's problems (with the code around
- * each), the facts the model needs, the specification, and the files by need until the budget is
- * spent. Files left out are listed, each with why: unrelated to the problems, or over the budget.
- * The model may answer with edits or whole files.
+ * The files a repair needs, closest first (see relatedFiles): those the problems name, their own
+ * tests, their other neighbours and tests; then, for a failing test or review where behaviour is at
+ * stake, the unrelated files while there is room. A compiler or lint problem is local: unrelated
+ * files are listed by path, not sent. Contract files are sent only when a problem names them.
+ */
+function filesByNeed(files: ParsedFile[], feedback: IterationFeedback): Candidate[] {
+  const sendUnrelated = feedback.gate !== 'build' && feedback.gate !== 'lint';
+  return relatedFiles(files, feedback.diagnostics)
+    .filter((r) => r.relation !== 'unrelated' || !r.file.path.startsWith('src/__contract__/'))
+    .map((r) => ({
+      file: r.file,
+      related: r.relation !== 'unrelated',
+      send: r.relation !== 'unrelated' || sendUnrelated,
+      always: r.need <= 1 && r.file.content.length <= ALWAYS_SENT_FILE_CHARS,
+    }));
+}
+
+const fileBlock = (file: ParsedFile): string => `\`\`\`ts path=${file.path}\n${file.content}\`\`\``;
+const leftOutEntry = (c: Candidate): string =>
+  `${c.file.path} (${c.file.content.length} characters, ${c.related ? 'over the budget' : 'unrelated to these problems'})`;
+
+/** The prompt with the given files shown and the others listed as left out, each with why. */
+function compose(head: string, tail: string, candidates: Candidate[], shown: ReadonlySet<Candidate>): string {
+  const leftOut = candidates.filter((c) => !shown.has(c)).map(leftOutEntry);
+  const omitted = leftOut.length ? `Not shown (unchanged; send a file whole to change it): ${leftOut.join(', ')}.` : '';
+  return [head, 'Current files:', ...candidates.filter((c) => shown.has(c)).map((c) => fileBlock(c.file)), omitted, tail]
+    .filter((part) => part !== '')
+    .join('\n');
+}
+
+/**
+ * A repair prompt within REPAIR_PROMPT_BUDGET, counted on the whole prompt as sent (the list of
+ * files left out included): the failing step's problems (with the code around each), the facts the
+ * model needs, the specification, and the files by need until the budget is spent. Small files the
+ * problems name and their tests are sent first and always (up to REPAIR_PROMPT_LIMIT). Files left out
+ * are listed, each with why: unrelated to the problems, or over the budget. The model may answer with
+ * edits or whole files.
  */
 export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: IterationFeedback, iteration: number): string {
   const more = feedback.total > feedback.diagnostics.length ? `(${feedback.total - feedback.diagnostics.length} more not shown; fix these first.)` : '';
@@ -123,20 +159,20 @@ export function repairPrompt(spec: PluginSpec, files: ParsedFile[], feedback: It
     '',
     ELIZA_FACTS,
     '',
+    TOOLCHAIN_FACTS,
     TEST_FACTS,
     '',
   ].join('\n');
   const tail = ['', EDIT_FORMAT, '', WHOLE_FILE_FORMAT].join('\n');
-  let room = REPAIR_PROMPT_BUDGET - head.length - tail.length - 200;
-  const shown: string[] = [];
-  const leftOut: string[] = [];
-  for (const { file, related, send } of filesByNeed(files, feedback)) {
-    const block = `\`\`\`ts path=${file.path}\n${file.content}\`\`\``;
-    if (send && block.length <= room) {
-      shown.push(block);
-      room -= block.length + 1;
-    } else leftOut.push(`${file.path} (${file.content.length} characters, ${related ? 'over the budget' : 'unrelated to these problems'})`);
+  const candidates = filesByNeed(files, feedback);
+  const shown = new Set<Candidate>();
+  // The files that must be there first, then the rest by need while the whole prompt fits.
+  for (const pass of [true, false]) {
+    for (const c of candidates) {
+      if (!c.send || c.always !== pass || shown.has(c)) continue;
+      shown.add(c);
+      if (compose(head, tail, candidates, shown).length > (c.always ? REPAIR_PROMPT_LIMIT : REPAIR_PROMPT_BUDGET)) shown.delete(c);
+    }
   }
-  const omitted = leftOut.length ? `Not shown (unchanged; send a file whole to change it): ${leftOut.join(', ')}.` : '';
-  return [head, 'Current files:', ...shown, omitted, tail].filter((part) => part !== '').join('\n');
+  return compose(head, tail, candidates, shown);
 }

@@ -2,10 +2,15 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../../steps/index.js';
 import type { ParsedFile } from './parse-model-files.js';
 
-/** Why a file is in a repair prompt, closest first; `unrelated` files go first when room runs out. */
-export type Relation = 'named' | 'neighbour' | 'test' | 'unrelated';
+/** Why a file is in a repair prompt; `unrelated` files go first when room runs out. */
+export type Relation = 'named' | 'test' | 'neighbour' | 'unrelated';
 
-const RANK: Record<Relation, number> = { named: 0, neighbour: 1, test: 2, unrelated: 3 };
+/**
+ * How much a repair needs a file, 0 most: the files the problems name; their own tests (a test
+ * that imports one of them); their other neighbours and the tests that reach them through others;
+ * the rest.
+ */
+export type Need = 0 | 1 | 2 | 3;
 
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 
@@ -34,12 +39,14 @@ function namedBy(d: Diagnostic, paths: ReadonlySet<string>): string[] {
 }
 
 /**
- * Each file's relation to a set of problems: the files they name; their neighbours (what those
- * import, what imports them, and the entry); the tests that exercise them (a test whose imports
- * reach a named file, directly or through others); the rest unrelated. Contract tests count only
- * when named (the model cannot change them). Sorted closest first, then by path.
+ * Each file's relation to a set of problems and how much a repair needs it: the files they name;
+ * their neighbours (what those import, what imports them, and the entry); the tests that exercise
+ * them (a test whose imports reach a named file, directly or through others); the rest unrelated.
+ * Contract tests count only when named (the model cannot change them). Sorted by need, then the
+ * smaller file first (so one large file never crowds out several small ones of the same need), then
+ * by path.
  */
-export function relatedFiles(files: ParsedFile[], diagnostics: Diagnostic[]): { file: ParsedFile; relation: Relation }[] {
+export function relatedFiles(files: ParsedFile[], diagnostics: Diagnostic[]): { file: ParsedFile; relation: Relation; need: Need }[] {
   const paths = new Set(files.map((f) => f.path));
   const imports = new Map(files.map((f) => [f.path, importsOf(f, paths)]));
   const named = new Set(diagnostics.flatMap((d) => namedBy(d, paths)));
@@ -58,9 +65,17 @@ export function relatedFiles(files: ParsedFile[], diagnostics: Diagnostic[]): { 
     if (isTestFile(path)) return reaches(path) ? 'test' : 'unrelated';
     return neighbours.has(path) ? 'neighbour' : 'unrelated';
   };
+  const needOf = (path: string, relation: Relation): Need => {
+    if (relation === 'named') return 0;
+    if (relation === 'test') return (imports.get(path) ?? []).some((p) => named.has(p)) ? 1 : 2;
+    return relation === 'neighbour' ? 2 : 3;
+  };
   return files
-    .map((file) => ({ file, relation: relationOf(file.path) }))
-    .sort((a, b) => RANK[a.relation] - RANK[b.relation] || a.file.path.localeCompare(b.file.path));
+    .map((file) => {
+      const relation = relationOf(file.path);
+      return { file, relation, need: needOf(file.path, relation) };
+    })
+    .sort((a, b) => a.need - b.need || a.file.content.length - b.file.content.length || a.file.path.localeCompare(b.file.path));
 }
 
 /** Every file a file's imports reach, directly or through others (itself not included). */

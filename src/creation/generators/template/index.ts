@@ -1,2 +1,2 @@
-export { templateGenerator, templateFiles } from './template-generator.js';
+export { templateGenerator, templateFiles, templatePermissions } from './template-generator.js';
 export { planPlugin, type ComponentReport, type PluginPlan } from './recipes.js';

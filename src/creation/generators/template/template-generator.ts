@@ -1,12 +1,12 @@
 import type { PluginSpec } from '../../spec/plugin-spec.js';
-import type { GeneratedFile, PluginGenerator } from '../generator.js';
+import type { GeneratedFile, GenerationResult, PluginGenerator } from '../generator.js';
 import { actionSource } from './action-templates.js';
 import { evaluatorTestSource, monitorServiceTestSource, serviceTestSource } from './component-test-templates.js';
 import { evaluatorSource, providerSource } from './component-templates.js';
 import { kebab, lit } from './naming.js';
 import { planPlugin, type ActionPlan, type PluginPlan, type ProviderPlan } from './recipes.js';
 import { runtimeFiles, type RuntimeFile } from './runtime-files.js';
-import { pluginInfoSource, pluginNameSource, TEST_SUPPORT_SOURCE } from './support-templates.js';
+import { pluginInfoSource, pluginNameSource, scheduleNames, TEST_SUPPORT_SOURCE } from './support-templates.js';
 import { monitorServiceSource, serviceSource } from './service-templates.js';
 import { actionTestSource, providerTestSource } from './test-templates.js';
 
@@ -95,6 +95,15 @@ export function templateFiles(spec: PluginSpec): GeneratedFile[] {
 }
 
 /**
+ * What the template's code needs beyond the specification's permissions: reminders are tasks named
+ * after the plugin's schedule tag, and a fired reminder is posted to the room it was set in.
+ */
+export function templatePermissions(spec: PluginSpec): GenerationResult['permissions'] {
+  if (!planPlugin(spec).schedules) return undefined;
+  return { taskWorkers: [scheduleNames(spec).tag], postToRooms: true };
+}
+
+/**
  * The offline generator: deterministic, no model, no network. A failing gate ends the job after
  * its first iteration (a template has nothing to learn from feedback).
  */
@@ -103,6 +112,7 @@ export const templateGenerator: PluginGenerator = {
   deterministic: true,
   async generate(request) {
     request.signal?.throwIfAborted();
-    return { files: templateFiles(request.spec) };
+    const permissions = templatePermissions(request.spec);
+    return { files: templateFiles(request.spec), ...(permissions ? { permissions } : {}) };
   },
 };

@@ -94,13 +94,24 @@ ${seed}    expect(await ${call('clear them all')}).toMatchObject({ success: true
       return { imports, body: bodies[plan.op] };
     }
     case 'schedule': {
-      const imports = plan.op === 'add' ? [] : [`import { SCHEDULE } from '../plugin-info.js';`, `import { addReminder } from '../schedule.js';`];
+      const imports = plan.op === 'add'
+        ? [`import { SCHEDULE } from '../plugin-info.js';`, `import { fireDue } from '../schedule.js';`]
+        : [`import { SCHEDULE } from '../plugin-info.js';`, `import { addReminder } from '../schedule.js';`];
       const seed = `    await addReminder(runtime, testMessage(''), SCHEDULE, 'stretch', new Date(Date.now() + 600_000));\n`;
       const bodies = {
         add: `  it('sets a reminder from a plain sentence as a task', async () => {
     const result = await ${call('remind me to stretch in 10 minutes')};
     expect(result).toMatchObject({ success: true });
     expect([...runtime.tasksStored.values()].map((t) => t.metadata?.['text'])).toEqual(['stretch']);
+  });
+
+  it('posts a due reminder to the room it was set in, once', async () => {
+    const message = testMessage('remind me to stretch in 10 minutes');
+    expect(await ${call('remind me to stretch in 10 minutes')}).toMatchObject({ success: true });
+    expect(await fireDue(runtime, SCHEDULE, Date.now() + 3_600_000)).toBe(1);
+    expect(runtime.posted).toEqual([{ target: { source: 'test', roomId: message.roomId }, content: { text: 'Reminder: stretch' } }]);
+    expect(runtime.memoriesStored.map((m) => m.content.text)).toEqual(['Reminder: stretch']);
+    expect(await fireDue(runtime, SCHEDULE, Date.now() + 3_600_000)).toBe(0);
   });
 
   it('asks when, rather than guessing', async () => {

@@ -14,6 +14,8 @@ interface ReminderMetadata {
   dueAt: number;
   text: string;
   entityId?: string;
+  /** The platform the reminder was asked on (the message's content.source): where it is posted. */
+  source?: string;
 }
 
 function metaOf(task: Task): ReminderMetadata | undefined {
@@ -26,7 +28,8 @@ const when = (ms: number): string => new Date(ms).toISOString().replace('T', ' '
 export async function addReminder(runtime: IAgentRuntime, message: Memory, s: Schedule, text: string, dueAt: Date): Promise<Outcome> {
   if (Number.isNaN(dueAt.getTime())) return no('When? For example "in 30 minutes" or "tomorrow at 9".', { question: true });
   if (dueAt.getTime() < Date.now() - 60_000) return no('That time (' + when(dueAt.getTime()) + ') has already passed.');
-  const metadata: ReminderMetadata = { dueAt: dueAt.getTime(), text, entityId: String(message.entityId) };
+  const source = typeof message.content.source === 'string' && message.content.source ? message.content.source : undefined;
+  const metadata: ReminderMetadata = { dueAt: dueAt.getTime(), text, entityId: String(message.entityId), ...(source ? { source } : {}) };
   const id = await runtime.createTask({
     name: s.tag,
     description: text,
@@ -75,7 +78,27 @@ export async function clearReminders(runtime: IAgentRuntime, message: Memory, s:
   return ok(tasks.length ? 'Cleared ' + String(tasks.length) + ' ' + s.noun + (tasks.length === 1 ? '' : 's') + '.' : 'There were no ' + s.noun + 's to clear.', { cleared: tasks.length });
 }
 
-/** Fires every due reminder once: a message from the agent in the room it was set in, then the task is gone. */
+/**
+ * Posts a fired reminder to the chat it was set in, through core's runtime.sendMessageToTarget: the
+ * platform's send handler for the reminder's source delivers it to the room. Without a source, or
+ * when no handler is registered for it (or the plugin may not post there), it is not posted and says why.
+ */
+async function post(runtime: IAgentRuntime, s: Schedule, task: Task, meta: ReminderMetadata, text: string): Promise<boolean> {
+  if (!meta.source || !task.roomId) return false;
+  try {
+    await runtime.sendMessageToTarget({ source: meta.source, roomId: task.roomId }, { text });
+    return true;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    runtime.logger.warn({ src: s.plugin, taskId: task.id }, 'Reminder not posted to the chat (' + why + '); it is kept in the room\'s messages.');
+    return false;
+  }
+}
+
+/**
+ * Fires every due reminder once: posted to the room it was set in (see post) and kept as a message
+ * from the agent in that room, so the conversation remembers it; then the task is gone.
+ */
 export async function fireDue(runtime: IAgentRuntime, s: Schedule, now = Date.now()): Promise<number> {
   const due = (await pending(runtime, s, undefined)).filter((t) => (metaOf(t)?.dueAt ?? Infinity) <= now);
   for (const task of due) {
@@ -83,17 +106,19 @@ export async function fireDue(runtime: IAgentRuntime, s: Schedule, now = Date.no
     if (!task.id || !meta || !task.roomId) continue;
     // Deleted first, so a slow write never fires the same reminder twice.
     await runtime.deleteTask(task.id);
+    const text = 'Reminder: ' + meta.text;
+    const posted = await post(runtime, s, task, meta, text);
     await runtime.createMemory(
       {
         entityId: runtime.agentId,
         agentId: runtime.agentId,
         roomId: task.roomId,
-        content: { text: 'Reminder: ' + meta.text, source: s.plugin, metadata: { reminder: true, dueAt: meta.dueAt } },
+        content: { text, source: s.plugin, metadata: { reminder: true, dueAt: meta.dueAt, posted } },
         createdAt: Date.now(),
       },
       'messages',
     );
-    runtime.logger.info({ src: s.plugin, taskId: task.id }, 'Reminder fired: ' + meta.text);
+    runtime.logger.info({ src: s.plugin, taskId: task.id, posted }, 'Reminder fired: ' + meta.text);
   }
   return due.length;
 }

@@ -1,0 +1,52 @@
+import PgBoss from 'pg-boss';
+import { BOSS_SCHEMA, schemaError } from './fleet-db.js';
+
+/** The queue of creation jobs (data: the job id), and where pg-boss puts a job whose retries ran out. */
+export const CREATE_QUEUE = 'plugin-dynamic-create';
+export const DEAD_QUEUE = 'plugin-dynamic-create-dead';
+
+export interface BossOptions {
+  url: string;
+  /** How many times a job whose worker stopped is started again. */
+  retryLimit: number;
+  /** A job active longer than this is taken back by pg-boss (a backstop beside the job lock). */
+  expireInSeconds: number;
+  retentionDays: number;
+  onError: (error: Error) => void;
+}
+
+export interface CreateJobData {
+  jobId: string;
+}
+
+/**
+ * pg-boss 10 on the fleet's database, its tables in their own schema, with the creation queue and its
+ * dead-letter queue. A user who may not create the schema gets FLEET_SCHEMA_DENIED.
+ */
+export async function startBoss(opts: BossOptions): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: opts.url,
+    schema: BOSS_SCHEMA,
+    max: 4,
+    application_name: 'plugin-dynamic:pg-boss',
+    schedule: false,
+    supervise: true,
+    deleteAfterDays: opts.retentionDays,
+  });
+  boss.on('error', opts.onError);
+  try {
+    await boss.start();
+    await boss.createQueue(DEAD_QUEUE, { name: DEAD_QUEUE, retentionMinutes: opts.retentionDays * 24 * 60 });
+    await boss.createQueue(CREATE_QUEUE, {
+      name: CREATE_QUEUE,
+      retryLimit: opts.retryLimit,
+      retryDelay: 0,
+      expireInSeconds: opts.expireInSeconds,
+      deadLetter: DEAD_QUEUE,
+    });
+  } catch (error) {
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    throw schemaError(opts.url, BOSS_SCHEMA, error);
+  }
+  return boss;
+}

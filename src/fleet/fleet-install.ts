@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { IAgentRuntime } from '@elizaos/core';
+import { codedError } from '../errors.js';
+import type { PluginManagementService } from '../management/plugin-management-service.js';
+import type { PluginView } from '../management/plugin-view.js';
+import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
+import type { FleetBuilds } from './fleet-builds.js';
+
+export interface FleetInstallOptions {
+  dataDir: string;
+  signal: AbortSignal;
+  activate: boolean;
+  /** A build with this tarball sha256; the newest build of the package otherwise. */
+  sha256?: string;
+  replace?: boolean;
+}
+
+/**
+ * Installs a build stored in the fleet's database like a registry plugin: its tarball is checked
+ * against its sha256 (FLEET_BUILD_MISMATCH, nothing extracted), extracted under the data folder's
+ * shipped/ and installed with trust tier `generated` (so isolated by default) and its dist/ hash
+ * checked again by the installer. A first install that fails is taken out again.
+ */
+export async function installFromFleet(runtime: IAgentRuntime, builds: FleetBuilds, packageName: string, opts: FleetInstallOptions): Promise<PluginView> {
+  const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
+  if (!management) throw codedError('INTERNAL', { what: `The ${PLUGIN_MANAGEMENT_SERVICE} service`, problem: 'is not running.' });
+  const shippedRoot = join(opts.dataDir, 'shipped');
+  const { dir, entry } = await builds.extract(packageName, shippedRoot, opts.signal, opts.sha256);
+  const previous = management.list().some((p) => p.packageName === packageName);
+  try {
+    return await management.install(
+      { kind: 'folder', path: dir },
+      {
+        signal: opts.signal,
+        activate: opts.activate,
+        trust: 'generated',
+        recordSource: { kind: 'generated', jobId: entry.jobId },
+        allowedRoots: [shippedRoot],
+        shippedHash: entry.metadata.distSha256,
+        ...(opts.replace ? { replace: true } : {}),
+      },
+    );
+  } catch (error) {
+    if (!previous && management.list().some((p) => p.packageName === packageName)) {
+      await management.uninstall(packageName).catch(() => undefined);
+    }
+    throw error;
+  }
+}
