@@ -64,8 +64,8 @@ export async function headlessBackend(dataDir: string, signal: AbortSignal, rele
           await runtime.stop();
           await runtime.close();
           // A job ending during the stop may have installed a plugin: then no snapshot, the next
-          // command starts the runtime.
-          if (JSON.stringify(management.records()) === JSON.stringify(records)) {
+          // command starts the runtime. Nor when jobs live in a fleet's PostgreSQL: workers change them.
+          if (!creation.fleetInUse && JSON.stringify(management.records()) === JSON.stringify(records)) {
             const snapshot: SnapshotSource = { inherited, plugins, jobs: creation.listJobs({ limit: Number.MAX_SAFE_INTEGER }) };
             await writeClosedSnapshot(dataDir, snapshot);
           }

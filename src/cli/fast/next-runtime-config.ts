@@ -1,4 +1,5 @@
 import { loadConfig, SETTING_NAMES, type PluginDynamicConfig } from '../../config.js';
+import { loadFleetSettings } from '../../fleet/fleet-settings.js';
 import { headlessSettings } from '../headless-settings.js';
 
 /** The settings the fast readers need that a headless runtime's agent record hands to the next one. */
@@ -8,12 +9,15 @@ export const INHERITED_SETTINGS: readonly string[] = [SETTING_NAMES.isolation, S
  * The configuration the next headless runtime on this folder would load: its character's settings
  * (this environment's PLUGIN_DYNAMIC_*) over those its agent record inherited, then the environment,
  * as the services read them (runtime.getSetting, else process.env). Undefined when a setting is
- * invalid: the runtime then reports it as it always has.
+ * invalid (the runtime then reports it as it always has), and when the runtime would keep its jobs
+ * in a fleet's PostgreSQL (POSTGRES_URL), where workers elsewhere change them.
  */
 export function nextRuntimeConfig(dataDir: string, env: NodeJS.ProcessEnv, inherited: Record<string, string>): PluginDynamicConfig | undefined {
   const character: Record<string, string> = { ...inherited, ...headlessSettings(dataDir, env) };
+  const get = (key: string): string | undefined => character[key] ?? env[key];
   try {
-    return loadConfig((key) => character[key] ?? env[key]);
+    if (loadFleetSettings(get).postgresUrl) return undefined;
+    return loadConfig(get);
   } catch {
     return undefined;
   }

@@ -190,3 +190,11 @@ describe('the closed snapshot file', () => {
     expect(await readClosedSnapshot(dataDir)).toBeUndefined();
   });
 });
+
+describe('the configuration of the next runtime', () => {
+  it('is none when its jobs would live in a fleet PostgreSQL, where workers change them', () => {
+    expect(nextRuntimeConfig(dataDir, {}, {})).toBeDefined();
+    expect(nextRuntimeConfig(dataDir, { POSTGRES_URL: 'postgres://127.0.0.1:5432/agents' }, {})).toBeUndefined();
+    expect(nextRuntimeConfig(dataDir, { PLUGIN_DYNAMIC_ISOLATION: 'sometimes' }, {})).toBeUndefined();
+  });
+});
