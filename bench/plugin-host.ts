@@ -125,35 +125,47 @@ export async function benchPluginHost(): Promise<void> {
       console.log(`| ${name === 'plugin-bench-rpc' ? 'minimal (no imports)' : 'imports @elizaos/core'} | ${fmt(percentile(loads, 50))} | ${rss.toFixed(1)} MB |`);
     }
 
-    // The host alone (spawn in bubblewrap and its control group, import, describe, then close), beside a bare Node start.
-    const hostStarts: number[] = [];
+    // The host alone (spawn in bubblewrap and its control group, import, describe, then close), beside a
+    // bare Node start, phase by phase: what a host started ahead of time (warm) would have done already
+    // is everything but the plugin's own import; the RSS is one host's with that plugin loaded.
+    console.log('\n| host start alone, median of 10 | spawn (sandbox, control group) | Node and worker ready | import and describe | total | host RSS |\n|---|---|---|---|---|---|');
     const bareStarts: number[] = [];
-    const record = service.get('plugin-bench-rpc');
-    for (let i = 0; i < 10; i++) {
-      const started = performance.now();
-      const host = await PluginHost.start({
-        pluginName: record.packageName,
-        installDir: record.installDir,
-        entry: join(record.installDir, 'node_modules', 'plugin-bench-rpc', 'dist', 'index.js'),
-        dataFolder: pluginDataFolder(pdData, record.packageName),
-        sandbox: await selectSandbox('auto'),
-        bounds: { memoryBytes: 256 * 1024 * 1024, maxProcesses: 64 },
-        outputCapBytes: 1 << 20,
-        agentId: runtime.agentId,
-        character: {},
-        settings: {},
-        callTimeoutMs: 30_000,
-        startTimeoutMs: 30_000,
-        bridge: { forward: async () => null, callback: async () => [], registerTaskWorker: async () => undefined, log: () => undefined },
-        onUnexpectedExit: () => undefined,
-      });
-      hostStarts.push(performance.now() - started);
-      await host.close();
-      bareStarts.push((await timed(() => runProcess({ command: node, args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }))).ms);
+    for (const name of ['plugin-bench-rpc', 'plugin-bench-core']) {
+      const record = service.get(name);
+      const dataFolder = pluginDataFolder(pdData, record.packageName);
+      const phases = new Map<string, number[]>();
+      const totals: number[] = [];
+      let rss = 0;
+      for (let i = 0; i < 10; i++) {
+        const started = performance.now();
+        const host = await PluginHost.start({
+          pluginName: record.packageName,
+          installDir: record.installDir,
+          entry: join(record.installDir, 'node_modules', name, 'dist', 'index.js'),
+          dataFolder,
+          sandbox: await selectSandbox('auto'),
+          bounds: { memoryBytes: 256 * 1024 * 1024, maxProcesses: 64 },
+          outputCapBytes: 1 << 20,
+          agentId: runtime.agentId,
+          character: {},
+          settings: {},
+          callTimeoutMs: 30_000,
+          startTimeoutMs: 30_000,
+          bridge: { forward: async () => null, callback: async () => [], registerTaskWorker: async () => undefined, log: () => undefined },
+          onUnexpectedExit: () => undefined,
+          onPhase: (phase, took) => phases.set(phase, [...(phases.get(phase) ?? []), took]),
+        });
+        totals.push(performance.now() - started);
+        if (i === 9) rss = hostRssMb(dataFolder);
+        await host.close();
+        bareStarts.push((await timed(() => runProcess({ command: node, args: ['-e', '0'], cwd: process.cwd(), env: scrubbedEnv(process.cwd()) }))).ms);
+      }
+      const med = (values: number[] | undefined): string => fmt(percentile([...(values ?? [])].sort((x, y) => x - y), 50));
+      const label = name === 'plugin-bench-rpc' ? 'minimal (no imports)' : 'imports @elizaos/core';
+      console.log(`| ${label} | ${med(phases.get('spawn'))} | ${med(phases.get('worker ready'))} | ${med(phases.get('import and describe'))} | ${med(totals)} | ${rss.toFixed(1)} MB |`);
     }
-    hostStarts.sort((x, y) => x - y);
     bareStarts.sort((x, y) => x - y);
-    console.log(`\nhost start alone (sandbox, control group, import, describe), median of 10: ${fmt(percentile(hostStarts, 50))}; a bare \`node -e 0\` alternating with it: ${fmt(percentile(bareStarts, 50))}`);
+    console.log(`a bare \`node -e 0\` alternating with them: ${fmt(percentile(bareStarts, 50))} (the total includes one ping more than an activation makes)`);
 
     // Load/unload cycles: counts exact every cycle, the agent's RSS back near its baseline.
     const gc = (globalThis as { gc?: () => void }).gc;

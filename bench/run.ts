@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { benchCli } from './cli.js';
 import { benchCreation } from './creation.js';
 import { benchEgress } from './egress.js';
 import { benchFleet } from './fleet.js';
@@ -8,7 +9,7 @@ import { benchRegistrySignatures } from './registry-signatures.js';
 import { benchSandbox } from './sandbox.js';
 import { benchTemplateProperty } from './template-property.js';
 
-const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox, egress: benchEgress, 'plugin-host': benchPluginHost, 'template-property': benchTemplateProperty, 'registry-signatures': benchRegistrySignatures, fleet: benchFleet } as const;
+const BENCHMARKS = { management: benchManagement, creation: benchCreation, sandbox: benchSandbox, egress: benchEgress, 'plugin-host': benchPluginHost, 'template-property': benchTemplateProperty, 'registry-signatures': benchRegistrySignatures, fleet: benchFleet, cli: benchCli } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const isBenchName = (name: string): name is BenchName => Object.hasOwn(BENCHMARKS, name);
 

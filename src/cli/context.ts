@@ -72,10 +72,10 @@ export class CliContext {
       });
     }
     if (o.agent) throw codedError('INVALID_INPUT', { input: '--agent', problem: 'picks an agent on a server; it needs --agent-url.' });
-    // Loaded on demand: the runtime and PGLite take a second to import, which --help,
-    // usage errors and prompts should not wait for.
-    const { headlessBackend } = await import('./headless-backend.js');
-    return headlessBackend(this.dataDir, this.signal);
+    // Loaded on demand: the runtime and PGLite take seconds to import and start, which --help,
+    // usage errors, prompts and the reads the closed snapshot answers should not wait for.
+    const { readFirstBackend } = await import('./fast/read-first-backend.js');
+    return readFirstBackend(this.dataDir, this.signal, this.env);
   }
 
   /** Stops the headless runtime (its services end their work first); a no-op for an agent. */

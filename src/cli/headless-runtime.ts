@@ -1,33 +1,29 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic } from '../index.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
-import { HEADLESS_SETTING } from '../shared/agent-lock.js';
+import { headlessSettings } from './headless-settings.js';
 
 /** Fixed, so every command on the same data folder opens the same agent record and state. */
 const AGENT_NAME = 'plugin-dynamic-cli';
 
-/** The settings of the CLI's runtime: the data folder, and every PLUGIN_DYNAMIC_* from the environment. */
-export function headlessSettings(dataDir: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const settings: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('PLUGIN_DYNAMIC_') && value) settings[key] = value;
-  }
-  settings['PLUGIN_DYNAMIC_DATA_DIR'] = dataDir;
-  settings['PGLITE_DATA_DIR'] = join(dataDir, 'db');
-  // The CLI holds its own lock (cli.lock): this runtime is not an agent others should be sent to.
-  settings[HEADLESS_SETTING] = 'true';
-  return settings;
-}
+/** The steps of a headless start, in order, as `onPhase` names them (the CLI benchmark prints them). */
+export const START_PHASES = ['open database', 'migrations', 'plugin-dynamic init', 'runtime initialize', 'plugin-dynamic services'] as const;
+export type StartPhase = (typeof START_PHASES)[number];
 
 /**
  * An agent runtime of the CLI's own: PGLite under the data folder (so installed plugins, settings
  * and jobs persist between commands) and plugin-dynamic registered. A fresh database needs the
  * migrations before initialize() (facts file); on an existing one they are a quick no-op.
  */
-export async function startHeadlessRuntime(dataDir: string): Promise<AgentRuntime> {
+export async function startHeadlessRuntime(dataDir: string, onPhase?: (phase: StartPhase, ms: number) => void): Promise<AgentRuntime> {
+  let mark = performance.now();
+  const done = (phase: StartPhase): void => {
+    const now = performance.now();
+    onPhase?.(phase, now - mark);
+    mark = now;
+  };
   await mkdir(dataDir, { recursive: true });
   const character: Character = {
     name: AGENT_NAME,
@@ -36,14 +32,19 @@ export async function startHeadlessRuntime(dataDir: string): Promise<AgentRuntim
   };
   const runtime = new AgentRuntime({ character, agentId: stringToUuid(AGENT_NAME) });
   await runtime.registerPlugin(sqlPlugin);
+  done('open database');
   await runtime.runPluginMigrations();
+  done('migrations');
   await runtime.registerPlugin(pluginDynamic);
+  done('plugin-dynamic init');
   // Taken before initialize() so a service that fails to start rejects here, not unhandled.
   const services = Promise.all([
     runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE),
     runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE),
   ]);
   await runtime.initialize();
+  done('runtime initialize');
   await services;
+  done('plugin-dynamic services');
   return runtime;
 }

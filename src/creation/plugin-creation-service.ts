@@ -22,7 +22,7 @@ import {
 } from './capabilities.js';
 import { boundedModelCall } from './generators/model/index.js';
 import { CREATION_LOG_SRC } from './jobs/job-context.js';
-import type { JobRecord } from './jobs/job-record.js';
+import { JOB_LIST_LIMIT, type JobRecord } from './jobs/job-record.js';
 import type { CreationQueue } from './jobs/job-queue.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { TERMINAL_JOB_STATUSES } from './jobs/job-status.js';
@@ -203,7 +203,7 @@ export class PluginCreationService extends Service {
 
   listJobs(opts: { limit?: number; requestedBy?: string } = {}): JobRecord[] {
     const jobs = this.jobs.all().filter((j) => !opts.requestedBy || j.requestedBy === opts.requestedBy);
-    return jobs.slice(0, opts.limit ?? 50);
+    return jobs.slice(0, opts.limit ?? JOB_LIST_LIMIT);
   }
 
   /** The newest job of this person, or the newest job of anyone. */

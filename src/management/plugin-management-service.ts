@@ -117,6 +117,11 @@ export class PluginManagementService extends Service {
     return this.parts.installed.all().map((r) => this.view(r));
   }
 
+  /** The stored records, sorted by package name (the CLI's closed snapshot keeps them beside the views). */
+  records(): PluginRecord[] {
+    return this.parts.installed.all();
+  }
+
   get(word: string): PluginView {
     return this.view(this.parts.installed.find(word));
   }

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processAlive } from './process-alive.js';
+import { forgetClosedSnapshot } from './state-mirror.js';
 
 /*
  * One state per data folder: an agent that runs plugin-dynamic holds <dataDir>/agent.lock (its process,
@@ -26,6 +27,8 @@ export async function holdAgentLock(dataDir: string, agentId: string, env: NodeJ
   const port = env['SERVER_PORT'];
   const lock: AgentLock = { pid: process.pid, agentId, serverUrl: port ? `http://127.0.0.1:${port}` : undefined };
   await writeFile(join(dataDir, AGENT_LOCK_FILE), JSON.stringify(lock), { mode: 0o600 });
+  // An agent may be given the CLI's own database: what the CLI last wrote of it is not to be read.
+  await forgetClosedSnapshot(dataDir);
   const release = (): void => {
     // Best effort on exit: a lock whose process is gone is ignored anyway.
     try {

@@ -135,5 +135,7 @@ export type ReviewFinding = z.infer<typeof ReviewFindingSchema>;
 
 /** Lines of log kept per job; older ones are dropped. */
 export const JOB_LOG_LIMIT = 200;
+/** How many jobs a listing gives when it is not told (newest first). */
+export const JOB_LIST_LIMIT = 50;
 /** Diagnostics kept per iteration. */
 export const ITERATION_DIAGNOSTIC_LIMIT = 50;

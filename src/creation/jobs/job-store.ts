@@ -6,6 +6,13 @@ import { documentJobBackend, type JobBackend } from './job-backend.js';
 import { JOB_LOG_LIMIT, type JobRecord } from './job-record.js';
 import { jobLifecycle, jobProgress, type JobStatus } from './job-status.js';
 
+/** The job with this id, or the newest whose id starts with it (six characters at least). */
+export function pickJob(newestFirst: readonly JobRecord[], id: string): JobRecord {
+  const job = newestFirst.find((j) => j.id === id) ?? newestFirst.find((j) => j.id.startsWith(id) && id.length >= 6);
+  if (!job) throw codedError('JOB_NOT_FOUND', { which: `has the id "${id}"` });
+  return job;
+}
+
 /**
  * Creation jobs, in memory and in the agent's database. Every change goes through `update`, which
  * checks status moves against the lifecycle, keeps progress monotonic, persists, and emits 'job'.
@@ -33,9 +40,7 @@ export class JobStore {
   }
 
   get(id: string): JobRecord {
-    const job = this.jobs.get(id) ?? this.all().find((j) => j.id.startsWith(id) && id.length >= 6);
-    if (!job) throw codedError('JOB_NOT_FOUND', { which: `has the id "${id}"` });
-    return job;
+    return pickJob(this.all(), id);
   }
 
   /** Stores a new job; a backend that refuses it (the fleet's hourly limit) leaves nothing behind. */

@@ -7,7 +7,8 @@ import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepContext, type StepResult } from '../steps/index.js';
 import type { Toolchain } from '../toolchain/index.js';
-import { validatePlugin, validationProblems, type ValidationReport } from '../validate/index.js';
+// Not the folder's index, which re-exports the static scan (the TypeScript compiler, a second to import).
+import { validatePlugin, validationProblems, type ValidationReport } from '../validate/validate-plugin.js';
 import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
 import { generatorDefect } from './generator-defect.js';

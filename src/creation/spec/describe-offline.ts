@@ -1,4 +1,4 @@
-import nlp from 'compromise';
+import { nlp } from './lazy-nlp.js';
 import { PluginDynamicError } from '../../errors.js';
 import { plural, singular } from './english.js';
 import { camelCase, pascalCase, words } from './identifiers.js';

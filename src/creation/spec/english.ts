@@ -1,4 +1,4 @@
-import nlp from 'compromise';
+import { nlp } from './lazy-nlp.js';
 
 /*
  * English number for names, by compromise's lexicon and rules ("movies" -> "movie", "celsius"

@@ -10,7 +10,7 @@ import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { readSourceFiles } from '../workspace/workspace-files.js';
 import type { Diagnostic } from '../steps/index.js';
-import { scanSource, type Finding } from './static-scan.js';
+import type { Finding } from './static-scan.js';
 import { childNode } from '../../shared/child-node.js';
 
 /** What the import check may print before it is stopped. */
@@ -77,6 +77,8 @@ export async function validatePlugin(opts: {
   // The accepted sources, not the workspace as the tests left it: a test could rewrite a source
   // after it was built, to pass the scan with code that was not what shipped.
   const files = opts.files ?? (await readSourceFiles(workspaceDir, opts.signal ? { signal: opts.signal } : {}));
+  // Loaded here: the scan brings the TypeScript compiler (a second to import), which a runtime's start should not pay.
+  const { scanSource } = await import('./static-scan.js');
   const findings = scanSource(files.filter((f) => !f.path.startsWith(`${CONTRACT_DIR}/`)));
 
   const wanted = [

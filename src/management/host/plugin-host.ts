@@ -24,7 +24,15 @@ export interface PluginHostOptions extends HostProcessOptions {
   onUnexpectedExit: (reason: string) => void;
   /** Cancels the start only; later calls have their own bounds. */
   signal?: AbortSignal;
+  /**
+   * Measures the start (the plugin-host benchmark): how long each phase took. Given, the agent
+   * pings the host before its hello, so that Node's start and the plugin's import are told apart.
+   */
+  onPhase?: (phase: HostStartPhase, ms: number) => void;
 }
+
+/** A host's start: sandbox, control group and spawn; Node and the worker up (first ping); the plugin imported and described. */
+export type HostStartPhase = 'spawn' | 'worker ready' | 'import and describe';
 
 type HostRpc = BirpcReturn<HostFunctions, AgentFunctions>;
 type Args<K extends keyof HostFunctions> = Parameters<HostFunctions[K]>;
@@ -67,8 +75,19 @@ export class PluginHost {
 
   static async start(opts: PluginHostOptions): Promise<PluginHost> {
     opts.signal?.throwIfAborted();
+    let mark = performance.now();
+    const lap = (phase: HostStartPhase): void => {
+      const now = performance.now();
+      opts.onPhase?.(phase, now - mark);
+      mark = now;
+    };
     const host = new PluginHost(await startHostProcess(opts, opts.signal), opts);
+    lap('spawn');
     try {
+      if (opts.onPhase) {
+        await host.call('ping', [], opts.startTimeoutMs, opts.signal);
+        lap('worker ready');
+      }
       const hello = {
         entry: opts.entry,
         agentId: opts.agentId,
@@ -80,6 +99,7 @@ export class PluginHost {
       const parsed = HostManifestSchema.safeParse(described);
       if (!parsed.success) throw new PluginDynamicError('LOAD_FAILED', `${opts.pluginName}'s host described the plugin in a shape the agent does not accept: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
       host.manifest = parsed.data;
+      lap('import and describe');
       return host;
     } catch (error) {
       await host.close();

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runProcess } from '../src/shared/process-runner.js';
+import { fmt } from './bench-runtime.js';
+
+/*
+ * CLI start-up, as a person runs the built CLI (dist/, `npm run build` first): `list`, `jobs` and
+ * `status` read the snapshot the last runtime wrote, against the same command starting the headless
+ * runtime (PLUGIN_DYNAMIC_CLI_READS=runtime, what every command did before). Then where a headless
+ * start spends its time: imports, PGLite, migrations, plugin-dynamic's init and services.
+ */
+const RUNS = Number(process.env['BENCH_CLI_RUNS'] ?? 5);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+async function cli(args: string[], env: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  const result = await runProcess({ command: process.execPath, args: [MAIN, ...args], cwd: ROOT, env, timeoutMs: 300_000, maxOutputBytes: 4_000_000 });
+  if (result.exitCode !== 0) throw new Error(`plugin-dynamic ${args.join(' ')} failed: ${result.stderr.slice(0, 2_000)}`);
+  return performance.now() - started;
+}
+
+async function medianOf(args: string[], env: Record<string, string>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await cli(args, env));
+  return median(times);
+}
+
+/** One headless start in a child of its own (PGLite allows one database per process), phase by phase. */
+async function startPhases(dataDir: string, env: Record<string, string>): Promise<Record<string, number>> {
+  const url = (path: string): string => pathToFileURL(join(ROOT, path)).href;
+  const script = `
+const t = () => performance.now();
+const phases = {};
+let at = t();
+const lap = (name) => { const now = t(); phases[name] = now - at; at = now; };
+await import('@elizaos/core'); lap('import @elizaos/core');
+await import('@elizaos/plugin-sql'); lap('import @elizaos/plugin-sql');
+const { startHeadlessRuntime } = await import(${JSON.stringify(url('dist/cli/headless-runtime.js'))}); lap('import plugin-dynamic');
+const runtime = await startHeadlessRuntime(${JSON.stringify(dataDir)}, (phase, ms) => { phases[phase] = ms; });
+at = t();
+await runtime.stop(); await runtime.close(); lap('stop and close');
+process.stdout.write(JSON.stringify(phases));
+process.exit(0);`;
+  const result = await runProcess({ command: process.execPath, args: ['--input-type=module', '-e', script], cwd: ROOT, env, timeoutMs: 300_000, maxOutputBytes: 1_000_000 });
+  if (result.exitCode !== 0) throw new Error(`the headless start failed: ${result.stderr.slice(0, 2_000)}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+}
+
+export async function benchCli(): Promise<void> {
+  if (!existsSync(MAIN)) throw new Error('bench cli runs the built CLI: run `npm run build` first.');
+  const home = await mkdtemp(join(tmpdir(), 'pd-bench-cli-'));
+  const dataDir = join(home, 'data');
+  const env = { PATH: process.env['PATH'] ?? '', HOME: home, LOG_LEVEL: 'error' };
+  const runtimeEnv = { ...env, PLUGIN_DYNAMIC_CLI_READS: 'runtime' };
+  try {
+    console.log(`\n## CLI start-up (median of ${RUNS} runs each, built CLI)`);
+    const fresh = await cli(['--data-dir', dataDir, 'list'], env);
+    console.log(`first command on a fresh data folder (database created, migrations): ${fmt(fresh)}`);
+    const version = await medianOf(['--version'], env);
+    const fastList = await medianOf(['--data-dir', dataDir, 'list'], env);
+    const fastJobs = await medianOf(['--data-dir', dataDir, '--json', 'jobs'], env);
+    const runtimeList = await medianOf(['--data-dir', dataDir, 'list'], runtimeEnv);
+    console.log('| command | median |');
+    console.log('|---|---|');
+    console.log(`| --version (Node and the CLI's own imports) | ${fmt(version)} |`);
+    console.log(`| list, from the closed snapshot | ${fmt(fastList)} |`);
+    console.log(`| jobs --json, from the closed snapshot | ${fmt(fastJobs)} |`);
+    console.log(`| list, starting the headless runtime | ${fmt(runtimeList)} |`);
+    console.log(`list: ${(runtimeList / fastList).toFixed(1)}x faster without the runtime`);
+
+    const phases = await startPhases(dataDir, env);
+    console.log('\n### Headless runtime start, phase by phase (existing database, one run)');
+    console.log('| phase | time |');
+    console.log('|---|---|');
+    for (const [phase, ms] of Object.entries(phases)) console.log(`| ${phase} | ${fmt(ms)} |`);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
