@@ -1,14 +1,4 @@
-import { createRequire } from 'node:module';
-import type TS from 'typescript';
-
-/*
- * TypeScript (about 80 MB once loaded) is needed only when a job's sources are scanned, so it is
- * loaded on the first scan rather than with the agent: `list`, install and load never pay for it.
- */
-let loaded: typeof TS | undefined;
-const ts = new Proxy({} as typeof TS, {
-  get: (_target, key) => (loaded ??= createRequire(import.meta.url)('typescript') as typeof TS)[key as keyof typeof TS],
-});
+import ts from 'typescript';
 
 /** Something in generated source that may not be loaded into an agent. */
 export interface Finding {
@@ -44,26 +34,26 @@ const PROCESS_INTERNALS = new Set(['binding', 'dlopen', '_linkedBinding', 'mainM
 const moduleName = (spec: string): string => spec.replace(/^node:/, '').split('/')[0] ?? spec;
 
 /** `process` itself, also when reached through the global object (`globalThis.process`). */
-function isProcess(node: TS.Node): boolean {
+function isProcess(node: ts.Node): boolean {
   if (ts.isIdentifier(node)) return node.text === 'process';
   return ts.isPropertyAccessExpression(node) && node.name.text === 'process' && ts.isIdentifier(node.expression) && GLOBAL_OBJECTS.has(node.expression.text);
 }
 
 /** The member a property or literal element access reads (`a.b`, `a['b']`), else undefined. */
-function memberName(node: TS.Node): string | undefined {
+function memberName(node: ts.Node): string | undefined {
   if (ts.isPropertyAccessExpression(node)) return node.name.text;
   if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression.text;
   return undefined;
 }
 
-function isProcessEnv(node: TS.Node): boolean {
+function isProcessEnv(node: ts.Node): boolean {
   return (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && memberName(node) === 'env' && isProcess(node.expression);
 }
 
 /** `const NAME = <expression>` anywhere in the file, so a path kept in a constant is still judged. */
-function constants(source: TS.SourceFile): Map<string, TS.Expression> {
-  const out = new Map<string, TS.Expression>();
-  const visit = (node: TS.Node): void => {
+function constants(source: ts.SourceFile): Map<string, ts.Expression> {
+  const out = new Map<string, ts.Expression>();
+  const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclarationList(node) && node.flags & ts.NodeFlags.Const) {
       for (const d of node.declarations) if (ts.isIdentifier(d.name) && d.initializer) out.set(d.name.text, d.initializer);
     }
@@ -73,16 +63,16 @@ function constants(source: TS.SourceFile): Map<string, TS.Expression> {
   return out;
 }
 
-function literalPath(node: TS.Expression): string | undefined {
+function literalPath(node: ts.Expression): string | undefined {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (ts.isTemplateExpression(node)) return node.head.text;
   return undefined;
 }
 
 /** Whether a path expression leads outside the plugin's own data: absolute, home, temp, or "..". */
-function leavesPluginData(node: TS.Expression | undefined, consts: Map<string, TS.Expression>, depth = 0): boolean {
+function leavesPluginData(node: ts.Expression | undefined, consts: Map<string, ts.Expression>, depth = 0): boolean {
   if (!node || depth > 8) return false;
-  const next = (e: TS.Expression | undefined): boolean => leavesPluginData(e, consts, depth + 1);
+  const next = (e: ts.Expression | undefined): boolean => leavesPluginData(e, consts, depth + 1);
   if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return next(node.expression);
   if (ts.isIdentifier(node)) return next(consts.get(node.text));
   const path = literalPath(node);
@@ -101,12 +91,12 @@ function leavesPluginData(node: TS.Expression | undefined, consts: Map<string, T
 }
 
 /** open()'s flags argument asks for writing. */
-function opensForWriting(flags: TS.Expression | undefined): boolean {
+function opensForWriting(flags: ts.Expression | undefined): boolean {
   return flags !== undefined && ts.isStringLiteralLike(flags) && /[wa+]/.test(flags.text);
 }
 
 /** An identifier used as a value, not as a property name, a declaration's name or a type. */
-function isValueReference(node: TS.Identifier): boolean {
+function isValueReference(node: ts.Identifier): boolean {
   const parent = node.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
   if (ts.isQualifiedName(parent) && parent.right === node) return false;
@@ -130,14 +120,14 @@ export function scanSource(files: { path: string; content: string }[]): Finding[
   for (const file of files) {
     const source = ts.createSourceFile(file.path, file.content, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     const consts = constants(source);
-    const add = (node: TS.Node, rule: string, message: string): void => {
+    const add = (node: ts.Node, rule: string, message: string): void => {
       findings.push({ file: file.path, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, rule, message });
     };
-    const checkModule = (node: TS.Node, spec: string): void => {
+    const checkModule = (node: ts.Node, spec: string): void => {
       const why = FORBIDDEN_MODULES.get(moduleName(spec));
       if (why) add(node, 'forbidden-module', `imports "${spec}", which ${why}`);
     };
-    const visit = (node: TS.Node): void => {
+    const visit = (node: ts.Node): void => {
       if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
         checkModule(node, node.moduleSpecifier.text);
       }
