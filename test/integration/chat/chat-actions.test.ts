@@ -157,7 +157,12 @@ describe('every action through runtime.processActions, as core 1.7 calls it', ()
     });
 
     it('activates, lists, deactivates and unloads it by what the model reads', async () => {
-      const on = await runAction(t.runtime, 'ACTIVATE_PLUGIN', 'turn on the echo thing');
+      // An isolated plugin runs only once a person approved what it asks for: the answer is the request.
+      const asked = await runAction(t.runtime, 'ACTIVATE_PLUGIN', 'turn on the echo thing');
+      expect(asked.results[0]?.success).toBe(false);
+      expect(asked.replies[0]?.text).toContain('needs your approval');
+      expect(management().get('plugin-secret-echo').status).not.toBe('active');
+      const on = await runAction(t.runtime, 'APPROVE_PLUGIN', 'yes, allow plugin-secret-echo');
       expect(on.results[0]?.success, on.results[0]?.text).toBe(true);
       expect(management().get('plugin-secret-echo').status).toBe('active');
       const list = await runAction(t.runtime, 'LIST_INSTALLED_PLUGINS', 'what plugins do I have?');
