@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluginDynamic } from '../../../src/index.js';
 import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
+import { approvedStep } from '../../helpers/approval.js';
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, scriptModel, type TestRuntime } from '../../helpers/runtime.js';
 
@@ -44,7 +45,7 @@ describe('an isolated plugin may do only what it declared', () => {
       return warn(...args);
     };
     await t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE);
-    await management().install(OVERREACHER, { activate: true });
+    await approvedStep(management(), () => management().install(OVERREACHER, { activate: true }));
   });
 
   afterAll(async () => {
