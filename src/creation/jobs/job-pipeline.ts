@@ -44,7 +44,7 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
       signal,
       modelMeter,
       ...(queued.generator === 'model' && hasLargeModel(runtime)
-        ? { review: (generated, s) => reviewWithModel(callModel, spec, generated, s) }
+        ? { review: (generated, s, earlier) => reviewWithModel(callModel, spec, generated, s, earlier) }
         : {}),
     },
     jobHooks(deps.jobs, job.id, modelMeter),

@@ -14,8 +14,16 @@ export interface IterationFeedback {
   total: number;
 }
 
+/** Each distinct problem once (a test run with it.each reports the same failure once per case). */
 export function feedbackFor(gate: Gate, diagnostics: Diagnostic[]): IterationFeedback {
-  return { gate, diagnostics: diagnostics.slice(0, FEEDBACK_DIAGNOSTIC_LIMIT), total: diagnostics.length };
+  const seen = new Set<string>();
+  const distinct = diagnostics.filter((d) => {
+    const key = diagnosticLine(d);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { gate, diagnostics: distinct.slice(0, FEEDBACK_DIAGNOSTIC_LIMIT), total: distinct.length };
 }
 
 /** One line per diagnostic, for job logs and summaries. */

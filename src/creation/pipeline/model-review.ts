@@ -80,7 +80,7 @@ export const REVIEW_RULES = `What blocks shipping, exactly: a finding blocks onl
 1. its kind is "spec" (a requirement of the specification is not met; say which) or "bug" (behaviour that is
    wrong; say when it happens), and its severity is "major" (a user of the plugin would meet it);
 2. it carries "test": one complete Vitest file (TypeScript) that fails against the current code because of this
-   finding, on an expect assertion. It is saved as ${REVIEW_TEST_DIR}/review-<n>.test.ts, so it imports the plugin
+   finding, on an expect assertion. It is saved as ${REVIEW_TEST_DIR}/review-<iteration>-<n>.test.ts, so it imports the plugin
    from '../index.js' (or '../actions/x.js'...), builds its own stub runtime (an in-memory getCache/setCache),
    and must build, lint and run like the plugin's own tests (strict TypeScript, no any).
 plugin-dynamic runs each such test against the current code in the sandbox. If it fails on an assertion, the
@@ -88,9 +88,24 @@ finding is confirmed: it is sent back to be fixed with the test's output, and th
 regression test. If it passes, does not compile, throws before an assertion or tests something else, the
 finding is not confirmed and never blocks. Everything else does not block and is shown to the user as advice:
 "minor" findings, "style" remarks, findings without a test, and the score. Block only on what the specification
-asks for or on plain misbehaviour, not on an edge case nobody asked about.`;
+asks for or on plain misbehaviour, not on an edge case nobody asked about. Input the specification does not
+describe is minor, never major: other phrasings or text formats (dashes, bullets, markdown, capitals), other
+languages, locales or time zones, extreme sizes.`;
 
-export function reviewPrompt(spec: PluginSpec, files: GeneratedFile[]): { prompt: string; leftOut: string[] } {
+/** What earlier reviews of this job confirmed, and what that means for this one. */
+function earlierSection(earlier: readonly string[]): string[] {
+  if (earlier.length === 0) return [];
+  return [
+    'Earlier reviews of this plugin confirmed these problems; the code now passes the regression tests that show them',
+    `(${REVIEW_TEST_DIR}/review-*.test.ts, kept in the plugin):`,
+    ...earlier.map((m) => `- ${m}`),
+    'One more variant of the same problem (another phrasing, format or input of the same kind) is minor, not major.',
+    'Block only on a different requirement that is not met, or a different plain misbehaviour.',
+    '',
+  ];
+}
+
+export function reviewPrompt(spec: PluginSpec, files: GeneratedFile[], earlier: readonly string[] = []): { prompt: string; leftOut: string[] } {
   const head = [
     'You review an ElizaOS 1.x plugin written in TypeScript. It already builds, lints and passes its tests.',
     'Check, requirement by requirement, that it does what the specification asks; look for bugs: wrong results,',
@@ -101,6 +116,7 @@ export function reviewPrompt(spec: PluginSpec, files: GeneratedFile[]): { prompt
     '',
     REVIEW_FACTS,
     '',
+    ...earlierSection(earlier),
     'Answer with one JSON object only, no comments: {"score": <0-100>, "findings": [{"kind": "spec", "severity":',
     '"major", "message": "...", "file": "src/...", "test": "import { describe, expect, it } from \'vitest\';\\n..."}]}.',
     'kind is one of "spec", "bug", "style"; severity is "major" or "minor"; "file" and "test" may be left out.',
@@ -137,8 +153,9 @@ export async function reviewWithModel(
   spec: PluginSpec,
   files: GeneratedFile[],
   signal: AbortSignal,
+  earlier: readonly string[] = [],
 ): Promise<ModelReview> {
-  const { prompt, leftOut } = reviewPrompt(spec, files);
+  const { prompt, leftOut } = reviewPrompt(spec, files, earlier);
   let problem = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     signal.throwIfAborted();

@@ -16,6 +16,9 @@ import type { ModelReview } from './model-review.js';
 import { PhaseClock, type PhaseTime } from './phase-times.js';
 import { judgeReview, type JudgedReview } from './review-cases.js';
 
+/** Earlier confirmed findings told to a later review, at most. */
+const MAX_EARLIER_FINDINGS = 10;
+
 export interface PipelineOptions {
   spec: PluginSpec;
   workspaceDir: string;
@@ -31,7 +34,11 @@ export interface PipelineOptions {
   /** The most the workspace may hold after a step. */
   workspaceLimitBytes?: number;
   /** A model's review of the code; omitted when no model is available. Its findings block only when their tests fail. */
-  review?: (files: GeneratedFile[], signal: AbortSignal) => Promise<ModelReview>;
+  /**
+   * `earlier`: what earlier reviews of this job confirmed (now passing their regression tests), so a
+   * later review does not block on one more variant of a problem already fixed.
+   */
+  review?: (files: GeneratedFile[], signal: AbortSignal, earlier: readonly string[]) => Promise<ModelReview>;
   /** A review score below this is shown as advice; it never blocks (a test decides, not a score). */
   reviewThreshold: number;
   /** Adds dependencies a generator asked for (already validated) to the workspace and installs them. */
@@ -111,6 +118,8 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { c
   // The pipeline's copy of the sources: src/ is rebuilt from it each iteration, and the model sees it.
   const sources = new AcceptedSources(workspaceDir, contractTestFiles(spec));
 
+  // What earlier reviews of this job confirmed, told to the next review (bounded).
+  const confirmedBefore: string[] = [];
   for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
     signal.throwIfAborted();
     const started = Date.now();
@@ -231,7 +240,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { c
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
       files: sources.list(),
     }));
-    const judged = report.ok && opts.review ? await clock.time('review', () => reviewWithCases(opts, ctx, sources, iteration, hooks)) : undefined;
+    const judged = report.ok && opts.review ? await clock.time('review', () => reviewWithCases(opts, ctx, sources, iteration, hooks, confirmedBefore)) : undefined;
     const review = judged?.review;
     validation = { ...report, ...(review ? { review, score: review.score } : {}) };
     const problems = validationProblems(report);
@@ -287,13 +296,15 @@ async function reviewWithCases(
   sources: AcceptedSources,
   iteration: number,
   hooks: PipelineHooks,
+  confirmedBefore: string[],
 ): Promise<Awaited<ReturnType<typeof judgeReview>> | undefined> {
   if (!opts.review) return undefined;
   const files = sources.list();
-  const answered = await opts.review(files, opts.signal);
+  const answered = await opts.review(files, opts.signal, confirmedBefore);
   const judged = await judgeReview(ctx, answered, { iteration, existing: new Set(files.map((f) => f.path)) });
   throwIfStopped({ cancelled: opts.signal.aborted }, opts.signal, 'the review');
   sources.pin(judged.regressionTests);
+  for (const f of judged.review.findings) if (f.status === 'confirmed' && confirmedBefore.length < MAX_EARLIER_FINDINGS) confirmedBefore.push(f.message.slice(0, 300));
   const advice = judged.review.findings.filter((f) => f.status !== 'confirmed').length;
   if (judged.review.score < opts.reviewThreshold) judged.review.suggestions.push(`The review scored ${judged.review.score} (advice below ${opts.reviewThreshold}).`);
   await hooks.log(`review: ${judged.regressionTests.length} finding(s) confirmed by failing tests, ${advice} kept as advice`);

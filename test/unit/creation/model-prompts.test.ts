@@ -283,6 +283,22 @@ describe('applying an answer', () => {
 });
 
 describe('the review prompt', () => {
+  it('says input the specification does not describe never blocks, and names the test file as it is saved', () => {
+    const { prompt } = reviewPrompt(spec, [file('src/index.ts', 'export default {};\n')]);
+    expect(prompt.replace(/\s+/g, ' ')).toContain('Input the specification does not describe is minor, never major');
+    expect(prompt).toContain('review-<iteration>-<n>.test.ts');
+    expect(prompt).not.toContain('Earlier reviews of this plugin confirmed');
+  });
+
+  it('tells a later review what earlier reviews confirmed, so a variant of a fixed problem does not block again', () => {
+    const earlier = ['a stand-up written "Yesterday - x" is refused'];
+    const { prompt } = reviewPrompt(spec, [file('src/index.ts', 'export default {};\n')], earlier);
+    expect(prompt).toContain('Earlier reviews of this plugin confirmed these problems');
+    expect(prompt).toContain('- a stand-up written "Yesterday - x" is refused');
+    expect(prompt).toContain('One more variant of the same problem');
+    expect(prompt.indexOf('Earlier reviews')).toBeLessThan(prompt.indexOf('Specification:'));
+  });
+
   it('gives the plugin\'s sources before its tests, whole, and names what it left out, all within its budget', () => {
     const files = [
       file('src/__tests__/a.test.ts', 't'.repeat(MAX_REVIEW_PROMPT_CHARS - 5_000)),
@@ -330,5 +346,15 @@ describe('the review answer', () => {
       { kind: 'style', severity: 'minor', message: 'rename' },
     ]);
     expect(ReviewAnswerSchema.safeParse({ score: 80, findings: [{ kind: 'opinion', message: 'meh' }] }).success).toBe(false);
+  });
+});
+
+describe('the feedback of an iteration', () => {
+  it('gives each distinct problem once: a failure an it.each case repeats is one problem', () => {
+    const same = { tool: 'vitest' as const, file: 'src/__tests__/review-2-1.test.ts', line: 12, code: 'AssertionError', message: 'expected "• x" to be "x"' };
+    const other = { ...same, line: 20, message: 'expected 1 to be 2' };
+    const feedback = feedbackFor('review', [same, { ...same }, { ...same }, other]);
+    expect(feedback.diagnostics).toEqual([same, other]);
+    expect(feedback.total).toBe(2);
   });
 });
