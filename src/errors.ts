@@ -117,6 +117,10 @@ export const ERROR_CATALOGUE = {
   FLEET_JOB_TAKEN: 'Another worker holds this job now and runs it; nothing to do here.',
   FLEET_RETRIES_EXHAUSTED:
     'Every worker that took this job stopped before it ended: check the workers\' logs and memory bounds, then create the plugin again.',
+  FLEET_NOT_IN_USE:
+    'Builds of the fleet are installed by an agent on PostgreSQL: set POSTGRES_URL for the agent (or for the CLI), or reach such an agent with --agent-url.',
+  FLEET_MODEL_REQUIRED:
+    'A plugin-dynamic worker has no language model: submit jobs that need one (a description, or PLUGIN_DYNAMIC_GENERATOR=model) to an agent with worker lanes (PLUGIN_DYNAMIC_FLEET_WORKERS of 1 or more), or use the template generator.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -204,6 +208,8 @@ export const ERROR_MESSAGES = {
   FLEET_BUILD_MISMATCH: 'The stored build of {plugin} hashes {actual}, not {expected}; it was not installed.',
   FLEET_JOB_TAKEN: 'Job {job} is held by another worker (attempt {attempt}); this worker let it go.',
   FLEET_RETRIES_EXHAUSTED: 'Job {job} was started {attempts} time(s) and every worker stopped before it ended.',
+  FLEET_NOT_IN_USE: '{what} needs the fleet database, and this agent runs on PGLite.',
+  FLEET_MODEL_REQUIRED: 'Job {job} needs a language model ({why}), and worker {worker} has none; it was handed to no one.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

@@ -6,7 +6,7 @@ import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { codedError, PluginDynamicError } from '../errors.js';
 import { PLUGIN_CREATION_SERVICE } from '../service-types.js';
 import { FleetAgent } from '../fleet/fleet-agent.js';
-import type { FleetBuildEntry } from '../fleet/fleet-builds.js';
+import type { FleetBuildChoice, FleetBuildEntry } from '../fleet/fleet-builds.js';
 import { installFromFleet } from '../fleet/fleet-install.js';
 import type { PluginView } from '../management/plugin-view.js';
 import { loadFleetSettings } from '../fleet/fleet-settings.js';
@@ -148,12 +148,12 @@ export class PluginCreationService extends Service {
   }
 
   /** Installs a build another agent of the fleet created, like a registry plugin, its sha256 checked. */
-  installFromFleet(packageName: string, opts: { activate?: boolean; sha256?: string; signal?: AbortSignal } = {}): Promise<PluginView> {
+  installFromFleet(packageName: string, opts: { activate?: boolean; choice?: FleetBuildChoice; signal?: AbortSignal } = {}): Promise<PluginView> {
     return installFromFleet(this.runtime, this.requireFleet().builds, packageName, {
       dataDir: this.settings.dataDir,
       signal: opts.signal ?? new AbortController().signal,
       activate: opts.activate ?? true,
-      ...(opts.sha256 ? { sha256: opts.sha256 } : {}),
+      ...(opts.choice ? { choice: opts.choice } : {}),
     });
   }
 

@@ -159,6 +159,33 @@ describe('the fleet: two agents, two workers, one database', () => {
     }
   });
 
+  it('the CLI installs a fleet build by its fleet: source (sha256 checked), and says what to do on PGLite', async () => {
+    // Depends on the builds of the first test (plugin-fleet-beta was tampered with by the second).
+    const dataDir = await mkdtemp(join(tmpdir(), 'pd-fleet-cli-'));
+    const base = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', LOG_LEVEL: 'error' };
+    try {
+      const fleetEnv = { ...base, POSTGRES_URL: cluster.url, PLUGIN_DYNAMIC_FLEET_WORKERS: '0' };
+      const version = (await pool.query<{ v: string }>(`SELECT metadata->>'version' AS v FROM ${FLEET_SCHEMA}.builds WHERE package_name = 'plugin-fleet-alpha'`)).rows[0]!.v;
+      const ok = await runCli(['--data-dir', dataDir, '--json', 'install', `fleet:plugin-fleet-alpha@${version}`], { env: fleetEnv });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect((JSON.parse(ok.stdout) as { data: unknown }).data).toMatchObject({ packageName: 'plugin-fleet-alpha', version, status: 'active', trust: 'generated', isolation: 'isolated' });
+
+      const missing = await runCli(['--data-dir', dataDir, 'install', 'fleet:plugin-fleet-alpha@9.9.9'], { env: fleetEnv });
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain('No stored build of plugin-fleet-alpha@9.9.9');
+
+      const tampered = await runCli(['--data-dir', dataDir, 'install', 'fleet:plugin-fleet-beta'], { env: fleetEnv });
+      expect(tampered.code).not.toBe(0);
+      expect(tampered.stderr).toContain('FLEET_BUILD_MISMATCH');
+
+      const pglite = await runCli(['--data-dir', dataDir, 'install', 'fleet:plugin-fleet-alpha'], { env: base });
+      expect(pglite.code).not.toBe(0);
+      expect(pglite.stderr).toContain('FLEET_NOT_IN_USE');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('an agent with worker lanes of its own (the default) runs its jobs itself and installs the build', async () => {
     const url = await cluster.createDatabase('solo');
     const solo = await createTestRuntime({
