@@ -46,6 +46,27 @@ export async function releaseOrphans(pool: pg.Pool, boss: PgBoss): Promise<strin
   return released;
 }
 
+/**
+ * A job a worker stops running because it is itself stopping (SIGTERM): its record goes back to
+ * `queued` (only while this worker's attempt holds it) and its pg-boss entry from active to retry at
+ * once, with one more retry allowed, so a graceful stop costs the job none of its retries.
+ */
+export async function handBack(pool: pg.Pool, jobs: FleetJobs, held: { id: string; bossId: string; worker: string; attempt: number }): Promise<void> {
+  const row = await jobs.get(held.id);
+  if (!row || TERMINAL_JOB_STATUSES.includes(row.record.status)) return;
+  const now = new Date().toISOString();
+  const message = `Handed back to the queue: worker ${held.worker} was stopped (its children first); another worker continues it`;
+  await jobs.writeClaimed(
+    { ...row.record, status: 'queued', phase: undefined, updatedAt: now, log: [...row.record.log, { at: now, message }].slice(-JOB_LOG_LIMIT) },
+    held.worker,
+    held.attempt,
+  );
+  await pool.query(
+    `UPDATE ${BOSS_SCHEMA}.job SET state = 'retry', retry_limit = retry_limit + 1, start_after = now() WHERE name = $1 AND id = $2 AND state = 'active'`,
+    [CREATE_QUEUE, held.bossId],
+  );
+}
+
 /** A record moved to `failed` with `error`, outside any job store (the job has no running worker). */
 function failedRecord(record: JobRecord, error: { code: string; message: string }): JobRecord {
   jobLifecycle.transition(record.status, 'failed', `Job ${record.id}`);

@@ -8,18 +8,25 @@ import type { PluginDynamicConfig } from '../config.js';
 import { codedError, toPluginDynamicError } from '../errors.js';
 import type { JobBackend } from '../creation/jobs/job-backend.js';
 import { JobRunner } from '../creation/jobs/job-runner.js';
+import type { JobRecord } from '../creation/jobs/job-record.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
 import { JobStore } from '../creation/jobs/job-store.js';
 import { selectSandbox } from '../shared/sandbox/index.js';
 import { CREATE_QUEUE, type CreateJobData } from './fleet-boss.js';
 import { FleetBuilds } from './fleet-builds.js';
 import { FleetJobs, JOB_CANCEL_CHANNEL } from './fleet-jobs.js';
-import { failExhausted, lockJob, releaseOrphans, unlockJob } from './fleet-maintenance.js';
+import { failExhausted, handBack, lockJob, releaseOrphans, unlockJob } from './fleet-maintenance.js';
 import { storeInFleet } from './fleet-ship.js';
 import { ServerSlots } from './server-slots.js';
 
 export const FLEET_LOG_SRC = 'plugin-dynamic:fleet';
 const HOUR_MS = 3_600_000;
+/** Why a job ends on a worker that is stopping; such an end is handed back, never written. */
+const STOPPING = 'the worker is stopping';
+
+function stoppedByWorker(record: JobRecord): boolean {
+  return record.status === 'failed' && record.error?.code === 'JOB_INTERRUPTED' && record.error.message.includes(STOPPING);
+}
 
 export interface FleetWorkerOptions {
   runtime: IAgentRuntime;
@@ -92,12 +99,15 @@ export class FleetWorker {
     return [...this.attempts.keys()];
   }
 
-  /** Hands back or ends the running jobs (interrupted), then stops taking jobs. */
+  /**
+   * Stops taking jobs and stops the running ones (their children killed), then hands each back to
+   * the queue for another worker: a graceful stop never fails a job.
+   */
   async stop(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
     if (this.maintenance) clearInterval(this.maintenance);
-    await this.runner.stop(codedError('JOB_INTERRUPTED', { reason: 'the worker is stopping' }));
+    for (const id of this.attempts.keys()) this.runner.abort(id, codedError('JOB_INTERRUPTED', { reason: STOPPING }));
     await Promise.allSettled(this.lanes);
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${JOB_CANCEL_CHANNEL}`).catch(() => undefined);
@@ -132,6 +142,8 @@ export class FleetWorker {
     const write = async (job: { id: string }, record = this.store.get(job.id)): Promise<void> => {
       const attempt = this.attempts.get(job.id);
       if (attempt === undefined) return;
+      // The end of a job this stopping worker interrupted is not written: the job is handed back instead.
+      if (this.stopping.signal.aborted && stoppedByWorker(record)) return;
       const { cancelRequested } = await this.jobs.writeClaimed(record, this.name, attempt);
       if (cancelRequested && !TERMINAL_JOB_STATUSES.includes(record.status)) {
         this.runner.abort(job.id, codedError('JOB_CANCELLED', { when: 'on request' }));
@@ -204,6 +216,11 @@ export class FleetWorker {
           : `Taken by worker ${this.name} (attempt ${attempt})`,
       );
       await this.runner.runNow(id);
+      if (this.stopping.signal.aborted && stoppedByWorker(this.store.get(id))) {
+        await handBack(this.opts.pool, this.jobs, { id, bossId: item.id, worker: this.name, attempt });
+        log.info({ src: FLEET_LOG_SRC, worker: this.name, jobId: id }, 'Job handed back to the queue: this worker is stopping.');
+        return;
+      }
       await this.opts.boss.complete(CREATE_QUEUE, item.id);
     } catch (error) {
       const e = toPluginDynamicError(error);

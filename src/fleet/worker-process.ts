@@ -67,7 +67,7 @@ export async function runWorkerProcess(opts: WorkerProcessOptions): Promise<void
         if (opts.signal.aborted) resolve();
         opts.signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      opts.say('plugin-dynamic worker stopping: running jobs end as interrupted.');
+      opts.say('plugin-dynamic worker stopping: running jobs are stopped and handed back to the queue.');
     } finally {
       await worker?.stop();
       await boss.stop({ graceful: false, wait: true, close: true }).catch(() => undefined);
