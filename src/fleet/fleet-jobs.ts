@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { codedError } from '../errors.js';
 import { JobRecordSchema, type JobRecord } from '../creation/jobs/job-record.js';
+import { parseStoredSources, StoredSourcesSchema, type StoredSources } from '../creation/jobs/job-sources.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
 import { FLEET_SCHEMA } from './fleet-db.js';
 
@@ -94,6 +95,23 @@ export class FleetJobs {
     const row = rows[0];
     if (!row) throw codedError('FLEET_JOB_TAKEN', { job: job.id, attempt });
     return { cancelRequested: row.cancel_requested };
+  }
+
+  /** The accepted sources an earlier attempt kept, parsed as the untrusted output they are. */
+  async sources(id: string): Promise<StoredSources | undefined> {
+    const { rows } = await this.pool.query<{ sources: unknown }>(`SELECT sources FROM ${T} WHERE id = $1`, [id]);
+    return rows[0]?.sources ? parseStoredSources(rows[0].sources) : undefined;
+  }
+
+  /** Keeps a claimed job's accepted sources, only while this worker's attempt still holds it. */
+  async saveSources(id: string, sources: StoredSources, worker: string, attempt: number): Promise<void> {
+    const { rowCount } = await this.pool.query(`UPDATE ${T} SET sources = $2 WHERE id = $1 AND worker = $3 AND attempt = $4`, [
+      id,
+      StoredSourcesSchema.parse(sources),
+      worker,
+      attempt,
+    ]);
+    if (!rowCount) throw codedError('FLEET_JOB_TAKEN', { job: id, attempt });
   }
 
   /** The submitting agent's own write (a cancel before any worker took it, the install that follows). */

@@ -9,6 +9,7 @@ import { codedError, toPluginDynamicError } from '../errors.js';
 import type { JobBackend } from '../creation/jobs/job-backend.js';
 import { JobRunner } from '../creation/jobs/job-runner.js';
 import type { JobRecord } from '../creation/jobs/job-record.js';
+import type { JobSourceStore } from '../creation/jobs/job-sources.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
 import { JobStore } from '../creation/jobs/job-store.js';
 import { selectSandbox } from '../shared/sandbox/index.js';
@@ -75,7 +76,7 @@ export class FleetWorker {
     const builds = new FleetBuilds(opts.pool);
     this.store = new JobStore(opts.runtime, this.backend());
     this.runner = new JobRunner(
-      { runtime: opts.runtime, settings: opts.settings, jobs: this.store },
+      { runtime: opts.runtime, settings: opts.settings, jobs: this.store, sources: this.sourceStore() },
       { finish: storeInFleet(builds, (id) => this.agents.get(id) ?? 'unknown') },
     );
   }
@@ -136,6 +137,17 @@ export class FleetWorker {
       const info = await stat(join(root, name)).catch(() => undefined);
       if (info && info.mtimeMs < cutoff) await rm(join(root, name), { recursive: true, force: true });
     }
+  }
+
+  /** The job table keeps each running job's accepted sources, written only by the attempt that holds it. */
+  private sourceStore(): JobSourceStore {
+    return {
+      load: (id) => this.jobs.sources(id),
+      save: async (id, sources) => {
+        const attempt = this.attempts.get(id);
+        if (attempt !== undefined) await this.jobs.saveSources(id, sources, this.name, attempt);
+      },
+    };
   }
 
   private backend(): JobBackend {
@@ -212,7 +224,7 @@ export class FleetWorker {
         id,
         () => (again ? { status: 'queued', phase: undefined } : {}),
         again
-          ? `Attempt ${attempt} on worker ${this.name}: the previous worker stopped; starting again from the specification`
+          ? `Attempt ${attempt} on worker ${this.name}: the previous worker stopped; starting again from its last accepted sources (or its specification when none were kept)`
           : `Taken by worker ${this.name} (attempt ${attempt})`,
       );
       await this.runner.runNow(id);

@@ -64,8 +64,9 @@ describe('a worker stopped with SIGTERM', () => {
     const jobs = new FleetJobs(pool);
     await until(async () => {
       const row = await jobs.get(job.id);
-      return row?.record.status === 'running' && row.record.phase ? row : undefined;
-    }, 'the worker to start the job');
+      const kept = await jobs.sources(job.id);
+      return row?.record.status === 'running' && row.record.phase && kept ? row : undefined;
+    }, 'the worker to start the job and keep its first accepted sources');
 
     const exited = new Promise<number | null>((r) => first.child.once('exit', (code) => r(code)));
     first.child.kill('SIGTERM');
@@ -90,6 +91,9 @@ describe('a worker stopped with SIGTERM', () => {
     expect(done.status, done.error?.message).toBe('succeeded');
     const log = done.log.map((l) => l.message).join('\n');
     expect(log).toMatch(/Taken by worker .+ \(attempt 2\)/);
+    // The second attempt started from the sources the first one kept, not from the specification.
+    expect(log).toMatch(/Taken by worker .+ \(attempt 2\)[\s\S]*Resumed from the accepted sources of iteration 1 \(\d+ file\(s\)\) kept by an earlier attempt/);
+    expect((await jobs.sources(job.id))?.iteration).toBe(2);
     expect(log).not.toMatch(/^Failed:/m);
   });
 });

@@ -90,11 +90,14 @@ describe('the fleet: two agents, two workers, one database', () => {
     const jobB = await creation(b).createFromSpec(spec('plugin-fleet-beta'));
     const jobs = new FleetJobs(pool);
 
-    // Kill whichever worker holds job A once it is past its setup.
+    // Kill whichever worker holds job A once it has kept its first accepted sources.
     const holder = await until(async () => {
-      const row = await pool.query<{ worker: string | null; phase: string | null }>(`SELECT worker, record->>'phase' AS phase FROM ${FLEET_SCHEMA}.jobs WHERE id = $1`, [jobA.id]);
+      const row = await pool.query<{ worker: string | null; phase: string | null; kept: boolean }>(
+        `SELECT worker, record->>'phase' AS phase, sources IS NOT NULL AS kept FROM ${FLEET_SCHEMA}.jobs WHERE id = $1`,
+        [jobA.id],
+      );
       const r = row.rows[0];
-      return r?.worker && r.phase ? r.worker : undefined;
+      return r?.worker && r.phase && r.kept ? r.worker : undefined;
     }, 'a worker to start job A');
     const pid = Number(holder.split(':')[1]);
     const victim = workers.find((w) => w.child.pid === pid)!;
@@ -107,6 +110,8 @@ describe('the fleet: two agents, two workers, one database', () => {
     expect(doneA.status, doneA.error?.message).toBe('succeeded');
     expect(doneB.status, doneB.error?.message).toBe('succeeded');
     expect(doneA.log.map((l) => l.message).join('\n')).toMatch(/Attempt 2 on worker .+ the previous worker stopped/);
+    // The retry started from the sources the killed attempt kept (iteration 1), not from the specification.
+    expect(doneA.log.map((l) => l.message).join('\n')).toMatch(/Attempt 2 on worker [\s\S]*Resumed from the accepted sources of iteration 1 \(\d+ file\(s\)\)/);
     expect((await jobs.get(jobA.id))?.attempt).toBe(2);
 
     // Nothing of the killed attempt is left running on the machine.
