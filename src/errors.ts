@@ -209,7 +209,7 @@ export const ERROR_MESSAGES = {
   FLEET_JOB_TAKEN: 'Job {job} is held by another worker (attempt {attempt}); this worker let it go.',
   FLEET_RETRIES_EXHAUSTED: 'Job {job} was started {attempts} time(s) and every worker stopped before it ended.',
   FLEET_NOT_IN_USE: '{what} needs the fleet database, and this agent runs on PGLite.',
-  FLEET_MODEL_REQUIRED: 'Job {job} needs a language model ({why}), and worker {worker} has none; it was handed to no one.',
+  FLEET_MODEL_REQUIRED: '{what} needs a language model: this agent runs no worker lane (PLUGIN_DYNAMIC_FLEET_WORKERS=0), and plugin-dynamic worker processes have no model, so nothing could run it.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

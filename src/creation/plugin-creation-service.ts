@@ -291,6 +291,7 @@ export class PluginCreationService extends Service {
     // Names matter only to a plugin that will load: one installed without activating clashes with nothing yet.
     if (opts.activate !== false) refuseComponentClashes(this.runtime, spec);
     const generator = effectiveGenerator(this.runtime, opts.generator ?? this.settings.generator);
+    this.fleet?.refuseUnrunnable(generator);
     const id = randomUUID();
     const now = new Date().toISOString();
     const job = await this.jobs.add({

@@ -13,7 +13,8 @@ import type { JobSourceStore } from '../creation/jobs/job-sources.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
 import { JobStore } from '../creation/jobs/job-store.js';
 import { selectSandbox } from '../shared/sandbox/index.js';
-import { CREATE_QUEUE, type CreateJobData } from './fleet-boss.js';
+import { CREATE_QUEUE, MODEL_QUEUE, type CreateJobData } from './fleet-boss.js';
+import { hasLargeModel } from '../creation/capabilities.js';
 import { FleetBuilds } from './fleet-builds.js';
 import { FleetJobs, JOB_CANCEL_CHANNEL } from './fleet-jobs.js';
 import { failExhausted, handBack, lockJob, releaseOrphans, unlockJob } from './fleet-maintenance.js';
@@ -170,6 +171,22 @@ export class FleetWorker {
     };
   }
 
+  /**
+   * The queues this worker serves: model-generator jobs only with a language model in its runtime
+   * (an agent's lane), template jobs always.
+   */
+  queues(): string[] {
+    return hasLargeModel(this.opts.runtime) ? [MODEL_QUEUE, CREATE_QUEUE] : [CREATE_QUEUE];
+  }
+
+  private async fetchNext(): Promise<PgBoss.JobWithMetadata<CreateJobData> | undefined> {
+    for (const queue of this.queues()) {
+      const [next] = await this.opts.boss.fetch<CreateJobData>(queue, { batchSize: 1, includeMetadata: true });
+      if (next) return next;
+    }
+    return undefined;
+  }
+
   private async lane(): Promise<void> {
     const signal = this.stopping.signal;
     while (!signal.aborted) {
@@ -177,7 +194,7 @@ export class FleetWorker {
         const slot = await this.opts.slots.acquire(signal);
         if (!slot) return;
         try {
-          const [next] = await this.opts.boss.fetch<CreateJobData>(CREATE_QUEUE, { batchSize: 1, includeMetadata: true });
+          const next = await this.fetchNext();
           if (next) await this.take(next, slot.client);
         } finally {
           await slot.release();
@@ -203,7 +220,7 @@ export class FleetWorker {
       const row = await this.jobs.get(id);
       if (!row) {
         // Its record is gone (removed on the retention, or by its agent): nothing to run.
-        await this.opts.boss.complete(CREATE_QUEUE, item.id);
+        await this.opts.boss.complete(item.name, item.id);
         return;
       }
       const claimed = await this.jobs.claim(id, this.name, attempt);
@@ -213,7 +230,7 @@ export class FleetWorker {
           this.store.adopt(claimed.record);
           await this.store.update(id, () => ({ status: 'cancelled', finishedAt: new Date().toISOString() }), 'Cancelled before it started');
         }
-        await this.opts.boss.complete(CREATE_QUEUE, item.id);
+        await this.opts.boss.complete(item.name, item.id);
         return;
       }
       this.attempts.set(id, attempt);
@@ -229,11 +246,11 @@ export class FleetWorker {
       );
       await this.runner.runNow(id);
       if (this.stopping.signal.aborted && stoppedByWorker(this.store.get(id))) {
-        await handBack(this.opts.pool, this.jobs, { id, bossId: item.id, worker: this.name, attempt });
+        await handBack(this.opts.pool, this.jobs, { id, queue: item.name, bossId: item.id, worker: this.name, attempt });
         log.info({ src: FLEET_LOG_SRC, worker: this.name, jobId: id }, 'Job handed back to the queue: this worker is stopping.');
         return;
       }
-      await this.opts.boss.complete(CREATE_QUEUE, item.id);
+      await this.opts.boss.complete(item.name, item.id);
     } catch (error) {
       const e = toPluginDynamicError(error);
       // Taken by a later attempt: that worker owns the job and its pg-boss entry now.
