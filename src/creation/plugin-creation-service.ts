@@ -209,7 +209,11 @@ export class PluginCreationService extends Service {
       // Not a move of the job table, so not the table's template; the CLI's e2e test reads this wording.
       throw new PluginDynamicError('ILLEGAL_TRANSITION', `Job ${job.id} is ${job.status} already; nothing to cancel.`);
     }
-    if (job.status === 'queued') {
+    if (job.status === 'queued' && this.fleet) {
+      // In the database, only while no worker has started it; otherwise that worker stops it.
+      const cancelled = await this.fleet.cancelQueued(job.id);
+      if (cancelled) return cancelled;
+    } else if (job.status === 'queued') {
       return this.jobs.update(job.id, () => ({ status: 'cancelled', finishedAt: new Date().toISOString() }), 'Cancelled before it started');
     }
     this.runner.abort(job.id, codedError('JOB_CANCELLED', { when: 'on request' }));

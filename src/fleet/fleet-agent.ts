@@ -5,7 +5,7 @@ import type { PluginDynamicConfig } from '../config.js';
 import { codedError, toPluginDynamicError, type PluginDynamicError } from '../errors.js';
 import type { JobBackend } from '../creation/jobs/job-backend.js';
 import type { CreationQueue } from '../creation/jobs/job-queue.js';
-import type { JobRecord } from '../creation/jobs/job-record.js';
+import { JOB_LOG_LIMIT, type JobRecord } from '../creation/jobs/job-record.js';
 import { JobStore } from '../creation/jobs/job-store.js';
 import { queueFor, startBoss } from './fleet-boss.js';
 import { FleetBuilds } from './fleet-builds.js';
@@ -116,6 +116,25 @@ export class FleetAgent implements CreationQueue {
         .update(id, () => ({ status: 'failed', finishedAt: new Date().toISOString(), error: { code: e.code, message: e.message } }), `Failed: ${e.message}`)
         .catch(() => undefined);
     });
+  }
+
+  /**
+   * Cancels a job of this agent still queued in the database, there and conditionally (a worker may be
+   * claiming it now). Undefined when a worker has started it: stop it with abort, as a running job.
+   */
+  async cancelQueued(id: string): Promise<JobRecord | undefined> {
+    const job = this.store.get(id);
+    const now = new Date().toISOString();
+    const cancelled: JobRecord = {
+      ...job,
+      status: 'cancelled',
+      finishedAt: now,
+      updatedAt: now,
+      log: [...job.log, { at: now, message: 'Cancelled before it started' }].slice(-JOB_LOG_LIMIT),
+    };
+    if (!(await this.jobs.cancelQueued(cancelled))) return undefined;
+    this.store.adopt(cancelled);
+    return cancelled;
   }
 
   /** Asks the worker that holds the job to stop it (NOTIFY, and the flag it reads with every write). */

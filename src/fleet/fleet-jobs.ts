@@ -122,6 +122,25 @@ export class FleetJobs {
     );
   }
 
+  /**
+   * Cancels a job no worker holds: written only while its stored record is `queued` and no worker has
+   * claimed it, in one statement with the cancel flag, so of this and a worker's claim (which reads the
+   * flag) one comes first. False otherwise (a worker holds it): cancel it with requestCancel.
+   */
+  async cancelQueued(job: JobRecord): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `WITH u AS (UPDATE ${T} SET record = $2, cancel_requested = true, updated_at = now() WHERE id = $1 AND record->>'status' = 'queued' AND worker IS NULL RETURNING id)
+       SELECT pg_notify($3, id::text), pg_notify($4, id::text) FROM u`,
+      [job.id, job, JOB_CHANGED_CHANNEL, JOB_CANCEL_CHANNEL],
+    );
+    return rows.length > 0;
+  }
+
+  /** A job handed back by `worker` on `attempt` is held by no one until the next claim. */
+  async release(id: string, worker: string, attempt: number): Promise<void> {
+    await this.pool.query(`UPDATE ${T} SET worker = NULL WHERE id = $1 AND worker = $2 AND attempt = $3`, [id, worker, attempt]);
+  }
+
   /** Marks the job for cancelling and tells every worker; the one that holds it stops it. */
   async requestCancel(id: string): Promise<void> {
     await this.pool.query(`UPDATE ${T} SET cancel_requested = true WHERE id = $1`, [id]);

@@ -61,6 +61,7 @@ export async function handBack(pool: pg.Pool, jobs: FleetJobs, held: { id: strin
     held.worker,
     held.attempt,
   );
+  await jobs.release(held.id, held.worker, held.attempt);
   await pool.query(
     `UPDATE ${BOSS_SCHEMA}.job SET state = 'retry', retry_limit = retry_limit + 1, start_after = now() WHERE name = $1 AND id = $2 AND state = 'active'`,
     [held.queue, held.bossId],

@@ -4,7 +4,8 @@ import type { PluginCreationService } from '../../../src/creation/plugin-creatio
 import { BOSS_SCHEMA, FLEET_SCHEMA, openFleetPool } from '../../../src/fleet/fleet-db.js';
 import { FleetJobs } from '../../../src/fleet/fleet-jobs.js';
 import { pluginDynamic } from '../../../src/index.js';
-import { PLUGIN_CREATION_SERVICE } from '../../../src/service-types.js';
+import type { PluginManagementService } from '../../../src/management/plugin-management-service.js';
+import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../../../src/service-types.js';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/fleet-worker-process.js';
 import { startPostgres, type PrivateCluster } from '../../helpers/postgres.js';
 import { settledProcessesIn } from '../../helpers/processes.js';
@@ -95,5 +96,8 @@ describe('a worker stopped with SIGTERM', () => {
     expect(log).toMatch(/Taken by worker .+ \(attempt 2\)[\s\S]*Resumed from the accepted sources of iteration 1 \(\d+ file\(s\)\) kept by an earlier attempt/);
     expect((await jobs.sources(job.id))?.iteration).toBe(2);
     expect(log).not.toMatch(/^Failed:/m);
+    // The agent installs the build (and the test ends only then, so its cleanup interrupts nothing).
+    const management = agent.runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE)!;
+    await until(async () => management.list().find((p) => p.packageName === 'plugin-fleet-handback' && p.status === 'active'), 'the agent to install the build');
   });
 });

@@ -205,7 +205,7 @@ describe('the fleet: two agents, two workers, one database', () => {
       const done = await creation(solo).waitForJob(job.id);
       expect(done.status, done.error?.message).toBe('succeeded');
       expect(done.log.map((l) => l.message).join('\n')).toMatch(/Taken by worker .+ \(attempt 1\)/);
-      const installed = await until(async () => management(solo).list().find((p) => p.packageName === 'plugin-fleet-solo'), 'the agent to install its build');
+      const installed = await until(async () => management(solo).list().find((p) => p.packageName === 'plugin-fleet-solo' && p.status === 'active'), 'the agent to install and load its build');
       expect(installed.trust).toBe('generated');
     } finally {
       await solo.cleanup();
