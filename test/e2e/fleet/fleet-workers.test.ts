@@ -133,7 +133,7 @@ describe('the fleet: two agents, two workers, one database', () => {
     expect(peak).toBe(1);
   });
 
-  it('a second agent, in its own process and data folder, finds and installs what the first created; a tampered build is refused', async () => {
+  it('a second agent, in its own process and data folder, finds and installs what the first created when asked in chat; a tampered build is refused', async () => {
     // Depends on the builds of the test above (plugin-fleet-alpha, plugin-fleet-beta).
     const search = await runCli(['search', '--fleet', 'fleet-alpha', '--postgres-url', cluster.url], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root' } });
     expect(search.code, search.stderr).toBe(0);
@@ -153,11 +153,17 @@ describe('the fleet: two agents, two workers, one database', () => {
       });
       expect(child.exitCode, child.stderr).toBe(0);
       const line = child.stdout.trim().split('\n').pop()!;
-      const answer = JSON.parse(line) as { found: string[]; installs: Record<string, { status?: string; trust?: string; installDir?: string; error?: string }>; agentId: string };
+      const answer = JSON.parse(line) as {
+        found: string[];
+        installs: Record<string, { status?: string; trust?: string; installDir?: string; text?: string; error?: string }>;
+        agentId: string;
+      };
       expect(answer.agentId).not.toBe(a.runtime.agentId);
       expect(answer.found.sort()).toEqual(['plugin-fleet-alpha', 'plugin-fleet-beta']);
       expect(answer.installs['plugin-fleet-alpha']).toMatchObject({ status: 'active', trust: 'generated' });
       expect(answer.installs['plugin-fleet-alpha']?.installDir?.startsWith(dataDir)).toBe(true);
+      // Asked in chat by its name: installed from the fleet, its sha256 checked.
+      expect(answer.installs['plugin-fleet-alpha']?.text).toMatch(/^Installed plugin-fleet-alpha@\S+: active from the fleet's stored builds, its sha256 checked \(trust: generated/);
       expect(answer.installs['plugin-fleet-beta']).toEqual({ error: 'FLEET_BUILD_MISMATCH' });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
