@@ -376,7 +376,12 @@
           el('div', { class: 'buttons' }, button('Install', () => installFrom(name)))));
       }
       // The fleet's stored builds (an agent on PostgreSQL): generated, isolated, installed by their fleet: source.
-      const builds = await api(OPERATIONS.fleetSearch, undefined, '?q=' + encodeURIComponent($('query').value) + '&limit=10');
+      let builds = [];
+      try {
+        builds = await api(OPERATIONS.fleetSearch, undefined, '?q=' + encodeURIComponent($('query').value) + '&limit=10');
+      } catch (e) {
+        list.append(el('li', { class: 'muted' }, 'The fleet\'s builds could not be searched. ' + withAdvice(e.message)));
+      }
       for (const b of builds) {
         const source = 'fleet:' + b.packageName + '@' + b.metadata.version;
         const tests = b.metadata.tests ? ' · tests ' + b.metadata.tests.passed + '/' + b.metadata.tests.total : '';
