@@ -428,6 +428,22 @@
           el('div', { class: 'meta' }, hit.entry.description || ''),
           el('div', { class: 'buttons' }, button('Install', () => installFrom(name)))));
       }
+      // The fleet's stored builds (an agent on PostgreSQL): generated, isolated, installed by their fleet: source.
+      let builds = [];
+      try {
+        builds = await api(OPERATIONS.fleetSearch, undefined, '?q=' + encodeURIComponent($('query').value) + '&limit=10');
+      } catch (e) {
+        list.append(el('li', { class: 'muted' }, 'The fleet\'s builds could not be searched. ' + withAdvice(e.message)));
+      }
+      for (const b of builds) {
+        const source = 'fleet:' + b.packageName + '@' + b.metadata.version;
+        const tests = b.metadata.tests ? ' · tests ' + b.metadata.tests.passed + '/' + b.metadata.tests.total : '';
+        list.append(el('li', { 'data-fleet-result': b.packageName },
+          el('div', { class: 'title' }, el('strong', {}, b.packageName + '@' + b.metadata.version), ' ', el('span', { class: 'muted' }, 'fleet build')),
+          el('div', { class: 'meta' }, b.description),
+          el('div', { class: 'meta' }, 'trust: ' + b.metadata.trust + ' · ' + b.metadata.isolation + tests + ' · sha256 ' + b.sha256.slice(0, 12)),
+          el('div', { class: 'buttons' }, button('Install', () => installFrom(source)))));
+      }
     } catch (e) {
       list.replaceChildren();
       notice('Search failed. ' + withAdvice(e.message), true);

@@ -130,6 +130,10 @@ export const ERROR_CATALOGUE = {
     "Only the agent's owner and admins (world roles), or the entity ids in PLUGIN_DYNAMIC_EXTEND_ALLOWED, may have the agent add plugins; ask one of them.",
   EXTENSION_RATE_LIMITED: 'The agent added as many plugins as it may this hour; wait, or raise PLUGIN_DYNAMIC_EXTENSIONS_PER_HOUR.',
   EXTENSION_REFUSED: 'Ask for something a plugin can do for people: fetch or keep data, convert, compute, call a service.',
+  FLEET_NOT_IN_USE:
+    'Builds of the fleet are installed by an agent on PostgreSQL: set POSTGRES_URL for the agent (or for the CLI), or reach such an agent with --agent-url.',
+  FLEET_MODEL_REQUIRED:
+    'A plugin-dynamic worker has no language model: submit jobs that need one (a description, or PLUGIN_DYNAMIC_GENERATOR=model) to an agent with worker lanes (PLUGIN_DYNAMIC_FLEET_WORKERS of 1 or more), or use the template generator.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -227,6 +231,8 @@ export const ERROR_MESSAGES = {
   EXTENSION_NOT_ALLOWED: 'Sorry, I can only add new abilities to myself when the agent\'s owner or an admin asks.',
   EXTENSION_RATE_LIMITED: 'I have added {count} plugin(s) in the last hour, the most I may (limit {limit}); please ask again later.',
   EXTENSION_REFUSED: 'I will not add a plugin for that: {reason}. Nothing was installed or written.',
+  FLEET_NOT_IN_USE: '{what} needs the fleet database, and this agent runs on PGLite.',
+  FLEET_MODEL_REQUIRED: '{what} needs a language model: this agent runs no worker lane (PLUGIN_DYNAMIC_FLEET_WORKERS=0), and plugin-dynamic worker processes have no model, so nothing could run it.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 type Slots<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Slots<Rest> : never;

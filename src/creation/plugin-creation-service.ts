@@ -6,7 +6,7 @@ import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { codedError, PluginDynamicError } from '../errors.js';
 import { PLUGIN_CREATION_SERVICE } from '../service-types.js';
 import { FleetAgent } from '../fleet/fleet-agent.js';
-import type { FleetBuildEntry } from '../fleet/fleet-builds.js';
+import type { FleetBuildChoice, FleetBuildEntry } from '../fleet/fleet-builds.js';
 import { installFromFleet } from '../fleet/fleet-install.js';
 import type { PluginView } from '../management/plugin-view.js';
 import { loadFleetSettings } from '../fleet/fleet-settings.js';
@@ -148,12 +148,12 @@ export class PluginCreationService extends Service {
   }
 
   /** Installs a build another agent of the fleet created, like a registry plugin, its sha256 checked. */
-  installFromFleet(packageName: string, opts: { activate?: boolean; sha256?: string; signal?: AbortSignal } = {}): Promise<PluginView> {
+  installFromFleet(packageName: string, opts: { activate?: boolean; choice?: FleetBuildChoice; signal?: AbortSignal } = {}): Promise<PluginView> {
     return installFromFleet(this.runtime, this.requireFleet().builds, packageName, {
       dataDir: this.settings.dataDir,
       signal: opts.signal ?? new AbortController().signal,
       activate: opts.activate ?? true,
-      ...(opts.sha256 ? { sha256: opts.sha256 } : {}),
+      ...(opts.choice ? { choice: opts.choice } : {}),
     });
   }
 
@@ -217,7 +217,11 @@ export class PluginCreationService extends Service {
       // Not a move of the job table, so not the table's template; the CLI's e2e test reads this wording.
       throw new PluginDynamicError('ILLEGAL_TRANSITION', `Job ${job.id} is ${job.status} already; nothing to cancel.`);
     }
-    if (job.status === 'queued') {
+    if (job.status === 'queued' && this.fleet) {
+      // In the database, only while no worker has started it; otherwise that worker stops it.
+      const cancelled = await this.fleet.cancelQueued(job.id);
+      if (cancelled) return cancelled;
+    } else if (job.status === 'queued') {
       return this.jobs.update(job.id, () => ({ status: 'cancelled', finishedAt: new Date().toISOString() }), 'Cancelled before it started');
     }
     this.runner.abort(job.id, codedError('JOB_CANCELLED', { when: 'on request' }));
@@ -299,6 +303,7 @@ export class PluginCreationService extends Service {
     // Names matter only to a plugin that will load: one installed without activating clashes with nothing yet.
     if (opts.activate !== false) refuseComponentClashes(this.runtime, spec);
     const generator = effectiveGenerator(this.runtime, opts.generator ?? this.settings.generator);
+    this.fleet?.refuseUnrunnable(generator);
     const id = randomUUID();
     const now = new Date().toISOString();
     const job = await this.jobs.add({

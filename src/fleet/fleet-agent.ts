@@ -5,9 +5,9 @@ import type { PluginDynamicConfig } from '../config.js';
 import { codedError, toPluginDynamicError, type PluginDynamicError } from '../errors.js';
 import type { JobBackend } from '../creation/jobs/job-backend.js';
 import type { CreationQueue } from '../creation/jobs/job-queue.js';
-import type { JobRecord } from '../creation/jobs/job-record.js';
+import { JOB_LOG_LIMIT, type JobRecord } from '../creation/jobs/job-record.js';
 import { JobStore } from '../creation/jobs/job-store.js';
-import { CREATE_QUEUE, startBoss } from './fleet-boss.js';
+import { queueFor, startBoss } from './fleet-boss.js';
 import { FleetBuilds } from './fleet-builds.js';
 import { describeDatabase, ensureFleetSchema, openFleetPool } from './fleet-db.js';
 import { installFromFleet } from './fleet-install.js';
@@ -94,9 +94,19 @@ export class FleetAgent implements CreationQueue {
     return `pg-boss on ${describeDatabase(this.fleet.postgresUrl)} (${lanes}; ${this.fleet.serverSlots} builds at once per server, retries ${this.fleet.retryLimit})`;
   }
 
+  /**
+   * A job that needs a model runs only on an agent's worker lane (plugin-dynamic worker processes have
+   * no model): an agent with none refuses it at once, FLEET_MODEL_REQUIRED, instead of queueing it.
+   */
+  refuseUnrunnable(generator: string): void {
+    if (generator === 'model' && !this.worker) {
+      throw codedError('FLEET_MODEL_REQUIRED', { what: 'A job with the model generator' });
+    }
+  }
+
   enqueue(id: string): void {
     void (async () => {
-      const bossId = await this.boss.send(CREATE_QUEUE, { jobId: id });
+      const bossId = await this.boss.send(queueFor(this.store.get(id).generator), { jobId: id });
       if (!bossId) throw codedError('INTERNAL', { what: 'pg-boss', problem: 'did not accept the job.' });
       await this.jobs.setBossId(id, bossId);
     })().catch(async (error: unknown) => {
@@ -106,6 +116,25 @@ export class FleetAgent implements CreationQueue {
         .update(id, () => ({ status: 'failed', finishedAt: new Date().toISOString(), error: { code: e.code, message: e.message } }), `Failed: ${e.message}`)
         .catch(() => undefined);
     });
+  }
+
+  /**
+   * Cancels a job of this agent still queued in the database, there and conditionally (a worker may be
+   * claiming it now). Undefined when a worker has started it: stop it with abort, as a running job.
+   */
+  async cancelQueued(id: string): Promise<JobRecord | undefined> {
+    const job = this.store.get(id);
+    const now = new Date().toISOString();
+    const cancelled: JobRecord = {
+      ...job,
+      status: 'cancelled',
+      finishedAt: now,
+      updatedAt: now,
+      log: [...job.log, { at: now, message: 'Cancelled before it started' }].slice(-JOB_LOG_LIMIT),
+    };
+    if (!(await this.jobs.cancelQueued(cancelled))) return undefined;
+    this.store.adopt(cancelled);
+    return cancelled;
   }
 
   /** Asks the worker that holds the job to stop it (NOTIFY, and the flag it reads with every write). */

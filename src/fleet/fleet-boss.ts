@@ -4,6 +4,17 @@ import { BOSS_SCHEMA, schemaError } from './fleet-db.js';
 /** The queue of creation jobs (data: the job id), and where pg-boss puts a job whose retries ran out. */
 export const CREATE_QUEUE = 'plugin-dynamic-create';
 export const DEAD_QUEUE = 'plugin-dynamic-create-dead';
+/**
+ * Jobs that need a language model (the model generator): only agents' worker lanes, which have the
+ * agent's model, take them; a `plugin-dynamic worker` process has none and serves CREATE_QUEUE only.
+ */
+export const MODEL_QUEUE = 'plugin-dynamic-create-model';
+export const JOB_QUEUES = [CREATE_QUEUE, MODEL_QUEUE] as const;
+
+/** The queue of a job made with `generator`. */
+export function queueFor(generator: string): string {
+  return generator === 'model' ? MODEL_QUEUE : CREATE_QUEUE;
+}
 
 export interface BossOptions {
   url: string;
@@ -37,13 +48,9 @@ export async function startBoss(opts: BossOptions): Promise<PgBoss> {
   try {
     await boss.start();
     await boss.createQueue(DEAD_QUEUE, { name: DEAD_QUEUE, retentionMinutes: opts.retentionDays * 24 * 60 });
-    await boss.createQueue(CREATE_QUEUE, {
-      name: CREATE_QUEUE,
-      retryLimit: opts.retryLimit,
-      retryDelay: 0,
-      expireInSeconds: opts.expireInSeconds,
-      deadLetter: DEAD_QUEUE,
-    });
+    for (const name of JOB_QUEUES) {
+      await boss.createQueue(name, { name, retryLimit: opts.retryLimit, retryDelay: 0, expireInSeconds: opts.expireInSeconds, deadLetter: DEAD_QUEUE });
+    }
   } catch (error) {
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
     throw schemaError(opts.url, BOSS_SCHEMA, error);

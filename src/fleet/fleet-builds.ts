@@ -27,15 +27,22 @@ export const FleetBuildMetadataSchema = z.object({
 });
 export type FleetBuildMetadata = z.infer<typeof FleetBuildMetadataSchema>;
 
-/** One stored build as search shows it (no tarball). */
-export interface FleetBuildEntry {
-  packageName: string;
-  sha256: string;
-  description: string;
-  jobId: string;
-  agentId: string;
-  createdAt: string;
-  metadata: FleetBuildMetadata;
+/** One stored build as search shows it (no tarball); also what the HTTP API answers. */
+export const FleetBuildEntrySchema = z.object({
+  packageName: z.string(),
+  sha256: z.string(),
+  description: z.string(),
+  jobId: z.string(),
+  agentId: z.string(),
+  createdAt: z.string(),
+  metadata: FleetBuildMetadataSchema,
+});
+export type FleetBuildEntry = z.infer<typeof FleetBuildEntrySchema>;
+
+/** Which stored build of a package: the newest, or the one with this tarball sha256 or version. */
+export interface FleetBuildChoice {
+  sha256?: string;
+  version?: string;
 }
 
 export function sha256Of(data: Buffer): string {
@@ -90,18 +97,22 @@ export class FleetBuilds {
   }
 
   /**
-   * The newest build of `packageName` (or the one with `sha256`), extracted into `into` after its
+   * The newest build of `packageName` (or the one `choice` names), extracted into `into` after its
    * tarball was checked against the stored sha256: a mismatch is FLEET_BUILD_MISMATCH and nothing is
    * extracted.
    */
-  async extract(packageName: string, into: string, signal: AbortSignal, sha256?: string): Promise<{ dir: string; entry: FleetBuildEntry }> {
+  async extract(packageName: string, into: string, signal: AbortSignal, choice: FleetBuildChoice = {}): Promise<{ dir: string; entry: FleetBuildEntry }> {
     const { rows } = await this.pool.query<Record<string, unknown>>(
       `SELECT package_name, sha256, description, job_id, agent_id, created_at, metadata, tarball FROM ${T}
-       WHERE package_name = $1 AND ($2::text IS NULL OR sha256 = $2) ORDER BY created_at DESC LIMIT 1`,
-      [packageName, sha256 ?? null],
+       WHERE package_name = $1 AND ($2::text IS NULL OR sha256 = $2) AND ($3::text IS NULL OR metadata->>'version' = $3)
+       ORDER BY created_at DESC LIMIT 1`,
+      [packageName, choice.sha256 ?? null, choice.version ?? null],
     );
     const row = rows[0];
-    if (!row) throw codedError('PLUGIN_NOT_FOUND', { subject: `No stored build of ${packageName}`, problem: 'is in the fleet database; search it with search --fleet.' });
+    if (!row) {
+      const which = choice.version ? `${packageName}@${choice.version}` : packageName;
+      throw codedError('PLUGIN_NOT_FOUND', { subject: `No stored build of ${which}`, problem: 'is in the fleet database; search it with search --fleet.' });
+    }
     const tarball = row['tarball'] as Buffer;
     const expected = String(row['sha256']);
     const actual = sha256Of(tarball);

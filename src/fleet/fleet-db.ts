@@ -95,6 +95,8 @@ export async function ensureFleetSchema(pool: pg.Pool, url: string): Promise<voi
       cancel_requested boolean NOT NULL DEFAULT false,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now())`);
+    // The accepted sources of the job's last iteration, for a retry to start from (see job-sources.ts).
+    await client.query(`ALTER TABLE ${FLEET_SCHEMA}.jobs ADD COLUMN IF NOT EXISTS sources jsonb`);
     await client.query(`CREATE INDEX IF NOT EXISTS jobs_agent_created ON ${FLEET_SCHEMA}.jobs (agent_id, created_at)`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${FLEET_SCHEMA}.builds (
       package_name text NOT NULL,

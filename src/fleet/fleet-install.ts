@@ -4,14 +4,14 @@ import { codedError } from '../errors.js';
 import type { PluginManagementService } from '../management/plugin-management-service.js';
 import type { PluginView } from '../management/plugin-view.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
-import type { FleetBuilds } from './fleet-builds.js';
+import type { FleetBuildChoice, FleetBuilds } from './fleet-builds.js';
 
 export interface FleetInstallOptions {
   dataDir: string;
   signal: AbortSignal;
   activate: boolean;
-  /** A build with this tarball sha256; the newest build of the package otherwise. */
-  sha256?: string;
+  /** A build with this tarball sha256 or version; the newest build of the package otherwise. */
+  choice?: FleetBuildChoice;
   replace?: boolean;
 }
 
@@ -25,7 +25,7 @@ export async function installFromFleet(runtime: IAgentRuntime, builds: FleetBuil
   const management = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
   if (!management) throw codedError('INTERNAL', { what: `The ${PLUGIN_MANAGEMENT_SERVICE} service`, problem: 'is not running.' });
   const shippedRoot = join(opts.dataDir, 'shipped');
-  const { dir, entry } = await builds.extract(packageName, shippedRoot, opts.signal, opts.sha256);
+  const { dir, entry } = await builds.extract(packageName, shippedRoot, opts.signal, opts.choice);
   const previous = management.list().some((p) => p.packageName === packageName);
   try {
     return await management.install(

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { codedError } from '../errors.js';
 import { JobRecordSchema, type JobRecord } from '../creation/jobs/job-record.js';
+import { parseStoredSources, StoredSourcesSchema, type StoredSources } from '../creation/jobs/job-sources.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
 import { FLEET_SCHEMA } from './fleet-db.js';
 
@@ -96,12 +97,48 @@ export class FleetJobs {
     return { cancelRequested: row.cancel_requested };
   }
 
+  /** The accepted sources an earlier attempt kept, parsed as the untrusted output they are. */
+  async sources(id: string): Promise<StoredSources | undefined> {
+    const { rows } = await this.pool.query<{ sources: unknown }>(`SELECT sources FROM ${T} WHERE id = $1`, [id]);
+    return rows[0]?.sources ? parseStoredSources(rows[0].sources) : undefined;
+  }
+
+  /** Keeps a claimed job's accepted sources, only while this worker's attempt still holds it. */
+  async saveSources(id: string, sources: StoredSources, worker: string, attempt: number): Promise<void> {
+    const { rowCount } = await this.pool.query(`UPDATE ${T} SET sources = $2 WHERE id = $1 AND worker = $3 AND attempt = $4`, [
+      id,
+      StoredSourcesSchema.parse(sources),
+      worker,
+      attempt,
+    ]);
+    if (!rowCount) throw codedError('FLEET_JOB_TAKEN', { job: id, attempt });
+  }
+
   /** The submitting agent's own write (a cancel before any worker took it, the install that follows). */
   async write(job: JobRecord): Promise<void> {
     await this.pool.query(
       `WITH u AS (UPDATE ${T} SET record = $2, updated_at = now() WHERE id = $1 RETURNING id) SELECT pg_notify($3, id::text) FROM u`,
       [job.id, job, JOB_CHANGED_CHANNEL],
     );
+  }
+
+  /**
+   * Cancels a job no worker holds: written only while its stored record is `queued` and no worker has
+   * claimed it, in one statement with the cancel flag, so of this and a worker's claim (which reads the
+   * flag) one comes first. False otherwise (a worker holds it): cancel it with requestCancel.
+   */
+  async cancelQueued(job: JobRecord): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `WITH u AS (UPDATE ${T} SET record = $2, cancel_requested = true, updated_at = now() WHERE id = $1 AND record->>'status' = 'queued' AND worker IS NULL RETURNING id)
+       SELECT pg_notify($3, id::text), pg_notify($4, id::text) FROM u`,
+      [job.id, job, JOB_CHANGED_CHANNEL, JOB_CANCEL_CHANNEL],
+    );
+    return rows.length > 0;
+  }
+
+  /** A job handed back by `worker` on `attempt` is held by no one until the next claim. */
+  async release(id: string, worker: string, attempt: number): Promise<void> {
+    await this.pool.query(`UPDATE ${T} SET worker = NULL WHERE id = $1 AND worker = $2 AND attempt = $3`, [id, worker, attempt]);
   }
 
   /** Marks the job for cancelling and tells every worker; the one that holds it stops it. */

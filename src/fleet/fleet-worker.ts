@@ -8,18 +8,27 @@ import type { PluginDynamicConfig } from '../config.js';
 import { codedError, toPluginDynamicError } from '../errors.js';
 import type { JobBackend } from '../creation/jobs/job-backend.js';
 import { JobRunner } from '../creation/jobs/job-runner.js';
+import type { JobRecord } from '../creation/jobs/job-record.js';
+import type { JobSourceStore } from '../creation/jobs/job-sources.js';
 import { TERMINAL_JOB_STATUSES } from '../creation/jobs/job-status.js';
 import { JobStore } from '../creation/jobs/job-store.js';
 import { selectSandbox } from '../shared/sandbox/index.js';
-import { CREATE_QUEUE, type CreateJobData } from './fleet-boss.js';
+import { CREATE_QUEUE, MODEL_QUEUE, type CreateJobData } from './fleet-boss.js';
+import { hasLargeModel } from '../creation/capabilities.js';
 import { FleetBuilds } from './fleet-builds.js';
 import { FleetJobs, JOB_CANCEL_CHANNEL } from './fleet-jobs.js';
-import { failExhausted, lockJob, releaseOrphans, unlockJob } from './fleet-maintenance.js';
+import { failExhausted, handBack, lockJob, releaseOrphans, unlockJob } from './fleet-maintenance.js';
 import { storeInFleet } from './fleet-ship.js';
 import { ServerSlots } from './server-slots.js';
 
 export const FLEET_LOG_SRC = 'plugin-dynamic:fleet';
 const HOUR_MS = 3_600_000;
+/** Why a job ends on a worker that is stopping; such an end is handed back, never written. */
+const STOPPING = 'the worker is stopping';
+
+function stoppedByWorker(record: JobRecord): boolean {
+  return record.status === 'failed' && record.error?.code === 'JOB_INTERRUPTED' && record.error.message.includes(STOPPING);
+}
 
 export interface FleetWorkerOptions {
   runtime: IAgentRuntime;
@@ -68,7 +77,7 @@ export class FleetWorker {
     const builds = new FleetBuilds(opts.pool);
     this.store = new JobStore(opts.runtime, this.backend());
     this.runner = new JobRunner(
-      { runtime: opts.runtime, settings: opts.settings, jobs: this.store },
+      { runtime: opts.runtime, settings: opts.settings, jobs: this.store, sources: this.sourceStore() },
       { finish: storeInFleet(builds, (id) => this.agents.get(id) ?? 'unknown') },
     );
   }
@@ -92,12 +101,15 @@ export class FleetWorker {
     return [...this.attempts.keys()];
   }
 
-  /** Hands back or ends the running jobs (interrupted), then stops taking jobs. */
+  /**
+   * Stops taking jobs and stops the running ones (their children killed), then hands each back to
+   * the queue for another worker: a graceful stop never fails a job.
+   */
   async stop(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
     if (this.maintenance) clearInterval(this.maintenance);
-    await this.runner.stop(codedError('JOB_INTERRUPTED', { reason: 'the worker is stopping' }));
+    for (const id of this.attempts.keys()) this.runner.abort(id, codedError('JOB_INTERRUPTED', { reason: STOPPING }));
     await Promise.allSettled(this.lanes);
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${JOB_CANCEL_CHANNEL}`).catch(() => undefined);
@@ -128,10 +140,23 @@ export class FleetWorker {
     }
   }
 
+  /** The job table keeps each running job's accepted sources, written only by the attempt that holds it. */
+  private sourceStore(): JobSourceStore {
+    return {
+      load: (id) => this.jobs.sources(id),
+      save: async (id, sources) => {
+        const attempt = this.attempts.get(id);
+        if (attempt !== undefined) await this.jobs.saveSources(id, sources, this.name, attempt);
+      },
+    };
+  }
+
   private backend(): JobBackend {
     const write = async (job: { id: string }, record = this.store.get(job.id)): Promise<void> => {
       const attempt = this.attempts.get(job.id);
       if (attempt === undefined) return;
+      // The end of a job this stopping worker interrupted is not written: the job is handed back instead.
+      if (this.stopping.signal.aborted && stoppedByWorker(record)) return;
       const { cancelRequested } = await this.jobs.writeClaimed(record, this.name, attempt);
       if (cancelRequested && !TERMINAL_JOB_STATUSES.includes(record.status)) {
         this.runner.abort(job.id, codedError('JOB_CANCELLED', { when: 'on request' }));
@@ -146,6 +171,22 @@ export class FleetWorker {
     };
   }
 
+  /**
+   * The queues this worker serves: model-generator jobs only with a language model in its runtime
+   * (an agent's lane), template jobs always.
+   */
+  queues(): string[] {
+    return hasLargeModel(this.opts.runtime) ? [MODEL_QUEUE, CREATE_QUEUE] : [CREATE_QUEUE];
+  }
+
+  private async fetchNext(): Promise<PgBoss.JobWithMetadata<CreateJobData> | undefined> {
+    for (const queue of this.queues()) {
+      const [next] = await this.opts.boss.fetch<CreateJobData>(queue, { batchSize: 1, includeMetadata: true });
+      if (next) return next;
+    }
+    return undefined;
+  }
+
   private async lane(): Promise<void> {
     const signal = this.stopping.signal;
     while (!signal.aborted) {
@@ -153,7 +194,7 @@ export class FleetWorker {
         const slot = await this.opts.slots.acquire(signal);
         if (!slot) return;
         try {
-          const [next] = await this.opts.boss.fetch<CreateJobData>(CREATE_QUEUE, { batchSize: 1, includeMetadata: true });
+          const next = await this.fetchNext();
           if (next) await this.take(next, slot.client);
         } finally {
           await slot.release();
@@ -179,7 +220,7 @@ export class FleetWorker {
       const row = await this.jobs.get(id);
       if (!row) {
         // Its record is gone (removed on the retention, or by its agent): nothing to run.
-        await this.opts.boss.complete(CREATE_QUEUE, item.id);
+        await this.opts.boss.complete(item.name, item.id);
         return;
       }
       const claimed = await this.jobs.claim(id, this.name, attempt);
@@ -189,7 +230,7 @@ export class FleetWorker {
           this.store.adopt(claimed.record);
           await this.store.update(id, () => ({ status: 'cancelled', finishedAt: new Date().toISOString() }), 'Cancelled before it started');
         }
-        await this.opts.boss.complete(CREATE_QUEUE, item.id);
+        await this.opts.boss.complete(item.name, item.id);
         return;
       }
       this.attempts.set(id, attempt);
@@ -200,11 +241,16 @@ export class FleetWorker {
         id,
         () => (again ? { status: 'queued', phase: undefined } : {}),
         again
-          ? `Attempt ${attempt} on worker ${this.name}: the previous worker stopped; starting again from the specification`
+          ? `Attempt ${attempt} on worker ${this.name}: the previous worker stopped; starting again from its last accepted sources (or its specification when none were kept)`
           : `Taken by worker ${this.name} (attempt ${attempt})`,
       );
       await this.runner.runNow(id);
-      await this.opts.boss.complete(CREATE_QUEUE, item.id);
+      if (this.stopping.signal.aborted && stoppedByWorker(this.store.get(id))) {
+        await handBack(this.opts.pool, this.jobs, { id, queue: item.name, bossId: item.id, worker: this.name, attempt });
+        log.info({ src: FLEET_LOG_SRC, worker: this.name, jobId: id }, 'Job handed back to the queue: this worker is stopping.');
+        return;
+      }
+      await this.opts.boss.complete(item.name, item.id);
     } catch (error) {
       const e = toPluginDynamicError(error);
       // Taken by a later attempt: that worker owns the job and its pg-boss entry now.

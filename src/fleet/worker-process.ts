@@ -61,13 +61,14 @@ export async function runWorkerProcess(opts: WorkerProcessOptions): Promise<void
       await worker.start();
       opts.say(
         `plugin-dynamic worker ${worker.name}: queue pg-boss on ${describeDatabase(opts.postgresUrl)}; ${opts.concurrency} job(s) at once here, ` +
-          `${slots.limit} per server (${slots.host}); sandbox ${sandbox}; data folder ${opts.dataDir}`,
+          `${slots.limit} per server (${slots.host}); sandbox ${sandbox}; data folder ${opts.dataDir}; ` +
+          'template jobs only: it has no language model, so model-generator jobs are left to agents with worker lanes',
       );
       await new Promise<void>((resolve) => {
         if (opts.signal.aborted) resolve();
         opts.signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      opts.say('plugin-dynamic worker stopping: running jobs end as interrupted.');
+      opts.say('plugin-dynamic worker stopping: running jobs are stopped and handed back to the queue.');
     } finally {
       await worker?.stop();
       await boss.stop({ graceful: false, wait: true, close: true }).catch(() => undefined);

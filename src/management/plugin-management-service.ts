@@ -4,6 +4,8 @@ import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { codedError, toPluginDynamicError } from '../errors.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
 import { parseInstallSource } from './install/index.js';
+import { parseFleetSource } from './install/parse-install-source.js';
+import { installFleetSource } from '../fleet/fleet-source.js';
 import type { IsolationMode } from './host/index.js';
 import type { ChannelStats } from './host/host-channel.js';
 import type { InstallOptions } from './install-options.js';
@@ -126,9 +128,11 @@ export class PluginManagementService extends Service {
     return this.view(this.parts.installed.find(word));
   }
 
-  /** Installs from a registry name, `name@range`, `github:owner/repo#ref`, a folder or a tarball. */
+  /** Installs from a registry name, `name@range`, `github:owner/repo#ref`, `fleet:name[@version]`, a folder or a tarball. */
   async install(input: string | InstallSource, opts: InstallOptions = {}): Promise<PluginView> {
     opts.signal?.throwIfAborted();
+    const fleet = typeof input === 'string' ? parseFleetSource(input) : undefined;
+    if (fleet) return installFleetSource(this.runtime, fleet, opts);
     const source =
       typeof input === 'string' ? parseInstallSource(input, { cwd: process.cwd(), allowedRoots: opts.allowedRoots ?? [] }) : input;
     const record = await this.parts.installs.run(source, opts);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ISOLATION_CHOICES } from '../management/state/plugin-record.js';
+import { FleetBuildEntrySchema } from '../fleet/fleet-builds.js';
 import { ConfirmationSchema } from '../management/in-process-confirmation.js';
 import { operation, withSignal } from './operation.js';
 import { PluginViewSchema, RegistryEntrySchema, SearchAnswerSchema, UninstallAnswerSchema } from './records.js';
@@ -33,6 +34,14 @@ export const managementOperations = {
     input: z.object({ q: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(50).default(10), all: z.enum(['true', 'false']).optional() }),
     output: SearchAnswerSchema,
     handler: (s, q, signal) => s.management.search(q.q, { limit: q.limit, v1Only: q.all !== 'true', ...withSignal(signal) }),
+  }),
+  // The fleet's stored builds (none on a PGLite agent); each installs with the source fleet:<name>@<version>.
+  fleetSearch: operation({
+    method: 'GET',
+    path: '/fleet/search',
+    input: z.object({ q: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(50).default(10) }),
+    output: z.array(FleetBuildEntrySchema),
+    handler: async (s, q) => (s.creation.fleetInUse ? s.creation.searchFleet(q.q, q.limit) : []),
   }),
   info: operation({
     method: 'GET',

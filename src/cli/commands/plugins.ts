@@ -27,7 +27,7 @@ export const pluginCommands: CommandGroup = (program, run) => {
 
   program
     .command('install')
-    .description('install a plugin: a registry name, name@range, github:owner/repo#ref, a folder or a .tgz')
+    .description('install a plugin: a registry name, name@range, github:owner/repo#ref, fleet:name[@version] (a build stored in the fleet database), a folder or a .tgz')
     .argument('<source>')
     .option('--no-activate', 'only install; do not load it')
     .option('--yes', 'approve what an isolated plugin asks for without asking (scripts)')

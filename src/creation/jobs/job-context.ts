@@ -2,6 +2,7 @@ import type { IAgentRuntime } from '@elizaos/core';
 import type { PluginDynamicConfig } from '../../config.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { JobRecord } from './job-record.js';
+import type { JobSourceStore } from './job-sources.js';
 import type { JobStore } from './job-store.js';
 
 /** The log source of everything plugin creation logs. */
@@ -12,6 +13,8 @@ export interface JobDeps {
   runtime: IAgentRuntime;
   settings: PluginDynamicConfig;
   jobs: JobStore;
+  /** Where accepted sources are kept for a retry (the fleet); none in-process, where jobs are not retried. */
+  sources?: JobSourceStore;
 }
 
 /** One job being run: its record as it was queued, its specification and the signal that stops it. */

@@ -7,6 +7,7 @@ import { runPipeline, type IterationResult, type PipelineHooks, type PipelineOut
 import type { JobDeps, RunningJob } from './job-context.js';
 import { ITERATION_DIAGNOSTIC_LIMIT, type JobRecord } from './job-record.js';
 import type { JobStore } from './job-store.js';
+import { resumableGenerator } from './job-sources.js';
 import type { PreparedJob } from './job-setup.js';
 
 /** Runs the generate → build → lint → test → validate loop for a prepared job, reporting into its record. */
@@ -23,7 +24,12 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
   // Each model call is bounded on its own; the meter keeps model time apart from tool time.
   const modelMeter = new ModelMeter();
   const callModel = boundedModelCall(runtime, { timeoutMs: settings.modelCallTimeoutMs, meter: modelMeter });
-  const generator = queued.generator === 'model' ? createModelGenerator(callModel) : templateGenerator;
+  const base = queued.generator === 'model' ? createModelGenerator(callModel) : templateGenerator;
+  // In the fleet, each accepted answer is kept, and a retry starts from what the last attempt kept.
+  const log = async (line: string): Promise<void> => {
+    await deps.jobs.update(job.id, () => ({}), line);
+  };
+  const generator = deps.sources ? resumableGenerator(base, job.id, deps.sources, await deps.sources.load(job.id), log) : base;
   return runPipeline(
     {
       spec,

@@ -5,6 +5,7 @@ import { serviceAction } from '../../shared/eliza/service-action.js';
 import type { PluginManagementService } from '../plugin-management-service.js';
 import { pluginLine, trustLine } from './plugin-summary.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../../service-types.js';
+import { fleetSourceOf } from '../../fleet/fleet-source.js';
 
 /** Words around the source that are part of the sentence, not of the name ("install the X plugin please"). */
 const LEADING_WORDS = /^(?:(?:the|a|an)\s+)?(?:plugin\s+)?/i;
@@ -61,10 +62,10 @@ export const installPluginAction = serviceAction<PluginManagementService>({
   name: 'INSTALL_PLUGIN',
   similes: ['ADD_PLUGIN', 'installPlugin', 'installPluginFromRegistry'],
   description:
-    'Install a plugin from the ElizaOS registry, npm, GitHub, a local folder or a tarball, and load it when it needs no settings.',
+    "Install a plugin from the ElizaOS registry, npm, GitHub, the fleet's stored builds (fleet:name), a local folder or a tarball, and load it when it needs no settings.",
   serviceType: PLUGIN_MANAGEMENT_SERVICE,
   parameters: {
-    source: { type: 'string', description: 'what to install: a registry name, name@version, github:owner/repo, a folder or a .tgz path' },
+    source: { type: 'string', description: 'what to install: a registry name, name@version, github:owner/repo, fleet:name, a folder or a .tgz path' },
     activate: { type: 'boolean', description: 'load it after installing when it needs no settings (default true)' },
   },
   examples: [
@@ -74,7 +75,8 @@ export const installPluginAction = serviceAction<PluginManagementService>({
     ],
   ],
   run: async ({ service, runtime, params, text, askModel }) => {
-    const source = await installSource(params, text, askModel, hasTextModel(runtime));
+    // On a PostgreSQL agent, a name that is exactly one of the fleet's builds installs that build.
+    const source = await fleetSourceOf(runtime, await installSource(params, text, askModel, hasTextModel(runtime)));
     const activate = params['activate'] !== false;
     const view = await service.install(source, { activate });
     const next =
@@ -83,6 +85,7 @@ export const installPluginAction = serviceAction<PluginManagementService>({
         : view.status === 'installed'
           ? ' Activate it with ACTIVATE_PLUGIN.'
           : '';
-    return { text: `Installed ${pluginLine(view)} (trust: ${trustLine(view)}).${next}`, data: { plugin: view } };
+    const from = source.startsWith('fleet:') ? " from the fleet's stored builds, its sha256 checked" : '';
+    return { text: `Installed ${pluginLine(view)}${from} (trust: ${trustLine(view)}).${next}`, data: { plugin: view } };
   },
 });

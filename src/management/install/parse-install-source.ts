@@ -35,10 +35,34 @@ function localPath(input: string, opts: { cwd: string; allowedRoots: string[] })
   return real;
 }
 
+/** A build stored in the fleet's database: `fleet:<package>` (the newest) or `fleet:<package>@<version>`. */
+export interface FleetSource {
+  name: string;
+  version?: string;
+}
+
+export const FLEET_SOURCE_PREFIX = 'fleet:';
+
+/** `fleet:<package>[@<version>]` parsed (the name as npm allows it, an exact version), or undefined for any other source. */
+export function parseFleetSource(raw: string): FleetSource | undefined {
+  const input = raw.trim();
+  if (!input.startsWith(FLEET_SOURCE_PREFIX)) return undefined;
+  const rest = input.slice(FLEET_SOURCE_PREFIX.length);
+  const at = rest.lastIndexOf('@');
+  const name = at > 0 ? rest.slice(0, at) : rest;
+  const version = at > 0 ? rest.slice(at + 1) : undefined;
+  assertPackageName(name);
+  if (version !== undefined && (version.length > 100 || semver.valid(version) !== version)) {
+    throw codedError('INVALID_SOURCE', { source: `"${printable(input)}"`, problem: 'is not of the form fleet:<package>@<exact version> (search --fleet lists them).' });
+  }
+  return version === undefined ? { name } : { name, version };
+}
+
 /**
  * What the user typed, turned into an install source: a registry name ("weather",
  * "@elizaos/plugin-weather"), "name@range", "github:owner/repo#ref", a local folder or a .tgz.
- * Anything else is refused with what is allowed.
+ * Anything else is refused with what is allowed; `fleet:` sources are the management service's
+ * (parseFleetSource) and never reach here on an agent that can install them.
  */
 export function parseInstallSource(raw: string, opts: { cwd: string; allowedRoots?: string[] }): InstallSource {
   const input = raw.trim();
@@ -49,6 +73,9 @@ export function parseInstallSource(raw: string, opts: { cwd: string; allowedRoot
   // eslint-disable-next-line no-control-regex -- control characters are refused
   if (/[\u0000-\u001f\u007f]/.test(input)) {
     throw codedError('INVALID_PLUGIN_NAME', { name: printable(input), problem: 'contains control characters.' });
+  }
+  if (input.startsWith(FLEET_SOURCE_PREFIX)) {
+    throw codedError('FLEET_NOT_IN_USE', { what: `"${printable(input)}"` });
   }
   if (input.startsWith('github:')) {
     const m = GITHUB.exec(input);

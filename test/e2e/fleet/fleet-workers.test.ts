@@ -90,11 +90,14 @@ describe('the fleet: two agents, two workers, one database', () => {
     const jobB = await creation(b).createFromSpec(spec('plugin-fleet-beta'));
     const jobs = new FleetJobs(pool);
 
-    // Kill whichever worker holds job A once it is past its setup.
+    // Kill whichever worker holds job A once it has kept its first accepted sources.
     const holder = await until(async () => {
-      const row = await pool.query<{ worker: string | null; phase: string | null }>(`SELECT worker, record->>'phase' AS phase FROM ${FLEET_SCHEMA}.jobs WHERE id = $1`, [jobA.id]);
+      const row = await pool.query<{ worker: string | null; phase: string | null; kept: boolean }>(
+        `SELECT worker, record->>'phase' AS phase, sources IS NOT NULL AS kept FROM ${FLEET_SCHEMA}.jobs WHERE id = $1`,
+        [jobA.id],
+      );
       const r = row.rows[0];
-      return r?.worker && r.phase ? r.worker : undefined;
+      return r?.worker && r.phase && r.kept ? r.worker : undefined;
     }, 'a worker to start job A');
     const pid = Number(holder.split(':')[1]);
     const victim = workers.find((w) => w.child.pid === pid)!;
@@ -107,6 +110,8 @@ describe('the fleet: two agents, two workers, one database', () => {
     expect(doneA.status, doneA.error?.message).toBe('succeeded');
     expect(doneB.status, doneB.error?.message).toBe('succeeded');
     expect(doneA.log.map((l) => l.message).join('\n')).toMatch(/Attempt 2 on worker .+ the previous worker stopped/);
+    // The retry started from the sources the killed attempt kept (iteration 1), not from the specification.
+    expect(doneA.log.map((l) => l.message).join('\n')).toMatch(/Attempt 2 on worker [\s\S]*Resumed from the accepted sources of iteration 1 \(\d+ file\(s\)\)/);
     expect((await jobs.get(jobA.id))?.attempt).toBe(2);
 
     // Nothing of the killed attempt is left running on the machine.
@@ -128,7 +133,7 @@ describe('the fleet: two agents, two workers, one database', () => {
     expect(peak).toBe(1);
   });
 
-  it('a second agent, in its own process and data folder, finds and installs what the first created; a tampered build is refused', async () => {
+  it('a second agent, in its own process and data folder, finds and installs what the first created when asked in chat; a tampered build is refused', async () => {
     // Depends on the builds of the test above (plugin-fleet-alpha, plugin-fleet-beta).
     const search = await runCli(['search', '--fleet', 'fleet-alpha', '--postgres-url', cluster.url], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root' } });
     expect(search.code, search.stderr).toBe(0);
@@ -148,12 +153,45 @@ describe('the fleet: two agents, two workers, one database', () => {
       });
       expect(child.exitCode, child.stderr).toBe(0);
       const line = child.stdout.trim().split('\n').pop()!;
-      const answer = JSON.parse(line) as { found: string[]; installs: Record<string, { status?: string; trust?: string; installDir?: string; error?: string }>; agentId: string };
+      const answer = JSON.parse(line) as {
+        found: string[];
+        installs: Record<string, { status?: string; trust?: string; installDir?: string; text?: string; error?: string }>;
+        agentId: string;
+      };
       expect(answer.agentId).not.toBe(a.runtime.agentId);
       expect(answer.found.sort()).toEqual(['plugin-fleet-alpha', 'plugin-fleet-beta']);
       expect(answer.installs['plugin-fleet-alpha']).toMatchObject({ status: 'active', trust: 'generated' });
       expect(answer.installs['plugin-fleet-alpha']?.installDir?.startsWith(dataDir)).toBe(true);
+      // Asked in chat by its name: installed from the fleet, its sha256 checked.
+      expect(answer.installs['plugin-fleet-alpha']?.text).toMatch(/^Installed plugin-fleet-alpha@\S+: active from the fleet's stored builds, its sha256 checked \(trust: generated/);
       expect(answer.installs['plugin-fleet-beta']).toEqual({ error: 'FLEET_BUILD_MISMATCH' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('the CLI installs a fleet build by its fleet: source (sha256 checked), and says what to do on PGLite', async () => {
+    // Depends on the builds of the first test (plugin-fleet-beta was tampered with by the second).
+    const dataDir = await mkdtemp(join(tmpdir(), 'pd-fleet-cli-'));
+    const base = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', LOG_LEVEL: 'error' };
+    try {
+      const fleetEnv = { ...base, POSTGRES_URL: cluster.url, PLUGIN_DYNAMIC_FLEET_WORKERS: '0' };
+      const version = (await pool.query<{ v: string }>(`SELECT metadata->>'version' AS v FROM ${FLEET_SCHEMA}.builds WHERE package_name = 'plugin-fleet-alpha'`)).rows[0]!.v;
+      const ok = await runCli(['--data-dir', dataDir, '--json', 'install', `fleet:plugin-fleet-alpha@${version}`], { env: fleetEnv });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect((JSON.parse(ok.stdout) as { data: unknown }).data).toMatchObject({ packageName: 'plugin-fleet-alpha', version, status: 'active', trust: 'generated', isolation: 'isolated' });
+
+      const missing = await runCli(['--data-dir', dataDir, 'install', 'fleet:plugin-fleet-alpha@9.9.9'], { env: fleetEnv });
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain('No stored build of plugin-fleet-alpha@9.9.9');
+
+      const tampered = await runCli(['--data-dir', dataDir, 'install', 'fleet:plugin-fleet-beta'], { env: fleetEnv });
+      expect(tampered.code).not.toBe(0);
+      expect(tampered.stderr).toContain('FLEET_BUILD_MISMATCH');
+
+      const pglite = await runCli(['--data-dir', dataDir, 'install', 'fleet:plugin-fleet-alpha'], { env: base });
+      expect(pglite.code).not.toBe(0);
+      expect(pglite.stderr).toContain('FLEET_NOT_IN_USE');
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
@@ -173,7 +211,7 @@ describe('the fleet: two agents, two workers, one database', () => {
       const done = await creation(solo).waitForJob(job.id);
       expect(done.status, done.error?.message).toBe('succeeded');
       expect(done.log.map((l) => l.message).join('\n')).toMatch(/Taken by worker .+ \(attempt 1\)/);
-      const installed = await until(async () => management(solo).list().find((p) => p.packageName === 'plugin-fleet-solo'), 'the agent to install its build');
+      const installed = await until(async () => management(solo).list().find((p) => p.packageName === 'plugin-fleet-solo' && p.status === 'active'), 'the agent to install and load its build');
       expect(installed.trust).toBe('generated');
     } finally {
       await solo.cleanup();

@@ -92,4 +92,22 @@ describe('the fleet: dead workers, retries and retention', () => {
     expect(await jobs.get(done)).toBeUndefined();
     expect((await jobs.get(waiting))?.record.status).toBe('queued');
   });
+
+  it("an agent's cancel of a queued job is conditional: it loses to a worker's claim, and a claim after it sees it", async () => {
+    const claimedFirst = '00000000-0000-4000-8000-0000000000c1';
+    await jobs.insert('agent-c', record(claimedFirst, 'queued'), 10);
+    await jobs.claim(claimedFirst, 'worker-c', 1);
+    // A worker holds it (its record still says queued): the agent's write does not land.
+    expect(await jobs.cancelQueued(record(claimedFirst, 'cancelled'))).toBe(false);
+    expect((await jobs.get(claimedFirst))?.record.status).toBe('queued');
+    expect((await jobs.get(claimedFirst))?.cancelRequested).toBe(false);
+
+    const cancelledFirst = '00000000-0000-4000-8000-0000000000c2';
+    await jobs.insert('agent-c', record(cancelledFirst, 'queued'), 10);
+    expect(await jobs.cancelQueued(record(cancelledFirst, 'cancelled'))).toBe(true);
+    // The worker that comes after it reads the cancel with its claim.
+    const claimed = await jobs.claim(cancelledFirst, 'worker-c', 1);
+    expect(claimed.cancelRequested).toBe(true);
+    expect(claimed.record.status).toBe('cancelled');
+  });
 });

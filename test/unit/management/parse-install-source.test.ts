@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInstallSource } from '../../../src/management/install/index.js';
+import { parseFleetSource } from '../../../src/management/install/parse-install-source.js';
 
 const cwd = process.cwd();
 
@@ -39,5 +40,33 @@ describe('install sources from what a user typed', () => {
     expect(() => parseInstallSource(join(elsewhere, 'x.tgz'), { cwd })).toThrow(expect.objectContaining({ code: 'PATH_OUTSIDE_ALLOWED' }));
     expect(parseInstallSource(join(elsewhere, 'x.tgz'), { cwd, allowedRoots: [elsewhere] })).toMatchObject({ kind: 'tarball' });
     expect(parseInstallSource(elsewhere, { cwd, allowedRoots: [elsewhere] })).toMatchObject({ kind: 'folder' });
+  });
+});
+
+describe('parseFleetSource', () => {
+  it.each([
+    ['fleet:plugin-notes', { name: 'plugin-notes' }],
+    ['fleet:@acme/plugin-notes@1.2.0', { name: '@acme/plugin-notes', version: '1.2.0' }],
+    ['  fleet:plugin-notes@0.1.0 ', { name: 'plugin-notes', version: '0.1.0' }],
+  ])('reads %j', (input, expected) => {
+    expect(parseFleetSource(input)).toEqual(expected);
+  });
+
+  it('leaves every other source to parseInstallSource', () => {
+    expect(parseFleetSource('plugin-notes')).toBeUndefined();
+    expect(parseFleetSource('github:owner/fleet')).toBeUndefined();
+  });
+
+  it.each([
+    ['fleet:plugin-notes@^1.0.0', 'INVALID_SOURCE'],
+    ['fleet:plugin-notes@latest', 'INVALID_SOURCE'],
+    ['fleet:Bad;Name', 'INVALID_PLUGIN_NAME'],
+    ['fleet:', 'INVALID_PLUGIN_NAME'],
+  ])('refuses %j with %s', (input, code) => {
+    expect(() => parseFleetSource(input)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('is refused by parseInstallSource, which serves agents without the fleet', () => {
+    expect(() => parseInstallSource('fleet:plugin-notes', { cwd })).toThrow(expect.objectContaining({ code: 'FLEET_NOT_IN_USE' }));
   });
 });
