@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { IAgentRuntime } from '@elizaos/core';
-import { codedError } from '../errors.js';
+import { codedError, isPluginDynamicError } from '../errors.js';
 import type { PluginManagementService } from '../management/plugin-management-service.js';
 import type { PluginView } from '../management/plugin-view.js';
 import { PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
@@ -34,14 +34,16 @@ export async function installFromFleet(runtime: IAgentRuntime, builds: FleetBuil
         signal: opts.signal,
         activate: opts.activate,
         trust: 'generated',
-        recordSource: { kind: 'generated', jobId: entry.jobId },
+        recordSource: { kind: 'generated', jobId: entry.jobId, agentId: entry.agentId },
         allowedRoots: [shippedRoot],
         shippedHash: entry.metadata.distSha256,
         ...(opts.replace ? { replace: true } : {}),
       },
     );
   } catch (error) {
-    if (!previous && management.list().some((p) => p.packageName === packageName)) {
+    // Installed and waiting for the user's approval is not a failed install: it stays, inactive, until they answer.
+    const waiting = isPluginDynamicError(error) && error.code === 'APPROVAL_REQUIRED';
+    if (!waiting && !previous && management.list().some((p) => p.packageName === packageName)) {
       await management.uninstall(packageName).catch(() => undefined);
     }
     throw error;

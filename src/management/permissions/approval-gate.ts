@@ -49,8 +49,10 @@ export class PluginApprovals {
     const content = await installedContent(record);
     const approved = this.store.get(record.packageName);
     if (approvalCovers(approved, content)) return content.permissions;
-    if (record.source.kind === 'generated' && (!approved || isWithin(content.permissions, approved.permissions))) {
-      // The user asked for this plugin; the job's record shows the permissions its specification declared.
+    const ownJob = record.source.kind === 'generated' && (record.source.agentId === undefined || record.source.agentId === this.runtime.agentId);
+    if (ownJob && (!approved || isWithin(content.permissions, approved.permissions))) {
+      // This agent's user asked for this plugin; the job's record shows the permissions its specification
+      // declared. A build another agent of the fleet made is asked about like any other plugin.
       const stored = await this.store.put({
         packageName: record.packageName,
         version: content.version,
@@ -58,7 +60,7 @@ export class PluginApprovals {
         permissions: content.permissions,
         approvedAt: new Date().toISOString(),
         channel: 'creation',
-        by: `job ${record.source.jobId}`,
+        by: `job ${record.source.kind === 'generated' ? record.source.jobId : ''}`,
       });
       this.pending.delete(record.packageName);
       this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, digest: stored.digest, permissions: content.permissions }, 'Approved by the creation request that made it.');

@@ -15,7 +15,8 @@ export const InstallSourceSchema = z.discriminatedUnion('kind', [
 /** Where an installed plugin came from: what the user typed, or a creation job. */
 const RecordedInstallSourceSchema = z.discriminatedUnion('kind', [
   ...InstallSourceSchema.options,
-  z.object({ kind: z.literal('generated'), jobId: z.string() }),
+  // agentId: the agent whose job made it, when that may be another agent (a fleet build).
+  z.object({ kind: z.literal('generated'), jobId: z.string(), agentId: z.string().optional() }),
 ]);
 
 /** A setting a plugin reads with runtime.getSetting(name). */
