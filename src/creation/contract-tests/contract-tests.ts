@@ -37,7 +37,7 @@ export function contractMessage(text: string): Memory {
 }
 
 export function contractRuntime(settings: Record<string, string>): IAgentRuntime {
-  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+  const logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   return { agentId: CONTRACT_AGENT_ID, getSetting: (key: string) => settings[key] ?? null, logger } as unknown as IAgentRuntime;
 }
 `;

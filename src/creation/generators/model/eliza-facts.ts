@@ -117,6 +117,12 @@ ${NAME_FACTS}
   unknown>; error?: string }. Callback: \`await callback?.({ text, actions: ['ACTION_NAME'] })\`.
   examples: ActionExample[][], e.g. [[{ name: '{{user}}', content: { text: 'add milk' } },
   { name: '{{agent}}', content: { text: 'Added milk.', actions: ['ADD_ITEM'] } }]].
+- Evaluator: { name, similes?, description, alwaysRun?: boolean, examples: EvaluationExample[] (each
+  { prompt, messages: ActionExample[], outcome }), validate: async (runtime, message, state?) => boolean,
+  handler (typed like an action's) }. It runs after the agent's reply when validate answers true. The contract
+  test calls validate on the stub runtime (no cache, no memories) with "so <trigger> then" for each trigger
+  the specification gives, and with an unrelated text: judge by the message text in validate; reach the cache
+  or memories only in the handler.
 ${PARAMETER_FACTS}
 ${PROVIDER_FACTS}
 ${PERSISTENCE_FACTS}
