@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { PluginDynamicConfig } from '../config.js';
-import { declaredSettings } from '../management/install/plugin-manifest.js';
+import { declaredSettings, EnvVarSchema as EnvVar, ParameterSchema as Parameter } from '../management/install/plugin-manifest.js';
 import { describePermissions, readDeclaredPermissions } from '../management/permissions/plugin-permissions.js';
 import { runNpm } from '../shared/npm/index.js';
 import { bwrapSandbox, bwrapWorks } from '../shared/sandbox/index.js';
@@ -12,20 +12,6 @@ export interface PublishedNeeds {
   settings: { name: string; required: boolean; sensitive: boolean }[];
   permissions: string[];
 }
-
-const Parameter = z
-  .object({
-    type: z.string().optional(),
-    description: z.string().optional(),
-    required: z.boolean().optional(),
-    default: z.unknown().optional(),
-    sensitive: z.boolean().optional(),
-  })
-  .loose();
-const EnvVar = z.union([
-  z.string(),
-  z.object({ name: z.string(), description: z.string().optional(), required: z.boolean().optional(), sensitive: z.boolean().optional() }).loose(),
-]);
 
 const ViewSchema = z
   .object({

@@ -5,7 +5,8 @@ import { codedError } from '../../errors.js';
 import { resolveInside } from '../../shared/paths.js';
 import type { SettingDeclaration } from '../types.js';
 
-const ParameterSchema = z
+/** One entry of `agentConfig.pluginParameters`, as ElizaOS packages write it. */
+export const ParameterSchema = z
   .object({
     type: z.string().optional(),
     description: z.string().optional(),
@@ -15,7 +16,8 @@ const ParameterSchema = z
   })
   .loose();
 
-const EnvVarSchema = z.union([
+/** One entry of `elizaos.environmentVariables`: a name, or a name with its description and flags. */
+export const EnvVarSchema = z.union([
   z.string(),
   z.object({ name: z.string(), description: z.string().optional(), required: z.boolean().optional(), sensitive: z.boolean().optional() }).loose(),
 ]);
