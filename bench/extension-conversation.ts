@@ -119,11 +119,13 @@ try {
     await say(`\n## Turn ${turns}: ${JSON.stringify(text)}`);
     const message: Memory = { id: randomUUID(), entityId: owner, agentId: runtime.agentId, roomId, content: { text, source: 'bench', channelType: ChannelType.DM }, createdAt: Date.now() };
     await runtime.messageService!.handleMessage(runtime, message, async (content) => {
-      if (content.text) {
-        lastReply = Date.now();
-        await say(`- agent (${fmt(lastReply - started)}): ${JSON.stringify(content.text.slice(0, 2_000))}${content.actions?.length ? ` [${content.actions.join(', ')}]` : ''}`);
-      }
-      return [];
+      if (!content.text) return [];
+      lastReply = Date.now();
+      await say(`- agent (${fmt(lastReply - started)}): ${JSON.stringify(content.text.slice(0, 2_000))}${content.actions?.length ? ` [${content.actions.join(', ')}]` : ''}`);
+      // Kept in the room as the server keeps the agent's replies, so the next turn's history shows them.
+      const reply: Memory = { id: randomUUID(), entityId: runtime.agentId, agentId: runtime.agentId, roomId, content: { ...content, source: 'bench' }, createdAt: Date.now() };
+      await runtime.createMemory(reply, 'messages');
+      return [reply];
     });
     await say(`- turn ${turns}: ${calls - before} model call(s), ${fmt(Date.now() - started)}`);
     for (const offer of await extensionStore(runtime).awaitingSettings()) {
