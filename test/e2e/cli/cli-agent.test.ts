@@ -9,14 +9,15 @@ import { envelope, runCli, SECRET_FIXTURE, STACK_LINE, type CliResult } from './
 
 const TOKEN = 'cli-agent-test-token-0123456789';
 
-/** What legitimately differs between two runs: job ids, folders, clock times. */
+/** What legitimately differs between two runs: job ids, folders, clock times, durations. */
 function normalise(text: string): string {
   return text
     .replace(/\b[0-9a-f]{8}\b/g, '<id>')
     .replace(/^(Installed: +).*$/gm, '$1<dir>')
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, '<time>')
     .replace(/^ {2}\d\d:\d\d:\d\d /gm, '  <time> ')
-    .replace(/^(Time: +).*$/gm, '$1<durations>');
+    .replace(/^(Time: +).*$/gm, '$1<durations>')
+    .replace(/^(Phases: +).*$/gm, '$1<durations>');
 }
 
 /*
