@@ -4,7 +4,7 @@ import type { ModelCall } from '../creation/generators/model/model-call.js';
 import type { PluginCreationService } from '../creation/plugin-creation-service.js';
 import { isPluginDynamicError } from '../errors.js';
 import { decideIsolation } from '../management/host/isolation.js';
-import { describePermissions, LEAST_PERMISSIONS } from '../management/permissions/plugin-permissions.js';
+import { describePermissions } from '../management/permissions/plugin-permissions.js';
 import type { CreateOption, ExtensionOption, InstallOption } from './extension-records.js';
 import { actionsForRequest } from './loaded-actions.js';
 import { rankRequest, RANK_BOUNDS } from './model-ranking.js';
@@ -55,7 +55,7 @@ async function createOption(input: FindInput): Promise<CreateOption | undefined>
       spec: specInput(spec),
       summary: specSummary(spec),
       settings: spec.environmentVariables.map((e) => ({ name: e.name, required: e.required, sensitive: e.sensitive })),
-      permissions: describePermissions({ ...LEAST_PERMISSIONS, network: spec.permissions.network }),
+      permissions: describePermissions(spec.permissions),
       trust: 'generated',
       runs: decideIsolation(input.config.isolation, 'generated', undefined).mode,
     };

@@ -93,10 +93,22 @@ export const specInputArb = fc
     evaluators: fc.array(evaluatorArb, { maxLength: 2 }),
     environmentVariables: fc.uniqueArray(settingArb, { maxLength: 3, selector: (s) => s.name }),
     network: fc.uniqueArray(fc.constantFrom(...HOSTS), { maxLength: 2 }),
+    // The other grants of the permission vocabulary, each left out (the least) or drawn.
+    grants: fc.record(
+      {
+        modelCallsPerHour: fc.integer({ min: 0, max: 500 }),
+        storageMb: fc.integer({ min: 0, max: 64 }),
+        postToRooms: fc.boolean(),
+        taskWorkers: fc.uniqueArray(fc.constantFrom('REMINDER_FIRE', 'DIGEST_POST'), { maxLength: 2 }),
+        events: fc.uniqueArray(fc.constantFrom('NOTES_CHANGED', 'ITEM_ADDED'), { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
   })
   .map((s) => {
     const taken = new Set<string>();
-    const { network, ...rest } = s;
+    const { network, grants, ...rest } = s;
+    const permissions = { ...(network.length ? { network } : {}), ...grants };
     return {
       ...rest,
       actions: distinct(taken, 'action', s.actions),
@@ -104,7 +116,7 @@ export const specInputArb = fc
       services: distinct(taken, 'service', s.services),
       evaluators: distinct(taken, 'evaluator', s.evaluators),
       environmentVariables: s.environmentVariables.map(({ sensitive, ...v }) => ({ ...v, ...(sensitive === undefined ? {} : { sensitive }) })),
-      ...(network.length ? { permissions: { network } } : {}),
+      ...(Object.keys(permissions).length ? { permissions } : {}),
     };
   })
   .filter((input) => input.actions.length + input.providers.length + input.services.length + input.evaluators.length > 0);
