@@ -22,7 +22,7 @@ const NAME = 'plugin-bench-flood';
 async function writeFloodPlugin(dir: string): Promise<string> {
   const root = join(dir, NAME);
   await mkdir(join(root, 'dist'), { recursive: true });
-  await writeFile(join(root, 'package.json'), JSON.stringify({ name: NAME, version: '1.0.0', type: 'module', main: 'dist/index.js' }));
+  await writeFile(join(root, 'package.json'), JSON.stringify({ name: NAME, version: '1.0.0', type: 'module', main: 'dist/index.js', agentConfig: { permissions: { storageMb: 16 } } }));
   await writeFile(
     join(root, 'dist', 'index.js'),
     `import { rmSync, writeFileSync, writeSync } from 'node:fs';
