@@ -24,6 +24,8 @@ export interface CarryOutContext {
   store: ExtensionStore;
   approval: PermissionApproval;
   callback: HandlerCallback | undefined;
+  /** Sends a progress line as it happens (progress-line.ts); the callback when absent. */
+  progress?: (text: string) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -31,6 +33,10 @@ export interface CarryOutContext {
 export interface StepAnswer {
   text: string;
   data: Record<string, unknown>;
+}
+
+function progress(ctx: CarryOutContext, text: string): Promise<unknown> {
+  return ctx.progress ? ctx.progress(text) : Promise.resolve(ctx.callback?.({ text, actions: ['EXTEND_CAPABILITIES'] }));
 }
 
 /** Sends a creation's phases into the conversation as they happen (bounded); returns the unsubscribe. */
@@ -43,13 +49,13 @@ function followJob(ctx: CarryOutContext, jobId: string, plugin: string): () => v
     if (line === last) return;
     last = line;
     sent += 1;
-    void Promise.resolve(ctx.callback?.({ text: line, actions: ['EXTEND_CAPABILITIES'] })).catch(() => undefined);
+    void Promise.resolve(progress(ctx, line)).catch(() => undefined);
   });
 }
 
 async function create(ctx: CarryOutContext, offer: ExtensionOffer, option: Extract<ExtensionOption, { kind: 'create' }>): Promise<PluginView> {
   const queued = await ctx.creation.createFromSpec(option.spec, { requestedBy: offer.entityId, activate: true });
-  await ctx.callback?.({ text: `Creating ${option.pluginName} (job ${queued.id.slice(0, 8)}); I will tell you how it goes.`, actions: ['EXTEND_CAPABILITIES'] });
+  await progress(ctx, `Creating ${option.pluginName} (job ${queued.id.slice(0, 8)}); I will tell you how it goes.`);
   const stop = followJob(ctx, queued.id, option.pluginName);
   let job: JobRecord;
   try {

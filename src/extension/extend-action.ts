@@ -14,6 +14,7 @@ import { findOptions } from './find-options.js';
 import { readDecision } from './offer-decision.js';
 import { offerText } from './offer-text.js';
 import { permissionApprovalOf } from './permission-approval.js';
+import { progressSender } from './progress-line.js';
 import { rankedSourcesOf, type RankedSource } from './ranked-source.js';
 import { registrySource } from './registry-source.js';
 import { harmIn } from './request-screen.js';
@@ -158,6 +159,7 @@ export const extendCapabilitiesAction: Action = {
         store: extensionStore(runtime),
         approval: permissionApprovalOf(runtime),
         callback,
+        progress: progressSender(runtime, message, callback, EXTEND_ACTION),
         extraSources: rankedSourcesOf(runtime),
       };
       const text = messageText(message);
