@@ -66,6 +66,8 @@ describe('the fleet: two agents, two workers, one database', () => {
     cluster = await startPostgres();
     a = await agent({}, 'FleetAgentA');
     b = await agent({}, 'FleetAgentB');
+    // Services start after the runtime is up (the creation service opens pg-boss first): wait for them.
+    await Promise.all([a, b].flatMap((t) => [t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE)]));
     pool = await openFleetPool(cluster.url, 4);
     workers.push(await startWorkerProcess(cluster.url, ['--server-slots', '1']), await startWorkerProcess(cluster.url, ['--server-slots', '1']));
     const slots = new ServerSlots(pool, hostname(), 1, 100);
