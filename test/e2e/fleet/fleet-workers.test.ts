@@ -64,10 +64,11 @@ describe('the fleet: two agents, two workers, one database', () => {
 
   beforeAll(async () => {
     cluster = await startPostgres();
+    // Services start after the runtime is up (the creation service opens pg-boss first): wait for each.
+    const ready = (t: TestRuntime) => Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE)]);
     a = await agent({}, 'FleetAgentA');
     b = await agent({}, 'FleetAgentB');
-    // Services start after the runtime is up (the creation service opens pg-boss first): wait for them.
-    await Promise.all([a, b].flatMap((t) => [t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE)]));
+    await Promise.all([ready(a), ready(b)]);
     pool = await openFleetPool(cluster.url, 4);
     workers.push(await startWorkerProcess(cluster.url, ['--server-slots', '1']), await startWorkerProcess(cluster.url, ['--server-slots', '1']));
     const slots = new ServerSlots(pool, hostname(), 1, 100);
