@@ -19,7 +19,7 @@ export function specInput(spec: PluginSpec): Record<string, unknown> {
     evaluators: spec.evaluators.map((e) => ({ name: e.name, description: e.description, triggers: e.triggers })),
     dependencies: spec.dependencies,
     environmentVariables: spec.environmentVariables.map((e) => ({ name: e.name, description: e.description, required: e.required, sensitive: e.sensitive })),
-    permissions: { ...spec.permissions, network: [...spec.permissions.network], taskWorkers: [...spec.permissions.taskWorkers], events: [...spec.permissions.events], routes: [...spec.permissions.routes] },
+    permissions: spec.permissions,
   };
 }
 

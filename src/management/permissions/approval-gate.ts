@@ -49,7 +49,8 @@ export class PluginApprovals {
     const content = await installedContent(record);
     const approved = this.store.get(record.packageName);
     if (approvalCovers(approved, content)) return content.permissions;
-    const ownJob = record.source.kind === 'generated' && (record.source.agentId === undefined || record.source.agentId === this.runtime.agentId);
+    const source = record.source;
+    const ownJob = source.kind === 'generated' && (source.agentId === undefined || source.agentId === this.runtime.agentId) ? source : undefined;
     if (ownJob && (!approved || isWithin(content.permissions, approved.permissions))) {
       // This agent's user asked for this plugin; the job's record shows the permissions its specification
       // declared. A build another agent of the fleet made is asked about like any other plugin.
@@ -60,7 +61,7 @@ export class PluginApprovals {
         permissions: content.permissions,
         approvedAt: new Date().toISOString(),
         channel: 'creation',
-        by: `job ${record.source.kind === 'generated' ? record.source.jobId : ''}`,
+        by: `job ${ownJob.jobId}`,
       });
       this.pending.delete(record.packageName);
       this.runtime.logger.info({ src: LOG_SRC, plugin: record.packageName, digest: stored.digest, permissions: content.permissions }, 'Approved by the creation request that made it.');
