@@ -32,7 +32,7 @@ async function medianOf(args: string[], env: Record<string, string>): Promise<nu
 }
 
 /** One headless start in a child of its own (PGLite allows one database per process), phase by phase. */
-async function startPhases(dataDir: string, env: Record<string, string>): Promise<Record<string, number>> {
+async function startPhases(dataDir: string, env: Record<string, string>, seed = true): Promise<Record<string, number>> {
   const url = (path: string): string => pathToFileURL(join(ROOT, path)).href;
   const script = `
 const t = () => performance.now();
@@ -42,7 +42,8 @@ const lap = (name) => { const now = t(); phases[name] = now - at; at = now; };
 await import('@elizaos/core'); lap('import @elizaos/core');
 await import('@elizaos/plugin-sql'); lap('import @elizaos/plugin-sql');
 const { startHeadlessRuntime } = await import(${JSON.stringify(url('dist/cli/headless-runtime.js'))}); lap('import plugin-dynamic');
-const runtime = await startHeadlessRuntime(${JSON.stringify(dataDir)}, (phase, ms) => { phases[phase] = ms; });
+const runtime = await startHeadlessRuntime(${JSON.stringify(dataDir)}, (phase, ms) => { phases[phase] = ms; }${seed ? '' : ', false'});
+phases['peak RSS MB'] = process.resourceUsage().maxRSS / 1024;
 at = t();
 await runtime.stop(); await runtime.close(); lap('stop and close');
 process.stdout.write(JSON.stringify(phases));
@@ -74,11 +75,35 @@ export async function benchCli(): Promise<void> {
     console.log(`| list, starting the headless runtime | ${fmt(runtimeList)} |`);
     console.log(`list: ${(runtimeList / fastList).toFixed(1)}x faster without the runtime`);
 
+    // A fresh data folder: seeded from the build's database template, against PGLite making it and
+    // migrating it (what every first start did before), alternated, each in a fresh folder.
+    const freshStarts: Record<'seeded' | 'unseeded', Record<string, number>[]> = { seeded: [], unseeded: [] };
+    for (let i = 0; i < RUNS; i++) {
+      for (const kind of ['seeded', 'unseeded'] as const) {
+        const dir = join(home, `fresh-${kind}-${i}`);
+        freshStarts[kind].push(await startPhases(dir, env, kind === 'seeded'));
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    const total = (p: Record<string, number>): number =>
+      Object.entries(p).filter(([k]) => !k.startsWith('import') && k !== 'stop and close' && k !== 'peak RSS MB').reduce((a, [, v]) => a + v, 0);
+    console.log(`\n### Headless start on a fresh data folder (median of ${RUNS}, alternated)`);
+    console.log('| database | seed | migrations | start in all (after imports) | peak RSS |');
+    console.log('|---|---|---|---|---|');
+    for (const kind of ['seeded', 'unseeded'] as const) {
+      const runs = freshStarts[kind];
+      console.log(
+        `| ${kind === 'seeded' ? 'copied from dist/db-template' : "made by PGLite, then migrated"} | ${fmt(median(runs.map((p) => p['seed database'] ?? 0)))} | ${fmt(median(runs.map((p) => p['migrations'] ?? 0)))} | ${fmt(median(runs.map(total)))} | ${median(runs.map((p) => p['peak RSS MB'] ?? 0)).toFixed(0)} MB |`,
+      );
+    }
+    const ratio = median(freshStarts.seeded.map(total)) / median(freshStarts.unseeded.map(total));
+    console.log(`fresh start: ${ratio.toFixed(2)}x the time without the template`);
+
     const phases = await startPhases(dataDir, env);
     console.log('\n### Headless runtime start, phase by phase (existing database, one run)');
     console.log('| phase | time |');
     console.log('|---|---|');
-    for (const [phase, ms] of Object.entries(phases)) console.log(`| ${phase} | ${fmt(ms)} |`);
+    for (const [phase, ms] of Object.entries(phases)) console.log(`| ${phase} | ${phase.endsWith(' MB') ? ms.toFixed(0) : fmt(ms)} |`);
   } finally {
     await rm(home, { recursive: true, force: true });
   }

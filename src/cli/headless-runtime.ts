@@ -4,7 +4,7 @@ import { AgentRuntime, stringToUuid, type Character } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { pluginDynamic } from '../index.js';
 import { PLUGIN_CREATION_SERVICE, PLUGIN_MANAGEMENT_SERVICE } from '../service-types.js';
-import { seedDatabase } from './db-template.js';
+import { DB_TEMPLATE_DIR, seedDatabase } from './db-template.js';
 import { headlessSettings } from './headless-settings.js';
 
 /** Fixed, so every command on the same data folder opens the same agent record and state. */
@@ -19,7 +19,12 @@ export type StartPhase = (typeof START_PHASES)[number];
  * and jobs persist between commands) and plugin-dynamic registered. A fresh database needs the
  * migrations before initialize() (facts file); on an existing one they are a quick no-op.
  */
-export async function startHeadlessRuntime(dataDir: string, onPhase?: (phase: StartPhase, ms: number) => void): Promise<AgentRuntime> {
+export async function startHeadlessRuntime(
+  dataDir: string,
+  onPhase?: (phase: StartPhase, ms: number) => void,
+  /** The database template to seed a fresh folder from; `false` lets PGLite make the database (the CLI benchmark compares both). */
+  seedFrom: string | false = DB_TEMPLATE_DIR,
+): Promise<AgentRuntime> {
   let mark = performance.now();
   const done = (phase: StartPhase): void => {
     const now = performance.now();
@@ -28,7 +33,7 @@ export async function startHeadlessRuntime(dataDir: string, onPhase?: (phase: St
   };
   await mkdir(dataDir, { recursive: true });
   // A data folder's first start copies the migrated template made by the build (no unpacking, no migrations).
-  await seedDatabase(join(dataDir, 'db'));
+  if (seedFrom !== false) await seedDatabase(join(dataDir, 'db'), seedFrom);
   done('seed database');
   const character: Character = {
     name: AGENT_NAME,
