@@ -82,7 +82,10 @@ export class ScanWorker {
     const id = this.nextId++;
     const request = JSON.stringify({ id, files: files.map((f) => ({ path: f.path, content: f.content })) });
     const answered = (async () => {
-      const child = await this.start(opts.signal);
+      const started = this.start(opts.signal);
+      const child = await started;
+      // Stopped (closed, or failed for another scan) while it started: this scan is not sent to it.
+      if (this.child !== started) throw codedError('SOURCE_SCAN_FAILED', { problem: 'the scanner was stopped before it answered' });
       return new Promise<Finding[]>((resolve, reject) => {
         this.pending.set(id, { paths: new Set(files.map((f) => f.path)), resolve, reject });
         child.send(request);
@@ -165,7 +168,10 @@ export class ScanWorker {
     this.kill();
   }
 
+  /** Stops the process; a scan still waiting for it (another caller's) fails closed at once. */
   private kill(): void {
+    for (const waiting of this.pending.values()) waiting.reject(codedError('SOURCE_SCAN_FAILED', { problem: 'the scanner was stopped before it answered' }));
+    this.pending.clear();
     const child = this.child;
     this.child = undefined;
     this.generation++;

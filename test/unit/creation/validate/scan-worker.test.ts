@@ -106,6 +106,17 @@ describe('the scanner process', () => {
     expect(starts).toBe(2);
   });
 
+  it('fails a scan still waiting when the scanner is stopped for another (a timeout) or closed', async () => {
+    const silent = scanner({ sandbox: replacedBy('silent', 'silent') });
+    const waiting = silent.scan(FILES, { timeoutMs: 60_000 });
+    await expect(silent.scan(FILES, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'PROCESS_TIMEOUT' });
+    await expect(waiting).rejects.toMatchObject({ code: 'SOURCE_SCAN_FAILED', message: expect.stringContaining('stopped before it answered') });
+    const closing = silent.scan(FILES, { timeoutMs: 60_000 });
+    await silent.warm();
+    silent.close();
+    await expect(closing).rejects.toMatchObject({ code: 'SOURCE_SCAN_FAILED' });
+  });
+
   it('stops a cancelled scan as a cancelled job', async () => {
     const silent = scanner({ sandbox: replacedBy('silent') });
     const controller = new AbortController();
