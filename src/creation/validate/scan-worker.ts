@@ -81,8 +81,8 @@ export class ScanWorker {
     opts.signal?.throwIfAborted();
     const id = this.nextId++;
     const request = JSON.stringify({ id, files: files.map((f) => ({ path: f.path, content: f.content })) });
+    const started = this.start(opts.signal);
     const answered = (async () => {
-      const started = this.start(opts.signal);
       const child = await started;
       // Stopped (closed, or failed for another scan) while it started: this scan is not sent to it.
       if (this.child !== started) throw codedError('SOURCE_SCAN_FAILED', { problem: 'the scanner was stopped before it answered' });
@@ -98,7 +98,8 @@ export class ScanWorker {
         signal: opts.signal,
       });
     } catch (error) {
-      this.kill();
+      // The process this scan was sent to is not believed any more (a newer one is another scan's).
+      if (this.child === started) this.kill();
       if (opts.signal?.aborted) throw codedError('JOB_CANCELLED', { when: 'during the source scan' }, { cause: opts.signal.reason });
       throw isPluginDynamicError(error) ? error : codedError('SOURCE_SCAN_FAILED', { problem: `the scanner could not be started: ${String(error)}` }, { cause: error });
     } finally {
@@ -112,11 +113,13 @@ export class ScanWorker {
   }
 
   private start(signal?: AbortSignal): Promise<LineProcess> {
-    this.child ??= this.spawn(signal).catch((error: unknown) => {
-      this.child = undefined;
+    if (this.child) return this.child;
+    const starting: Promise<LineProcess> = this.spawn(signal).catch((error: unknown) => {
+      if (this.child === starting) this.child = undefined;
       throw error;
     });
-    return this.child;
+    this.child = starting;
+    return starting;
   }
 
   private async spawn(signal?: AbortSignal): Promise<LineProcess> {
