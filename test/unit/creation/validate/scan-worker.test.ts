@@ -1,12 +1,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parsePluginSpec } from '../../../../src/creation/spec/index.js';
 import { ensureToolchain } from '../../../../src/creation/toolchain/index.js';
 import { ScanWorker, scanSandboxPolicy, validatePlugin } from '../../../../src/creation/validate/index.js';
+import { childNode } from '../../../../src/shared/child-node.js';
 import { WORKER_DIR } from '../../../../src/shared/package-paths.js';
-import type { Sandbox } from '../../../../src/shared/sandbox/index.js';
+import { runProcess, scrubbedEnv } from '../../../../src/shared/process-runner.js';
+import { bwrapSandbox, type Sandbox } from '../../../../src/shared/sandbox/index.js';
 
 // A scanner that answers what a compromised or broken one might: it reads the real request from its
 // stdin and answers as its mode says.
@@ -27,6 +30,22 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (mode === 'exit') process.exit(3);
   // 'silent': reads and never answers.
 });
+`;
+
+// Run in the scanner's sandbox: TypeScript loads; its own folder, a folder it was not given and the
+// host's loopback (a listening server) are each tried.
+const PROBE = `
+import { readdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+const [ownFolder, secret, port] = process.argv.slice(1);
+const code = (fn) => { try { fn(); return 'allowed'; } catch (error) { return error.code; } };
+const ts = (await import('typescript')).default;
+const network = await new Promise((resolve) => {
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.on('connect', () => { socket.destroy(); resolve('connected'); });
+  socket.on('error', (error) => resolve(error.code));
+});
+console.log(JSON.stringify({ parser: typeof ts.createSourceFile, ownFolder: code(() => writeFileSync(ownFolder + '/x', 'x')), secret: code(() => readdirSync(secret)), network }));
 `;
 
 let root: string;
@@ -65,6 +84,26 @@ describe('the scanner process', () => {
     const policy = scanSandboxPolicy();
     expect(policy).toMatchObject({ writable: [], network: false });
     expect(policy.readOnly).toEqual([WORKER_DIR, expect.stringMatching(/[\\/]node_modules[\\/]typescript$/)]);
+  });
+
+  it('cannot write its own folder, read anything it was not given, or reach the network', async () => {
+    const secret = join(root, 'secret');
+    await mkdir(secret, { recursive: true });
+    await writeFile(join(secret, 'key'), 'k');
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      // What the scanner's process could do, tried by a script in its place, under its own policy.
+      const spec = bwrapSandbox.wrap(
+        { command: (await childNode()).path, args: ['--input-type=module', '-e', PROBE, WORKER_DIR, secret, String(port)], cwd: WORKER_DIR, env: scrubbedEnv('/tmp') },
+        scanSandboxPolicy(),
+      );
+      const run = await runProcess({ ...spec, timeoutMs: 60_000, maxOutputBytes: 65_536 });
+      expect(JSON.parse(run.stdout.trim())).toEqual({ parser: 'function', ownFolder: 'EROFS', secret: 'ENOENT', network: 'ECONNREFUSED' });
+    } finally {
+      server.close();
+    }
   });
 
   it('answers scan after scan from one warm process', async () => {
