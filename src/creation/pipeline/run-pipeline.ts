@@ -9,6 +9,7 @@ import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepCon
 import type { Toolchain } from '../toolchain/index.js';
 // Not the folder's index, which re-exports the static scan (the TypeScript compiler, a second to import).
 import { validatePlugin, validationProblems, type ValidationReport } from '../validate/validate-plugin.js';
+import { ScanWorker } from '../validate/scan-worker.js';
 import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
 import { generatorDefect } from './generator-defect.js';
@@ -100,17 +101,19 @@ export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): 
   const workers = {
     check: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'check'),
     test: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'test'),
+    scan: new ScanWorker(),
   };
   try {
-    await Promise.all([workers.check.warm(opts.signal), workers.test.warm(opts.signal)]);
+    await Promise.all([workers.check.warm(opts.signal), workers.test.warm(opts.signal), workers.scan.warm(opts.signal)]);
     return await iterate(opts, hooks, workers);
   } finally {
     workers.check.close();
     workers.test.close();
+    workers.scan.close();
   }
 }
 
-async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { check: CheckWorker; test: CheckWorker }): Promise<PipelineOutcome> {
+async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { check: CheckWorker; test: CheckWorker; scan: ScanWorker }): Promise<PipelineOutcome> {
   const { spec, workspaceDir, toolchain, signal } = opts;
   let feedback: IterationFeedback | undefined;
   let tests: StepResult['tests'];
@@ -239,6 +242,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { c
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
       files: sources.list(),
+      scanner: workers.scan,
     }));
     const judged = report.ok && opts.review ? await clock.time('review', () => reviewWithCases(opts, ctx, sources, iteration, hooks, confirmedBefore)) : undefined;
     const review = judged?.review;
