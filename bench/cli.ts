@@ -32,7 +32,7 @@ async function medianOf(args: string[], env: Record<string, string>): Promise<nu
 }
 
 /** One headless start in a child of its own (PGLite allows one database per process), phase by phase. */
-async function startPhases(dataDir: string, env: Record<string, string>, seed = true): Promise<Record<string, number>> {
+async function startPhases(dataDir: string, env: Record<string, string>, seed = true, liftoffOnly = true): Promise<Record<string, number>> {
   const url = (path: string): string => pathToFileURL(join(ROOT, path)).href;
   const script = `
 const t = () => performance.now();
@@ -48,7 +48,7 @@ at = t();
 await runtime.stop(); await runtime.close(); lap('stop and close');
 process.stdout.write(JSON.stringify(phases));
 process.exit(0);`;
-  const result = await runProcess({ command: process.execPath, args: ['--input-type=module', '-e', script], cwd: ROOT, env, timeoutMs: 300_000, maxOutputBytes: 1_000_000 });
+  const result = await runProcess({ command: process.execPath, args: [...(liftoffOnly ? ['--liftoff-only'] : []), '--input-type=module', '-e', script], cwd: ROOT, env, timeoutMs: 300_000, maxOutputBytes: 1_000_000 });
   if (result.exitCode !== 0) throw new Error(`the headless start failed: ${result.stderr.slice(0, 2_000)}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
 }
@@ -75,29 +75,37 @@ export async function benchCli(): Promise<void> {
     console.log(`| list, starting the headless runtime | ${fmt(runtimeList)} |`);
     console.log(`list: ${(runtimeList / fastList).toFixed(1)}x faster without the runtime`);
 
-    // A fresh data folder: seeded from the build's database template, against PGLite making it and
-    // migrating it (what every first start did before), alternated, each in a fresh folder.
-    const freshStarts: Record<'seeded' | 'unseeded', Record<string, number>[]> = { seeded: [], unseeded: [] };
+    // A fresh data folder, each start in a new one, the three kinds alternated: as the CLI starts now
+    // (seeded from the build's database template; V8's baseline WebAssembly compiler only, as
+    // main.ts sets it), seeded with V8's default tiers, and as every first start did before
+    // (PGLite makes the database, the migrations run, default tiers).
+    const KINDS = {
+      cli: { label: 'seeded from dist/db-template, baseline compiler only (the CLI now)', seed: true, liftoff: true },
+      seeded: { label: 'seeded, default WebAssembly tiers', seed: true, liftoff: false },
+      before: { label: 'made by PGLite, then migrated, default tiers (before)', seed: false, liftoff: false },
+    } as const;
+    type Kind = keyof typeof KINDS;
+    const freshStarts: Record<Kind, Record<string, number>[]> = { cli: [], seeded: [], before: [] };
     for (let i = 0; i < RUNS; i++) {
-      for (const kind of ['seeded', 'unseeded'] as const) {
+      for (const kind of Object.keys(KINDS) as Kind[]) {
         const dir = join(home, `fresh-${kind}-${i}`);
-        freshStarts[kind].push(await startPhases(dir, env, kind === 'seeded'));
+        freshStarts[kind].push(await startPhases(dir, env, KINDS[kind].seed, KINDS[kind].liftoff));
         await rm(dir, { recursive: true, force: true });
       }
     }
     const total = (p: Record<string, number>): number =>
       Object.entries(p).filter(([k]) => !k.startsWith('import') && k !== 'stop and close' && k !== 'peak RSS MB').reduce((a, [, v]) => a + v, 0);
     console.log(`\n### Headless start on a fresh data folder (median of ${RUNS}, alternated)`);
-    console.log('| database | seed | migrations | start in all (after imports) | peak RSS |');
+    console.log('| start | seed | migrations | start in all (after imports) | peak RSS |');
     console.log('|---|---|---|---|---|');
-    for (const kind of ['seeded', 'unseeded'] as const) {
+    for (const kind of Object.keys(KINDS) as Kind[]) {
       const runs = freshStarts[kind];
       console.log(
-        `| ${kind === 'seeded' ? 'copied from dist/db-template' : "made by PGLite, then migrated"} | ${fmt(median(runs.map((p) => p['seed database'] ?? 0)))} | ${fmt(median(runs.map((p) => p['migrations'] ?? 0)))} | ${fmt(median(runs.map(total)))} | ${median(runs.map((p) => p['peak RSS MB'] ?? 0)).toFixed(0)} MB |`,
+        `| ${KINDS[kind].label} | ${fmt(median(runs.map((p) => p['seed database'] ?? 0)))} | ${fmt(median(runs.map((p) => p['migrations'] ?? 0)))} | ${fmt(median(runs.map(total)))} | ${median(runs.map((p) => p['peak RSS MB'] ?? 0)).toFixed(0)} MB |`,
       );
     }
-    const ratio = median(freshStarts.seeded.map(total)) / median(freshStarts.unseeded.map(total));
-    console.log(`fresh start: ${ratio.toFixed(2)}x the time without the template`);
+    const ratio = (a: Kind, b: Kind): string => (median(freshStarts[a].map(total)) / median(freshStarts[b].map(total))).toFixed(2);
+    console.log(`fresh start: the CLI now ${ratio('cli', 'before')}x the time before; the template alone ${ratio('seeded', 'before')}x`);
 
     const phases = await startPhases(dataDir, env);
     console.log('\n### Headless runtime start, phase by phase (existing database, one run)');
