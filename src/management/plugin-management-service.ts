@@ -347,6 +347,11 @@ export class PluginManagementService extends Service {
     return this.parts.placements.channelStats(this.parts.installed.find(word).packageName);
   }
 
+  /** The warm spare plugin host, when one is ready (PLUGIN_DYNAMIC_WARM_HOST): its process, folder and memory. */
+  warmSpare(): Promise<{ pid: number | undefined; root: string; rssBytes: number | undefined } | undefined> {
+    return this.parts.placements.warmSpare();
+  }
+
   // ---- internals ----
 
   private placementOf(record: PluginRecord): Placement {
