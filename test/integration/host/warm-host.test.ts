@@ -21,6 +21,7 @@ const NEIGHBOUR = join(here, 'fixtures', 'plugin-warm-neighbour');
 const AGENT_SECRET = 'warm-agent-env-secret-3f81';
 const B_SECRET = 'plugin-b-data-secret-a9c2';
 const A_KEPT = 'plugin-a-kept-across-hosts-77d0';
+const C_SECRET = 'plugin-c-data-at-rest-secret-51e4';
 
 type Probe = Record<string, any>;
 
@@ -74,6 +75,9 @@ describe('a warm plugin host, given one plugin at activation', () => {
     // Plugin B's data, there before its first activation.
     await mkdir(pluginDataFolder(pd, 'plugin-warm-neighbour'), { recursive: true });
     await writeFile(join(pluginDataFolder(pd, 'plugin-warm-neighbour'), 'b-secret.txt'), B_SECRET);
+    // The data of a plugin that is not running: it stays where it is.
+    await mkdir(pluginDataFolder(pd, 'plugin-not-running'), { recursive: true });
+    await writeFile(join(pluginDataFolder(pd, 'plugin-not-running'), 'c-secret.txt'), C_SECRET);
     await approvedStep(management(), () => management().install(NEIGHBOUR, { activate: true }));
   });
 
@@ -140,6 +144,19 @@ describe('a warm plugin host, given one plugin at activation', () => {
     const own = tenancyOf('plugin-warm-probe')!;
     expect(await probe(`list ${warmRoot()}`)).toEqual({ ok: true, value: [own.slice(warmRoot().length + 1)] });
     expect((await probe(`read ${me.self}`)).ok).toBe(true);
+  });
+
+  it('was handed its own installed files and its own data, nothing more', async () => {
+    const own = tenancyOf('plugin-warm-probe')!;
+    const installDir = management().get('plugin-warm-probe').installDir;
+    // Its plugin folder holds what its installed folder holds, entry for entry.
+    expect(await probe(`list ${join(own, 'p')}`)).toEqual({ ok: true, value: readdirSync(installDir) });
+    expect(await probe(`list ${join(own, 'p', 'node_modules')}`)).toEqual({ ok: true, value: readdirSync(join(installDir, 'node_modules')) });
+    // Nowhere in what it was given: another plugin's name, files or data.
+    for (const needle of ['plugin-warm-neighbour', B_SECRET, C_SECRET, 'plugin-not-running']) {
+      expect(await probe(`grep ${own} ${needle}`), needle).toEqual({ ok: true, value: [] });
+    }
+    expect(readFileSync(join(pluginDataFolder(pd, 'plugin-not-running'), 'c-secret.txt'), 'utf8')).toBe(C_SECRET);
   });
 
   it('writes only its own data folder: its installed files are read-only, and its data outlives the host', async () => {
