@@ -159,10 +159,11 @@ export class PluginHost {
    */
   async handOff(handoff: HostHandoff, signal?: AbortSignal): Promise<void> {
     const { pluginName, bridge, onUnexpectedExit, ...grant } = handoff;
-    const checked = HostPluginGrantSchema.parse(grant);
-    this.opts = { ...this.opts, pluginName, bridge, onUnexpectedExit, entry: checked.entry, agentId: checked.agentId, settings: checked.settings };
     try {
-      const described = await this.call('handoff', [checked], this.opts.startTimeoutMs, signal);
+      const checked = HostPluginGrantSchema.safeParse(grant);
+      if (!checked.success) throw new PluginDynamicError('LOAD_FAILED', `${pluginName}'s hand-off to its warm host is not in the shape a host accepts: ${checked.error.issues[0]?.message ?? 'invalid'}.`);
+      this.opts = { ...this.opts, pluginName, bridge, onUnexpectedExit, entry: checked.data.entry, agentId: checked.data.agentId, settings: checked.data.settings };
+      const described = await this.call('handoff', [checked.data], this.opts.startTimeoutMs, signal);
       const parsed = HostManifestSchema.safeParse(described);
       if (!parsed.success) throw new PluginDynamicError('LOAD_FAILED', `${pluginName}'s host described the plugin in a shape the agent does not accept: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
       this.manifest = parsed.data;
