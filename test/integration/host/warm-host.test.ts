@@ -13,7 +13,7 @@ import { approvedStep } from '../../helpers/approval.js';
 import { runAction } from '../../helpers/run-action.js';
 import { createTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { ALLOWED_HOST, UNDECLARED_HOST, startFixtureInternet, type FixtureInternet } from '../sandbox/egress-fixtures.js';
-import { hostProcessesOf, running } from './host-processes.js';
+import { hostProcessesOf, running, waitFor } from './host-processes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROBE = join(here, 'fixtures', 'plugin-warm-probe');
@@ -208,6 +208,19 @@ describe('a warm plugin host, given one plugin at activation', () => {
     expect(existsSync(secondTenancy)).toBe(false);
     expect(hostProcessesOf(secondTenancy)).toEqual([]);
     expect(readFileSync(join(pluginDataFolder(pd, 'plugin-warm-probe'), 'kept.txt'), 'utf8')).toBe(A_KEPT);
+  });
+
+  it("counts its warm data folder against its storage quota; when stopped for it, its data goes back to its own folder", async () => {
+    await management().activate('plugin-warm-probe');
+    const me = await probe('whoami');
+    expect(tenancyOf('plugin-warm-probe')).toBe(dirname(me.cwd));
+    expect(await probe(`fill ${join(me.cwd, 'big.bin')} ${2 * 1024 * 1024}`)).toMatchObject({ ok: true });
+    await waitFor('the plugin to be stopped', () => management().get('plugin-warm-probe').status === 'error');
+    expect(management().get('plugin-warm-probe').lastError?.code).toBe('STORAGE_QUOTA_EXCEEDED');
+    expect(tenancyOf('plugin-warm-probe')).toBeUndefined();
+    expect(hostProcessesOf(dirname(me.cwd))).toEqual([]);
+    expect(readdirSync(pluginDataFolder(pd, 'plugin-warm-probe')).sort()).toEqual(['big.bin', 'kept.txt']);
+    await rm(join(pluginDataFolder(pd, 'plugin-warm-probe'), 'big.bin'));
   });
 
   it('kills the spare and every warm host when the service stops, and removes their folders', async () => {
