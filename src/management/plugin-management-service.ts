@@ -352,6 +352,11 @@ export class PluginManagementService extends Service {
     return this.parts.placements.warmSpare();
   }
 
+  /** Turns the warm spare host off (ended) or on again for this runtime: the benchmark's cold and warm sides. */
+  setWarmHosts(on: boolean): Promise<void> {
+    return this.parts.placements.setWarmHosts(on);
+  }
+
   // ---- internals ----
 
   private placementOf(record: PluginRecord): Placement {

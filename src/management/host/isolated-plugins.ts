@@ -149,19 +149,22 @@ export class IsolatedPlugins {
     const sandbox = await selectSandbox(this.opts.sandbox);
     let dataFolder = pluginDataFolder(this.opts.dataDir, record.packageName);
     await mkdir(dataFolder, { recursive: true, mode: 0o700 });
-    const warm = sandbox.kind === 'none' ? undefined : await this.warm?.take();
+    let warm = sandbox.kind === 'none' ? undefined : await this.warm?.take();
     if (warm) {
       // Recorded first: whatever happens next, stop() moves the data back and removes the folders.
       this.tenancies.set(record.packageName, warm.folders.root);
       try {
         await moveDataIn(warm.folders, { packageName: record.packageName, dataFolder });
         await linkInstalledFolder(record.installDir, warm.folders.plugin, opts.signal);
+        dataFolder = warm.folders.data;
       } catch (error) {
+        // The spare is not used; the plugin starts a host of its own.
+        this.opts.logger.warn({ src: 'plugin-dynamic:host', plugin: record.packageName }, `The warm host could not be given the plugin; it starts a host of its own: ${toPluginDynamicError(error).message}`);
         await warm.host.close();
-        await this.stop(record.packageName);
-        throw error;
+        await this.releaseTenancy(record.packageName);
+        opts.signal?.throwIfAborted();
+        warm = undefined;
       }
-      dataFolder = warm.folders.data;
     }
     const quota = this.quotaFor(record.packageName, dataFolder);
     await quota.assertWithin().catch(async (error: unknown) => {
@@ -311,7 +314,11 @@ export class IsolatedPlugins {
     this.workers.get(packageName)?.removeAll();
     this.workers.delete(packageName);
     await this.closeProxy(packageName);
-    // A warm host's folders: the host is gone, so its data goes back and its links are removed.
+    await this.releaseTenancy(packageName);
+  }
+
+  /** A warm host's folders, once its host is gone: its data goes back and its links are removed. */
+  private async releaseTenancy(packageName: string): Promise<void> {
     const tenancy = this.tenancies.get(packageName);
     this.tenancies.delete(packageName);
     if (tenancy) await releaseWarmFolders(tenancy);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { PluginDynamicError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
@@ -41,8 +41,7 @@ export async function createWarmFolders(dataDir: string): Promise<WarmFolders> {
 
 /**
  * Hard-links the plugin's installed folder into the host's plugin folder (a copy where a link cannot
- * be made, as across file systems). Links are copied as links; one pointing inside the installed
- * folder by an absolute path is pointed at the same place in the copy.
+ * be made, as across file systems). Links are copied as links that reach what the originals reach.
  */
 export async function linkInstalledFolder(from: string, to: string, signal?: AbortSignal): Promise<void> {
   let entries = 0;
@@ -58,9 +57,7 @@ export async function linkInstalledFolder(from: string, to: string, signal?: Abo
         await mkdir(target, { mode: 0o755 });
         await walk(source, target);
       } else if (entry.isSymbolicLink()) {
-        const pointsTo = await readlink(source);
-        const inside = isAbsolute(pointsTo) && !relative(from, pointsTo).startsWith('..') ? join(to, relative(from, pointsTo)) : pointsTo;
-        await symlink(inside, target);
+        await symlink(linkTarget(from, to, src, await readlink(source)), target);
       } else if (entry.isFile()) {
         await link(source, target).catch(async (error: NodeJS.ErrnoException) => {
           if (error.code !== 'EXDEV' && error.code !== 'EPERM' && error.code !== 'EMLINK') throw error;
@@ -71,6 +68,19 @@ export async function linkInstalledFolder(from: string, to: string, signal?: Abo
     }
   };
   await walk(from, to);
+}
+
+/**
+ * Where a copied link points so that it reaches what the original reached: a link inside the installed
+ * folder to the same place in the copy, a link out of it (npm links @elizaos/core to the agent's own
+ * copy by a relative path, one folder shallower than the copy) to that place by its absolute path.
+ */
+function linkTarget(from: string, to: string, linkFolder: string, pointsTo: string): string {
+  const absolute = resolve(linkFolder, pointsTo);
+  const within = relative(from, absolute);
+  const inside = within === '' || (!within.startsWith('..') && !isAbsolute(within));
+  if (!inside) return absolute;
+  return isAbsolute(pointsTo) ? join(to, within) : pointsTo;
 }
 
 /** Moves every entry of one folder into another (same file system: renames). */

@@ -42,13 +42,15 @@ export class WarmHosts {
   private spare: Promise<WarmHost | undefined> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Off: no spare is kept (the benchmark's cold side); `stop()` is final, this is not. */
+  private enabled = true;
   private failures = 0;
 
   constructor(private readonly opts: WarmHostsOptions) {}
 
   /** Starts a spare when there is none (none after `stop()`, nor after repeated failures). */
   prepare(): void {
-    if (this.stopped || this.spare || this.failures >= MAX_FAILURES_IN_A_ROW) return;
+    if (this.stopped || !this.enabled || this.spare || this.failures >= MAX_FAILURES_IN_A_ROW) return;
     const starting = this.startOne();
     this.spare = starting;
     void starting.then((warm) => {
@@ -81,6 +83,17 @@ export class WarmHosts {
   async ready(): Promise<{ pid: number | undefined; root: string; rssBytes: number | undefined } | undefined> {
     const warm = await this.spare;
     return warm?.host.alive ? { pid: warm.host.pid, root: warm.folders.root, rssBytes: warm.host.warmRssBytes } : undefined;
+  }
+
+  /** Off: the spare is ended and activations start their own host; on: a spare is started again. */
+  async setEnabled(on: boolean): Promise<void> {
+    this.enabled = on;
+    this.failures = 0;
+    if (on) return this.prepare();
+    const starting = this.spare;
+    this.spare = undefined;
+    clearTimeout(this.idleTimer);
+    await this.end(await starting);
   }
 
   /** Ends the spare (also one still starting) and starts no more. Idempotent. */

@@ -128,6 +128,11 @@ export class Placements {
     return this.hosts.warm?.ready() ?? Promise.resolve(undefined);
   }
 
+  /** Turns the spare host off or on again for this runtime (the benchmark's cold and warm sides); nothing when warm hosts are off. */
+  async setWarmHosts(on: boolean): Promise<void> {
+    await this.hosts.warm?.setEnabled(on);
+  }
+
   /** Ends the plugin's host, if one runs, whatever its placement is now. Idempotent. */
   endHost(packageName: string): Promise<void> {
     return this.hosts.stop(packageName);

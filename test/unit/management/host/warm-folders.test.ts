@@ -25,13 +25,16 @@ describe("a warm host's folders", () => {
     expect(readdirSync(warmFoldersRoot(dataDir)).sort()).toEqual([a.root, b.root].map((r) => r.slice(warmFoldersRoot(dataDir).length + 1)).sort());
   });
 
-  it('get the installed folder as hard links, its links kept (one into the folder pointed at the copy)', async () => {
+  it('get the installed folder as hard links, its links reaching what the originals reach', async () => {
     const installed = join(dataDir, 'plugins', 'plugin-x');
     await mkdir(join(installed, 'node_modules', 'plugin-x', 'dist'), { recursive: true });
     await writeFile(join(installed, 'node_modules', 'plugin-x', 'dist', 'index.js'), 'export default 1;');
     await symlink('/usr/lib', join(installed, 'node_modules', 'outside'));
     await symlink(join(installed, 'node_modules', 'plugin-x'), join(installed, 'node_modules', 'inside'));
     await symlink('plugin-x/dist', join(installed, 'node_modules', 'relative'));
+    // As npm links @elizaos/core to the agent's copy: relative, out of the installed folder.
+    await mkdir(join(dataDir, 'agent-modules', 'core'), { recursive: true });
+    await symlink('../../../agent-modules/core', join(installed, 'node_modules', 'core'));
     const folders = await createWarmFolders(dataDir);
     await linkInstalledFolder(installed, folders.plugin);
     const original = join(installed, 'node_modules', 'plugin-x', 'dist', 'index.js');
@@ -40,6 +43,8 @@ describe("a warm host's folders", () => {
     expect(readlinkSync(join(folders.plugin, 'node_modules', 'outside'))).toBe('/usr/lib');
     expect(readlinkSync(join(folders.plugin, 'node_modules', 'inside'))).toBe(join(folders.plugin, 'node_modules', 'plugin-x'));
     expect(readlinkSync(join(folders.plugin, 'node_modules', 'relative'))).toBe('plugin-x/dist');
+    expect(readlinkSync(join(folders.plugin, 'node_modules', 'core'))).toBe(join(dataDir, 'agent-modules', 'core'));
+    expect(statSync(join(folders.plugin, 'node_modules', 'core')).isDirectory()).toBe(true);
   });
 
   it("take the plugin's data at hand-off and give it back when released, then are removed", async () => {
