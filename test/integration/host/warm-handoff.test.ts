@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -5,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginHost, type WarmHostOptions } from '../../../src/management/host/plugin-host.js';
 import type { AgentFunctions } from '../../../src/management/host/protocol.js';
-import { createWarmFolders, linkInstalledFolder, type WarmFolders } from '../../../src/management/host/warm-folders.js';
+import { createWarmFolders, linkInstalledFolder, releaseWarmFolders, warmFoldersRoot, type WarmFolders } from '../../../src/management/host/warm-folders.js';
+import { WarmHosts } from '../../../src/management/host/warm-hosts.js';
 import { selectSandbox } from '../../../src/shared/sandbox/index.js';
+import { hostProcessesOf, waitFor } from './host-processes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROBE = join(here, 'fixtures', 'plugin-warm-probe');
@@ -98,5 +101,64 @@ describe('the hand-off of a plugin to a warm host', () => {
     });
     hosts.push(cold);
     await expect(cold.call('handoff', [grantFor(folders)])).rejects.toMatchObject({ code: 'HOST_CALL_FAILED', message: expect.stringContaining('warm host only') });
+  });
+});
+
+describe('the spare warm host', () => {
+  let dataDir: string;
+  let pool: WarmHosts;
+  const start = (idleMs: number): WarmHosts =>
+    new WarmHosts({
+      dataDir,
+      sandbox: () => selectSandbox('bwrap'),
+      bounds: { memoryBytes: 256 * 1024 * 1024, maxProcesses: 64 },
+      outputCapBytes: 1 << 20,
+      callTimeoutMs: 30_000,
+      startTimeoutMs: 30_000,
+      parentModules: join(dataDir, 'node_modules'),
+      preload: [],
+      idleMs,
+      logger: { debug: () => undefined, warn: () => undefined },
+    });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'pd-warm-pool-'));
+  });
+  afterAll(async () => {
+    await pool?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('is one at most: taking it starts the next; stopping ends it, removes its folders and starts no more', async () => {
+    pool = start(60 * 60_000);
+    pool.prepare();
+    pool.prepare();
+    const first = await pool.ready();
+    expect(first).toBeDefined();
+    expect(readdirSync(warmFoldersRoot(dataDir))).toHaveLength(1);
+    const taken = await pool.take();
+    expect(taken?.folders.root).toBe(first!.root);
+    const second = await pool.ready();
+    expect(second?.root).not.toBe(first!.root);
+    expect(hostProcessesOf(join(second!.root, 'd')).length).toBeGreaterThan(0);
+    await taken!.host.close();
+    await releaseWarmFolders(taken!.folders.root);
+    await pool.stop();
+    expect(hostProcessesOf(join(second!.root, 'd'))).toEqual([]);
+    expect(readdirSync(warmFoldersRoot(dataDir))).toEqual([]);
+    expect(await pool.take()).toBeUndefined();
+    pool.prepare();
+    expect(await pool.ready()).toBeUndefined();
+  });
+
+  it('is ended when nobody takes it within its idle lifetime, and not replaced until asked', async () => {
+    pool = start(300);
+    pool.prepare();
+    const ready = await pool.ready();
+    expect(ready).toBeDefined();
+    await waitFor('the idle spare to be ended', () => !existsSync(ready!.root));
+    expect(hostProcessesOf(join(ready!.root, 'd'))).toEqual([]);
+    expect(await pool.ready()).toBeUndefined();
+    expect(await pool.take()).toBeUndefined();
   });
 });

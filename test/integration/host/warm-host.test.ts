@@ -210,6 +210,20 @@ describe('a warm plugin host, given one plugin at activation', () => {
     expect(readFileSync(join(pluginDataFolder(pd, 'plugin-warm-probe'), 'kept.txt'), 'utf8')).toBe(A_KEPT);
   });
 
+  it('a warm host that dies gives the data back; the restarted plugin runs on a fresh host with its data', async () => {
+    await management().activate('plugin-warm-probe');
+    const me = await probe('whoami');
+    const tenancy = tenancyOf('plugin-warm-probe')!;
+    for (const pid of hostProcessesOf(join(tenancy, 'd'))) process.kill(pid, 'SIGKILL');
+    await waitFor('the plugin to move to error', () => management().get('plugin-warm-probe').status === 'error');
+    await waitFor('the restart', () => management().get('plugin-warm-probe').status === 'active');
+    expect(existsSync(tenancy)).toBe(false);
+    const again = await probe('whoami');
+    expect(again.cwd).not.toBe(me.cwd);
+    expect(await probe(`read ${join(again.cwd, 'kept.txt')}`)).toEqual({ ok: true, value: A_KEPT });
+    await management().unload('plugin-warm-probe');
+  });
+
   it("counts its warm data folder against its storage quota; when stopped for it, its data goes back to its own folder", async () => {
     await management().activate('plugin-warm-probe');
     const me = await probe('whoami');
