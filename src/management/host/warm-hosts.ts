@@ -66,11 +66,17 @@ export class WarmHosts {
 
   /**
    * The spare, for one plugin: waits for one that is starting (it began before this activation, so
-   * it is never slower than a cold start), then starts the next. Undefined when there is none.
+   * it is never slower than a cold start), then starts the next. Undefined when there is none, and
+   * then one is started for the next activation.
    */
   async take(): Promise<WarmHost | undefined> {
     const starting = this.spare;
-    if (!starting || this.stopped) return undefined;
+    if (this.stopped) return undefined;
+    if (!starting) {
+      // None (retired when idle, or it died): this activation starts cold, the next finds one.
+      this.prepare();
+      return undefined;
+    }
     const warm = await starting;
     if (this.spare !== starting || !warm?.host.alive) return undefined;
     this.spare = undefined;

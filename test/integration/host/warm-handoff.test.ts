@@ -151,7 +151,7 @@ describe('the spare warm host', () => {
     expect(await pool.ready()).toBeUndefined();
   });
 
-  it('is ended when nobody takes it within its idle lifetime, and not replaced until asked', async () => {
+  it('is ended when nobody takes it within its idle lifetime, and replaced only when an activation finds none', async () => {
     pool = start(300);
     pool.prepare();
     const ready = await pool.ready();
@@ -159,6 +159,10 @@ describe('the spare warm host', () => {
     await waitFor('the idle spare to be ended', () => !existsSync(ready!.root));
     expect(hostProcessesOf(join(ready!.root, 'd'))).toEqual([]);
     expect(await pool.ready()).toBeUndefined();
+    // The activation that finds none starts cold, and has one started for the next.
     expect(await pool.take()).toBeUndefined();
+    const next = await pool.ready();
+    expect(next?.root).toBeDefined();
+    expect(next?.root).not.toBe(ready!.root);
   });
 });
