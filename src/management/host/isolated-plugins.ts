@@ -17,7 +17,7 @@ import { StorageQuota } from './storage-quota.js';
 import { PostingScope } from './posting-scope.js';
 import type { Json } from './protocol.js';
 import { buildStubPlugin, type StubContext } from './stub-plugin.js';
-import { linkInstalledFolder, moveDataIn, releaseWarmFolders, sweepWarmFolders } from './warm-folders.js';
+import { linkInstalledFolder, moveDataIn, releaseWarmFolders, sweepWarmFolders, warmSocketFits } from './warm-folders.js';
 import { WarmHosts, type WarmHost } from './warm-hosts.js';
 
 type HostLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
@@ -149,7 +149,11 @@ export class IsolatedPlugins {
     const sandbox = await selectSandbox(this.opts.sandbox);
     let dataFolder = pluginDataFolder(this.opts.dataDir, record.packageName);
     await mkdir(dataFolder, { recursive: true, mode: 0o700 });
-    let warm = sandbox.kind === 'none' ? undefined : await this.warm?.take();
+    const allowedHosts = opts.network?.allowedHosts ?? [];
+    // A proxy's socket in a warm host's folder is a longer path than in the shared one: past a unix
+    // socket's bound, the plugin starts cold.
+    const warmFits = allowedHosts.length === 0 || warmSocketFits(this.opts.dataDir);
+    let warm = sandbox.kind === 'none' || !warmFits ? undefined : await this.warm?.take();
     if (warm) {
       // Recorded first: whatever happens next, stop() moves the data back and removes the folders.
       this.tenancies.set(record.packageName, warm.folders.root);
@@ -172,22 +176,21 @@ export class IsolatedPlugins {
       await this.stop(record.packageName);
       throw error;
     });
-    const allowedHosts = opts.network?.allowedHosts ?? [];
-    // No declared host: no proxy, and the host's network namespace has only its own loopback.
-    const proxy =
-      allowedHosts.length > 0
-        ? await startEgressProxy({
-            allowedHosts,
-            pluginName: record.packageName,
-            logger: this.opts.logger,
-            // A warm host sees its own empty folder, bound at its start: the socket is made in it.
-            dir: warm ? warm.folders.net : egressSocketDir(this.opts.dataDir),
-            // Not the start's signal: the proxy lives as long as the host, and stop() closes it.
-            ...egressTestHooksFor(this.opts.runtime),
-          })
-        : undefined;
-    if (proxy) this.proxies.set(record.packageName, proxy);
     try {
+      // No declared host: no proxy, and the host's network namespace has only its own loopback.
+      const proxy =
+        allowedHosts.length > 0
+          ? await startEgressProxy({
+              allowedHosts,
+              pluginName: record.packageName,
+              logger: this.opts.logger,
+              // A warm host sees its own empty folder, bound at its start: the socket is made in it.
+              dir: warm ? warm.folders.net : egressSocketDir(this.opts.dataDir),
+              // Not the start's signal: the proxy lives as long as the host, and stop() closes it.
+              ...egressTestHooksFor(this.opts.runtime),
+            })
+          : undefined;
+      if (proxy) this.proxies.set(record.packageName, proxy);
       const plugin = await this.startHost(record, settings, dataFolder, sandbox, proxy, quota, warm, opts.signal);
       quota.watch();
       this.quotas.set(record.packageName, quota);

@@ -31,6 +31,11 @@ export function warmFoldersRoot(dataDir: string): string {
   return join(dataDir, 'warm');
 }
 
+/** Whether an egress proxy's socket in a warm host's `n` folder stays within a unix socket path's 107 bytes. */
+export function warmSocketFits(dataDir: string): boolean {
+  return Buffer.byteLength(join(warmFoldersRoot(dataDir), '00000000', 'n', 'egress-000000', 'proxy.sock')) <= 107;
+}
+
 /** Makes a new warm host's empty folders (mode 700). Short names: the socket path inside `n` is bounded. */
 export async function createWarmFolders(dataDir: string): Promise<WarmFolders> {
   const root = join(warmFoldersRoot(dataDir), randomBytes(4).toString('hex'));

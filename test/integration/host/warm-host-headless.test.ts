@@ -40,7 +40,7 @@ describe("the CLI's headless runtime", () => {
     expect(await management().warmSpare()).toBeUndefined();
     await approvedStep(management(), () => management().install(PROBE, { activate: true }));
     const run = await runAction(t.runtime, 'PROBE', 'whoami');
-    expect(run.results[0]?.data?.['result']?.['cwd']).toBe(pluginDataFolder(join(dataDir, 'plugin-dynamic'), 'plugin-warm-probe'));
+    expect((run.results[0]?.data?.['result'] as { cwd?: string } | undefined)?.cwd).toBe(pluginDataFolder(join(dataDir, 'plugin-dynamic'), 'plugin-warm-probe'));
     expect(await management().warmSpare()).toBeUndefined();
     expect(existsSync(warmRoot) ? readdirSync(warmRoot) : []).toEqual([]);
   });

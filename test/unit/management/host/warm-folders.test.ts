@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWarmFolders, linkInstalledFolder, moveDataIn, releaseWarmFolders, sweepWarmFolders, warmFoldersRoot } from '../../../../src/management/host/warm-folders.js';
+import { createWarmFolders, linkInstalledFolder, moveDataIn, releaseWarmFolders, sweepWarmFolders, warmFoldersRoot, warmSocketFits } from '../../../../src/management/host/warm-folders.js';
 import { keepsWarmHost } from '../../../../src/management/placement/placements.js';
 import { HEADLESS_SETTING } from '../../../../src/shared/agent-lock.js';
 
@@ -74,6 +74,11 @@ describe("a warm host's folders", () => {
     expect(existsSync(taken.root)).toBe(false);
     expect(existsSync(spare.root)).toBe(false);
     expect(readFileSync(join(dataFolder, 'kept.txt'), 'utf8')).toBe('kept');
+  });
+
+  it('are not used for a plugin with network when its socket path would pass 107 bytes', () => {
+    expect(warmSocketFits('/tmp/pd')).toBe(true);
+    expect(warmSocketFits(`/tmp/${'x'.repeat(70)}`)).toBe(false);
   });
 
   it('are never started by the CLI\'s headless runtime, nor with the setting off', () => {
