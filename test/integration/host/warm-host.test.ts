@@ -214,7 +214,15 @@ describe('a warm plugin host, given one plugin at activation', () => {
     await management().activate('plugin-warm-probe');
     const me = await probe('whoami');
     const tenancy = tenancyOf('plugin-warm-probe')!;
-    for (const pid of hostProcessesOf(join(tenancy, 'd'))) process.kill(pid, 'SIGKILL');
+    const pids = hostProcessesOf(join(tenancy, 'd'));
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone with the one killed before it (bwrap and its Node).
+      }
+    }
     await waitFor('the plugin to move to error', () => management().get('plugin-warm-probe').status === 'error');
     await waitFor('the restart', () => management().get('plugin-warm-probe').status === 'active');
     expect(existsSync(tenancy)).toBe(false);
@@ -228,7 +236,8 @@ describe('a warm plugin host, given one plugin at activation', () => {
     await management().activate('plugin-warm-probe');
     const me = await probe('whoami');
     expect(tenancyOf('plugin-warm-probe')).toBe(dirname(me.cwd));
-    expect(await probe(`fill ${join(me.cwd, 'big.bin')} ${2 * 1024 * 1024}`)).toMatchObject({ ok: true });
+    // The quota may stop the host before the action has answered: its answer is not looked at.
+    await runAction(t.runtime, 'PROBE', `fill ${join(me.cwd, 'big.bin')} ${2 * 1024 * 1024}`);
     await waitFor('the plugin to be stopped', () => management().get('plugin-warm-probe').status === 'error');
     expect(management().get('plugin-warm-probe').lastError?.code).toBe('STORAGE_QUOTA_EXCEEDED');
     expect(tenancyOf('plugin-warm-probe')).toBeUndefined();
