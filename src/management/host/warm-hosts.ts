@@ -59,6 +59,8 @@ export class WarmHosts {
         this.spare = undefined;
         return;
       }
+      const rssMb = ((warm.host.warmRssBytes ?? 0) / 1024 / 1024).toFixed(1);
+      this.opts.logger.debug({ src: 'plugin-dynamic:host', pid: warm.host.pid, rssMb }, `A warm plugin host is ready for the next isolated plugin (${rssMb} MB resident).`);
       this.idleTimer = setTimeout(() => void this.retire(starting), this.opts.idleMs);
       this.idleTimer.unref();
     });
