@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Action, AgentRuntime, Memory, Provider, State } from '@elizaos/core';
 import { hostNodePath, pluginDataFolder } from '../src/management/host/index.js';
 import { PluginHost } from '../src/management/host/plugin-host.js';
+import { benchWarmHost } from './plugin-host-warm.js';
 import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
 import { selectSandbox } from '../src/shared/sandbox/index.js';
 import type { PluginManagementService } from '../src/management/plugin-management-service.js';
@@ -54,7 +55,7 @@ async function roundTrips(n: number, call: () => Promise<unknown>): Promise<{ p5
 }
 
 /** Resident memory of the host's Node process (the one whose working folder is the plugin's data folder and runs plugin-host.mjs). */
-function hostRssMb(dataFolder: string): number {
+export function hostRssMb(dataFolder: string): number {
   let kb = 0;
   for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
@@ -83,6 +84,8 @@ export async function benchPluginHost(): Promise<void> {
   try {
     const service = runtime.getService<PluginManagementService>(PLUGIN_MANAGEMENT_SERVICE);
     if (!service) throw new Error(`${PLUGIN_MANAGEMENT_SERVICE} did not start`);
+    // Every figure but the warm table's is of cold hosts, as before warm hosts existed.
+    await service.setWarmHosts(false);
     await benchHostFlood(runtime, service, dataDir);
     // BENCH_HOST_FLOOD_ONLY=1 measures the flood alone.
     if (process.env['BENCH_HOST_FLOOD_ONLY'] === '1') return;
@@ -124,6 +127,9 @@ export async function benchPluginHost(): Promise<void> {
       loads.sort((x, y) => x - y);
       console.log(`| ${name === 'plugin-bench-rpc' ? 'minimal (no imports)' : 'imports @elizaos/core'} | ${fmt(percentile(loads, 50))} | ${rss.toFixed(1)} MB |`);
     }
+
+    // Isolated load on a warm host against a cold one, interleaved; the spare's idle memory.
+    await benchWarmHost(runtime, service, { dataDir, pdData, plugins: ['plugin-bench-rpc', 'plugin-bench-core'], hostRssMb });
 
     // The host alone (spawn in bubblewrap and its control group, import, describe, then close), beside a
     // bare Node start, phase by phase: what a host started ahead of time (warm) would have done already

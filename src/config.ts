@@ -68,6 +68,8 @@ const ConfigSchema = z.object({
   hostRestartDelayMs: positiveInt,
   /** Storage of one isolated plugin: its data folder and its cache entries together. @default 64 */
   pluginStorageMb: positiveInt,
+  /** Keep one plugin host started ahead (warm) for the next isolated activation. @default true */
+  warmHost: z.boolean(),
   apiToken: z.string().min(16).optional(),
   secretKey: z.string().min(16).optional(),
   allowInstallScripts: z.array(z.string()),
@@ -112,6 +114,7 @@ export const SETTING_NAMES = {
   hostMaxRestarts: 'PLUGIN_DYNAMIC_HOST_MAX_RESTARTS',
   hostRestartDelayMs: 'PLUGIN_DYNAMIC_HOST_RESTART_DELAY_MS',
   pluginStorageMb: 'PLUGIN_DYNAMIC_PLUGIN_STORAGE_MB',
+  warmHost: 'PLUGIN_DYNAMIC_WARM_HOST',
   apiToken: 'PLUGIN_DYNAMIC_API_TOKEN',
   secretKey: 'PLUGIN_DYNAMIC_SECRET_KEY',
   allowInstallScripts: 'PLUGIN_DYNAMIC_ALLOW_INSTALL_SCRIPTS',
@@ -161,6 +164,7 @@ export function loadConfig(source: SettingSource, cwd: string = process.cwd()): 
     hostMaxRestarts: get('hostMaxRestarts') ?? 3,
     hostRestartDelayMs: get('hostRestartDelayMs') ?? 1_000,
     pluginStorageMb: get('pluginStorageMb') ?? 64,
+    warmHost: !['0', 'false', 'no', 'off'].includes((get('warmHost') ?? 'on').toLowerCase()),
     apiToken: get('apiToken'),
     secretKey: get('secretKey'),
     allowInstallScripts: (get('allowInstallScripts') ?? '')

@@ -13,10 +13,30 @@ export interface RouteAnswer {
   sent: boolean;
 }
 
+/**
+ * The plugin a host is given: its entry file (inside the sandbox), the agent, the character copy,
+ * its own settings, and `egressSocket`, the egress proxy's socket inside the sandbox (the host routes
+ * HTTP(S) through it before importing the plugin; absent, it has no network).
+ */
+export interface HostPluginGrant {
+  entry: string;
+  agentId: string;
+  character: Json;
+  settings: Record<string, string>;
+  egressSocket?: string;
+}
+
 /** What the agent asks the host (agent → host). */
 export interface HostFunctions {
-  /** `egressSocket`: the egress proxy's socket inside the sandbox; the host routes HTTP(S) through it before importing the plugin. */
-  hello(opts: { entry: string; agentId: string; character: Json; settings: Record<string, string>; egressSocket?: string }): Promise<unknown>;
+  /** A cold host: started for this plugin, it imports it now. */
+  hello(opts: HostPluginGrant): Promise<unknown>;
+  /**
+   * A spare host, started with nothing of any plugin: loads what every host needs (`preload`: module
+   * specifiers resolved from the worker) and waits for its hand-off. Answers its resident memory.
+   */
+  warm(opts: { preload: string[] }): Promise<{ rssBytes: number }>;
+  /** A warm host is given its one plugin (checked by its shape on both ends); answers as hello does. */
+  handoff(opts: HostPluginGrant): Promise<unknown>;
   /** Runs the plugin's init; answers what it registered with runtime.register* meanwhile (checked by the agent). */
   init(config: Record<string, string>): Promise<unknown>;
   pushSettings(values: Record<string, string>): void;

@@ -127,43 +127,86 @@ function recordingResponse() {
   return { res, answer };
 }
 
+/** Set by `warm`: a spare host, started before any plugin, that takes one only by hand-off. */
+let warmState;
+/** Set by the first hello or hand-off. */
+let adopted = false;
+
+/**
+ * Takes the plugin the agent names: the narrow runtime, the egress bridge when it has network, then
+ * the plugin's import. Once per host: a host serves one plugin for its whole life.
+ * @param {import('./plugin-host-protocol.d.mts').HostPluginGrant} opts
+ */
+async function adopt(opts) {
+  if (adopted) throw new Error('this host already serves a plugin');
+  adopted = true;
+  settings = opts.settings ?? {};
+  runtime = createNarrowRuntime({
+    agentId: opts.agentId,
+    character: opts.character,
+    settings: () => settings,
+    forward: (method, args) => agent.$call('forward', method, toJsonSafe(args)),
+    log: (level, text) => void agent.$callEvent('log', level, String(text).slice(0, 4000)).catch(() => undefined),
+    services,
+    registerTaskWorker: async (worker) => {
+      if (!worker || typeof worker.name !== 'string' || typeof worker.execute !== 'function') throw new Error('registerTaskWorker needs { name, execute }');
+      // Kept here only while the agent takes it: a worker its permissions do not declare is refused there.
+      const previous = taskWorkers.get(worker.name);
+      taskWorkers.set(worker.name, worker);
+      try {
+        await agent.registerTaskWorker(worker.name, typeof worker.validate === 'function');
+      } catch (error) {
+        if (previous) taskWorkers.set(worker.name, previous);
+        else taskWorkers.delete(worker.name);
+        throw error;
+      }
+    },
+    getTaskWorker: (name) => taskWorkers.get(name),
+    registrations: registered.methods,
+  });
+  // The plugin's one way out: its HTTP(S) goes to the agent's egress proxy, which passes only the
+  // hosts it declared. Installed before the plugin's code runs; without a socket there is no network.
+  if (typeof opts.egressSocket === 'string' && opts.egressSocket !== '') {
+    const { installEgressBridge } = await import('./egress-bridge.mjs');
+    await installEgressBridge(opts.egressSocket);
+  }
+  const namespace = await import(pathToFileURL(opts.entry).href);
+  plugin = findPluginExport(namespace);
+  if (!plugin) throw new Error(`${opts.entry} exports no ElizaOS Plugin (an object with a name and a description)`);
+  return manifest();
+}
+
 /** @type {HostFunctions} */
 const functions = {
   async hello(opts) {
-    settings = opts.settings ?? {};
-    runtime = createNarrowRuntime({
-      agentId: opts.agentId,
-      character: opts.character,
-      settings: () => settings,
-      forward: (method, args) => agent.$call('forward', method, toJsonSafe(args)),
-      log: (level, text) => void agent.$callEvent('log', level, String(text).slice(0, 4000)).catch(() => undefined),
-      services,
-      registerTaskWorker: async (worker) => {
-        if (!worker || typeof worker.name !== 'string' || typeof worker.execute !== 'function') throw new Error('registerTaskWorker needs { name, execute }');
-        // Kept here only while the agent takes it: a worker its permissions do not declare is refused there.
-        const previous = taskWorkers.get(worker.name);
-        taskWorkers.set(worker.name, worker);
-        try {
-          await agent.registerTaskWorker(worker.name, typeof worker.validate === 'function');
-        } catch (error) {
-          if (previous) taskWorkers.set(worker.name, previous);
-          else taskWorkers.delete(worker.name);
-          throw error;
-        }
-      },
-      getTaskWorker: (name) => taskWorkers.get(name),
-      registrations: registered.methods,
-    });
-    // The plugin's one way out: its HTTP(S) goes to the agent's egress proxy, which passes only the
-    // hosts it declared. Installed before the plugin's code runs; without a socket there is no network.
-    if (typeof opts.egressSocket === 'string' && opts.egressSocket !== '') {
-      const { installEgressBridge } = await import('./egress-bridge.mjs');
-      await installEgressBridge(opts.egressSocket);
-    }
-    const namespace = await import(pathToFileURL(opts.entry).href);
-    plugin = findPluginExport(namespace);
-    if (!plugin) throw new Error(`${opts.entry} exports no ElizaOS Plugin (an object with a name and a description)`);
-    return manifest();
+    if (warmState) throw new Error('a warm host takes its plugin by hand-off only');
+    return adopt(opts);
+  },
+  async warm(opts) {
+    if (adopted || warmState) throw new Error('this host is already warm or serves a plugin');
+    // What every host needs, loaded before any plugin: the hand-off's checker, and what the agent
+    // names (@elizaos/core, which most plugins import, resolved from here as the plugin's import is).
+    const { z } = await import('zod');
+    for (const specifier of opts.preload) await import(specifier);
+    const text = z.string().max(20_000);
+    warmState = {
+      handoff: z
+        .object({
+          entry: z.string().min(1).max(4_096),
+          agentId: z.string().min(1).max(100),
+          character: z.unknown(),
+          settings: z.record(z.string().max(200), text).refine((s) => Object.keys(s).length <= 200),
+          egressSocket: z.string().min(1).max(107).optional(),
+        })
+        .strict(),
+    };
+    return { rssBytes: process.memoryUsage().rss };
+  },
+  async handoff(opts) {
+    if (!warmState) throw new Error('a hand-off goes to a warm host only');
+    const parsed = warmState.handoff.safeParse(opts);
+    if (!parsed.success) throw new Error(`the hand-off does not have the shape this host accepts: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return adopt(/** @type {import('./plugin-host-protocol.d.mts').HostPluginGrant} */ (parsed.data));
   },
   async init(config) {
     registered.begin();

@@ -347,6 +347,16 @@ export class PluginManagementService extends Service {
     return this.parts.placements.channelStats(this.parts.installed.find(word).packageName);
   }
 
+  /** The warm spare plugin host, when one is ready (PLUGIN_DYNAMIC_WARM_HOST): its process, folder and memory. */
+  warmSpare(): Promise<{ pid: number | undefined; root: string; rssBytes: number | undefined } | undefined> {
+    return this.parts.placements.warmSpare();
+  }
+
+  /** Turns the warm spare host off (ended) or on again for this runtime: the benchmark's cold and warm sides. */
+  setWarmHosts(on: boolean): Promise<void> {
+    return this.parts.placements.setWarmHosts(on);
+  }
+
   // ---- internals ----
 
   private placementOf(record: PluginRecord): Placement {

@@ -87,6 +87,8 @@ export async function startRealAgentServer(options: RealAgentServerOptions = {})
     settings: {
       PGLITE_DATA_DIR: join(dataDir, 'db'),
       PLUGIN_DYNAMIC_DATA_DIR: join(dataDir, 'plugin-dynamic'),
+      // No spare plugin host unless a test is about it (test/integration/host/warm-host.test.ts).
+      PLUGIN_DYNAMIC_WARM_HOST: 'off',
       ...options.settings,
     },
     secrets: {},

@@ -52,6 +52,8 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
     settings: {
       PGLITE_DATA_DIR: join(dataDir, 'db'),
       PLUGIN_DYNAMIC_DATA_DIR: join(dataDir, 'plugin-dynamic'),
+      // A spare plugin host is started only by the tests about it (test/integration/host/warm-host.test.ts).
+      PLUGIN_DYNAMIC_WARM_HOST: 'off',
       ...options.settings,
     },
     secrets: { ...options.secrets },

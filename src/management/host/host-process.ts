@@ -35,6 +35,11 @@ export interface HostProcessOptions {
    * sandbox. Absent: the host has no network at all (its network namespace has only loopback).
    */
   egressSocket?: string;
+  /**
+   * A warm host's own empty folder, bound read-only: the egress proxy of the plugin it is given is
+   * started at hand-off with its socket in here (only when that plugin declares hosts).
+   */
+  egressFolder?: string;
 }
 
 /** A started host process with its channel, its control group and why it stopped (if it did). */
@@ -50,8 +55,8 @@ export interface HostProcess {
   kill(): Promise<void>;
 }
 
-/** Packages the worker scripts import: birpc always, the proxy clients when a plugin has network. */
-const WORKER_PACKAGES = ['birpc', 'undici', 'http-proxy-agent', 'https-proxy-agent'];
+/** Packages the worker scripts import: birpc always, zod in a warm host, the proxy clients when a plugin has network. */
+const WORKER_PACKAGES = ['birpc', 'zod', 'undici', 'http-proxy-agent', 'https-proxy-agent'];
 
 /**
  * The node_modules folders the worker's packages resolve from (with what they depend on, hoisted
@@ -78,7 +83,7 @@ export function workerPackageFolders(): string[] {
  * no network but the egress proxy's socket, no home, no agent data folder and no key file (none of
  * them is bound).
  */
-export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 'dataFolder' | 'egressSocket' | 'parentModules'>): SandboxPolicy {
+export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 'dataFolder' | 'egressSocket' | 'egressFolder' | 'parentModules'>): SandboxPolicy {
   return {
     writable: [opts.dataFolder],
     // The egress socket, when there is one, is the only way out of the host's network namespace.
@@ -89,6 +94,7 @@ export function hostSandboxPolicy(opts: Pick<HostProcessOptions, 'installDir' | 
       HOST_WORKER_DIR,
       ...workerPackageFolders(),
       ...(opts.egressSocket ? [opts.egressSocket] : []),
+      ...(opts.egressFolder ? [opts.egressFolder] : []),
     ],
     network: false,
     limits: { fileBytes: 64 * 1024 * 1024, openFiles: 1024, tmpBytes: 32 * 1024 * 1024 },

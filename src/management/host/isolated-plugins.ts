@@ -1,5 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { IAgentRuntime, Logger, Plugin } from '@elizaos/core';
 import { PluginDynamicError, toPluginDynamicError } from '../../errors.js';
 import { selectSandbox, type GroupBounds } from '../../shared/sandbox/index.js';
@@ -12,11 +12,13 @@ import type { ChannelLimits, ChannelStats } from './host-channel.js';
 import { HostTaskWorkers } from './host-task-workers.js';
 import { keepInspected, keepInspectedRegistrations } from './inspected-manifest.js';
 import type { PluginBudgets } from './plugin-budgets.js';
-import { PluginHost } from './plugin-host.js';
+import { PluginHost, type PluginHostOptions } from './plugin-host.js';
 import { StorageQuota } from './storage-quota.js';
 import { PostingScope } from './posting-scope.js';
 import type { Json } from './protocol.js';
 import { buildStubPlugin, type StubContext } from './stub-plugin.js';
+import { linkInstalledFolder, moveDataIn, releaseWarmFolders, sweepWarmFolders, warmSocketFits } from './warm-folders.js';
+import { WarmHosts, type WarmHost } from './warm-hosts.js';
 
 type HostLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -39,6 +41,11 @@ export interface IsolatedPluginsOptions {
   storageMb: number;
   /** A plugin went over its storage quota: the owner stops it with this error. */
   onQuotaExceeded: (packageName: string, error: PluginDynamicError) => void;
+  /**
+   * Keep a warm spare host (PLUGIN_DYNAMIC_WARM_HOST), given the next isolated plugin at activation:
+   * what it loads first, and how long it may wait. Absent: every host starts cold.
+   */
+  warm?: { preload: string[]; idleMs: number };
 }
 
 /** The character fields a plugin may see: never settings or secrets. */
@@ -80,8 +87,28 @@ export class IsolatedPlugins {
   private readonly quotas = new Map<string, StorageQuota>();
   /** The task workers each running host registered, removed when it ends. */
   private readonly workers = new Map<string, HostTaskWorkers>();
+  /** The warm host folders each running plugin was handed, released (data moved back) when it ends. */
+  private readonly tenancies = new Map<string, string>();
+  /** The spare host, when warm hosts are on. */
+  readonly warm: WarmHosts | undefined;
 
-  constructor(private readonly opts: IsolatedPluginsOptions) {}
+  constructor(private readonly opts: IsolatedPluginsOptions) {
+    this.warm = opts.warm
+      ? new WarmHosts({
+          dataDir: opts.dataDir,
+          sandbox: () => selectSandbox(opts.sandbox),
+          bounds: opts.bounds,
+          outputCapBytes: opts.outputCapBytes,
+          callTimeoutMs: opts.callTimeoutMs,
+          startTimeoutMs: opts.startTimeoutMs,
+          ...(opts.channelLimits ? { channelLimits: opts.channelLimits } : {}),
+          parentModules: join(opts.dataDir, 'node_modules'),
+          preload: opts.warm.preload,
+          idleMs: opts.warm.idleMs,
+          logger: opts.logger,
+        })
+      : undefined;
+  }
 
   isRunning(packageName: string): boolean {
     return this.hosts.get(packageName)?.alive === true;
@@ -92,10 +119,17 @@ export class IsolatedPlugins {
     return this.proxies.get(packageName)?.socketPath;
   }
 
-  /** Removes socket folders that proxies of an earlier agent process left behind. Call once at start. */
+  /**
+   * Removes socket folders that proxies of an earlier agent process left behind, and its warm hosts'
+   * folders (the data of a plugin it was running put back first); then starts the spare, when warm
+   * hosts are on. Call once at start.
+   */
   async sweepEgress(): Promise<void> {
     const swept = await sweepEgressFolders(egressSocketDir(this.opts.dataDir));
     if (swept > 0) this.opts.logger.debug({ src: 'plugin-dynamic:host', swept }, 'Removed egress proxy sockets left by an earlier run.');
+    const warmSwept = await sweepWarmFolders(this.opts.dataDir);
+    if (warmSwept > 0) this.opts.logger.debug({ src: 'plugin-dynamic:host', swept: warmSwept }, 'Removed warm host folders left by an earlier run.');
+    this.warm?.prepare();
   }
 
   /** The host's process id (for tests and status), when it runs. */
@@ -113,30 +147,56 @@ export class IsolatedPlugins {
     await this.stop(record.packageName);
     await this.opts.budgets.open(record.packageName);
     const sandbox = await selectSandbox(this.opts.sandbox);
-    const dataFolder = pluginDataFolder(this.opts.dataDir, record.packageName);
+    let dataFolder = pluginDataFolder(this.opts.dataDir, record.packageName);
     await mkdir(dataFolder, { recursive: true, mode: 0o700 });
-    const quota = this.quotaFor(record.packageName, dataFolder);
-    await quota.assertWithin();
     const allowedHosts = opts.network?.allowedHosts ?? [];
-    // No declared host: no proxy, and the host's network namespace has only its own loopback.
-    const proxy =
-      allowedHosts.length > 0
-        ? await startEgressProxy({
-            allowedHosts,
-            pluginName: record.packageName,
-            logger: this.opts.logger,
-            dir: egressSocketDir(this.opts.dataDir),
-            // Not the start's signal: the proxy lives as long as the host, and stop() closes it.
-            ...egressTestHooksFor(this.opts.runtime),
-          })
-        : undefined;
-    if (proxy) this.proxies.set(record.packageName, proxy);
+    // A proxy's socket in a warm host's folder is a longer path than in the shared one: past a unix
+    // socket's bound, the plugin starts cold.
+    const warmFits = allowedHosts.length === 0 || warmSocketFits(this.opts.dataDir);
+    let warm = sandbox.kind === 'none' || !warmFits ? undefined : await this.warm?.take();
+    if (warm) {
+      // Recorded first: whatever happens next, stop() moves the data back and removes the folders.
+      this.tenancies.set(record.packageName, warm.folders.root);
+      try {
+        await moveDataIn(warm.folders, { packageName: record.packageName, dataFolder });
+        await linkInstalledFolder(record.installDir, warm.folders.plugin, opts.signal);
+        dataFolder = warm.folders.data;
+      } catch (error) {
+        // The spare is not used; the plugin starts a host of its own.
+        this.opts.logger.warn({ src: 'plugin-dynamic:host', plugin: record.packageName }, `The warm host could not be given the plugin; it starts a host of its own: ${toPluginDynamicError(error).message}`);
+        await warm.host.close();
+        await this.releaseTenancy(record.packageName);
+        opts.signal?.throwIfAborted();
+        warm = undefined;
+      }
+    }
+    const quota = this.quotaFor(record.packageName, dataFolder);
+    await quota.assertWithin().catch(async (error: unknown) => {
+      await warm?.host.close();
+      await this.stop(record.packageName);
+      throw error;
+    });
     try {
-      const plugin = await this.startHost(record, settings, dataFolder, sandbox, proxy, quota, opts.signal);
+      // No declared host: no proxy, and the host's network namespace has only its own loopback.
+      const proxy =
+        allowedHosts.length > 0
+          ? await startEgressProxy({
+              allowedHosts,
+              pluginName: record.packageName,
+              logger: this.opts.logger,
+              // A warm host sees its own empty folder, bound at its start: the socket is made in it.
+              dir: warm ? warm.folders.net : egressSocketDir(this.opts.dataDir),
+              // Not the start's signal: the proxy lives as long as the host, and stop() closes it.
+              ...egressTestHooksFor(this.opts.runtime),
+            })
+          : undefined;
+      if (proxy) this.proxies.set(record.packageName, proxy);
+      const plugin = await this.startHost(record, settings, dataFolder, sandbox, proxy, quota, warm, opts.signal);
       quota.watch();
       this.quotas.set(record.packageName, quota);
       return plugin;
     } catch (error) {
+      await warm?.host.close();
       await this.stop(record.packageName);
       throw error;
     }
@@ -149,6 +209,7 @@ export class IsolatedPlugins {
     sandbox: Awaited<ReturnType<typeof selectSandbox>>,
     proxy: EgressProxy | undefined,
     quota: StorageQuota,
+    warm: WarmHost | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Plugin> {
     const callbacks = new CallbackTable();
@@ -176,7 +237,7 @@ export class IsolatedPlugins {
       },
       callbacks,
     );
-    const host = await PluginHost.start({
+    const hostOpts: PluginHostOptions = {
       pluginName: record.packageName,
       installDir: record.installDir,
       entry: record.entry,
@@ -203,7 +264,14 @@ export class IsolatedPlugins {
         this.opts.onHostDied(record.packageName, reason);
       },
       ...(signal ? { signal } : {}),
-    });
+    };
+    // A warm host was started on folders of its own: the plugin's entry is where its files were linked.
+    const host = warm ? warm.host : await PluginHost.start(hostOpts);
+    if (warm) {
+      const { pluginName, agentId, character, bridge: agentSide, onUnexpectedExit } = hostOpts;
+      const entry = join(warm.folders.plugin, relative(record.installDir, record.entry));
+      await host.handOff({ pluginName, agentId, character, settings, bridge: agentSide, onUnexpectedExit, entry, ...(proxy ? { egressSocket: proxy.socketPath } : {}) }, signal);
+    }
     ref.host = host;
     this.hosts.set(record.packageName, host);
     if (host.manifest.name !== record.pluginName) {
@@ -249,6 +317,14 @@ export class IsolatedPlugins {
     this.workers.get(packageName)?.removeAll();
     this.workers.delete(packageName);
     await this.closeProxy(packageName);
+    await this.releaseTenancy(packageName);
+  }
+
+  /** A warm host's folders, once its host is gone: its data goes back and its links are removed. */
+  private async releaseTenancy(packageName: string): Promise<void> {
+    const tenancy = this.tenancies.get(packageName);
+    this.tenancies.delete(packageName);
+    if (tenancy) await releaseWarmFolders(tenancy);
   }
 
   private quotaFor(packageName: string, dataFolder: string): StorageQuota {
@@ -276,6 +352,7 @@ export class IsolatedPlugins {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...new Set([...this.hosts.keys(), ...this.proxies.keys()])].map((name) => this.stop(name)));
+    await this.warm?.stop();
+    await Promise.all([...new Set([...this.hosts.keys(), ...this.proxies.keys(), ...this.tenancies.keys()])].map((name) => this.stop(name)));
   }
 }

@@ -3,7 +3,7 @@ import { PluginDynamicError } from '../../errors.js';
 import { bounded } from '../../shared/bounded.js';
 import { DEFAULT_CHANNEL_LIMITS, HostChannel, type ChannelLimits, type ChannelStats } from './host-channel.js';
 import { startHostProcess, type HostProcess, type HostProcessOptions } from './host-process.js';
-import { HostManifestSchema, type AgentFunctions, type HostFunctions, type HostManifest, type Json } from './protocol.js';
+import { HostManifestSchema, HostPluginGrantSchema, WarmAnswerSchema, type AgentFunctions, type HostFunctions, type HostManifest, type HostPluginGrant, type Json } from './protocol.js';
 
 export interface PluginHostOptions extends HostProcessOptions {
   entry: string;
@@ -31,6 +31,23 @@ export interface PluginHostOptions extends HostProcessOptions {
   onPhase?: (phase: HostStartPhase, ms: number) => void;
 }
 
+/** A spare host's start: its process, and what it loads before any plugin (no plugin, no bridge yet). */
+export type WarmHostOptions = Omit<PluginHostOptions, 'entry' | 'agentId' | 'character' | 'settings' | 'bridge' | 'onPhase' | 'egressSocket'> & {
+  /** Module specifiers the host imports while it waits (resolved from the worker). */
+  preload: string[];
+};
+
+/** What a warm host is given at hand-off: the plugin, and the agent's side of its channel. */
+export type HostHandoff = HostPluginGrant & Pick<PluginHostOptions, 'pluginName' | 'bridge' | 'onUnexpectedExit'>;
+
+/** Answers every call of a host that has no plugin yet: it has nothing to ask the agent. */
+const NO_BRIDGE: AgentFunctions = {
+  forward: () => Promise.reject(new Error('this host has not been given a plugin')),
+  callback: () => Promise.reject(new Error('this host has not been given a plugin')),
+  registerTaskWorker: () => Promise.reject(new Error('this host has not been given a plugin')),
+  log: () => undefined,
+};
+
 /** A host's start: sandbox, control group and spawn; Node and the worker up (first ping); the plugin imported and described. */
 export type HostStartPhase = 'spawn' | 'worker ready' | 'import and describe';
 
@@ -51,14 +68,24 @@ export class PluginHost {
   private closing = false;
   private exited: Promise<void>;
   manifest!: HostManifest;
+  /** A warm host's resident memory when it was ready, as it reported it (for the benchmark). */
+  warmRssBytes: number | undefined;
 
   private constructor(
     private readonly proc: HostProcess,
-    private readonly opts: PluginHostOptions,
+    /** Replaced once, at hand-off, when the host was started warm. */
+    private opts: PluginHostOptions,
   ) {
     // Every frame the host sends is checked before birpc sees it; a bad one ends the host.
     this.channel = new HostChannel(proc.channel, { ...DEFAULT_CHANNEL_LIMITS, ...opts.channelLimits }, (reason) => this.kill(reason));
-    this.rpc = createBirpc<HostFunctions, AgentFunctions>(opts.bridge, {
+    // birpc looks a function up when it is called: the bridge of the plugin the host serves now.
+    const bridge: AgentFunctions = {
+      forward: (...args) => this.opts.bridge.forward(...args),
+      callback: (...args) => this.opts.bridge.callback(...args),
+      registerTaskWorker: (...args) => this.opts.bridge.registerTaskWorker(...args),
+      log: (...args) => this.opts.bridge.log(...args),
+    };
+    this.rpc = createBirpc<HostFunctions, AgentFunctions>(bridge, {
       post: this.channel.post,
       on: this.channel.on,
       serialize: this.channel.serialize,
@@ -103,6 +130,45 @@ export class PluginHost {
       return host;
     } catch (error) {
       await host.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Starts a spare host: the same sandbox, control group and bounds as any host, with nothing of a
+   * plugin (its folders are the spare's own, empty), and has it load what every host needs.
+   */
+  static async startWarm(opts: WarmHostOptions): Promise<PluginHost> {
+    opts.signal?.throwIfAborted();
+    const full: PluginHostOptions = { ...opts, entry: '', agentId: '', character: null, settings: {}, bridge: NO_BRIDGE };
+    const host = new PluginHost(await startHostProcess(full, opts.signal), full);
+    try {
+      const answer = WarmAnswerSchema.safeParse(await host.call('warm', [{ preload: opts.preload }], opts.startTimeoutMs, opts.signal));
+      if (!answer.success) throw new PluginDynamicError('LOAD_FAILED', `A warm plugin host answered its start in a shape the agent does not accept: ${answer.error.issues[0]?.message ?? 'invalid'}.`);
+      host.warmRssBytes = answer.data.rssBytes;
+      return host;
+    } catch (error) {
+      await host.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Gives a warm host its one plugin: from now on it is that plugin's host (its name in every
+   * message, its bridge, its exit handler). The grant is checked by its shape before it is sent.
+   */
+  async handOff(handoff: HostHandoff, signal?: AbortSignal): Promise<void> {
+    const { pluginName, bridge, onUnexpectedExit, ...grant } = handoff;
+    try {
+      const checked = HostPluginGrantSchema.safeParse(grant);
+      if (!checked.success) throw new PluginDynamicError('LOAD_FAILED', `${pluginName}'s hand-off to its warm host is not in the shape a host accepts: ${checked.error.issues[0]?.message ?? 'invalid'}.`);
+      this.opts = { ...this.opts, pluginName, bridge, onUnexpectedExit, entry: checked.data.entry, agentId: checked.data.agentId, settings: checked.data.settings };
+      const described = await this.call('handoff', [checked.data], this.opts.startTimeoutMs, signal);
+      const parsed = HostManifestSchema.safeParse(described);
+      if (!parsed.success) throw new PluginDynamicError('LOAD_FAILED', `${pluginName}'s host described the plugin in a shape the agent does not accept: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+      this.manifest = parsed.data;
+    } catch (error) {
+      await this.close();
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FORWARDED_METHODS } from '../../../worker/plugin-host-forwarded.mjs';
+import type { Json } from '../../../worker/plugin-host-protocol.d.mts';
 
 /**
  * The whole surface between the agent and a plugin host, both directions in one place. The host
@@ -9,7 +10,7 @@ import { FORWARDED_METHODS } from '../../../worker/plugin-host-forwarded.mjs';
  */
 
 /** Both directions' functions live beside the worker, which is checked against them too. */
-export type { AgentFunctions, HostFunctions, Json, RouteAnswer } from '../../../worker/plugin-host-protocol.d.mts';
+export type { AgentFunctions, HostFunctions, HostPluginGrant, Json, RouteAnswer } from '../../../worker/plugin-host-protocol.d.mts';
 
 /**
  * Runtime calls the host forwards to the agent (the narrow runtime's forwarded part): one list for
@@ -20,6 +21,23 @@ export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];
 
 const name = z.string().min(1).max(200);
 const text = z.string().max(20_000);
+
+/**
+ * What a warm host is given at hand-off (the `handoff` frame), checked before it is sent; the host
+ * checks it again by the same bounds. The character is the agent's copy without settings or secrets.
+ */
+export const HostPluginGrantSchema = z
+  .object({
+    entry: z.string().min(1).max(4_096),
+    agentId: z.string().min(1).max(100),
+    character: z.custom<Json>((value) => value !== undefined),
+    settings: z.record(z.string().max(200), text).refine((values) => Object.keys(values).length <= 200, 'at most 200 settings'),
+    egressSocket: z.string().min(1).max(107).optional(),
+  })
+  .strict();
+
+/** A warm host's answer once it has loaded what every host needs. */
+export const WarmAnswerSchema = z.object({ rssBytes: z.number().int().nonnegative() }).strict();
 
 /** The plugin as the host describes it after importing it: what the agent registers stubs for. */
 export const HostManifestSchema = z.object({

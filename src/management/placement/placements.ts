@@ -2,6 +2,7 @@ import type { IAgentRuntime } from '@elizaos/core';
 import type { PluginDynamicConfig } from '../../config.js';
 import type { PluginDynamicError } from '../../errors.js';
 import { join } from 'node:path';
+import { HEADLESS_SETTING } from '../../shared/agent-lock.js';
 import { IsolatedPlugins } from '../host/index.js';
 import type { ChannelStats } from '../host/host-channel.js';
 import { DAY_MS, HOUR_MS, PluginBudgets, type BudgetLimits } from '../host/plugin-budgets.js';
@@ -52,6 +53,23 @@ export function budgetLimits(config: Pick<PluginDynamicConfig, 'hostMaxModelCall
   };
 }
 
+/** A spare host nobody took within this is ended; the next isolated activation starts another. */
+export const WARM_HOST_IDLE_MS = 10 * 60_000;
+/**
+ * What a warm host loads before it is given a plugin: @elizaos/core, which most plugins import (the
+ * same file theirs resolves to: the agent's own copy, which the installer insists on).
+ */
+export const WARM_HOST_PRELOAD = ['@elizaos/core'];
+
+/**
+ * Whether this runtime keeps a warm host: the setting, and never in the CLI's headless runtime, which
+ * ends with its command (`list`, `jobs`, `status` and the rest).
+ */
+export function keepsWarmHost(runtime: Pick<IAgentRuntime, 'getSetting'>, config: Pick<PluginDynamicConfig, 'warmHost'>): boolean {
+  const headless = runtime.getSetting(HEADLESS_SETTING);
+  return config.warmHost && headless !== 'true' && headless !== true;
+}
+
 /** Both placements, the host processes behind the isolated one, and the choice between them. */
 export class Placements {
   readonly isolated: IsolatedPlacement;
@@ -84,6 +102,7 @@ export class Placements {
       onHostDied: opts.onHostDied,
       storageMb: config.pluginStorageMb,
       onQuotaExceeded: opts.onQuotaExceeded,
+      ...(keepsWarmHost(runtime, config) ? { warm: { preload: WARM_HOST_PRELOAD, idleMs: WARM_HOST_IDLE_MS } } : {}),
     });
     this.isolated = new IsolatedPlacement({ runtime, loader, hosts: this.hosts, settings, approvals: opts.approvals });
     this.byMode = { isolated: this.isolated, 'in-process': new InProcessPlacement({ runtime, loader, modules, settings }) };
@@ -102,6 +121,16 @@ export class Placements {
   /** What the running host's channel saw (requests, queue and unsent-answer peaks), if one runs. */
   channelStats(packageName: string): ChannelStats | undefined {
     return this.hosts.channelStats(packageName);
+  }
+
+  /** The warm spare host, when one is ready (for tests and the benchmark). */
+  warmSpare(): Promise<{ pid: number | undefined; root: string; rssBytes: number | undefined } | undefined> {
+    return this.hosts.warm?.ready() ?? Promise.resolve(undefined);
+  }
+
+  /** Turns the spare host off or on again for this runtime (the benchmark's cold and warm sides); nothing when warm hosts are off. */
+  async setWarmHosts(on: boolean): Promise<void> {
+    await this.hosts.warm?.setEnabled(on);
   }
 
   /** Ends the plugin's host, if one runs, whatever its placement is now. Idempotent. */
