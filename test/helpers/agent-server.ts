@@ -87,6 +87,8 @@ export async function startRealAgentServer(options: RealAgentServerOptions = {})
     settings: {
       PGLITE_DATA_DIR: join(dataDir, 'db'),
       PLUGIN_DYNAMIC_DATA_DIR: join(dataDir, 'plugin-dynamic'),
+      // No warm spare toolchain unless a test is about it: it costs a checker and a test runner per agent.
+      PLUGIN_DYNAMIC_WARM_TOOLCHAIN: 'off',
       ...options.settings,
     },
     secrets: {},

@@ -51,6 +51,8 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
     settings: {
       PGLITE_DATA_DIR: join(dataDir, 'db'),
       PLUGIN_DYNAMIC_DATA_DIR: join(dataDir, 'plugin-dynamic'),
+      // No warm spare toolchain unless a test is about it: it costs a checker and a test runner per runtime.
+      PLUGIN_DYNAMIC_WARM_TOOLCHAIN: 'off',
       ...options.settings,
     },
     secrets: { ...options.secrets },

@@ -41,6 +41,7 @@ export class CheckWorker {
   private child: LineProcess | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private readonly endListeners = new Set<() => void>();
 
   /**
    * @param outputCapBytes the most one answer line may hold; the same cap as every other child's
@@ -109,6 +110,22 @@ export class CheckWorker {
     this.kill();
   }
 
+  /** The running process's id; undefined while none runs (not started yet, or ended). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Whether a process runs now (started and not ended). */
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Calls `listener` each time a running process ends, whatever ended it; returns how to stop listening. */
+  onEnd(listener: () => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
   private start(node: string): LineProcess {
     if (this.child) return this.child;
     const home = join(this.workspaceDir, '.home');
@@ -136,6 +153,7 @@ export class CheckWorker {
     this.child = child;
     void child.ended.then(({ outputLimitHit }) => {
       if (this.child === child) this.child = undefined;
+      for (const listener of this.endListeners) listener();
       for (const waiting of this.pending.values()) {
         waiting.reject(
           outputLimitHit
