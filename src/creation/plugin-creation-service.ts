@@ -306,6 +306,11 @@ export class PluginCreationService extends Service {
     pool.start();
   }
 
+  /** The warm spare toolchain: undefined when the setting is off or no job could run here. */
+  get warmSpares(): SparePool | undefined {
+    return this.jobDeps.spares;
+  }
+
   /** Workspaces a job record refers to, and those of the spares alive now. */
   private keptWorkspaces(): Set<string> {
     const live = [...(this.jobDeps.spares?.liveNames() ?? [])].map((name) => join(this.workspacesRoot(), name));

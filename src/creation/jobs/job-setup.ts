@@ -53,6 +53,14 @@ export async function prepareJob(
   try {
     const workspaceDir = adopted ? adopted.spare.workspaceDir : job.queued.workspaceDir;
     if (adopted) held.group = adopted.spare.group;
+    // The job's record names the folder it works in from now on (kept, listed and removed with the job).
+    await jobs.update(
+      id,
+      () => (adopted ? { workspaceDir } : {}),
+      adopted
+        ? `Toolchain: adopted the warm spare (started ${Math.round((Date.now() - adopted.spare.startedAt) / 100) / 10} s before; workspace ${workspaceDir})`
+        : `Toolchain: fresh workers (${refused ?? 'no warm spare'})`,
+    );
     const files = new JobFiles({
       dataDir: settings.dataDir,
       jobId: id,
@@ -80,16 +88,8 @@ export async function prepareJob(
       (job) => ({
         sandbox: sandbox.kind === 'none' ? 'none' : wrapped.described,
         phases: appendPhases(job.phases, clock.list()),
-        ...(adopted ? { workspaceDir } : {}),
       }),
       `Sandbox: ${wrapped.described}`,
-    );
-    await jobs.update(
-      id,
-      () => ({}),
-      adopted
-        ? `Toolchain: adopted the warm spare (started ${Math.round((Date.now() - adopted.spare.startedAt) / 100) / 10} s before; workspace ${workspaceDir})`
-        : `Toolchain: fresh workers (${refused ?? 'no warm spare'})`,
     );
     return { workspaceDir, files, toolchain, group: wrapped.group, wrap: wrapped.wrap, ...(workers ? { workers } : {}) };
   } catch (error) {

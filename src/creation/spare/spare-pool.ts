@@ -72,6 +72,12 @@ export class SparePool {
     await this.current;
   }
 
+  /** The spare waiting for a job now, if one is: its id, workspace and its workers' process ids. */
+  waitingSpare(): { id: string; workspaceDir: string; pids: { check: number | undefined; test: number | undefined } } | undefined {
+    const spare = this.waiting;
+    return spare && { id: spare.id, workspaceDir: spare.workspaceDir, pids: { check: spare.workers.check.pid, test: spare.workers.test.pid } };
+  }
+
   /** Names (`spare-<id>`) of every spare this pool holds now, waiting or adopted: their files are not swept. */
   liveNames(): Set<string> {
     const starting = this.startingId ? [`${SPARE_PREFIX}${this.startingId}`] : [];
