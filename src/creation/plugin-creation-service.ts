@@ -5,6 +5,7 @@ import { Service, type IAgentRuntime } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { codedError, PluginDynamicError } from '../errors.js';
 import { PLUGIN_CREATION_SERVICE } from '../service-types.js';
+import { HEADLESS_SETTING } from '../shared/agent-lock.js';
 import { FleetAgent } from '../fleet/fleet-agent.js';
 import type { FleetBuildChoice, FleetBuildEntry } from '../fleet/fleet-builds.js';
 import { installFromFleet } from '../fleet/fleet-install.js';
@@ -287,10 +288,13 @@ export class PluginCreationService extends Service {
   /**
    * Keeps one warm toolchain ready for the next job (PLUGIN_DYNAMIC_WARM_TOOLCHAIN), only where a
    * job could run now: in-process queue, a sandbox, a Node for the children. Otherwise a spare
-   * claimed from the CLI is stopped.
+   * claimed from the CLI is stopped. The CLI's own runtime keeps only the spare its `create`
+   * started early: its other commands (`list`, `jobs`, `status`) start no spare.
    */
   private async startSpares(caps: CreationCapabilities): Promise<void> {
     const canRun = !this.fleet && (caps.sandbox === 'bwrap' || caps.sandbox.startsWith('none')) && (caps.runtime?.childrenOk ?? true);
+    const headless = ['true', true].includes(this.runtime.getSetting(HEADLESS_SETTING) as string | boolean);
+    if (headless && !this.jobDeps.spares) return;
     if (!this.settings.warmToolchain || !canRun) {
       await this.jobDeps.spares?.stop();
       delete this.jobDeps.spares;
