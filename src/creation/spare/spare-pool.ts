@@ -90,6 +90,8 @@ export class SparePool {
    */
   async take(refuse: (spare: WarmSpare) => string | undefined): Promise<AdoptedSpare | { refused: string }> {
     const spare = await this.current;
+    // Its practice run's files are gone before the job writes its own.
+    await spare?.practised;
     if (!spare || spare !== this.waiting) return { refused: 'no warm spare was ready' };
     if (!spare.alive) return { refused: "the warm spare's workers had ended" };
     const why = refuse(spare);
@@ -128,7 +130,7 @@ export class SparePool {
     const id = randomUUID();
     this.startingId = id;
     try {
-      spare = await WarmSpare.start(this.settings, this.controller.signal, id);
+      spare = await WarmSpare.start(this.settings, this.controller.signal, { id });
     } catch (error) {
       this.startingId = undefined;
       if (!this.stopped) this.failed(`A warm spare toolchain could not start: ${toPluginDynamicError(error).message}`);

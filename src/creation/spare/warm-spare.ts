@@ -8,13 +8,20 @@ import { jobSandboxPolicy, jobSandboxWrap } from '../job-sandbox.js';
 import { JobFiles } from '../pipeline/job-files.js';
 import { parsePluginSpec } from '../spec/index.js';
 import { CheckWorker } from '../steps/index.js';
+import { practise } from './spare-practice.js';
 import { ensureToolchain, type Toolchain } from '../toolchain/index.js';
 
 /** A spare's workspace is `<data>/workspaces/spare-<id>`: the folder a job that adopts it works in. */
 export const SPARE_PREFIX = 'spare-';
 
 /** The specification a spare's workspace is scaffolded from: no dependencies, nothing to generate. */
-const SPARE_SPEC = parsePluginSpec({ name: 'plugin-warm-spare', description: 'A warm toolchain workspace waiting for a creation job', version: '0.1.0' });
+const SPARE_SPEC = parsePluginSpec({
+  name: 'plugin-warm-spare',
+  description: 'A warm toolchain workspace waiting for a creation job',
+  version: '0.1.0',
+  // One action: the practice run (spare-practice.ts) checks a plugin of every part a job's has.
+  actions: [{ name: 'practiceRun', description: 'Warms the tools on a plugin like the ones jobs make', parameters: { text: 'string' } }],
+});
 
 /** The two warm workers of a workspace, as the pipeline takes them. */
 export interface WarmWorkers {
@@ -25,13 +32,18 @@ export interface WarmWorkers {
 /**
  * One spare: a workspace scaffolded in the data folder, its checker (tsc + ESLint) and test runner
  * (Vitest) started and warming in a sandbox and control group made as a job's are, so a job that
- * adopts it finds its tools loaded. The sandbox's binds are fixed when bubblewrap starts, so the
+ * adopts it finds its tools loaded and practised (one run of every check on a plugin of its own,
+ * removed after). The sandbox's binds are fixed when bubblewrap starts, so the
  * adopting job works in this workspace (the folder, not a copy), and its configuration is written
  * into the very files bound over the workspace's (syncConfig).
  */
 export class WarmSpare {
   private readonly endListeners = new Set<() => void>();
   private retired: Promise<void> | undefined;
+  /** The practice run on the spare's own plugin; settles (never rejects) when its files are removed. */
+  practised: Promise<void> = Promise.resolve();
+  /** Stops the practice run when the spare is retired. */
+  private readonly practice = new AbortController();
 
   private constructor(
     readonly id: string,
@@ -46,7 +58,9 @@ export class WarmSpare {
   }
 
   /** Scaffolds a spare workspace and starts its two workers warming. Whatever it made is removed if it fails. */
-  static async start(settings: PluginDynamicConfig, signal: AbortSignal, id: string = randomUUID()): Promise<WarmSpare> {
+  /** `practise: false` leaves out the practice run (the workers then start as a job's own do). */
+  static async start(settings: PluginDynamicConfig, signal: AbortSignal, opts: { id?: string; practise?: boolean } = {}): Promise<WarmSpare> {
+    const id = opts.id ?? randomUUID();
     const name = `${SPARE_PREFIX}${id}`;
     const workspaceDir = join(settings.dataDir, 'workspaces', name);
     const files = new JobFiles({
@@ -79,6 +93,17 @@ export class WarmSpare {
         await spare.retire();
         throw error;
       }
+      const ctx = {
+        workspaceDir,
+        toolchain,
+        timeoutMs: settings.commandTimeoutMs,
+        outputCapBytes: settings.outputCapBytes,
+        signal: AbortSignal.any([signal, spare.practice.signal]),
+        worker: workers.check,
+        testWorker: workers.test,
+        wrap,
+      };
+      if (opts.practise !== false) spare.practised = practise(SPARE_SPEC, ctx, `warm spare ${id} practice run`);
       return spare;
     } catch (error) {
       await group?.dispose();
@@ -135,7 +160,10 @@ export class WarmSpare {
   /** Ends its workers and control group and removes its configuration copies and workspace: a spare no job took. Idempotent. */
   retire(): Promise<void> {
     this.retired ??= (async () => {
+      this.practice.abort(new Error('The warm spare was retired.'));
       await this.release();
+      // Its practice run ends with the workers; its files are removed before the workspace goes.
+      await this.practised;
       await this.group?.dispose();
       await rm(this.workspaceDir, { recursive: true, force: true });
     })();

@@ -42,6 +42,8 @@ export class CheckWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly endListeners = new Set<() => void>();
+  /** Set by close(): no process is started after it. */
+  private closed = false;
 
   /**
    * @param outputCapBytes the most one answer line may hold; the same cap as every other child's
@@ -105,8 +107,9 @@ export class CheckWorker {
     child.send(JSON.stringify({ id, command: 'warm' }));
   }
 
-  /** Ends the worker and everything in its process group. Idempotent. */
+  /** Ends the worker and everything in its process group, for good: a later request is refused. Idempotent. */
   close(): void {
+    this.closed = true;
     this.kill();
   }
 
@@ -128,6 +131,7 @@ export class CheckWorker {
 
   private start(node: string): LineProcess {
     if (this.child) return this.child;
+    if (this.closed) throw codedError('TOOLCHAIN_UNAVAILABLE', { problem: 'the checker was closed' });
     const home = join(this.workspaceDir, '.home');
     let spec: ProcessSpec = {
       command: node,
