@@ -10,6 +10,14 @@ import { iteration, SPEC } from './creation.js';
 /** How long the spare waits before the job arrives: in an agent it waits minutes; long enough here to be warm. */
 const SPARE_WAIT_MS = Number(process.env['BENCH_SPARE_WAIT_MS'] ?? 6_000);
 
+const MODES = ['with', 'with-unpractised', 'without'] as const;
+type Mode = (typeof MODES)[number];
+const LABELS: Record<Mode, string> = {
+  with: 'adopting the warm spare (started, warmed and practised before the job)',
+  'with-unpractised': 'adopting a spare that was only warmed (libraries parsed, rules and Vitest loaded; no practice run)',
+  without: 'without a spare (workers started in it)',
+};
+
 /**
  * A job's first iteration in the job's sandbox and control group (bubblewrap, as the service runs
  * jobs), two ways: with the warm spare (started and warmed before the job; the job adopts its
@@ -20,14 +28,14 @@ export async function spareFirstIterations(root: string): Promise<void> {
   const runs = Number(process.env['BENCH_SPARE_RUNS'] ?? 2);
   const settings = loadConfig((key) => ({ PLUGIN_DYNAMIC_DATA_DIR: join(root, 'spare-data') })[key]);
   const spec = parsePluginSpec(SPEC);
-  const results: Record<'with' | 'without', { ms: number; phases: string }[]> = { with: [], without: [] };
+  const results: Record<Mode, { ms: number; phases: string }[]> = { with: [], 'with-unpractised': [], without: [] };
   for (let n = 0; n < runs; n++) {
-    for (const mode of ['with', 'without'] as const) {
+    for (const mode of MODES) {
       const clock = new PhaseClock(1);
       const signal = new AbortController().signal;
       let spare: WarmSpare | undefined;
-      if (mode === 'with') {
-        spare = await WarmSpare.start(settings, signal);
+      if (mode !== 'without') {
+        spare = await WarmSpare.start(settings, signal, { practise: mode === 'with' });
         await new Promise((resolve) => setTimeout(resolve, SPARE_WAIT_MS));
         // As SparePool.take does: a job never finds the practice run's files.
         await spare.practised;
@@ -51,8 +59,8 @@ export async function spareFirstIterations(root: string): Promise<void> {
       }
     }
   }
-  for (const mode of ['with', 'without'] as const) {
-    const label = mode === 'with' ? 'adopting the warm spare (started and warmed before the job)' : 'without a spare (workers started in it)';
+  for (const mode of MODES) {
+    const label = LABELS[mode];
     console.log(`first iteration in the job sandbox, ${label}: [${results[mode].map((r) => fmt(r.ms)).join(', ')}]`);
     for (const r of results[mode]) console.log(`  phases: ${r.phases}`);
   }
