@@ -13,8 +13,10 @@ export async function startSpareForCreate(ctx: CliContext, spec: unknown): Promi
   const [{ loadConfig }, { startEarlySpare, stopUnclaimedSpares }] = await Promise.all([import('../config.js'), import('../creation/spare/early-spare.js')]);
   const settings = headlessSettings(ctx.dataDir);
   // The settings as the service will read them (stored agent settings aside: a service whose
-  // settings differ stops this spare and starts its own).
-  await startEarlySpare(loadConfig((key) => settings[key]), { replace: false });
+  // settings differ stops this spare and starts its own). No practice run: the job comes once the
+  // runtime is up, a few seconds from now, and would wait for the practice's own checks to end.
+  // Nor a second spare after the job: the command ends with it.
+  await startEarlySpare(loadConfig((key) => settings[key]), { replace: false, practise: false });
   return stopUnclaimedSpares;
 }
 

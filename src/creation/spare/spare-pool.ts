@@ -18,6 +18,11 @@ export interface SparePoolOptions {
    * which runs one job and stops. @default true
    */
   replace?: boolean;
+  /**
+   * Give each spare its practice run (spare-practice.ts) before a job may take it. Off where the
+   * job comes seconds after the spare starts (a CLI `create` can then start sooner). @default true
+   */
+  practise?: boolean;
   /** Where the pool says what it did (a spare retired, died, could not start). */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -49,6 +54,7 @@ export class SparePool {
   private readonly adopted = new Map<string, WarmSpare>();
   private readonly idleMs: number;
   private readonly replace: boolean;
+  private readonly practise: boolean;
   private readonly log: NonNullable<SparePoolOptions['log']>;
 
   constructor(
@@ -57,6 +63,7 @@ export class SparePool {
   ) {
     this.idleMs = opts.idleMs ?? SPARE_IDLE_MS;
     this.replace = opts.replace ?? true;
+    this.practise = opts.practise ?? true;
     this.log = opts.log ?? (() => undefined);
   }
 
@@ -130,7 +137,7 @@ export class SparePool {
     const id = randomUUID();
     this.startingId = id;
     try {
-      spare = await WarmSpare.start(this.settings, this.controller.signal, { id });
+      spare = await WarmSpare.start(this.settings, this.controller.signal, { id, practise: this.practise });
     } catch (error) {
       this.startingId = undefined;
       if (!this.stopped) this.failed(`A warm spare toolchain could not start: ${toPluginDynamicError(error).message}`);
