@@ -293,6 +293,8 @@ export class PluginCreationService extends Service {
    */
   private async startSpares(caps: CreationCapabilities): Promise<void> {
     const canRun = !this.fleet && (caps.sandbox === 'bwrap' || caps.sandbox.startsWith('none')) && (caps.runtime?.childrenOk ?? true);
+    // What an earlier process's spares left (it stopped without stopping them) goes, whatever follows.
+    await sweepSpareWorkspaces(this.settings.dataDir, this.keptWorkspaces());
     const headless = ['true', true].includes(this.runtime.getSetting(HEADLESS_SETTING) as string | boolean);
     if (headless && !this.jobDeps.spares) return;
     if (!this.settings.warmToolchain || !canRun) {
@@ -306,7 +308,6 @@ export class PluginCreationService extends Service {
         log: (level, message) => this.runtime.logger[level]({ src: CREATION_LOG_SRC }, message),
       });
     this.jobDeps.spares = pool;
-    await sweepSpareWorkspaces(this.settings.dataDir, this.keptWorkspaces());
     pool.start();
   }
 
