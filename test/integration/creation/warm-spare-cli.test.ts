@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -48,9 +48,11 @@ describe('the warm spare in the CLI runtime', () => {
     expect(spareDirs(pluginData)).toEqual([]);
   }, 120_000);
 
-  it('starts no spare of its own when create started none (list, jobs, status)', async () => {
+  it('starts no spare of its own when create started none (list, jobs, status), and removes what a dead one left', async () => {
     await t?.cleanup({ keepData: true, restartable: true });
     const pluginData = join(dataDir, 'plugin-dynamic');
+    // What a process killed with its spare waiting leaves behind.
+    await mkdir(join(pluginData, 'workspaces', 'spare-left-by-a-crash', 'src'), { recursive: true });
     t = await createTestRuntime({ dataDir, plugins: [pluginDynamic], settings: { PLUGIN_DYNAMIC_DATA_DIR: pluginData, PLUGIN_DYNAMIC_WARM_TOOLCHAIN: 'on', [HEADLESS_SETTING]: 'true' } });
     await Promise.all([t.runtime.getServiceLoadPromise(PLUGIN_MANAGEMENT_SERVICE), t.runtime.getServiceLoadPromise(PLUGIN_CREATION_SERVICE)]);
     const creation = t.runtime.getService<PluginCreationService>(PLUGIN_CREATION_SERVICE)!;
