@@ -32,7 +32,7 @@ async function medianOf(args: string[], env: Record<string, string>): Promise<nu
 }
 
 /** One headless start in a child of its own (PGLite allows one database per process), phase by phase. */
-async function startPhases(dataDir: string, env: Record<string, string>): Promise<Record<string, number>> {
+async function startPhases(dataDir: string, env: Record<string, string>, seed = true, liftoffOnly = true): Promise<Record<string, number>> {
   const url = (path: string): string => pathToFileURL(join(ROOT, path)).href;
   const script = `
 const t = () => performance.now();
@@ -42,12 +42,13 @@ const lap = (name) => { const now = t(); phases[name] = now - at; at = now; };
 await import('@elizaos/core'); lap('import @elizaos/core');
 await import('@elizaos/plugin-sql'); lap('import @elizaos/plugin-sql');
 const { startHeadlessRuntime } = await import(${JSON.stringify(url('dist/cli/headless-runtime.js'))}); lap('import plugin-dynamic');
-const runtime = await startHeadlessRuntime(${JSON.stringify(dataDir)}, (phase, ms) => { phases[phase] = ms; });
+const runtime = await startHeadlessRuntime(${JSON.stringify(dataDir)}, (phase, ms) => { phases[phase] = ms; }${seed ? '' : ', false'});
+phases['peak RSS MB'] = process.resourceUsage().maxRSS / 1024;
 at = t();
 await runtime.stop(); await runtime.close(); lap('stop and close');
 process.stdout.write(JSON.stringify(phases));
 process.exit(0);`;
-  const result = await runProcess({ command: process.execPath, args: ['--input-type=module', '-e', script], cwd: ROOT, env, timeoutMs: 300_000, maxOutputBytes: 1_000_000 });
+  const result = await runProcess({ command: process.execPath, args: [...(liftoffOnly ? ['--liftoff-only'] : []), '--input-type=module', '-e', script], cwd: ROOT, env, timeoutMs: 300_000, maxOutputBytes: 1_000_000 });
   if (result.exitCode !== 0) throw new Error(`the headless start failed: ${result.stderr.slice(0, 2_000)}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
 }
@@ -74,11 +75,43 @@ export async function benchCli(): Promise<void> {
     console.log(`| list, starting the headless runtime | ${fmt(runtimeList)} |`);
     console.log(`list: ${(runtimeList / fastList).toFixed(1)}x faster without the runtime`);
 
+    // A fresh data folder, each start in a new one, the three kinds alternated: as the CLI starts now
+    // (seeded from the build's database template; V8's baseline WebAssembly compiler only, as
+    // main.ts sets it), seeded with V8's default tiers, and as every first start did before
+    // (PGLite makes the database, the migrations run, default tiers).
+    const KINDS = {
+      cli: { label: 'seeded from dist/db-template, baseline compiler only (the CLI now)', seed: true, liftoff: true },
+      seeded: { label: 'seeded, default WebAssembly tiers', seed: true, liftoff: false },
+      before: { label: 'made by PGLite, then migrated, default tiers (before)', seed: false, liftoff: false },
+    } as const;
+    type Kind = keyof typeof KINDS;
+    const freshStarts: Record<Kind, Record<string, number>[]> = { cli: [], seeded: [], before: [] };
+    for (let i = 0; i < RUNS; i++) {
+      for (const kind of Object.keys(KINDS) as Kind[]) {
+        const dir = join(home, `fresh-${kind}-${i}`);
+        freshStarts[kind].push(await startPhases(dir, env, KINDS[kind].seed, KINDS[kind].liftoff));
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    const total = (p: Record<string, number>): number =>
+      Object.entries(p).filter(([k]) => !k.startsWith('import') && k !== 'stop and close' && k !== 'peak RSS MB').reduce((a, [, v]) => a + v, 0);
+    console.log(`\n### Headless start on a fresh data folder (median of ${RUNS}, alternated)`);
+    console.log('| start | seed | migrations | start in all (after imports) | peak RSS |');
+    console.log('|---|---|---|---|---|');
+    for (const kind of Object.keys(KINDS) as Kind[]) {
+      const runs = freshStarts[kind];
+      console.log(
+        `| ${KINDS[kind].label} | ${fmt(median(runs.map((p) => p['seed database'] ?? 0)))} | ${fmt(median(runs.map((p) => p['migrations'] ?? 0)))} | ${fmt(median(runs.map(total)))} | ${median(runs.map((p) => p['peak RSS MB'] ?? 0)).toFixed(0)} MB |`,
+      );
+    }
+    const ratio = (a: Kind, b: Kind): string => (median(freshStarts[a].map(total)) / median(freshStarts[b].map(total))).toFixed(2);
+    console.log(`fresh start: the CLI now ${ratio('cli', 'before')}x the time before; the template alone ${ratio('seeded', 'before')}x`);
+
     const phases = await startPhases(dataDir, env);
     console.log('\n### Headless runtime start, phase by phase (existing database, one run)');
     console.log('| phase | time |');
     console.log('|---|---|');
-    for (const [phase, ms] of Object.entries(phases)) console.log(`| ${phase} | ${fmt(ms)} |`);
+    for (const [phase, ms] of Object.entries(phases)) console.log(`| ${phase} | ${phase.endsWith(' MB') ? ms.toFixed(0) : fmt(ms)} |`);
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -72,6 +72,8 @@ export const ERROR_CATALOGUE = {
     'Generated code left a link, a device or pipe, or an oversized file where the agent reads or writes; it was not followed. Fix the tests so they leave the workspace alone.',
   SHIPPED_BUILD_MISMATCH:
     'The files to install differ from the build the job checked; nothing was installed. Create the plugin again.',
+  SOURCE_SCAN_FAILED:
+    'The static scan that gates every generated plugin gave no usable answer, so validation failed closed. Run `plugin-dynamic doctor` to check Node and the sandbox, then create the plugin again; report it if it repeats.',
   // processes and sandbox
   PROCESS_TIMEOUT: 'A child process ran past its time limit and was killed with its whole process group.',
   PROCESS_OUTPUT_LIMIT: 'A child process printed more than the output cap and was killed.',
@@ -207,6 +209,7 @@ export const ERROR_MESSAGES = {
   GENERATION_FAILED: 'The plugin did not pass after {iterations} iteration(s){detail}',
   MODEL_UNAVAILABLE: '{what} was asked for, but no TEXT_LARGE model is registered.',
   SHIPPED_BUILD_MISMATCH: 'The installed dist/ of {plugin} hashes {actual}, not {expected} as the creation job recorded; it was not installed.',
+  SOURCE_SCAN_FAILED: 'The static scan of the generated sources failed ({problem}), so the plugin was not validated.',
   // HTTP
   // Kept word for word: the CLI's tests stub a server that answers with it.
   UNAUTHORIZED: '{reason}.',

@@ -10,6 +10,7 @@ import {
   type Plugin,
 } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
+import { seedDatabase } from '../../src/cli/db-template.js';
 
 /** A scripted language model: answers in order, or computed from the prompt. */
 export type ScriptedModel = string[] | ((prompt: string, call: number) => string | Promise<string>);
@@ -57,6 +58,8 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
     },
     secrets: { ...options.secrets },
   };
+  // As the CLI does: a fresh folder starts from the build's migrated template (PGLite only).
+  if (!options.settings?.['POSTGRES_URL']) await seedDatabase(join(dataDir, 'db'));
   const runtime = new AgentRuntime({ character, agentId: stringToUuid(name) });
   await runtime.registerPlugin(sqlPlugin);
   await runtime.runPluginMigrations();

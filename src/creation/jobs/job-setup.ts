@@ -112,6 +112,7 @@ function adoptedWorkers(adopted: AdoptedSpare, files: JobFiles): PipelineWorkers
   return {
     check: adopted.spare.workers.check,
     test: adopted.spare.workers.test,
+    scan: adopted.spare.workers.scan,
     beforeStep: () => adopted.spare.syncConfig(files.configDir),
     release: () => adopted.release(),
   };

@@ -9,6 +9,7 @@ import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepCon
 import type { Toolchain } from '../toolchain/index.js';
 // Not the folder's index, which re-exports the static scan (the TypeScript compiler, a second to import).
 import { validatePlugin, validationProblems, type ValidationReport } from '../validate/validate-plugin.js';
+import { ScanWorker } from '../validate/scan-worker.js';
 import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
 import { generatorDefect } from './generator-defect.js';
@@ -59,10 +60,12 @@ export interface PipelineOptions {
   workers?: PipelineWorkers;
 }
 
-/** The job's checker and test runner, with what they need before each step and when the job is done with them. */
+/** The job's checker, test runner and source scanner, with what they need before each step and when the job is done with them. */
 export interface PipelineWorkers {
   check: CheckWorker;
   test: CheckWorker;
+  /** The static scan's process (trusted as a gate: apart from the job's sandbox, it never reads the workspace). */
+  scan: ScanWorker;
   /** Called before every step, after the configuration is restored (an adopted spare's bound configuration follows the job's). */
   beforeStep?: () => Promise<void>;
   /** Ends them; called once when the pipeline ends. Without it they are closed. */
@@ -113,13 +116,17 @@ export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): 
   const workers: PipelineWorkers = opts.workers ?? {
     check: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'check'),
     test: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'test'),
+    scan: new ScanWorker(),
   };
   try {
-    if (!opts.workers) await Promise.all([workers.check.warm(opts.signal), workers.test.warm(opts.signal)]);
+    // An adopted spare's are started (and warm) already; warming a started worker again is a no-op for the scanner.
+    const warming = opts.workers ? [workers.scan.warm(opts.signal)] : [workers.check.warm(opts.signal), workers.test.warm(opts.signal), workers.scan.warm(opts.signal)];
+    await Promise.all(warming);
     return await iterate(opts, hooks, workers);
   } finally {
     workers.check.close();
     workers.test.close();
+    workers.scan.close();
     await workers.release?.();
   }
 }
@@ -261,6 +268,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
       ...(opts.wrap ? { wrap: opts.wrap } : {}),
       ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
       files: sources.list(),
+      scanner: workers.scan,
     }));
     const judged = report.ok && opts.review ? await clock.time('review', () => reviewWithCases(opts, ctx, sources, iteration, hooks, confirmedBefore)) : undefined;
     const review = judged?.review;

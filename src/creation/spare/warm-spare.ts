@@ -8,6 +8,7 @@ import { jobSandboxPolicy, jobSandboxWrap } from '../job-sandbox.js';
 import { JobFiles } from '../pipeline/job-files.js';
 import { parsePluginSpec } from '../spec/index.js';
 import { CheckWorker } from '../steps/index.js';
+import { ScanWorker } from '../validate/scan-worker.js';
 import { practise } from './spare-practice.js';
 import { ensureToolchain, type Toolchain } from '../toolchain/index.js';
 
@@ -23,10 +24,11 @@ const SPARE_SPEC = parsePluginSpec({
   actions: [{ name: 'practiceRun', description: 'Warms the tools on a plugin like the ones jobs make', parameters: { text: 'string' } }],
 });
 
-/** The two warm workers of a workspace, as the pipeline takes them. */
+/** The warm workers of a workspace, as the pipeline takes them; the scanner reads no workspace (it is sent the sources). */
 export interface WarmWorkers {
   check: CheckWorker;
   test: CheckWorker;
+  scan: ScanWorker;
 }
 
 /**
@@ -85,10 +87,12 @@ export class WarmSpare {
       const workers = {
         check: new CheckWorker(workspaceDir, wrap, settings.outputCapBytes, 'check'),
         test: new CheckWorker(workspaceDir, wrap, settings.outputCapBytes, 'test'),
+        // As a job's pipeline makes it: its own sandbox and control group, not the job's.
+        scan: new ScanWorker(),
       };
       const spare = new WarmSpare(id, workspaceDir, files, toolchain, group, workers, Date.now());
       try {
-        await Promise.all([workers.check.warm(signal), workers.test.warm(signal)]);
+        await Promise.all([workers.check.warm(signal), workers.test.warm(signal), workers.scan.warm(signal)]);
       } catch (error) {
         await spare.retire();
         throw error;
@@ -178,6 +182,7 @@ export class WarmSpare {
     this.detach();
     this.workers.check.close();
     this.workers.test.close();
+    this.workers.scan.close();
     await this.files.dispose();
   }
 }

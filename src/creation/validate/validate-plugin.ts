@@ -10,6 +10,7 @@ import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { readSourceFiles } from '../workspace/workspace-files.js';
 import type { Diagnostic } from '../steps/index.js';
+import { ScanWorker } from './scan-worker.js';
 import type { Finding } from './static-scan.js';
 import { childNode } from '../../shared/child-node.js';
 
@@ -72,14 +73,26 @@ export async function validatePlugin(opts: {
   resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
   /** The sources to scan (the pipeline's accepted ones); read from the workspace when omitted. */
   files?: GeneratedFile[];
+  /** The job's warm scanner; without one, a scanner is started for this call and closed after it. */
+  scanner?: ScanWorker;
 }): Promise<ValidationReport> {
   const { spec, workspaceDir } = opts;
   // The accepted sources, not the workspace as the tests left it: a test could rewrite a source
   // after it was built, to pass the scan with code that was not what shipped.
   const files = opts.files ?? (await readSourceFiles(workspaceDir, opts.signal ? { signal: opts.signal } : {}));
-  // Loaded here: the scan brings the TypeScript compiler (a second to import), which a runtime's start should not pay.
-  const { scanSource } = await import('./static-scan.js');
-  const findings = scanSource(files.filter((f) => !f.path.startsWith(`${CONTRACT_DIR}/`)));
+  // In the scanner's own process (the agent never loads TypeScript), side by side with the import check.
+  const scanner = opts.scanner ?? new ScanWorker();
+  const scanning = scanner
+    .scan(
+      files.filter((f) => !f.path.startsWith(`${CONTRACT_DIR}/`)),
+      { timeoutMs: Math.min(opts.timeoutMs, 60_000), ...(opts.signal ? { signal: opts.signal } : {}) },
+    )
+    .finally(() => {
+      if (!opts.scanner) scanner.close();
+    });
+  // Awaited below; a failure that comes first (a cancelled import) must not leave it unhandled.
+  scanning.catch(() => undefined);
+  const findings: Finding[] = [];
 
   const wanted = [
     ...spec.actions.map((a) => ({ kind: 'actions' as const, name: a.actionName, refs: [a.identifier, a.actionName] })),
@@ -123,6 +136,8 @@ export async function validatePlugin(opts: {
   } else {
     findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: 'the build left no dist/index.js (src/index.ts is the entry)' });
   }
+  // The scan's findings come first, as they did when it ran before the import check.
+  findings.unshift(...(await scanning));
   // A plugin that could not be imported (or exports no plugin) lacks every component: that finding is
   // the cause, and "missing" lines for each component would only bury it.
   const missing = built

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanSource } from '../../../src/creation/validate/index.js';
+import { scanSource } from '../../../src/creation/validate/static-scan.js';
 
 const scan = (content: string) => scanSource([{ path: 'src/x.ts', content }]).map((f) => f.rule);
 
