@@ -79,6 +79,8 @@ const ConfigSchema = z.object({
   extendAllowed: z.array(z.string().min(1).max(100)).max(100),
   /** Extensions (installs or creations started from chat) in any hour, across restarts. @default 3 */
   extensionsPerHour: z.coerce.number().int().min(0).max(100),
+  /** Whether the creation service keeps one warm, sandboxed toolchain ready for the next job. @default true */
+  warmToolchain: z.boolean(),
 });
 
 export type PluginDynamicConfig = z.infer<typeof ConfigSchema>;
@@ -121,6 +123,7 @@ export const SETTING_NAMES = {
   selfExtension: 'PLUGIN_DYNAMIC_SELF_EXTENSION',
   extendAllowed: 'PLUGIN_DYNAMIC_EXTEND_ALLOWED',
   extensionsPerHour: 'PLUGIN_DYNAMIC_EXTENSIONS_PER_HOUR',
+  warmToolchain: 'PLUGIN_DYNAMIC_WARM_TOOLCHAIN',
 } as const satisfies Record<keyof PluginDynamicConfig, string>;
 
 function text(value: ReturnType<SettingSource>): string | undefined {
@@ -174,6 +177,7 @@ export function loadConfig(source: SettingSource, cwd: string = process.cwd()): 
     selfExtension: !['0', 'false', 'no', 'off'].includes((get('selfExtension') ?? 'on').toLowerCase()),
     extendAllowed: (get('extendAllowed') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     extensionsPerHour: get('extensionsPerHour') ?? 3,
+    warmToolchain: !['0', 'false', 'no', 'off'].includes((get('warmToolchain') ?? 'on').toLowerCase()),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

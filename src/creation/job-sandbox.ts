@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { agentNodeModules } from '../shared/npm/agent-packages.js';
-import type { SandboxPolicy } from '../shared/sandbox/index.js';
+import type { ProcessSpec } from '../shared/process-runner.js';
+import type { ResourceGroup, Sandbox, SandboxPolicy } from '../shared/sandbox/index.js';
 import { WORKER_DIR } from './steps/index.js';
 
 /**
@@ -23,5 +24,13 @@ export function jobSandboxPolicy(opts: {
     readOnly: [join(opts.dataDir, 'toolchain'), agentNodeModules(), WORKER_DIR, ...(opts.dependencyDir ? [opts.dependencyDir] : [])],
     network: false,
     limits: { cpuSeconds: 2 * Math.ceil(opts.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
+  };
+}
+
+/** How each of a job's tool runs is started: in the sandbox with `policy`, inside the job's control group when there is one. */
+export function jobSandboxWrap(sandbox: Sandbox, policy: SandboxPolicy, group: ResourceGroup | undefined): (spec: ProcessSpec) => ProcessSpec {
+  return (spec) => {
+    const sandboxed = sandbox.wrap(spec, policy);
+    return group ? group.wrap(sandboxed) : sandboxed;
   };
 }

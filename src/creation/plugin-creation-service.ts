@@ -5,6 +5,7 @@ import { Service, type IAgentRuntime } from '@elizaos/core';
 import { loadConfig, type PluginDynamicConfig } from '../config.js';
 import { codedError, PluginDynamicError } from '../errors.js';
 import { PLUGIN_CREATION_SERVICE } from '../service-types.js';
+import { HEADLESS_SETTING } from '../shared/agent-lock.js';
 import { FleetAgent } from '../fleet/fleet-agent.js';
 import type { FleetBuildChoice, FleetBuildEntry } from '../fleet/fleet-builds.js';
 import { installFromFleet } from '../fleet/fleet-install.js';
@@ -21,7 +22,7 @@ import {
   type MachineProbes,
 } from './capabilities.js';
 import { boundedModelCall } from './generators/model/index.js';
-import { CREATION_LOG_SRC } from './jobs/job-context.js';
+import { CREATION_LOG_SRC, type JobDeps } from './jobs/job-context.js';
 import { JOB_LIST_LIMIT, type JobRecord } from './jobs/job-record.js';
 import type { CreationQueue } from './jobs/job-queue.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -31,6 +32,8 @@ import { refuseSilentReplace } from './jobs/replace-guard.js';
 import { rerunLine } from './jobs/rerun-line.js';
 import { refuseComponentClashes, refuseEmptySpec, sameAsEarlierResult } from './jobs/submission-checks.js';
 import { sweepJobFiles } from './pipeline/job-files.js';
+import { claimEarlySpares } from './spare/early-spare.js';
+import { SparePool, sweepSpareWorkspaces } from './spare/spare-pool.js';
 import { describeToSpec, describeWithModel, parsePluginSpec } from './spec/index.js';
 import type { PluginSpec } from './spec/plugin-spec.js';
 
@@ -67,19 +70,25 @@ export class PluginCreationService extends Service {
   /** What the start-up probes found on this machine, for the capabilities provider and doctor. */
   private probes: MachineProbes = UNPROBED;
   private stopping: Promise<void> | undefined;
+  /** What the in-process runner's jobs read; its `spares` is set once the warm spare may start. */
+  private readonly jobDeps: JobDeps;
 
   constructor(runtime: IAgentRuntime, config?: PluginDynamicConfig) {
     super(runtime);
     this.settings = config ?? loadConfig((key) => runtime.getSetting(key) ?? process.env[key]);
     this.jobs = new JobStore(runtime);
-    this.runner = new JobRunner({ runtime, settings: this.settings, jobs: this.jobs });
+    this.jobDeps = { runtime, settings: this.settings, jobs: this.jobs };
+    this.runner = new JobRunner(this.jobDeps);
   }
 
   static override async start(runtime: IAgentRuntime): Promise<PluginCreationService> {
     const service = new PluginCreationService(runtime);
+    // A spare the CLI started before the runtime is claimed first, so the start-up sweeps keep its files.
+    service.jobDeps.spares = await claimEarlySpares(service.settings);
     await service.useFleetOnPostgres();
     await service.restore();
     const caps = service.capabilities();
+    await service.startSpares(caps);
     runtime.logger.info(
       { src: 'plugin-dynamic', dataDir: service.settings.dataDir, queue: service.runner.kind },
       startupSummary(caps, service.settings.dataDir, service.settings.isolation, service.queueDescription()),
@@ -272,12 +281,51 @@ export class PluginCreationService extends Service {
       const info = await stat(dir).catch(() => undefined);
       if (info && info.mtimeMs < cutoff) await rm(dir, { recursive: true, force: true });
     }
-    await sweepJobFiles(this.settings.dataDir, this.runner.activeJobIds());
+    await sweepJobFiles(this.settings.dataDir, new Set([...this.runner.activeJobIds(), ...(this.jobDeps.spares?.liveNames() ?? [])]));
     return { removedJobs: old.map((j) => j.id) };
+  }
+
+  /**
+   * Keeps one warm toolchain ready for the next job (PLUGIN_DYNAMIC_WARM_TOOLCHAIN), only where a
+   * job could run now: in-process queue, a sandbox, a Node for the children. Otherwise a spare
+   * claimed from the CLI is stopped. The CLI's own runtime keeps only the spare its `create`
+   * started early: its other commands (`list`, `jobs`, `status`) start no spare.
+   */
+  private async startSpares(caps: CreationCapabilities): Promise<void> {
+    const canRun = !this.fleet && (caps.sandbox === 'bwrap' || caps.sandbox.startsWith('none')) && (caps.runtime?.childrenOk ?? true);
+    // What an earlier process's spares left (it stopped without stopping them) goes, whatever follows.
+    await sweepSpareWorkspaces(this.settings.dataDir, this.keptWorkspaces());
+    const headless = ['true', true].includes(this.runtime.getSetting(HEADLESS_SETTING) as string | boolean);
+    if (headless && !this.jobDeps.spares) return;
+    if (!this.settings.warmToolchain || !canRun) {
+      await this.jobDeps.spares?.stop();
+      delete this.jobDeps.spares;
+      return;
+    }
+    const pool =
+      this.jobDeps.spares ??
+      new SparePool(this.settings, {
+        log: (level, message) => this.runtime.logger[level]({ src: CREATION_LOG_SRC }, message),
+      });
+    this.jobDeps.spares = pool;
+    pool.start();
+  }
+
+  /** The warm spare toolchain: undefined when the setting is off or no job could run here. */
+  get warmSpares(): SparePool | undefined {
+    return this.jobDeps.spares;
+  }
+
+  /** Workspaces a job record refers to, and those of the spares alive now. */
+  private keptWorkspaces(): Set<string> {
+    const live = [...(this.jobDeps.spares?.liveNames() ?? [])].map((name) => join(this.workspacesRoot(), name));
+    return new Set([...this.jobs.all().map((j) => j.workspaceDir), ...live]);
   }
 
   override async stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // No spare is started any more, and the waiting one is killed and removed.
+      await this.jobDeps.spares?.stop();
       await this.runner.stop(codedError('JOB_INTERRUPTED', { reason: 'the agent is stopping' }));
       await this.jobs.flush();
     })();

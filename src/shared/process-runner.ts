@@ -142,6 +142,8 @@ export interface LineProcess {
   send(line: string): void;
   /** Kills its whole process group. Idempotent. */
   kill(): void;
+  /** Its process id (undefined when it could not be started). */
+  readonly pid: number | undefined;
   /** Settles when it has ended; `outputLimitHit` when it printed a line longer than the cap. */
   readonly ended: Promise<{ outputLimitHit: boolean }>;
 }
@@ -202,6 +204,7 @@ export function startLineProcess(spec: ProcessSpec, onLine: (line: string) => vo
       child.stdin?.write(`${line}\n`);
     },
     kill,
+    pid,
     ended,
   };
 }

@@ -89,6 +89,8 @@ export async function startRealAgentServer(options: RealAgentServerOptions = {})
       PLUGIN_DYNAMIC_DATA_DIR: join(dataDir, 'plugin-dynamic'),
       // No spare plugin host unless a test is about it (test/integration/host/warm-host.test.ts).
       PLUGIN_DYNAMIC_WARM_HOST: 'off',
+      // No warm spare toolchain unless a test is about it: it costs a checker and a test runner per agent.
+      PLUGIN_DYNAMIC_WARM_TOOLCHAIN: 'off',
       ...options.settings,
     },
     secrets: {},

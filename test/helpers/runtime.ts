@@ -54,6 +54,8 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
       PLUGIN_DYNAMIC_DATA_DIR: join(dataDir, 'plugin-dynamic'),
       // A spare plugin host is started only by the tests about it (test/integration/host/warm-host.test.ts).
       PLUGIN_DYNAMIC_WARM_HOST: 'off',
+      // No warm spare toolchain unless a test is about it: it costs a checker and a test runner per runtime.
+      PLUGIN_DYNAMIC_WARM_TOOLCHAIN: 'off',
       ...options.settings,
     },
     secrets: { ...options.secrets },

@@ -9,6 +9,7 @@ import { answerText, jobSummaryText, type ActionAnswer } from '../format.js';
 import { note, printResult } from '../output.js';
 import { pickAction, sampleMessage } from '../action-choice.js';
 import { readSpecFile } from '../spec-file.js';
+import { startSpareForCreate } from '../early-spare.js';
 import { askApproval, whoAmI } from '../approve-prompt.js';
 import { parsePluginSpec } from '../../creation/spec/spec-schema.js';
 import { RERUN_PREFIX } from '../../creation/jobs/rerun-line.js';
@@ -107,7 +108,14 @@ export const createCommands: CommandGroup = (program, run) => {
         const spec = specPath === undefined ? undefined : await readSpecFile(specPath);
         checkRunActionInSpec(spec, flags);
         const b = await ctx.backend();
-        const job = await submit(b, spec, flags);
+        const stopSpare = await startSpareForCreate(ctx, spec);
+        let job: JobRecord;
+        try {
+          job = await submit(b, spec, flags);
+        } finally {
+          // Taken over by the creation service once the runtime started; stopped here otherwise.
+          await stopSpare();
+        }
         note(ctx.out, `Creating ${job.pluginName} (job ${job.id.slice(0, 8)}, ${job.generator} generator)`);
         const rerun = job.log.find((entry) => entry.message.startsWith(RERUN_PREFIX));
         if (rerun) note(ctx.out, rerun.message);

@@ -1,6 +1,7 @@
 import type { IAgentRuntime } from '@elizaos/core';
 import type { PluginDynamicConfig } from '../../config.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
+import type { SparePool } from '../spare/spare-pool.js';
 import type { JobRecord } from './job-record.js';
 import type { JobSourceStore } from './job-sources.js';
 import type { JobStore } from './job-store.js';
@@ -15,6 +16,8 @@ export interface JobDeps {
   jobs: JobStore;
   /** Where accepted sources are kept for a retry (the fleet); none in-process, where jobs are not retried. */
   sources?: JobSourceStore;
+  /** The warm spare toolchain a job may adopt (PLUGIN_DYNAMIC_WARM_TOOLCHAIN); none in the fleet's workers. */
+  spares?: SparePool;
 }
 
 /** One job being run: its record as it was queued, its specification and the signal that stops it. */

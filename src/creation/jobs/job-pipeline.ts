@@ -33,7 +33,7 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
   return runPipeline(
     {
       spec,
-      workspaceDir: queued.workspaceDir,
+      workspaceDir: prepared.workspaceDir,
       toolchain,
       generator,
       maxIterations: queued.maxIterations,
@@ -45,6 +45,7 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
       restoreConfig: () => files.restore(toolchain),
       prepareShip: (sources) => files.prepareShip(toolchain, sources, { timeoutMs: settings.commandTimeoutMs, signal }),
       wrap: prepared.wrap,
+      ...(prepared.workers ? { workers: prepared.workers } : {}),
       ...(prepared.group ? { resourceGroup: prepared.group } : {}),
       workspaceLimitBytes: settings.workspaceLimitMb * 1024 * 1024,
       signal,

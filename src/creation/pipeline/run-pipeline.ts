@@ -56,6 +56,20 @@ export interface PipelineOptions {
   prepareShip?: (sources: GeneratedFile[]) => void;
   /** Adds up the job's model time, so each iteration can report model and tool time apart. */
   modelMeter?: { readonly elapsedMs: number };
+  /** Warm workers started before the job (the warm spare it adopted); without them the pipeline starts its own. */
+  workers?: PipelineWorkers;
+}
+
+/** The job's checker, test runner and source scanner, with what they need before each step and when the job is done with them. */
+export interface PipelineWorkers {
+  check: CheckWorker;
+  test: CheckWorker;
+  /** The static scan's process (trusted as a gate: apart from the job's sandbox, it never reads the workspace). */
+  scan: ScanWorker;
+  /** Called before every step, after the configuration is restored (an adopted spare's bound configuration follows the job's). */
+  beforeStep?: () => Promise<void>;
+  /** Ends them; called once when the pipeline ends. Without it they are closed. */
+  release?: () => Promise<void>;
 }
 
 /** How the pipeline reports progress to its job. */
@@ -97,23 +111,27 @@ export interface PipelineOutcome {
  */
 export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): Promise<PipelineOutcome> {
   // One warm TypeScript + ESLint process and one warm Vitest per job, both in the job's sandbox:
-  // later iterations skip the tools' start-up, and the first finds them started during generation.
-  const workers = {
+  // later iterations skip the tools' start-up, and the first finds them started during generation
+  // (or already warm, when the job adopted the warm spare).
+  const workers: PipelineWorkers = opts.workers ?? {
     check: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'check'),
     test: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'test'),
     scan: new ScanWorker(),
   };
   try {
-    await Promise.all([workers.check.warm(opts.signal), workers.test.warm(opts.signal), workers.scan.warm(opts.signal)]);
+    // An adopted spare's are started (and warm) already; warming a started worker again is a no-op for the scanner.
+    const warming = opts.workers ? [workers.scan.warm(opts.signal)] : [workers.check.warm(opts.signal), workers.test.warm(opts.signal), workers.scan.warm(opts.signal)];
+    await Promise.all(warming);
     return await iterate(opts, hooks, workers);
   } finally {
     workers.check.close();
     workers.test.close();
     workers.scan.close();
+    await workers.release?.();
   }
 }
 
-async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { check: CheckWorker; test: CheckWorker; scan: ScanWorker }): Promise<PipelineOutcome> {
+async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: PipelineWorkers): Promise<PipelineOutcome> {
   const { spec, workspaceDir, toolchain, signal } = opts;
   let feedback: IterationFeedback | undefined;
   let tests: StepResult['tests'];
@@ -169,7 +187,15 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: { c
     if (generated.permissions && opts.addPermissions) await opts.addPermissions(generated.permissions);
     // The generator may not edit the tests it is judged by: put them back before every run.
     await clock.time('config-restore', () => restoreContractTests(workspaceDir, spec));
-    const restore = opts.restoreConfig;
+    const restoreConfig = opts.restoreConfig;
+    const beforeStep = workers.beforeStep;
+    const restore =
+      restoreConfig && beforeStep
+        ? async () => {
+            await restoreConfig();
+            await beforeStep();
+          }
+        : restoreConfig;
 
     const ctx = {
       workspaceDir,

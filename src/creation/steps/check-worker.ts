@@ -41,6 +41,9 @@ export class CheckWorker {
   private child: LineProcess | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private readonly endListeners = new Set<() => void>();
+  /** Set by close(): no process is started after it. */
+  private closed = false;
 
   /**
    * @param outputCapBytes the most one answer line may hold; the same cap as every other child's
@@ -104,13 +107,31 @@ export class CheckWorker {
     child.send(JSON.stringify({ id, command: 'warm' }));
   }
 
-  /** Ends the worker and everything in its process group. Idempotent. */
+  /** Ends the worker and everything in its process group, for good: a later request is refused. Idempotent. */
   close(): void {
+    this.closed = true;
     this.kill();
+  }
+
+  /** The running process's id; undefined while none runs (not started yet, or ended). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Whether a process runs now (started and not ended). */
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Calls `listener` each time a running process ends, whatever ended it; returns how to stop listening. */
+  onEnd(listener: () => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   private start(node: string): LineProcess {
     if (this.child) return this.child;
+    if (this.closed) throw codedError('TOOLCHAIN_UNAVAILABLE', { problem: 'the checker was closed' });
     const home = join(this.workspaceDir, '.home');
     let spec: ProcessSpec = {
       command: node,
@@ -136,6 +157,7 @@ export class CheckWorker {
     this.child = child;
     void child.ended.then(({ outputLimitHit }) => {
       if (this.child === child) this.child = undefined;
+      for (const listener of this.endListeners) listener();
       for (const waiting of this.pending.values()) {
         waiting.reject(
           outputLimitHit
