@@ -90,11 +90,19 @@ export default tseslint.config(
 );
 `;
 
-export const WORKSPACE_VITEST_CONFIG = `import { defineConfig } from 'vitest/config';
+/**
+ * Vitest runs the test files side by side in at least two worker processes (its default is one
+ * fewer than the cores: a single worker on two, which ran a template plugin's six test files one
+ * after another, 1.7 s against 1.0 s), each file still in a fresh process of its own.
+ */
+export const WORKSPACE_VITEST_CONFIG = `import { availableParallelism } from 'node:os';
+import { defineConfig } from 'vitest/config';
+
+const workers = Math.min(4, Math.max(2, availableParallelism() - 1));
 
 export default defineConfig({
   cacheDir: '.vitest',
-  test: { include: ['src/**/*.test.ts'], watch: false, testTimeout: 20000 },
+  test: { include: ['src/**/*.test.ts'], watch: false, testTimeout: 20000, maxWorkers: workers, minWorkers: 1 },
 });
 `;
 
