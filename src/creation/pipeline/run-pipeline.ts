@@ -7,7 +7,6 @@ import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepContext, type StepResult } from '../steps/index.js';
 import type { Toolchain } from '../toolchain/index.js';
-// Not the folder's index, which re-exports the static scan (the TypeScript compiler, a second to import).
 import { validatePlugin, validationProblems, type ValidationReport } from '../validate/validate-plugin.js';
 import { ScanWorker } from '../validate/scan-worker.js';
 import { AcceptedSources } from '../workspace/index.js';
