@@ -8,6 +8,7 @@ import { parsePluginSpec } from '../src/creation/spec/index.js';
 import { CheckWorker, runBuild, runLint, runTests } from '../src/creation/steps/index.js';
 import { ensureToolchain, linkToolchain, type Toolchain } from '../src/creation/toolchain/index.js';
 import { validatePlugin } from '../src/creation/validate/index.js';
+import { ScanWorker } from '../src/creation/validate/scan-worker.js';
 import { scaffoldWorkspace, writeSourceFiles } from '../src/creation/workspace/index.js';
 import { runAction } from '../src/cli/run-action.js';
 import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
@@ -29,6 +30,8 @@ const NAIVE_DEV_DEPENDENCIES = ['typescript@5.9', 'eslint@9', '@eslint/js@9', 't
 export interface Warm {
   check: CheckWorker;
   test: CheckWorker;
+  /** The job's warm scanner (validate's static scan), as the pipeline keeps one per job. */
+  scan?: ScanWorker;
 }
 
 /** One iteration's gates, as the pipeline runs them; its phase times are added to `clock` when given. */
@@ -44,7 +47,7 @@ export async function iteration(dir: string, toolchain: Toolchain, warm?: Warm, 
   const [lint, test] = warm ? await Promise.all([runLint(ctx), runTests(ctx)]) : [await runLint(ctx), await runTests(ctx)];
   for (const result of [lint, test]) if (!result.ok) throw new Error(`${result.step} failed: ${result.rawTail}`);
   const started = performance.now();
-  const report = await validatePlugin({ workspaceDir: dir, spec, toolchain, timeoutMs: 60_000 });
+  const report = await validatePlugin({ workspaceDir: dir, spec, toolchain, timeoutMs: 60_000, ...(warm?.scan ? { scanner: warm.scan } : {}) });
   clock?.add('tsc', build.durationMs);
   clock?.add('eslint', lint.durationMs);
   clock?.add('vitest', test.durationMs);
@@ -85,13 +88,13 @@ async function oursIterations(root: string, toolchain: Toolchain, count: number)
   const dir = join(root, 'ours');
   await scaffoldWorkspace(dir, parsePluginSpec(SPEC));
   await linkToolchain(toolchain, dir);
-  const warm = { check: new CheckWorker(dir, undefined, undefined, 'check'), test: new CheckWorker(dir, undefined, undefined, 'test') };
+  const warm = { check: new CheckWorker(dir, undefined, undefined, 'check'), test: new CheckWorker(dir, undefined, undefined, 'test'), scan: new ScanWorker() };
   try {
     const runs: { ms: number; phases: PhaseTime[] }[] = [];
     for (let n = 0; n < count; n++) {
       const clock = new PhaseClock(n + 1);
       const { ms } = await timed(async () => {
-        if (n === 0) await Promise.all([warm.check.warm(), warm.test.warm()]);
+        if (n === 0) await Promise.all([warm.check.warm(), warm.test.warm(), warm.scan.warm()]);
         await iteration(dir, toolchain, warm, n, clock);
       });
       runs.push({ ms, phases: clock.list() });
@@ -100,6 +103,7 @@ async function oursIterations(root: string, toolchain: Toolchain, count: number)
   } finally {
     warm.check.close();
     warm.test.close();
+    warm.scan.close();
   }
 }
 
