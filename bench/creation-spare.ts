@@ -5,7 +5,7 @@ import { PhaseClock, phaseText } from '../src/creation/pipeline/phase-times.js';
 import { WarmSpare } from '../src/creation/spare/warm-spare.js';
 import { parsePluginSpec } from '../src/creation/spec/index.js';
 import { fmt, timed } from './bench-runtime.js';
-import { iteration, SPEC } from './creation.js';
+import { iteration, SPEC } from './creation-iteration.js';
 
 /** How long the spare waits before the job arrives: in an agent it waits minutes; long enough here to be warm. */
 const SPARE_WAIT_MS = Number(process.env['BENCH_SPARE_WAIT_MS'] ?? 6_000);

@@ -1,59 +1,23 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { restoreContractTests } from '../src/creation/contract-tests/index.js';
-import { templateFiles } from '../src/creation/generators/template/index.js';
 import type { PluginCreationService } from '../src/creation/plugin-creation-service.js';
 import { parsePluginSpec } from '../src/creation/spec/index.js';
-import { CheckWorker, runBuild, runLint, runTests } from '../src/creation/steps/index.js';
+import { CheckWorker } from '../src/creation/steps/index.js';
 import { ensureToolchain, linkToolchain, type Toolchain } from '../src/creation/toolchain/index.js';
-import { validatePlugin } from '../src/creation/validate/index.js';
 import { ScanWorker } from '../src/creation/validate/scan-worker.js';
-import { scaffoldWorkspace, writeSourceFiles } from '../src/creation/workspace/index.js';
+import { scaffoldWorkspace } from '../src/creation/workspace/index.js';
 import { runAction } from '../src/cli/run-action.js';
 import { runProcess, scrubbedEnv } from '../src/shared/process-runner.js';
 import { fmt, startBenchRuntime, timed } from './bench-runtime.js';
 import { PLUGIN_CREATION_SERVICE } from '../src/service-types.js';
 import { PhaseClock, phaseText, type PhaseTime } from '../src/creation/pipeline/phase-times.js';
 import { spareFirstIterations } from './creation-spare.js';
+import { iteration, SPEC } from './creation-iteration.js';
 
-export const SPEC = {
-  name: '@elizaos/plugin-weather',
-  description: 'Weather information plugin',
-  version: '1.0.0',
-  actions: [{ name: 'getCurrentWeather', description: 'Get current weather for a location', parameters: { location: 'string' } }],
-  providers: [{ name: 'weatherData', description: 'Provides weather data context' }],
-};
 /** What the product's documentation's loop installs in every fresh workspace. */
 const NAIVE_DEV_DEPENDENCIES = ['typescript@5.9', 'eslint@9', '@eslint/js@9', 'typescript-eslint@8', 'vitest@3', '@types/node@20', '@elizaos/core@1.7.2'];
 
-export interface Warm {
-  check: CheckWorker;
-  test: CheckWorker;
-  /** The job's warm scanner (validate's static scan), as the pipeline keeps one per job. */
-  scan?: ScanWorker;
-}
-
-/** One iteration's gates, as the pipeline runs them; its phase times are added to `clock` when given. */
-export async function iteration(dir: string, toolchain: Toolchain, warm?: Warm, n = 0, clock?: PhaseClock): Promise<void> {
-  const spec = parsePluginSpec(SPEC);
-  // Every iteration rewrites the sources (a repair changes them), so nothing is skipped as unchanged.
-  await writeSourceFiles(dir, templateFiles(spec).map((f) => ({ ...f, content: `${f.content}// iteration ${n}\n` })));
-  await restoreContractTests(dir, spec);
-  const ctx = { workspaceDir: dir, toolchain, timeoutMs: 300_000, outputCapBytes: 4_000_000, ...(warm ? { worker: warm.check, testWorker: warm.test } : {}) };
-  const build = await runBuild(ctx);
-  if (!build.ok) throw new Error(`build failed: ${JSON.stringify(build.diagnostics)}`);
-  // As the pipeline does: lint and tests side by side when there are warm workers, one after the other otherwise.
-  const [lint, test] = warm ? await Promise.all([runLint(ctx), runTests(ctx)]) : [await runLint(ctx), await runTests(ctx)];
-  for (const result of [lint, test]) if (!result.ok) throw new Error(`${result.step} failed: ${result.rawTail}`);
-  const started = performance.now();
-  const report = await validatePlugin({ workspaceDir: dir, spec, toolchain, timeoutMs: 60_000, ...(warm?.scan ? { scanner: warm.scan } : {}) });
-  clock?.add('tsc', build.durationMs);
-  clock?.add('eslint', lint.durationMs);
-  clock?.add('vitest', test.durationMs);
-  clock?.add('validate', performance.now() - started);
-  if (!report.ok) throw new Error(`validation failed: ${JSON.stringify(report)}`);
-}
 
 /** The documented naive loop: a fresh workspace with its own `npm install` every iteration. */
 async function naiveIteration(root: string, n: number): Promise<number> {
