@@ -3,7 +3,7 @@ import { restoreContractTests } from '../src/creation/contract-tests/index.js';
 import { templateFiles } from '../src/creation/generators/template/index.js';
 import { parsePluginSpec } from '../src/creation/spec/index.js';
 import { runBuild, runLint, runTests, type CheckWorker } from '../src/creation/steps/index.js';
-import { checkBuiltImport, validatePlugin } from '../src/creation/validate/validate-plugin.js';
+import { validatePlugin } from '../src/creation/validate/index.js';
 import type { ScanWorker } from '../src/creation/validate/scan-worker.js';
 import { writeSourceFiles } from '../src/creation/workspace/index.js';
 import type { PhaseClock } from '../src/creation/pipeline/phase-times.js';
@@ -33,13 +33,11 @@ export async function iteration(dir: string, toolchain: Toolchain, warm?: Warm, 
   const ctx = { workspaceDir: dir, toolchain, timeoutMs: 300_000, outputCapBytes: 4_000_000, ...(warm ? { worker: warm.check, testWorker: warm.test } : {}) };
   const build = await runBuild(ctx);
   if (!build.ok) throw new Error(`build failed: ${JSON.stringify(build.diagnostics)}`);
-  // As the pipeline does with warm workers: the built module's import check, lint and tests side by
-  // side; without them (the naive loop's order), one after the other.
-  const imported = warm ? checkBuiltImport({ workspaceDir: dir, timeoutMs: 60_000 }) : undefined;
+  // As the pipeline does: lint and tests side by side when there are warm workers, one after the other otherwise.
   const [lint, test] = warm ? await Promise.all([runLint(ctx), runTests(ctx)]) : [await runLint(ctx), await runTests(ctx)];
   for (const result of [lint, test]) if (!result.ok) throw new Error(`${result.step} failed: ${result.rawTail}`);
   const started = performance.now();
-  const report = await validatePlugin({ workspaceDir: dir, spec, toolchain, timeoutMs: 60_000, ...(warm?.scan ? { scanner: warm.scan } : {}), ...(imported ? { imported } : {}) });
+  const report = await validatePlugin({ workspaceDir: dir, spec, toolchain, timeoutMs: 60_000, ...(warm?.scan ? { scanner: warm.scan } : {}) });
   clock?.add('tsc', build.durationMs);
   clock?.add('eslint', lint.durationMs);
   clock?.add('vitest', test.durationMs);

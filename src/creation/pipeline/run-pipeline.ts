@@ -7,7 +7,7 @@ import type { JobPhase } from '../jobs/job-status.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { CheckWorker, runBuild, runLint, runTests, type Diagnostic, type StepContext, type StepResult } from '../steps/index.js';
 import type { Toolchain } from '../toolchain/index.js';
-import { checkBuiltImport, foundWhole, validatePlugin, validationProblems, type ImportCheck, type ValidationReport } from '../validate/validate-plugin.js';
+import { validatePlugin, validationProblems, type ValidationReport } from '../validate/validate-plugin.js';
 import { ScanWorker } from '../validate/scan-worker.js';
 import { AcceptedSources } from '../workspace/index.js';
 import { feedbackFor, type IterationFeedback } from './feedback.js';
@@ -227,13 +227,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
       return false;
     };
     await hooks.phase('build', iteration);
-    // The built module's import check needs only the build: it runs beside lint and tests. Validate
-    // takes its answer when it found every component; otherwise validate checks again on its own (a
-    // bound the tests hit could have stopped it, and that belongs to the tests' report).
-    let imported: Promise<ImportCheck> | undefined;
     if (await judge(await runBuild(ctx))) {
-      imported = checkBuiltImport({ workspaceDir, timeoutMs: opts.commandTimeoutMs, signal, ...(opts.wrap ? { wrap: opts.wrap } : {}) });
-      imported.catch(() => undefined);
       // A deterministic generator's sources that compile are what ships unless a gate fails (then the job ends).
       if (opts.generator.deterministic) opts.prepareShip?.(sources.list());
       // Lint and test read the same built sources and do not depend on each other: they run side by
@@ -264,8 +258,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
 
     if (!opts.generator.deterministic) opts.prepareShip?.(sources.list());
     await hooks.phase('validate', iteration);
-    const report = await clock.time('validate', async () => validatePlugin({
-      ...(await usableImport(imported)),
+    const report = await clock.time('validate', () => validatePlugin({
       workspaceDir,
       spec,
       toolchain,
@@ -293,12 +286,6 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
     return { ok: true, iterations: iteration, tests, validation, lastFeedback: undefined, sources: sources.list() };
   }
   return { ok: false, iterations: opts.maxIterations, tests, validation, lastFeedback: feedback, sources: sources.list() };
-}
-
-/** The early import check's answer, as validatePlugin's `imported`, when it found the module whole. */
-async function usableImport(imported: Promise<ImportCheck> | undefined): Promise<{ imported?: Promise<ImportCheck> }> {
-  const answer = await imported?.catch(() => undefined);
-  return answer && foundWhole(answer) ? { imported: Promise.resolve(answer) } : {};
 }
 
 function throwIfStopped(result: Pick<StepResult, 'cancelled'>, signal: AbortSignal, gate: string): void {

@@ -75,8 +75,6 @@ export async function validatePlugin(opts: {
   files?: GeneratedFile[];
   /** The job's warm scanner; without one, a scanner is started for this call and closed after it. */
   scanner?: ScanWorker;
-  /** The import check already started (checkBuiltImport); made here when omitted. */
-  imported?: Promise<ImportCheck>;
 }): Promise<ValidationReport> {
   const { spec, workspaceDir } = opts;
   // The accepted sources, not the workspace as the tests left it: a test could rewrite a source
@@ -103,49 +101,14 @@ export async function validatePlugin(opts: {
     ...spec.evaluators.map((e) => ({ kind: 'evaluators' as const, name: e.evaluatorName, refs: [e.identifier, e.evaluatorName] })),
   ];
 
-  const { built, findings: importFindings } = await (opts.imported ?? checkBuiltImport(opts));
-  findings.push(...importFindings);
-  // The scan's findings come first, as they did when it ran before the import check.
-  findings.unshift(...(await scanning));
-  // A plugin that could not be imported (or exports no plugin) lacks every component: that finding is
-  // the cause, and "missing" lines for each component would only bury it.
-  const missing = built
-    ? wanted.filter((w) => !(built[w.kind] ?? []).includes(w.name)).map((w) => `${w.kind.slice(0, -1)} ${w.name}`)
-    : [];
-  const ownTests = files.filter((f) => f.path.endsWith('.test.ts') && !f.path.startsWith(`${CONTRACT_DIR}/`));
-  const untested = wanted
-    .filter((w) => !ownTests.some((t) => w.refs.some((r) => t.content.includes(r))))
-    .map((w) => `${w.kind.slice(0, -1)} ${w.name}`);
-  return { ok: findings.length === 0 && missing.length === 0 && untested.length === 0, findings, missing, untested };
-}
-
-/** What importing the built module in a child found: its components, or why it could not be imported. */
-export interface ImportCheck {
-  built: Record<string, unknown[]> | null;
-  findings: Finding[];
-}
-
-/**
- * Imports the workspace's built module in a child (the sandbox's, when `wrap` is given) and lists its
- * components. It needs only the build, so the pipeline starts it beside lint and tests and hands the
- * promise to validatePlugin (`imported`).
- */
-export async function checkBuiltImport(opts: {
-  workspaceDir: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  wrap?: (spec: ProcessSpec) => ProcessSpec;
-  resourceGroup?: Pick<ResourceGroup, 'takeBoundsHit'>;
-}): Promise<ImportCheck> {
-  const entry = join(opts.workspaceDir, 'dist', 'index.js');
+  const entry = join(workspaceDir, 'dist', 'index.js');
   let built: Record<string, unknown[]> | null = null;
-  const findings: Finding[] = [];
   if (existsSync(entry)) {
-    const home = join(opts.workspaceDir, '.home');
+    const home = join(workspaceDir, '.home');
     const spec: ProcessSpec = {
       command: (await childNode(opts.signal)).path,
       args: ['--input-type=module', '-e', LIST_COMPONENTS, pathToFileURL(entry).href],
-      cwd: opts.workspaceDir,
+      cwd: workspaceDir,
       env: scrubbedEnv(home),
       timeoutMs: Math.min(opts.timeoutMs, 60_000),
       maxOutputBytes: IMPORT_OUTPUT_CAP,
@@ -173,12 +136,18 @@ export async function checkBuiltImport(opts: {
   } else {
     findings.push({ file: 'dist/index.js', line: 1, rule: 'import-failed', message: 'the build left no dist/index.js (src/index.ts is the entry)' });
   }
-  return { built, findings };
-}
-
-/** Whether an import check found a plugin with nothing wrong (an answer that may be taken as it is). */
-export function foundWhole(check: ImportCheck): boolean {
-  return check.built !== null && check.findings.length === 0;
+  // The scan's findings come first, as they did when it ran before the import check.
+  findings.unshift(...(await scanning));
+  // A plugin that could not be imported (or exports no plugin) lacks every component: that finding is
+  // the cause, and "missing" lines for each component would only bury it.
+  const missing = built
+    ? wanted.filter((w) => !(built[w.kind] ?? []).includes(w.name)).map((w) => `${w.kind.slice(0, -1)} ${w.name}`)
+    : [];
+  const ownTests = files.filter((f) => f.path.endsWith('.test.ts') && !f.path.startsWith(`${CONTRACT_DIR}/`));
+  const untested = wanted
+    .filter((w) => !ownTests.some((t) => w.refs.some((r) => t.content.includes(r))))
+    .map((w) => `${w.kind.slice(0, -1)} ${w.name}`);
+  return { ok: findings.length === 0 && missing.length === 0 && untested.length === 0, findings, missing, untested };
 }
 
 /** Findings that explain every other one: the built plugin could not be loaded at all. */

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePluginSpec } from '../../../../src/creation/spec/index.js';
 import { ensureToolchain, type Toolchain } from '../../../../src/creation/toolchain/index.js';
 import { validatePlugin, validationProblems } from '../../../../src/creation/validate/index.js';
-import { checkBuiltImport, foundWhole } from '../../../../src/creation/validate/validate-plugin.js';
 
 const spec = parsePluginSpec({
   name: 'plugin-memo',
@@ -107,27 +106,6 @@ describe('validation of a built plugin', () => {
     expect(report.findings[0]?.message).toContain('broken at load');
     expect(report.missing).toEqual([]);
     expect(validationProblems(report)[0]).toMatchObject({ code: 'import-failed' });
-  });
-
-  it('takes an import check started beside lint and tests as its own: whole, missing a component, or failed', async () => {
-    const whole = await workspace({ 'src/index.ts': SOURCE, 'src/__tests__/plugin.test.ts': TESTS, 'dist/index.js': builtPlugin(COMPLETE) });
-    const early = await checkBuiltImport({ workspaceDir: whole, timeoutMs: 60_000 });
-    expect(early.findings).toEqual([]);
-    expect(early.built?.['actions']).toEqual(['ADD_MEMO']);
-    expect(foundWhole(early)).toBe(true);
-    // Its answer is the one judged: the same workspace with another build still passes on it.
-    await writeFile(join(whole, 'dist/index.js'), builtPlugin({ ...COMPLETE, actions: [] }));
-    expect((await validatePlugin({ workspaceDir: whole, spec, toolchain, timeoutMs: 60_000, imported: Promise.resolve(early) })).ok).toBe(true);
-    expect((await validate(whole)).missing).toEqual(['action ADD_MEMO']);
-
-    const lacking = await checkBuiltImport({ workspaceDir: whole, timeoutMs: 60_000 });
-    expect(foundWhole(lacking)).toBe(true);
-    expect(lacking.built?.['actions']).toEqual([]);
-    const broken = await workspace({ 'dist/index.js': "throw new Error('broken at load');\n" });
-    const failed = await checkBuiltImport({ workspaceDir: broken, timeoutMs: 60_000 });
-    expect(failed.findings).toEqual([expect.objectContaining({ rule: 'import-failed' })]);
-    expect(foundWhole(failed)).toBe(false);
-    expect(foundWhole(await checkBuiltImport({ workspaceDir: await workspace({}), timeoutMs: 60_000 }))).toBe(false);
   });
 
   it('reports a plugin that was never built as one cause, not as every component missing', async () => {
