@@ -1,4 +1,5 @@
 import type { CliContext } from './context.js';
+import { parsePluginSpec } from '../creation/spec/spec-schema.js';
 import { headlessSettings } from './headless-settings.js';
 
 /**
@@ -20,8 +21,12 @@ export async function startSpareForCreate(ctx: CliContext, spec: unknown): Promi
   return stopUnclaimedSpares;
 }
 
+/** The job's own rule (job-setup.ts): dependencies need workers started with them. A specification that does not parse is refused later, by the job. */
 function declaresDependencies(spec: unknown): boolean {
-  if (typeof spec !== 'object' || spec === null || !('dependencies' in spec)) return false;
-  const dependencies = (spec as { dependencies?: unknown }).dependencies;
-  return typeof dependencies === 'object' && dependencies !== null && Object.keys(dependencies).length > 0;
+  if (spec === undefined) return false;
+  try {
+    return Object.keys(parsePluginSpec(spec).dependencies).length > 0;
+  } catch {
+    return false;
+  }
 }
