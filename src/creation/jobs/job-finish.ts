@@ -53,7 +53,7 @@ export async function shipAndInstall(deps: JobDeps, job: RunningJob, prepared: P
   // A reused build was made beside the last iteration's gates: what is left here is only the wait for it.
   clock.add('shipped-build', performance.now() - started, shipped.reused ? 'started when the checks passed, reused' : undefined);
   const reused = shipped.reused ? ` (reused: ${shipped.reused})` : '';
-  await jobs.update(job.id, () => ({ shipped: { sha256: shipped.sha256, files: shipped.files } }), `Shipped build: ${shipped.files} file(s), sha256 ${shipped.sha256}${reused}`);
+  await jobs.update(job.id, () => ({ shipped: { sha256: shipped.sha256, files: shipped.files } }), `Shipped build: ${shipped.files} file(s) compiled by the ${shipped.compiler === 'tsc' ? 'host tsc' : 'warm scanner'}, sha256 ${shipped.sha256}${reused}`);
   await jobs.update(job.id, () => ({ phase: 'install' }), 'Installing and loading the plugin');
   const view = await installShipped(deps, job, shipped, clock);
   await markSucceeded(deps, job, view, outcome.iterations, clock);

@@ -43,7 +43,7 @@ export async function runJobPipeline(deps: JobDeps, job: RunningJob, prepared: P
       addDependencies,
       addPermissions,
       restoreConfig: () => files.restore(toolchain),
-      prepareShip: (sources) => files.prepareShip(toolchain, sources, { timeoutMs: settings.commandTimeoutMs, signal }),
+      prepareShip: (sources, compiler) => files.prepareShip(toolchain, sources, { timeoutMs: settings.commandTimeoutMs, signal, ...(compiler ? { compiler } : {}) }),
       wrap: prepared.wrap,
       ...(prepared.workers ? { workers: prepared.workers } : {}),
       ...(prepared.group ? { resourceGroup: prepared.group } : {}),

@@ -9,7 +9,7 @@ import type { PluginSpec } from '../spec/plugin-spec.js';
 import type { Toolchain } from '../toolchain/index.js';
 import { pipelineConfigFiles, restoreWorkspaceConfig, scaffoldWorkspace } from '../workspace/index.js';
 import { installDependencyFolder, linkWorkspaceModules } from './dependency-folder.js';
-import { ShippedBuilder, type ShippedBuild } from './shipped-build.js';
+import { ShippedBuilder, type ShipCompiler, type ShippedBuild } from './shipped-build.js';
 
 export interface JobFilesOptions {
   dataDir: string;
@@ -121,8 +121,8 @@ export class JobFiles {
   }
 
   /** Starts the shipped build of sources that just passed the checks, so `ship` can take it if they stay the same. */
-  prepareShip(toolchain: Toolchain, sources: GeneratedFile[], opts: { timeoutMs: number; signal: AbortSignal }): void {
-    this.shippedBuilder(toolchain, opts).prepare(sources);
+  prepareShip(toolchain: Toolchain, sources: GeneratedFile[], opts: { timeoutMs: number; signal: AbortSignal; compiler?: ShipCompiler }): void {
+    this.shippedBuilder(toolchain, opts).prepare(sources, opts.compiler);
   }
 
   /** The shipped build from the accepted sources, with its hash: the one already made from the same sources, or a new one. */

@@ -14,6 +14,7 @@ import { feedbackFor, type IterationFeedback } from './feedback.js';
 import { generatorDefect } from './generator-defect.js';
 import type { ModelReview } from './model-review.js';
 import { PhaseClock, type PhaseTime } from './phase-times.js';
+import type { ShipCompiler } from './shipped-build.js';
 import { judgeReview, type JudgedReview } from './review-cases.js';
 
 /** Earlier confirmed findings told to a later review, at most. */
@@ -52,7 +53,7 @@ export interface PipelineOptions {
    * Starts the shipped build of sources that passed the checks so far; the job takes it when the
    * accepted sources are still the same at the end (the host's build of the pipeline's copy, never the sandbox's output).
    */
-  prepareShip?: (sources: GeneratedFile[]) => void;
+  prepareShip?: (sources: GeneratedFile[], compiler?: ShipCompiler) => void;
   /** Adds up the job's model time, so each iteration can report model and tool time apart. */
   modelMeter?: { readonly elapsedMs: number };
   /** Warm workers started before the job (the warm spare it adopted); without them the pipeline starts its own. */
@@ -115,6 +116,7 @@ export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): 
   const workers: PipelineWorkers = opts.workers ?? {
     check: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'check'),
     test: new CheckWorker(opts.workspaceDir, opts.wrap, opts.outputCapBytes, 'test'),
+    // It also compiles the shipped build (ShipCompiler).
     scan: new ScanWorker(),
   };
   try {
@@ -229,7 +231,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
     await hooks.phase('build', iteration);
     if (await judge(await runBuild(ctx))) {
       // A deterministic generator's sources that compile are what ships unless a gate fails (then the job ends).
-      if (opts.generator.deterministic) opts.prepareShip?.(sources.list());
+      if (opts.generator.deterministic) opts.prepareShip?.(sources.list(), workers.scan);
       // Lint and test read the same built sources and do not depend on each other: they run side by
       // side, and the feedback still names the first failing gate in order (lint before test).
       await hooks.phase('lint', iteration);
@@ -256,7 +258,7 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
       continue;
     }
 
-    if (!opts.generator.deterministic) opts.prepareShip?.(sources.list());
+    if (!opts.generator.deterministic) opts.prepareShip?.(sources.list(), workers.scan);
     await hooks.phase('validate', iteration);
     const report = await clock.time('validate', () => validatePlugin({
       workspaceDir,

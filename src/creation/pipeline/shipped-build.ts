@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PluginDynamicError } from '../../errors.js';
+import { isPluginDynamicError, PluginDynamicError } from '../../errors.js';
 import { runProcess, scrubbedEnv } from '../../shared/process-runner.js';
 import { safeWriteFile } from '../../shared/safe-fs/index.js';
 import { hashTree } from '../../shared/tree-hash.js';
 import type { GeneratedFile } from '../generators/generator.js';
 import type { PluginSpec } from '../spec/plugin-spec.js';
 import { linkToolchain, type Toolchain } from '../toolchain/index.js';
+import type { Emitted } from '../validate/scan-worker.js';
 import { pipelineConfigFiles, WORKSPACE_TSCONFIG } from '../workspace/index.js';
 import { linkDependencies } from './dependency-folder.js';
 
@@ -18,6 +19,17 @@ export interface ShippedBuild {
   files: number;
   /** Set when a build made earlier from the same sources was taken instead of building again. */
   reused?: string;
+  /** What compiled it: the job's warm scanner, or a tsc started for it. */
+  compiler: 'warm scanner' | 'tsc';
+}
+
+/**
+ * The job's trusted, warm compiler (its scanner): compiles each file on its own, in memory. The
+ * job's build type-checked the same sources with verbatimModuleSyntax (so isolatedModules), which
+ * makes each file's JavaScript exactly what a whole-program tsc emits.
+ */
+export interface ShipCompiler {
+  emit(files: readonly GeneratedFile[], compilerOptions: Record<string, unknown>, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Emitted>;
 }
 
 /** Tests never ship: the build leaves them out, so dist/ holds exactly what the package publishes. */
@@ -42,6 +54,8 @@ export interface ShippedBuildOptions {
   toolchain: Toolchain;
   /** node_modules of the job's dependency folder, when the plugin has dependencies. */
   dependencyModules?: string;
+  /** The job's warm compiler; without it, when it fails, or when declarations need the whole program, a tsc is started. */
+  compiler?: ShipCompiler;
   timeoutMs: number;
   outputCapBytes: number;
   signal: AbortSignal;
@@ -53,7 +67,16 @@ export async function buildShipped(opts: ShippedBuildOptions): Promise<ShippedBu
   const config = pipelineConfigFiles(opts.spec, opts.dependencies);
   await safeWriteFile(opts.dir, 'package.json', config['package.json'] ?? '');
   await safeWriteFile(opts.dir, 'tsconfig.json', `${JSON.stringify(SHIPPED_TSCONFIG, null, 2)}\n`);
-  for (const file of opts.sources.filter((f) => isShippedSource(f.path))) await safeWriteFile(opts.dir, file.path, file.content);
+  const shipped = opts.sources.filter((f) => isShippedSource(f.path));
+  for (const file of shipped) await safeWriteFile(opts.dir, file.path, file.content);
+  if (opts.compiler) {
+    const emitted = await emitWarm(opts.compiler, shipped, opts);
+    if (emitted && !emitted.wholeProgram) {
+      if (emitted.diagnostics.length > 0) throw shippedBuildFailed(emitted.diagnostics.map((d) => `${d.file ? `${d.file}(${d.line ?? 0}): ` : ''}error ${d.code}: ${d.message}`).join('\n'));
+      for (const out of emitted.outputs) await safeWriteFile(opts.dir, out.path, out.content);
+      return { dir: opts.dir, ...(await hashTree(join(opts.dir, 'dist'))), compiler: 'warm scanner' };
+    }
+  }
   if (opts.dependencyModules) await linkDependencies(opts.dependencyModules, opts.dir);
   await linkToolchain(opts.toolchain, opts.dir);
   const run = await runProcess({
@@ -66,14 +89,27 @@ export async function buildShipped(opts: ShippedBuildOptions): Promise<ShippedBu
     signal: opts.signal,
   });
   if (run.cancelled || opts.signal.aborted) throw new PluginDynamicError('JOB_CANCELLED', 'Cancelled while building the shipped output.');
-  if (!run.ok) {
-    throw new PluginDynamicError(
-      'GENERATION_FAILED',
-      `The shipped build (tsc over the accepted sources, without tests) failed: ${`${run.stdout}\n${run.stderr}`.trim().slice(-1_500)}`,
-    );
-  }
+  if (!run.ok) throw shippedBuildFailed(`${run.stdout}\n${run.stderr}`);
   const { sha256, files } = await hashTree(join(opts.dir, 'dist'));
-  return { dir: opts.dir, sha256, files };
+  return { dir: opts.dir, sha256, files, compiler: 'tsc' };
+}
+
+function shippedBuildFailed(output: string): PluginDynamicError {
+  return new PluginDynamicError('GENERATION_FAILED', `The shipped build (tsc over the accepted sources, without tests) failed: ${output.trim().slice(-1_500)}`);
+}
+
+/**
+ * The warm compiler's build, or undefined when the compiler itself failed (stopped, silent, or an
+ * answer it was not believed for): then a tsc is started instead. Syntax errors are its answer.
+ */
+async function emitWarm(compiler: ShipCompiler, sources: GeneratedFile[], opts: ShippedBuildOptions): Promise<Emitted | undefined> {
+  try {
+    return await compiler.emit(sources, SHIPPED_TSCONFIG.compilerOptions, { timeoutMs: opts.timeoutMs, signal: opts.signal });
+  } catch (error) {
+    if (opts.signal.aborted) throw new PluginDynamicError('JOB_CANCELLED', 'Cancelled while building the shipped output.', { cause: error });
+    if (isPluginDynamicError(error) && (error.code === 'SOURCE_SCAN_FAILED' || error.code === 'PROCESS_TIMEOUT')) return undefined;
+    throw error;
+  }
 }
 
 /** What a shipped build is made from: every shipped source's path and text, and the dependencies. */
@@ -98,15 +134,15 @@ export class ShippedBuilder {
 
   constructor(private readonly base: () => Omit<ShippedBuildOptions, 'sources'>) {}
 
-  /** Starts the build of `sources` unless one of the same sources is under way or done. */
-  prepare(sources: readonly GeneratedFile[]): void {
+  /** Starts the build of `sources` unless one of the same sources is under way or done; `compiler` is the job's warm one, when it has it. */
+  prepare(sources: readonly GeneratedFile[], compiler?: ShipCompiler): void {
     const opts = this.base();
     const key = shippedSourcesKey(sources, opts.dependencies);
     if (this.pending?.key === key) return;
     const before = this.pending?.build.catch(() => undefined);
     const build = (async () => {
       await before;
-      return buildShipped({ ...opts, sources: [...sources] });
+      return buildShipped({ ...opts, sources: [...sources], ...(compiler ? { compiler } : {}) });
     })();
     // Read by ship(), or by nobody when the job ends first.
     build.catch(() => undefined);

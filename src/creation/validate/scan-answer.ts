@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ScanAnswer } from '../../../worker/scan-worker-protocol.d.mts';
+import type { EmitAnswer, ScanAnswer } from '../../../worker/scan-worker-protocol.d.mts';
 import type { Finding } from './static-scan.js';
 
 /** The most findings one answer may hold; the scanner sends no more (worker/scan-worker.mjs). */
@@ -19,20 +19,71 @@ const AnswerShape = z.union([
   z.object({ id: z.number().int().positive(), error: z.string().max(2_000) }).strict(),
 ]);
 
+/** The most one emitted file may hold (a generated source is far smaller). */
+const MAX_EMITTED_BYTES = 4 * 1024 * 1024;
+
+const EmitShape = z.union([
+  z
+    .object({
+      id: z.number().int().positive(),
+      outputs: z.array(z.object({ path: z.string().min(1).max(1_000), content: z.string().max(MAX_EMITTED_BYTES) }).strict()).max(2_000),
+      diagnostics: z
+        .array(
+          z
+            .object({
+              file: z.string().max(1_000).optional(),
+              line: z.number().int().min(1).optional(),
+              code: z.string().regex(/^TS\d{1,6}$/),
+              message: z.string().max(2_000),
+            })
+            .strict(),
+        )
+        .max(100),
+      wholeProgram: z.boolean(),
+    })
+    .strict(),
+  z.object({ id: z.number().int().positive(), error: z.string().max(2_000) }).strict(),
+]);
+
 // Both ends of the channel agree on the answer's type: the schema's type is the protocol's.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const agreed: [Same<z.infer<typeof AnswerShape>, ScanAnswer>, Same<z.infer<typeof FindingShape>, Finding>] = [true, true];
+type Optional<T> = { [K in keyof T]: undefined extends T[K] ? Exclude<T[K], undefined> : T[K] };
+const agreed: [Same<z.infer<typeof AnswerShape>, ScanAnswer>, Same<z.infer<typeof FindingShape>, Finding>, Same<Optional<z.infer<typeof EmitShape>>, Optional<EmitAnswer>>] = [
+  true,
+  true,
+  true,
+];
 void agreed;
 
-/** One line from the scanner, checked: an answer, or in words what is wrong with it. */
+/** One line from the scanner, checked against the shape of the answer its request expects. */
 export function readScanAnswer(line: string): { answer: ScanAnswer } | { problem: string } {
+  return readLine(line, AnswerShape);
+}
+
+/** One line from the scanner, checked as an emit's answer. */
+export function readEmitAnswer(line: string): { answer: EmitAnswer } | { problem: string } {
+  return readLine(line, EmitShape);
+}
+
+/** The id a line answers, when it is JSON with one (which request it is for decides the shape it must have). */
+export function answeredId(line: string): number | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+    return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readLine<T>(line: string, shape: z.ZodType<T>): { answer: T } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return { problem: 'the scanner printed a line that is not JSON' };
   }
-  const parsed = AnswerShape.safeParse(value);
+  const parsed = shape.safeParse(value);
   if (!parsed.success) return { problem: `the scanner's answer has the wrong shape (${parsed.error.issues[0]?.message ?? 'unknown'} at ${parsed.error.issues[0]?.path.join('.') ?? '?'})` };
   return { answer: parsed.data };
 }

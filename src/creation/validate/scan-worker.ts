@@ -8,7 +8,8 @@ import { childNode } from '../../shared/child-node.js';
 import { WORKER_DIR } from '../../shared/package-paths.js';
 import { scrubbedEnv, startLineProcess, type LineProcess } from '../../shared/process-runner.js';
 import { bwrapSandbox, bwrapWorks, noSandbox, openResourceGroup, type Sandbox, type SandboxPolicy } from '../../shared/sandbox/index.js';
-import { readScanAnswer } from './scan-answer.js';
+import type { EmitAnswer } from '../../../worker/scan-worker-protocol.d.mts';
+import { answeredId, readEmitAnswer, readScanAnswer } from './scan-answer.js';
 import type { Finding } from './static-scan.js';
 
 const SCAN_SCRIPT = join(WORKER_DIR, 'scan-worker.mjs');
@@ -36,17 +37,20 @@ export function scanSandboxPolicy(): SandboxPolicy {
 }
 
 interface Pending {
-  paths: ReadonlySet<string>;
-  resolve: (findings: Finding[]) => void;
+  /** Reads the answer line to this request: undefined when it was taken, else what is wrong with it. */
+  take: (line: string) => string | undefined;
   reject: (error: Error) => void;
 }
 
 export interface ScanWorkerOptions {
   /** The sandbox it runs in. @default bubblewrap when it works here, else none */
   sandbox?: Sandbox;
-  /** The most one answer line may hold. @default 1_048_576 */
+  /** The most one answer line may hold (an emit's answer holds the whole build). @default 8 MiB */
   outputCapBytes?: number;
 }
+
+/** An emit's files (paths relative to the package), or tsc's errors. */
+export type Emitted = Omit<Extract<EmitAnswer, { outputs: unknown }>, 'id'>;
 
 /**
  * The static scan in a process of its own on the agent's side (worker/scan-worker.mjs), so the
@@ -65,7 +69,7 @@ export class ScanWorker {
   private readonly outputCapBytes: number;
 
   constructor(private readonly opts: ScanWorkerOptions = {}) {
-    this.outputCapBytes = opts.outputCapBytes ?? 1_048_576;
+    this.outputCapBytes = opts.outputCapBytes ?? 8 * 1_048_576;
   }
 
   /**
@@ -77,30 +81,86 @@ export class ScanWorker {
   }
 
   /** The findings in the given sources; throws SOURCE_SCAN_FAILED, PROCESS_TIMEOUT or JOB_CANCELLED. */
-  async scan(files: readonly { path: string; content: string }[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Finding[]> {
+  scan(files: readonly { path: string; content: string }[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Finding[]> {
+    const paths = new Set(files.map((f) => f.path));
+    return this.ask<Finding[]>({ files: files.map((f) => ({ path: f.path, content: f.content })) }, 'The source scan', opts, (line) => {
+      const read = readScanAnswer(line);
+      if ('problem' in read) return { problem: read.problem };
+      const { answer } = read;
+      if ('error' in answer) return { problem: `the scanner could not scan: ${answer.error}` };
+      const stranger = answer.findings.find((f) => !paths.has(f.file));
+      if (stranger) return { problem: `the scanner named ${JSON.stringify(stranger.file.slice(0, 200))}, which it was not given` };
+      return { value: answer.findings };
+    });
+  }
+
+  /**
+   * The shipped build of `files` (paths under src/), compiled file by file with `compilerOptions`:
+   * each .ts source's .js and .d.ts under dist/, exactly those; or the syntax errors; or
+   * `wholeProgram` when declarations need the whole program. Throws SOURCE_SCAN_FAILED (also for an
+   * answer naming any other file), PROCESS_TIMEOUT or JOB_CANCELLED.
+   */
+  emit(
+    files: readonly { path: string; content: string }[],
+    compilerOptions: Record<string, unknown>,
+    opts: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<Emitted> {
+    const expected = new Set(files.filter((f) => /^src\/.+(?<!\.d)\.ts$/.test(f.path)).flatMap((f) => emittedNames(f.path)));
+    const request = { command: 'emit', files: files.map((f) => ({ path: f.path, content: f.content })), compilerOptions };
+    return this.ask<Emitted>(request, 'The shipped build', opts, (line) => {
+      const read = readEmitAnswer(line);
+      if ('problem' in read) return { problem: read.problem };
+      const { answer } = read;
+      if ('error' in answer) return { problem: `the scanner could not build: ${answer.error}` };
+      if (answer.diagnostics.length > 0 || answer.wholeProgram) return { value: { outputs: [], diagnostics: answer.diagnostics, wholeProgram: answer.wholeProgram } };
+      const names = answer.outputs.map((o) => o.path);
+      const stranger = names.find((name) => !expected.has(name));
+      if (stranger) return { problem: `the scanner emitted ${JSON.stringify(stranger.slice(0, 200))}, which its sources do not make` };
+      if (new Set(names).size !== names.length || names.length !== expected.size) {
+        return { problem: `the scanner emitted ${names.length} file(s) where the sources make ${expected.size}` };
+      }
+      return { value: { outputs: answer.outputs, diagnostics: [], wholeProgram: false } };
+    });
+  }
+
+  /** Sends one request and waits for its answer, read by `read`; anything wrong with it stops the scanner and fails closed. */
+  private async ask<T>(
+    body: Record<string, unknown>,
+    what: string,
+    opts: { timeoutMs: number; signal?: AbortSignal },
+    read: (line: string) => { value: T } | { problem: string },
+  ): Promise<T> {
     opts.signal?.throwIfAborted();
     const id = this.nextId++;
-    const request = JSON.stringify({ id, files: files.map((f) => ({ path: f.path, content: f.content })) });
+    const request = JSON.stringify({ id, ...body });
     const started = this.start(opts.signal);
     const answered = (async () => {
       const child = await started;
-      // Stopped (closed, or failed for another scan) while it started: this scan is not sent to it.
+      // Stopped (closed, or failed for another request) while it started: this one is not sent to it.
       if (this.child !== started) throw codedError('SOURCE_SCAN_FAILED', { problem: 'the scanner was stopped before it answered' });
-      return new Promise<Finding[]>((resolve, reject) => {
-        this.pending.set(id, { paths: new Set(files.map((f) => f.path)), resolve, reject });
+      return new Promise<T>((resolve, reject) => {
+        this.pending.set(id, {
+          take: (line) => {
+            const result = read(line);
+            if ('problem' in result) return result.problem;
+            resolve(result.value);
+            return undefined;
+          },
+          reject,
+        });
         child.send(request);
       });
     })();
     try {
       return await bounded(answered, {
         ms: opts.timeoutMs,
-        onTimeout: () => codedError('PROCESS_TIMEOUT', { process: 'The source scan' }),
+        onTimeout: () => codedError('PROCESS_TIMEOUT', { process: what }),
         signal: opts.signal,
       });
     } catch (error) {
-      // The process this scan was sent to is not believed any more (a newer one is another scan's).
+      // The process this request was sent to is not believed any more (a newer one is another request's).
       if (this.child === started) this.kill();
-      if (opts.signal?.aborted) throw codedError('JOB_CANCELLED', { when: 'during the source scan' }, { cause: opts.signal.reason });
+      if (opts.signal?.aborted) throw codedError('JOB_CANCELLED', { when: `during ${what.toLowerCase()}` }, { cause: opts.signal.reason });
       throw isPluginDynamicError(error) ? error : codedError('SOURCE_SCAN_FAILED', { problem: `the scanner could not be started: ${String(error)}` }, { cause: error });
     } finally {
       this.pending.delete(id);
@@ -153,15 +213,11 @@ export class ScanWorker {
   }
 
   private onLine(line: string): void {
-    const read = readScanAnswer(line);
-    if ('problem' in read) return this.failAll(read.problem);
-    const { answer } = read;
-    const waiting = this.pending.get(answer.id);
-    if (!waiting) return this.failAll(`the scanner answered request ${answer.id}, which was not asked`);
-    if ('error' in answer) return this.failAll(`the scanner could not scan: ${answer.error}`);
-    const stranger = answer.findings.find((f) => !waiting.paths.has(f.file));
-    if (stranger) return this.failAll(`the scanner named ${JSON.stringify(stranger.file.slice(0, 200))}, which it was not given`);
-    waiting.resolve(answer.findings);
+    const id = answeredId(line);
+    const waiting = id === undefined ? undefined : this.pending.get(id);
+    if (!waiting) return this.failAll(id === undefined ? readProblem(line) : `the scanner answered request ${id}, which was not asked`);
+    const problem = waiting.take(line);
+    if (problem !== undefined) this.failAll(problem);
   }
 
   /** Every waiting scan fails closed, and the scanner is stopped: nothing more it says is believed. */
@@ -181,4 +237,16 @@ export class ScanWorker {
     // Its control group goes when it has ended (the `ended` handler above).
     void child?.then((c) => c.kill(), () => undefined);
   }
+}
+
+/** What a line without a readable id is, in words. */
+function readProblem(line: string): string {
+  const read = readScanAnswer(line);
+  return 'problem' in read ? read.problem : 'the scanner answered without an id';
+}
+
+/** The files tsc makes from one source under src/: its .js and .d.ts under dist/. */
+function emittedNames(path: string): string[] {
+  const stem = `dist/${path.replace(/^src\//, '').replace(/\.ts$/, '')}`;
+  return [`${stem}.js`, `${stem}.d.ts`];
 }

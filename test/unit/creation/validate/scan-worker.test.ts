@@ -28,6 +28,12 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (mode === 'other-id') say({ id: id + 1, findings: [] });
   if (mode === 'error') say({ id, error: 'the parser broke' });
   if (mode === 'exit') process.exit(3);
+  // Answers to an emit request: a file outside dist/, one its sources do not make, one missing.
+  const js = (path) => ({ path, content: 'export {};\\n' });
+  if (mode === 'emit-escape') say({ id, outputs: [js('dist/a.js'), js('dist/a.d.ts'), js('../../plugins/other/dist/index.js')], diagnostics: [], wholeProgram: false });
+  if (mode === 'emit-extra') say({ id, outputs: [js('dist/a.js'), js('dist/a.d.ts'), js('dist/hook.js')], diagnostics: [], wholeProgram: false });
+  if (mode === 'emit-missing') say({ id, outputs: [js('dist/a.js')], diagnostics: [], wholeProgram: false });
+  if (mode === 'emit-twice') say({ id, outputs: [js('dist/a.js'), js('dist/a.js')], diagnostics: [], wholeProgram: false });
   // 'silent': reads and never answers.
 });
 `;
@@ -129,6 +135,44 @@ describe('the scanner process', () => {
       message: expect.stringContaining(problem),
       hint: expect.stringContaining('plugin-dynamic doctor'),
     });
+  });
+
+  it('compiles the shipped build file by file: JavaScript and declarations under dist/, or the syntax errors', async () => {
+    const warm = scanner({});
+    const OPTIONS = { target: 'ES2022', module: 'ESNext', verbatimModuleSyntax: true, declaration: true, outDir: 'dist', rootDir: 'src' };
+    const built = await warm.emit(
+      [
+        { path: 'src/index.ts', content: "import type { Item } from './item.js';\nexport const first = (items: Item[]): Item | undefined => items[0];\n" },
+        { path: 'src/item.ts', content: 'export interface Item { id: number }\n' },
+      ],
+      OPTIONS,
+      { timeoutMs: 60_000 },
+    );
+    expect(built.wholeProgram).toBe(false);
+    expect(Object.fromEntries(built.outputs.map((o) => [o.path, o.content]))).toEqual({
+      'dist/index.js': 'export const first = (items) => items[0];\n',
+      'dist/index.d.ts': "import type { Item } from './item.js';\nexport declare const first: (items: Item[]) => Item | undefined;\n",
+      'dist/item.js': 'export {};\n',
+      'dist/item.d.ts': 'export interface Item {\n    id: number;\n}\n',
+    });
+    // An export whose type only the whole program knows: nothing is made here, tsc builds it.
+    const inferred = await warm.emit([{ path: 'src/index.ts', content: "import { other } from './other.js';\nexport const value = other();\n" }], OPTIONS, { timeoutMs: 60_000 });
+    expect(inferred).toEqual({ outputs: [], diagnostics: [], wholeProgram: true });
+    const broken = await warm.emit([{ path: 'src/index.ts', content: 'export const = 1;\n' }], OPTIONS, { timeoutMs: 60_000 });
+    expect(broken.outputs).toEqual([]);
+    expect(broken.diagnostics).toContainEqual({ file: 'src/index.ts', line: 1, code: 'TS1134', message: 'Variable declaration expected.' });
+  });
+
+  it.each([
+    ['emit-escape', 'emitted "../../plugins/other/dist/index.js", which its sources do not make'],
+    ['emit-extra', 'emitted "dist/hook.js", which its sources do not make'],
+    ['emit-missing', 'emitted 1 file(s) where the sources make 2'],
+    ['emit-twice', 'emitted 2 file(s) where the sources make 2'],
+    ['not-json', 'not JSON'],
+    ['other-id', 'which was not asked'],
+  ])('fails an emit closed when its answer is %s', async (mode, problem) => {
+    const lying = scanner({ sandbox: replacedBy(mode) });
+    await expect(lying.emit(FILES, { declaration: true }, { timeoutMs: 60_000 })).rejects.toMatchObject({ code: 'SOURCE_SCAN_FAILED', message: expect.stringContaining(problem) });
   });
 
   it('fails closed when it never answers, once the time limit passes', async () => {
