@@ -7,6 +7,7 @@ import { planPlugin } from '../generators/template/index.js';
 import { diagnosticLine } from '../pipeline/feedback.js';
 import { appendPhases, PhaseClock } from '../pipeline/phase-times.js';
 import type { PipelineOutcome } from '../pipeline/run-pipeline.js';
+import { packShipped } from '../pipeline/ship-tarball.js';
 import type { JobDeps, RunningJob } from './job-context.js';
 import type { PreparedJob } from './job-setup.js';
 import { refuseSilentReplace } from './replace-guard.js';
@@ -72,8 +73,8 @@ async function installShipped(deps: JobDeps, job: RunningJob, shipped: { dir: st
   }
   // A first install is timed apart from its load; a replace installs and loads in one transaction.
   const loadApart = queued.activate && !previous;
-  const installing = clock.time('install', () => management.install(
-    { kind: 'folder', path: shipped.dir },
+  const installing = clock.time('install', async () => management.install(
+    { kind: 'tarball', path: await packShipped(shipped.dir, spec) },
     {
       signal,
       activate: queued.activate && !loadApart,
