@@ -229,15 +229,16 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
       return false;
     };
     await hooks.phase('build', iteration);
+    // The tests run the sources (Vitest compiles them itself), not the build: they start beside it,
+    // in their own worker, and the feedback still names the first failing gate in order (build, lint, test).
+    const testing = runTests(ctx);
+    // The build or lint may end the iteration first (cancelled, stopped): the tests' own failure then has no reader.
+    testing.catch(() => undefined);
     if (await judge(await runBuild(ctx))) {
       // A deterministic generator's sources that compile are what ships unless a gate fails (then the job ends).
       if (opts.generator.deterministic) opts.prepareShip?.(sources.list(), workers.scan);
-      // Lint and test read the same built sources and do not depend on each other: they run side by
-      // side, and the feedback still names the first failing gate in order (lint before test).
+      // Lint reads the build's program; it runs beside the tests still running.
       await hooks.phase('lint', iteration);
-      const testing = runTests(ctx);
-      // Lint may end the iteration first (cancelled, stopped): the tests' own failure then has no reader.
-      testing.catch(() => undefined);
       const linted = await runLint(ctx);
       // ESLint's fixes never cost an iteration: the fixed sources become the accepted ones.
       const taken = sources.takeFixes(linted.fixed ?? []);
@@ -249,6 +250,11 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
         clock.add('vitest', tested.durationMs);
         throwIfStopped(tested, signal, 'test');
       }
+    } else {
+      // A red build is the feedback; the test run is waited for, so the next iteration's starts on a free worker.
+      const tested = await testing;
+      clock.add('vitest', tested.durationMs);
+      throwIfStopped(tested, signal, 'test');
     }
     if (failed) {
       await hooks.log(`${failed.gate} failed with ${failed.total} problem(s)`);
