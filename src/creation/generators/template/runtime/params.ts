@@ -1,6 +1,9 @@
-import { ModelType, type HandlerOptions, type IAgentRuntime, type Memory } from '@elizaos/core';
+import type { HandlerOptions, IAgentRuntime, Memory, ModelType } from '@elizaos/core';
 import { no, type Outcome } from './reply.js';
 import { parseWhen } from './when.js';
+
+/** Core's ModelType.TEXT_SMALL, checked against core's type: the plugin loads nothing of core at run time. */
+const TEXT_SMALL: typeof ModelType.TEXT_SMALL = 'TEXT_SMALL';
 
 export type ParamType = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
@@ -187,7 +190,7 @@ function schemaPrompt(purpose: string, decls: readonly ParamDecl[], text: string
 async function askModel(runtime: IAgentRuntime, purpose: string, decls: readonly ParamDecl[], text: string): Promise<Record<string, unknown>> {
   if (typeof runtime.useModel !== 'function' || decls.length === 0 || text.trim() === '') return {};
   try {
-    const answer: unknown = await runtime.useModel(ModelType.TEXT_SMALL, { prompt: schemaPrompt(purpose, decls, text) });
+    const answer: unknown = await runtime.useModel(TEXT_SMALL, { prompt: schemaPrompt(purpose, decls, text) });
     return (typeof answer === 'string' ? jsonIn(answer) : asRecord(answer)) ?? {};
   } catch {
     return {};
