@@ -31,10 +31,14 @@ export async function iteration(dir: string, toolchain: Toolchain, warm?: Warm, 
   await writeSourceFiles(dir, templateFiles(spec).map((f) => ({ ...f, content: `${f.content}// iteration ${n}\n` })));
   await restoreContractTests(dir, spec);
   const ctx = { workspaceDir: dir, toolchain, timeoutMs: 300_000, outputCapBytes: 4_000_000, ...(warm ? { worker: warm.check, testWorker: warm.test } : {}) };
+  // As the pipeline does with warm workers: the tests beside the build, then lint beside what is left of them;
+  // one gate after the other without workers.
+  const testing = warm ? runTests(ctx) : undefined;
+  testing?.catch(() => undefined);
   const build = await runBuild(ctx);
   if (!build.ok) throw new Error(`build failed: ${JSON.stringify(build.diagnostics)}`);
-  // As the pipeline does: lint and tests side by side when there are warm workers, one after the other otherwise.
-  const [lint, test] = warm ? await Promise.all([runLint(ctx), runTests(ctx)]) : [await runLint(ctx), await runTests(ctx)];
+  const lint = await runLint(ctx);
+  const test = testing ? await testing : await runTests(ctx);
   for (const result of [lint, test]) if (!result.ok) throw new Error(`${result.step} failed: ${result.rawTail}`);
   const started = performance.now();
   const report = await validatePlugin({ workspaceDir: dir, spec, toolchain, timeoutMs: 60_000, ...(warm?.scan ? { scanner: warm.scan } : {}) });
