@@ -1,5 +1,4 @@
 import { codedError } from '../../errors.js';
-import { fleetSearchText, searchFleetDatabase } from '../../fleet/fleet-search.js';
 import { entryText, searchText } from '../format.js';
 import { printResult } from '../output.js';
 import { intBetween, type CommandGroup } from './command-kit.js';
@@ -20,6 +19,8 @@ export const registryCommands: CommandGroup = (program, run) => {
           const url = opts.postgresUrl ?? process.env['POSTGRES_URL'];
           if (!url) throw codedError('INVALID_INPUT', { input: '--fleet', problem: 'needs the fleet database: pass --postgres-url or set POSTGRES_URL.' });
           const q = words.join(' ');
+          // The fleet's database client is loaded by this search only.
+          const { fleetSearchText, searchFleetDatabase } = await import('../../fleet/fleet-search.js');
           const found = await searchFleetDatabase(url, q, opts.limit);
           printResult(ctx.out, found, () => fleetSearchText(q, found));
           return;

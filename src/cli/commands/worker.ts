@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { codedError } from '../../errors.js';
-import { runWorkerProcess } from '../../fleet/worker-process.js';
 import { intBetween, type CommandGroup } from './command-kit.js';
 
 const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://');
@@ -22,6 +21,8 @@ export const workerCommands: CommandGroup = (program, run) => {
         process.once('SIGTERM', onTerm);
         ctx.signal.addEventListener('abort', onTerm, { once: true });
         try {
+          // The fleet (pg-boss, pg) is loaded by this command only: every other command starts without it.
+          const { runWorkerProcess } = await import('../../fleet/worker-process.js');
           await runWorkerProcess({
             postgresUrl: url.data,
             dataDir: ctx.dataDir,
