@@ -30,6 +30,8 @@ const inWorkspace = (fileName) => fileName.startsWith(`${workspace}/`) && !fileN
 
 function compilerHost(options) {
   const host = ts.createIncrementalCompilerHost(options);
+  // As tsc's own command line: JSDoc is parsed where a type error can depend on it, not in every .d.ts.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     // The workspace's own files are compared by text (a rewrite within one clock tick still counts);
