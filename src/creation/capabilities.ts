@@ -4,7 +4,8 @@ import type { PluginDynamicConfig } from '../config.js';
 import { codedError } from '../errors.js';
 import { runtimeReport, type RuntimeReport } from '../shared/child-node.js';
 import { GENERATOR_CHOICES, GENERATOR_KINDS, type GeneratorChoice, type GeneratorKind } from './generators/generator-kinds.js';
-import { bwrapWorks, openResourceGroup, sweepResourceGroups, type GroupBounds } from '../shared/sandbox/index.js';
+import { bwrapWorks, openResourceGroup, sweepResourceGroups } from '../shared/sandbox/index.js';
+import { jobGroupBounds } from './job-sandbox.js';
 
 export type { GeneratorChoice } from './generators/generator-kinds.js';
 
@@ -48,10 +49,6 @@ export interface MachineProbes {
 export const UNPROBED: MachineProbes = { sandbox: 'not checked yet', resourceBounds: 'not checked yet' };
 
 /** The memory and process bounds of one job's control group. */
-export function jobGroupBounds(settings: PluginDynamicConfig): GroupBounds {
-  return { memoryBytes: settings.jobMemoryMb * 1024 * 1024, maxProcesses: settings.jobMaxProcesses };
-}
-
 async function probeSandbox(settings: PluginDynamicConfig): Promise<string> {
   if (settings.sandbox === 'none') return 'none (PLUGIN_DYNAMIC_SANDBOX=none: generated code runs unsandboxed)';
   return (await bwrapWorks())

@@ -1,8 +1,14 @@
 import { join } from 'node:path';
 import { agentNodeModules } from '../shared/npm/agent-packages.js';
 import type { ProcessSpec } from '../shared/process-runner.js';
-import type { ResourceGroup, Sandbox, SandboxPolicy } from '../shared/sandbox/index.js';
+import type { PluginDynamicConfig } from '../config.js';
+import type { GroupBounds, ResourceGroup, Sandbox, SandboxPolicy } from '../shared/sandbox/index.js';
 import { WORKER_DIR } from './steps/index.js';
+
+/** A job's control group: its memory and its processes, all of its tools together. */
+export function jobGroupBounds(settings: PluginDynamicConfig): GroupBounds {
+  return { memoryBytes: settings.jobMemoryMb * 1024 * 1024, maxProcesses: settings.jobMaxProcesses };
+}
 
 /**
  * What a creation job's tools may touch: the workspace read-write; the shared toolchain, the

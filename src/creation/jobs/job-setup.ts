@@ -1,6 +1,6 @@
 import type { ProcessSpec } from '../../shared/process-runner.js';
 import { openResourceGroup, selectSandbox, type ResourceGroup, type Sandbox } from '../../shared/sandbox/index.js';
-import { jobGroupBounds } from '../capabilities.js';
+import { jobGroupBounds } from '../job-sandbox.js';
 import { jobSandboxPolicy, jobSandboxWrap } from '../job-sandbox.js';
 import { JobFiles } from '../pipeline/job-files.js';
 import { appendPhases, PhaseClock } from '../pipeline/phase-times.js';
