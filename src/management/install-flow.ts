@@ -2,6 +2,7 @@ import { codedError, type PluginDynamicError, toPluginDynamicError } from '../er
 import type { KeyedMutex } from '../shared/keyed-mutex.js';
 import type { AgentPlugins } from './agent-plugins.js';
 import { readPluginManifest, type PluginInstaller } from './install/index.js';
+import { tarballPackageName } from './install/tarball-name.js';
 import type { InstallOptions } from './install-options.js';
 import type { RegistryClient } from './registry/index.js';
 import { replaceInstalled, type ReplaceContext } from './replace-transaction.js';
@@ -83,6 +84,8 @@ export class InstallFlow {
         return (await this.ctx.registry.resolve(source.name, { fuzzy: false, ...(signal ? { signal } : {}) })).name;
       case 'folder':
         return (await readPluginManifest(source.path)).name;
+      case 'tarball':
+        return tarballPackageName(source.path, signal);
       default:
         return undefined;
     }

@@ -8,6 +8,7 @@ import { packShipped } from '../../../../src/creation/pipeline/ship-tarball.js';
 import { buildShipped } from '../../../../src/creation/pipeline/shipped-build.js';
 import { parsePluginSpec } from '../../../../src/creation/spec/index.js';
 import { ensureToolchain } from '../../../../src/creation/toolchain/index.js';
+import { tarballPackageName } from '../../../../src/management/install/tarball-name.js';
 import { runNpm } from '../../../../src/shared/npm/npm-client.js';
 
 const spec = parsePluginSpec({
@@ -51,5 +52,9 @@ describe('the shipped build packed in-process', () => {
     expect(ours.map((e) => e.path).sort()).toEqual(byNpm);
     expect(new Set(ours.map((e) => e.mtime))).toEqual(new Set([Date.parse('1985-10-26T08:15:00.000Z')]));
     expect(ours.every((e) => e.uid === undefined || e.uid === 0)).toBe(true);
+    // The name an install reads from it before npm runs (to match an installed plugin, or to replace it).
+    expect(await tarballPackageName(packed)).toBe('@elizaos/plugin-packed');
+    await writeFile(join(root, 'not-a.tgz'), 'plain text');
+    expect(await tarballPackageName(join(root, 'not-a.tgz'))).toBeUndefined();
   }, 180_000);
 });
