@@ -48,7 +48,6 @@ export interface MachineProbes {
 /** The probes' answer before they have run. */
 export const UNPROBED: MachineProbes = { sandbox: 'not checked yet', resourceBounds: 'not checked yet' };
 
-/** The memory and process bounds of one job's control group. */
 async function probeSandbox(settings: PluginDynamicConfig): Promise<string> {
   if (settings.sandbox === 'none') return 'none (PLUGIN_DYNAMIC_SANDBOX=none: generated code runs unsandboxed)';
   return (await bwrapWorks())

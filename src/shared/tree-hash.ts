@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { codedError } from '../errors.js';
 
 /**
- * sha256 over a folder's files: each file's path (relative, "/"-separated, sorted), its size and its
- * bytes. A link or anything but a regular file or folder in the tree is refused, so the hash always
- * names exactly the bytes that would be loaded.
+ * Every regular file under a folder, as relative "/"-separated paths, sorted. A link or anything but
+ * a regular file or folder in the tree is refused (UNSAFE_WORKSPACE_FILE), never followed.
  */
-export async function hashTree(dir: string): Promise<{ sha256: string; files: number }> {
+export async function listTree(dir: string, action = 'list'): Promise<string[]> {
   const paths: string[] = [];
   const walk = async (relative: string): Promise<void> => {
     const entries = await readdir(join(dir, relative), { withFileTypes: true });
@@ -16,11 +15,20 @@ export async function hashTree(dir: string): Promise<{ sha256: string; files: nu
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(path);
       else if (entry.isFile()) paths.push(path);
-      else throw codedError('UNSAFE_WORKSPACE_FILE', { path: join(dir, path), problem: 'is not a regular file or folder', action: 'hash' });
+      else throw codedError('UNSAFE_WORKSPACE_FILE', { path: join(dir, path), problem: 'is not a regular file or folder', action });
     }
   };
   await walk('');
-  paths.sort();
+  return paths.sort();
+}
+
+/**
+ * sha256 over a folder's files: each file's path (relative, "/"-separated, sorted), its size and its
+ * bytes. A link or anything but a regular file or folder in the tree is refused, so the hash always
+ * names exactly the bytes that would be loaded.
+ */
+export async function hashTree(dir: string): Promise<{ sha256: string; files: number }> {
+  const paths = await listTree(dir, 'hash');
   const hash = createHash('sha256');
   for (const path of paths) {
     const full = join(dir, path);

@@ -228,6 +228,11 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
       failed = feedbackFor(result.step, diagnostics.length ? diagnostics : [rawFailure(result.step, result)]);
       return false;
     };
+    // A test run an earlier gate's failure made moot: its time is counted, its verdict not read.
+    const unread = (tested: StepResult): void => {
+      clock.add('vitest', tested.durationMs);
+      throwIfStopped(tested, signal, 'test');
+    };
     await hooks.phase('build', iteration);
     // The tests run the sources (Vitest compiles them itself), not the build: they start beside it,
     // in their own worker, and the feedback still names the first failing gate in order (build, lint, test).
@@ -246,15 +251,10 @@ async function iterate(opts: PipelineOptions, hooks: PipelineHooks, workers: Pip
       await hooks.phase('test', iteration);
       const tested = await testing;
       if (await judge(linted)) await judge(tested);
-      else {
-        clock.add('vitest', tested.durationMs);
-        throwIfStopped(tested, signal, 'test');
-      }
+      else unread(tested);
     } else {
       // A red build is the feedback; the test run is waited for, so the next iteration's starts on a free worker.
-      const tested = await testing;
-      clock.add('vitest', tested.durationMs);
-      throwIfStopped(tested, signal, 'test');
+      unread(await testing);
     }
     if (failed) {
       await hooks.log(`${failed.gate} failed with ${failed.total} problem(s)`);

@@ -47,42 +47,36 @@ const EmitShape = z.union([
 
 // Both ends of the channel agree on the answer's type: the schema's type is the protocol's.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Optional<T> = { [K in keyof T]: undefined extends T[K] ? Exclude<T[K], undefined> : T[K] };
-const agreed: [Same<z.infer<typeof AnswerShape>, ScanAnswer>, Same<z.infer<typeof FindingShape>, Finding>, Same<Optional<z.infer<typeof EmitShape>>, Optional<EmitAnswer>>] = [
+const agreed: [Same<z.infer<typeof AnswerShape>, ScanAnswer>, Same<z.infer<typeof FindingShape>, Finding>, Same<z.infer<typeof EmitShape>, EmitAnswer>] = [
   true,
   true,
   true,
 ];
 void agreed;
 
-/** One line from the scanner, checked against the shape of the answer its request expects. */
-export function readScanAnswer(line: string): { answer: ScanAnswer } | { problem: string } {
-  return readLine(line, AnswerShape);
-}
-
-/** One line from the scanner, checked as an emit's answer. */
-export function readEmitAnswer(line: string): { answer: EmitAnswer } | { problem: string } {
-  return readLine(line, EmitShape);
-}
-
-/** The id a line answers, when it is JSON with one (which request it is for decides the shape it must have). */
-export function answeredId(line: string): number | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
-    return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readLine<T>(line: string, shape: z.ZodType<T>): { answer: T } | { problem: string } {
+/** One line from the scanner, parsed once: its JSON value and the request id it answers, or in words why it is not one. */
+export function parseScanLine(line: string): { value: unknown; id: number | undefined } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return { problem: 'the scanner printed a line that is not JSON' };
   }
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+  return { value, id: typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined };
+}
+
+/** A parsed line checked as a scan's answer. */
+export function scanAnswerOf(value: unknown): { answer: ScanAnswer } | { problem: string } {
+  return checked(value, AnswerShape);
+}
+
+/** A parsed line checked as an emit's answer. */
+export function emitAnswerOf(value: unknown): { answer: EmitAnswer } | { problem: string } {
+  return checked(value, EmitShape);
+}
+
+function checked<T>(value: unknown, shape: z.ZodType<T>): { answer: T } | { problem: string } {
   const parsed = shape.safeParse(value);
   if (!parsed.success) return { problem: `the scanner's answer has the wrong shape (${parsed.error.issues[0]?.message ?? 'unknown'} at ${parsed.error.issues[0]?.path.join('.') ?? '?'})` };
   return { answer: parsed.data };

@@ -9,7 +9,7 @@ import { WORKER_DIR } from '../../shared/package-paths.js';
 import { scrubbedEnv, startLineProcess, type LineProcess } from '../../shared/process-runner.js';
 import { bwrapSandbox, bwrapWorks, noSandbox, openResourceGroup, type Sandbox, type SandboxPolicy } from '../../shared/sandbox/index.js';
 import type { EmitAnswer } from '../../../worker/scan-worker-protocol.d.mts';
-import { answeredId, readEmitAnswer, readScanAnswer } from './scan-answer.js';
+import { emitAnswerOf, parseScanLine, scanAnswerOf } from './scan-answer.js';
 import type { Finding } from './static-scan.js';
 
 const SCAN_SCRIPT = join(WORKER_DIR, 'scan-worker.mjs');
@@ -37,8 +37,8 @@ export function scanSandboxPolicy(): SandboxPolicy {
 }
 
 interface Pending {
-  /** Reads the answer line to this request: undefined when it was taken, else what is wrong with it. */
-  take: (line: string) => string | undefined;
+  /** Reads the answer to this request (its line's JSON): undefined when it was taken, else what is wrong with it. */
+  take: (value: unknown) => string | undefined;
   reject: (error: Error) => void;
 }
 
@@ -83,8 +83,8 @@ export class ScanWorker {
   /** The findings in the given sources; throws SOURCE_SCAN_FAILED, PROCESS_TIMEOUT or JOB_CANCELLED. */
   scan(files: readonly { path: string; content: string }[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Finding[]> {
     const paths = new Set(files.map((f) => f.path));
-    return this.ask<Finding[]>({ files: files.map((f) => ({ path: f.path, content: f.content })) }, 'The source scan', opts, (line) => {
-      const read = readScanAnswer(line);
+    return this.ask<Finding[]>({ files: files.map((f) => ({ path: f.path, content: f.content })) }, 'The source scan', opts, (value) => {
+      const read = scanAnswerOf(value);
       if ('problem' in read) return { problem: read.problem };
       const { answer } = read;
       if ('error' in answer) return { problem: `the scanner could not scan: ${answer.error}` };
@@ -107,8 +107,8 @@ export class ScanWorker {
   ): Promise<Emitted> {
     const expected = new Set(files.filter((f) => /^src\/.+(?<!\.d)\.ts$/.test(f.path)).flatMap((f) => emittedNames(f.path)));
     const request = { command: 'emit', files: files.map((f) => ({ path: f.path, content: f.content })), compilerOptions };
-    return this.ask<Emitted>(request, 'The shipped build', opts, (line) => {
-      const read = readEmitAnswer(line);
+    return this.ask<Emitted>(request, 'The shipped build', opts, (value) => {
+      const read = emitAnswerOf(value);
       if ('problem' in read) return { problem: read.problem };
       const { answer } = read;
       if ('error' in answer) return { problem: `the scanner could not build: ${answer.error}` };
@@ -128,7 +128,7 @@ export class ScanWorker {
     body: Record<string, unknown>,
     what: string,
     opts: { timeoutMs: number; signal?: AbortSignal },
-    read: (line: string) => { value: T } | { problem: string },
+    read: (value: unknown) => { value: T } | { problem: string },
   ): Promise<T> {
     opts.signal?.throwIfAborted();
     const id = this.nextId++;
@@ -140,8 +140,8 @@ export class ScanWorker {
       if (this.child !== started) throw codedError('SOURCE_SCAN_FAILED', { problem: 'the scanner was stopped before it answered' });
       return new Promise<T>((resolve, reject) => {
         this.pending.set(id, {
-          take: (line) => {
-            const result = read(line);
+          take: (value) => {
+            const result = read(value);
             if ('problem' in result) return result.problem;
             resolve(result.value);
             return undefined;
@@ -213,10 +213,11 @@ export class ScanWorker {
   }
 
   private onLine(line: string): void {
-    const id = answeredId(line);
-    const waiting = id === undefined ? undefined : this.pending.get(id);
-    if (!waiting) return this.failAll(id === undefined ? readProblem(line) : `the scanner answered request ${id}, which was not asked`);
-    const problem = waiting.take(line);
+    const parsed = parseScanLine(line);
+    if ('problem' in parsed) return this.failAll(parsed.problem);
+    const waiting = parsed.id === undefined ? undefined : this.pending.get(parsed.id);
+    if (!waiting) return this.failAll(parsed.id === undefined ? noIdProblem(parsed.value) : `the scanner answered request ${parsed.id}, which was not asked`);
+    const problem = waiting.take(parsed.value);
     if (problem !== undefined) this.failAll(problem);
   }
 
@@ -239,9 +240,9 @@ export class ScanWorker {
   }
 }
 
-/** What a line without a readable id is, in words. */
-function readProblem(line: string): string {
-  const read = readScanAnswer(line);
+/** What an answer without a readable id is, in words. */
+function noIdProblem(value: unknown): string {
+  const read = scanAnswerOf(value);
   return 'problem' in read ? read.problem : 'the scanner answered without an id';
 }
 
