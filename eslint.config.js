@@ -29,7 +29,7 @@ export default tseslint.config(
     // The sandboxed side of the plugin host: plain JavaScript on Node, type-checked (worker/tsconfig.json)
     // against the protocol's .d.mts. The plugins it runs are untrusted objects of no known type, so
     // the rules against using `any` would flag every touch of one; its boundary is typed instead.
-    files: ['worker/**/*.mjs'],
+    files: ['worker/**/*.mjs', 'worker/**/*.cjs'],
     languageOptions: {
       globals: Object.fromEntries(
         ['process', 'Buffer', 'console', 'setTimeout', 'clearTimeout', 'setImmediate', 'URL', 'TextDecoder', 'TextEncoder'].map((name) => [name, 'readonly']),
@@ -42,6 +42,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
     },
+  },
+  {
+    // The checker's startup snapshot is made and entered by CommonJS scripts (a snapshot builder may not import).
+    files: ['worker/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', globalThis: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The builder compiles TypeScript's own file with the Function constructor: Node's loader is not there for it.
+    files: ['worker/checker-snapshot.cjs'],
+    rules: { '@typescript-eslint/no-implied-eval': 'off' },
   },
   {
     // The example agent project is what a user copies: plain JavaScript outside the TypeScript

@@ -5,22 +5,43 @@
 // ESLint's fixes changed, with their new text. It runs with cwd = the workspace and resolves the
 // tools from the workspace's own node_modules (the linked shared toolchain).
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
+/** A module entry as Node's loader leaves one, for a module loaded another way. */
+function loadedModule(filename, exports) {
+  const entry = new Module(filename);
+  entry.filename = filename;
+  // TypeScript requires nothing after it is loaded but Node's own modules.
+  entry.paths = [];
+  entry.exports = exports;
+  entry.loaded = true;
+  return entry;
+}
+
 const workspace = process.cwd();
 const require = createRequire(join(workspace, 'package.json'));
-const ts = require('typescript');
+// Started from the checker's startup snapshot (checker-snapshot.cjs): its TypeScript and parsed
+// libraries, when that TypeScript is the one this workspace resolves; otherwise loaded here.
+const snapshot = globalThis.pluginDynamicChecker;
+const fromSnapshot = snapshot !== undefined && snapshot.typescriptPath === realpathSync(require.resolve('typescript'));
+const ts = fromSnapshot ? snapshot.ts : require('typescript');
+// ESLint's parser requires TypeScript too: it is given the same one, not a second copy to load.
+if (fromSnapshot) require.cache[snapshot.typescriptPath] ??= loadedModule(snapshot.typescriptPath, snapshot.ts);
+
 const { ESLint } = await import(pathToFileURL(require.resolve('eslint')).href);
 // The parser the workspace's ESLint config loads (typescript-eslint's), for its caches.
 const parser = createRequire(require.resolve('typescript-eslint'))('@typescript-eslint/parser');
 
 // Source files parsed once and reused while their file has not changed (lib and core .d.ts above all).
-const sourceCache = new Map();
+// The snapshot's files come with their stamps, and are parsed again when their file changed since.
+const sourceCache = new Map(fromSnapshot ? snapshot.files : []);
 let builder;
+// The settings the current builder was made with (compiler options and configuration errors).
+let builderSettings;
 let slowEslint;
 // Lint results of files whose text and whose dependencies' text are unchanged: { key, messages }.
 let lintCache = new Map();
@@ -28,24 +49,28 @@ let lintCache = new Map();
 const textHashes = new WeakMap();
 const inWorkspace = (fileName) => fileName.startsWith(`${workspace}/`) && !fileName.includes('/node_modules/');
 
+/**
+ * What says a file is unchanged: the workspace's own files by their text (a rewrite within one
+ * clock tick still counts), the libraries by modification time and size. Undefined when unreadable.
+ */
+function stampOf(fileName) {
+  try {
+    if (inWorkspace(fileName)) return readFileSync(fileName, 'utf8');
+    const info = statSync(fileName);
+    return `${info.mtimeMs}:${info.size}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function compilerHost(options) {
   const host = ts.createIncrementalCompilerHost(options);
   // As tsc's own command line: JSDoc is parsed where a type error can depend on it, not in every .d.ts.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-    // The workspace's own files are compared by text (a rewrite within one clock tick still counts);
-    // the libraries by modification time and size.
-    let stamp;
-    try {
-      if (inWorkspace(fileName)) stamp = readFileSync(fileName, 'utf8');
-      else {
-        const info = statSync(fileName);
-        stamp = `${info.mtimeMs}:${info.size}`;
-      }
-    } catch {
-      return read(fileName, languageVersion, onError, shouldCreate);
-    }
+    const stamp = stampOf(fileName);
+    if (stamp === undefined) return read(fileName, languageVersion, onError, shouldCreate);
     const cached = sourceCache.get(fileName);
     if (cached && cached.stamp === stamp) return cached.file;
     const file = read(fileName, languageVersion, onError, shouldCreate);
@@ -58,14 +83,31 @@ function compilerHost(options) {
 /**
  * The program brought up to date with the workspace as it is now: an incremental builder, so only
  * changed files are parsed again and only they and the files that depend on them are checked.
+ * `reuse` (lint, right after its build): the last program as it is when nothing it read changed.
+ * Only for that: a file it looked for and did not find is not watched, so each build makes a program.
  */
-function update() {
+function update(reuse = false) {
   const configPath = join(workspace, 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   if (!parsed) return undefined;
   const options = { ...parsed.options, incremental: true, tsBuildInfoFile: join(workspace, '.tsbuildinfo') };
+  const settings = JSON.stringify([options, parsed.errors.map((e) => e.messageText)]);
+  // Nothing changed since the build: its program, whose type checker already knows every type the
+  // build checked (a new program would start a new checker and check them all again).
+  if (reuse && builder && settings === builderSettings && isCurrent(builder.getProgram(), parsed.fileNames)) return builder;
   builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(parsed.fileNames, options, compilerHost(options), builder, parsed.errors);
+  builderSettings = settings;
   return builder;
+}
+
+/** Whether the program was made from these root files and every file it read is unchanged (the host's own stamps). */
+function isCurrent(program, rootNames) {
+  const roots = program.getRootFileNames();
+  if (roots.length !== rootNames.length || roots.some((name, i) => name !== rootNames[i])) return false;
+  return program.getSourceFiles().every((file) => {
+    const cached = sourceCache.get(file.fileName);
+    return cached?.file === file && stampOf(file.fileName) === cached.stamp;
+  });
 }
 
 function build() {
@@ -135,7 +177,7 @@ async function fixFiles(paths) {
  * on changed. Files with fixable problems are fixed through the project service (fixFiles).
  */
 async function lint() {
-  const current = update();
+  const current = update(true);
   if (!current) return { ok: false, diagnostics: [{ tool: 'eslint', message: 'tsconfig.json could not be read' }] };
   const program = current.getProgram();
   // Files that can change every file's types (scripts, declarations, global augmentations) count for every file.
@@ -194,7 +236,8 @@ async function warm() {
 }
 
 async function prepare() {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(workspace, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  // From the snapshot, the libraries are parsed and bound already.
+  const parsed = fromSnapshot ? undefined : ts.getParsedCommandLineOfConfigFile(join(workspace, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   if (parsed) {
     const host = compilerHost(parsed.options);
     const probe = join(workspace, '.warm-probe.ts');

@@ -3,7 +3,7 @@ import { agentNodeModules } from '../shared/npm/agent-packages.js';
 import type { ProcessSpec } from '../shared/process-runner.js';
 import type { PluginDynamicConfig } from '../config.js';
 import type { GroupBounds, ResourceGroup, Sandbox, SandboxPolicy } from '../shared/sandbox/index.js';
-import { WORKER_DIR } from './steps/index.js';
+import { CHECKER_SNAPSHOT_DIR, WORKER_DIR } from './steps/index.js';
 
 /** A job's control group: its memory and its processes, all of its tools together. */
 export function jobGroupBounds(settings: PluginDynamicConfig): GroupBounds {
@@ -12,7 +12,7 @@ export function jobGroupBounds(settings: PluginDynamicConfig): GroupBounds {
 
 /**
  * What a creation job's tools may touch: the workspace read-write; the shared toolchain, the
- * host's node_modules (for @elizaos/core), the checker script and the job's dependencies read-only; no network. CPU time
+ * host's node_modules (for @elizaos/core), the checker script and its startup snapshot and the job's dependencies read-only; no network. CPU time
  * is a backstop behind the wall-time limit (twice it, so the wall clock names a hang).
  */
 export function jobSandboxPolicy(opts: {
@@ -27,7 +27,7 @@ export function jobSandboxPolicy(opts: {
     ...(opts.configFiles ? { readOnlyFiles: opts.configFiles } : {}),
     writable: [opts.workspaceDir],
     // The job's dependency folder (npm's) is read-only to its tools; the sandbox binds it once it exists.
-    readOnly: [join(opts.dataDir, 'toolchain'), agentNodeModules(), WORKER_DIR, ...(opts.dependencyDir ? [opts.dependencyDir] : [])],
+    readOnly: [join(opts.dataDir, 'toolchain'), agentNodeModules(), WORKER_DIR, CHECKER_SNAPSHOT_DIR, ...(opts.dependencyDir ? [opts.dependencyDir] : [])],
     network: false,
     limits: { cpuSeconds: 2 * Math.ceil(opts.commandTimeoutMs / 1000), fileBytes: 64 * 1024 * 1024, openFiles: 4096 },
   };

@@ -4,7 +4,8 @@ import { bounded } from '../../shared/bounded.js';
 import { scrubbedEnv, startLineProcess, type LineProcess, type ProcessSpec } from '../../shared/process-runner.js';
 import type { Diagnostic } from './diagnostics.js';
 import { readFixedSources, type FixedSource } from './fixed-sources.js';
-import { childNode } from '../../shared/child-node.js';
+import { childNode, type ChildNode } from '../../shared/child-node.js';
+import { CHECKER_SNAPSHOT_DIR, usableCheckerSnapshot, WORKER_NODE_FLAGS } from './checker-snapshot.js';
 import { WORKER_DIR } from '../../shared/package-paths.js';
 
 /** worker/ ships beside src/ and dist/ (a sandbox must let the checker read it). */
@@ -54,13 +55,15 @@ export class CheckWorker {
     private readonly wrap?: (spec: ProcessSpec) => ProcessSpec,
     private readonly outputCapBytes = 1_048_576,
     readonly kind: WorkerKind = 'check',
+    /** Where the checker's startup snapshot is looked for (checker-snapshot.ts). */
+    private readonly snapshotDir: string = CHECKER_SNAPSHOT_DIR,
   ) {}
 
   /** `files`: for `test`, these test files alone (workspace-relative) instead of every test. */
   async request(command: 'build' | 'lint' | 'test', opts: { timeoutMs: number; signal?: AbortSignal; files?: readonly string[] }): Promise<WorkerAnswer> {
     opts.signal?.throwIfAborted();
     const started = Date.now();
-    const child = this.start((await childNode(opts.signal)).path);
+    const child = this.start(await childNode(opts.signal));
     const id = this.nextId++;
     try {
       const reply = new Promise<{ ok: boolean; diagnostics: Diagnostic[]; fixed: FixedSource[] }>((resolve, reject) => {
@@ -100,7 +103,7 @@ export class CheckWorker {
    * for; a request sent meanwhile is answered after it.
    */
   async warm(signal?: AbortSignal): Promise<void> {
-    const child = this.start((await childNode(signal)).path);
+    const child = this.start(await childNode(signal));
     if (this.kind !== 'check') return;
     const id = this.nextId++;
     this.pending.set(id, { resolve: () => this.pending.delete(id), reject: () => this.pending.delete(id) });
@@ -129,13 +132,15 @@ export class CheckWorker {
     return () => this.endListeners.delete(listener);
   }
 
-  private start(node: string): LineProcess {
+  private start(node: ChildNode): LineProcess {
     if (this.child) return this.child;
     if (this.closed) throw codedError('TOOLCHAIN_UNAVAILABLE', { problem: 'the checker was closed' });
     const home = join(this.workspaceDir, '.home');
+    // The checker starts from its snapshot, TypeScript loaded and the libraries parsed, when one was made for this Node.
+    const snapshot = this.kind === 'check' ? usableCheckerSnapshot(node, this.snapshotDir) : undefined;
     let spec: ProcessSpec = {
-      command: node,
-      args: ['--max-old-space-size=1536', WORKER_SCRIPTS[this.kind]],
+      command: node.path,
+      args: [...WORKER_NODE_FLAGS, ...(snapshot ? ['--snapshot-blob', snapshot] : []), WORKER_SCRIPTS[this.kind]],
       cwd: this.workspaceDir,
       env: scrubbedEnv(home, { NODE_ENV: 'test', TMPDIR: home }),
       maxOutputBytes: this.outputCapBytes,

@@ -4,3 +4,4 @@ export { parseTscOutput } from './parse-tsc.js';
 export { parseEslintJson } from './parse-eslint.js';
 export { parseVitestJson, type TestCounts } from './parse-vitest.js';
 export { CheckWorker, WORKER_DIR } from './check-worker.js';
+export { CHECKER_SNAPSHOT_DIR, usableCheckerSnapshot, WORKER_NODE_FLAGS } from './checker-snapshot.js';

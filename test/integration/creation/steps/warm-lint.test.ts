@@ -42,6 +42,29 @@ describe('the warm checker across iterations', () => {
     }
   }, 120_000);
 
+  it('lint right after its build judges the types with that program; a file changed since the build is linted as it is now', async () => {
+    const SAVE = 'export async function save(): Promise<void> {\n  await Promise.resolve();\n}\n';
+    const CALLER_OK = "import { save } from './save.js';\n\nexport async function run(): Promise<void> {\n  await save();\n}\n";
+    const CALLER_FLOATING = "import { save } from './save.js';\n\nexport function run(): void {\n  save();\n}\n";
+    const dir = await makeWorkspace(root, 'after-build', toolchain, { 'src/save.ts': SAVE, 'src/run.ts': CALLER_FLOATING });
+    const worker = new CheckWorker(dir);
+    const ctx = stepContext(dir, toolchain, { worker });
+    try {
+      expect((await runBuild(ctx)).ok).toBe(true);
+      const floating = await runLint(ctx);
+      expect(floating.ok).toBe(false);
+      expect(floating.diagnostics).toEqual([expect.objectContaining({ file: 'src/run.ts', code: '@typescript-eslint/no-floating-promises' })]);
+
+      // The build's program is out of date now: lint must not answer from it.
+      await writeFile(join(dir, 'src/run.ts'), CALLER_OK);
+      expect(await runLint(ctx)).toMatchObject({ ok: true, diagnostics: [] });
+      await writeFile(join(dir, 'src/run.ts'), CALLER_FLOATING);
+      expect((await runLint(ctx)).diagnostics).toEqual([expect.objectContaining({ file: 'src/run.ts', line: 4, code: '@typescript-eslint/no-floating-promises' })]);
+    } finally {
+      worker.close();
+    }
+  }, 120_000);
+
   it('hands back the sources its fixes changed, and only those', async () => {
     const dir = await makeWorkspace(root, 'fixes', toolchain, {
       'src/count.ts': 'export function count(): number {\n  let total = 3;\n  return total;\n}\n',
