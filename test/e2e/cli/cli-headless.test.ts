@@ -227,6 +227,8 @@ describe('plugin-dynamic headless', () => {
     expect(checks.map((c) => c.check)).toEqual(['node', 'data folder', 'toolchain', 'runtime', 'agent runtime', 'registry', 'model', 'sandbox']);
     const status = Object.fromEntries(checks.map((c) => [c.check, c.status]));
     expect(status).toMatchObject({ node: 'ok', 'data folder': 'ok', toolchain: 'ok', runtime: 'ok', 'agent runtime': 'ok', registry: 'ok', model: 'warn' });
+    // npm run build made the checker's startup snapshot for this Node and this TypeScript.
+    expect(checks.find((c) => c.check === 'toolchain')).toMatchObject({ detail: expect.stringMatching(/; the checker starts from its startup snapshot$/) });
     // The headless runtime is this Node process; its children run on the same Node.
     expect(checks.find((c) => c.check === 'agent runtime')).toMatchObject({
       detail: expect.stringMatching(/^agent on node \d+\.\d+\.\d+; child processes .* on node \d+\.\d+\.\d+ at \/\S+ \(the agent itself\)$/),
