@@ -1,4 +1,5 @@
-import { cp, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,7 @@ export async function seedDatabase(dbDir: string, templateDir = DB_TEMPLATE_DIR)
   const temp = `${dbDir}.seed-${process.pid}`;
   await rm(temp, { recursive: true, force: true });
   try {
-    await cp(join(templateDir, 'db'), temp, { recursive: true, errorOnExist: true, force: false });
+    await copyTree(join(templateDir, 'db'), temp);
     await rm(dbDir, { recursive: true, force: true });
     await rename(temp, dbDir);
   } finally {
@@ -83,4 +84,32 @@ async function packageRoot(name: string, from: string): Promise<string | undefin
     if ((await versionAt(dir)) !== undefined) return dir;
   }
   return undefined;
+}
+
+/** Files copied at once: the template is about a thousand small files, and one at a time each waits on the disk. */
+const COPY_CONCURRENCY = 8;
+
+/**
+ * Copies a folder's tree (folders, empty ones too, and regular files) into a new folder: the folders
+ * first, then the files several at a time (fs.cp copies one file after another: about four times
+ * slower here). Anything else in the tree (a link) is refused, as the template never holds one.
+ */
+async function copyTree(from: string, to: string): Promise<void> {
+  const entries = await readdir(from, { recursive: true, withFileTypes: true });
+  const relative = (entry: (typeof entries)[number]): string => join(entry.parentPath.slice(from.length), entry.name);
+  await mkdir(to, { recursive: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) await mkdir(join(to, relative(entry)), { recursive: true });
+    else if (entry.isFile()) files.push(relative(entry));
+    else throw new Error(`the database template holds ${join(from, relative(entry))}, which is not a file or a folder`);
+  }
+  let next = 0;
+  const copier = async (): Promise<void> => {
+    while (next < files.length) {
+      const file = files[next++] as string;
+      await copyFile(join(from, file), join(to, file), constants.COPYFILE_EXCL);
+    }
+  };
+  await Promise.all(Array.from({ length: COPY_CONCURRENCY }, copier));
 }
