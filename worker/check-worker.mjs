@@ -73,6 +73,11 @@ function compilerHost(options) {
     if (stamp === undefined) return read(fileName, languageVersion, onError, shouldCreate);
     const cached = sourceCache.get(fileName);
     if (cached && cached.stamp === stamp) return cached.file;
+    // A file of the snapshot whose time changed but not its text (the same package installed again).
+    if (cached?.sha256 !== undefined && cached.sha256 === createHash('sha256').update(readFileSync(fileName, 'utf8')).digest('hex')) {
+      sourceCache.set(fileName, { ...cached, stamp });
+      return cached.file;
+    }
     const file = read(fileName, languageVersion, onError, shouldCreate);
     if (file) sourceCache.set(fileName, { stamp, file });
     return file;

@@ -11,6 +11,7 @@
 // checker-start.cjs, which imports check-worker.mjs; that adopts what is here only when its own
 // TypeScript is the one this snapshot loaded (globalThis.pluginDynamicChecker).
 'use strict';
+const { createHash } = require('node:crypto');
 const { readFileSync, realpathSync, statSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const path = require('node:path');
@@ -32,7 +33,10 @@ const ts = loaded.exports;
 
 const parsed = ts.getParsedCommandLineOfConfigFile(path.join(workspace, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
 if (!parsed) throw new Error('tsconfig.json could not be read');
-/** By file name: the parsed file and the stamp check-worker.mjs compares (modification time and size). */
+/**
+ * By file name: the parsed file, the stamp check-worker.mjs compares (modification time and size)
+ * and the sha256 of its text, which keeps it in use when only the time changed (`npm ci` again).
+ */
 const files = new Map();
 // The incremental host, as the checker's: it gives each file the version its builder program needs.
 const host = ts.createIncrementalCompilerHost(parsed.options);
@@ -44,7 +48,7 @@ host.getSourceFile = (fileName, ...rest) => {
   const file = read(fileName, ...rest);
   if (file && !fileName.startsWith(`${workspace}/`)) {
     const info = statSync(fileName);
-    files.set(fileName, { stamp: `${info.mtimeMs}:${info.size}`, file });
+    files.set(fileName, { stamp: `${info.mtimeMs}:${info.size}`, sha256: createHash('sha256').update(readFileSync(fileName, 'utf8')).digest('hex'), file });
   }
   return file;
 };

@@ -28,7 +28,7 @@ const SnapshotKeySchema = z
     nodePath: z.string(),
     nodeFile: z.string(),
     flags: z.array(z.string()),
-    /** The TypeScript it loaded (path, size and modification time). */
+    /** The TypeScript it loaded (its path and the sha256 of its content). */
     typescript: z.string(),
     /** The script that made it. */
     builder: z.string(),
@@ -41,6 +41,20 @@ function fileStamp(path: string): string {
   return `${info.size}:${info.mtimeMs}`;
 }
 
+/** sha256 of files already hashed, by path, size and modification time (TypeScript's 9 MB are read once per process). */
+const contentHashes = new Map<string, string>();
+
+/** A file's content as a sha256: `npm ci` writes the same TypeScript again with a new modification time. */
+function contentHash(path: string): string {
+  const key = `${path}\0${fileStamp(path)}`;
+  let hash = contentHashes.get(key);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(readFileSync(path)).digest('hex');
+    contentHashes.set(key, hash);
+  }
+  return hash;
+}
+
 /** The key a snapshot made now, with `node`, would carry. */
 export function snapshotKeyFor(node: ChildNode): SnapshotKey {
   const typescript = realpathSync(join(agentPackageDir('typescript'), 'lib', 'typescript.js'));
@@ -49,7 +63,7 @@ export function snapshotKeyFor(node: ChildNode): SnapshotKey {
     nodePath: node.path,
     nodeFile: fileStamp(node.path),
     flags: [...WORKER_NODE_FLAGS],
-    typescript: `${typescript}:${fileStamp(typescript)}`,
+    typescript: `${typescript}:${contentHash(typescript)}`,
     builder: createHash('sha256').update(readFileSync(SNAPSHOT_BUILDER)).digest('hex'),
   };
 }
