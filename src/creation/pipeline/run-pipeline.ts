@@ -127,7 +127,8 @@ export async function runPipeline(opts: PipelineOptions, hooks: PipelineHooks): 
   } finally {
     workers.check.close();
     workers.test.close();
-    workers.scan.close();
+    // The shipped build it may be compiling now is the job's next step.
+    workers.scan.closeWhenIdle();
     await workers.release?.();
   }
 }

@@ -181,7 +181,8 @@ export class WarmSpare {
     this.detach();
     this.workers.check.close();
     this.workers.test.close();
-    this.workers.scan.close();
+    // A job's shipped build may be compiling in it now.
+    this.workers.scan.closeWhenIdle();
     await this.files.dispose();
   }
 }

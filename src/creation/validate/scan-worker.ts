@@ -67,6 +67,10 @@ export class ScanWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly outputCapBytes: number;
+  /** Set by close() and closeWhenIdle(): no request is taken after; the process ends once none is waiting. */
+  private closed = false;
+  /** Requests asked and not yet settled (a request is in flight before its process has started). */
+  private inFlight = 0;
 
   constructor(private readonly opts: ScanWorkerOptions = {}) {
     this.outputCapBytes = opts.outputCapBytes ?? 8 * 1_048_576;
@@ -133,6 +137,7 @@ export class ScanWorker {
     opts.signal?.throwIfAborted();
     const id = this.nextId++;
     const request = JSON.stringify({ id, ...body });
+    this.inFlight++;
     const started = this.start(opts.signal);
     const answered = (async () => {
       const child = await started;
@@ -164,15 +169,29 @@ export class ScanWorker {
       throw isPluginDynamicError(error) ? error : codedError('SOURCE_SCAN_FAILED', { problem: `the scanner could not be started: ${String(error)}` }, { cause: error });
     } finally {
       this.pending.delete(id);
+      this.inFlight--;
+      if (this.closed && this.inFlight === 0) this.kill();
     }
   }
 
-  /** Ends the scanner and its control group. Idempotent. */
+  /** Ends the scanner and its control group now; a request still waiting fails closed. No request is taken after. Idempotent. */
   close(): void {
+    this.closed = true;
     this.kill();
   }
 
+  /**
+   * Ends the scanner once the requests already sent are answered: the shipped build started when
+   * the checks passed outlives the pipeline that started it. Each of those requests is bounded by its
+   * own time limit and signal. No request is taken after. Idempotent.
+   */
+  closeWhenIdle(): void {
+    this.closed = true;
+    if (this.inFlight === 0) this.kill();
+  }
+
   private start(signal?: AbortSignal): Promise<LineProcess> {
+    if (this.closed) return Promise.reject(codedError('SOURCE_SCAN_FAILED', { problem: 'the scanner was closed' }));
     if (this.child) return this.child;
     const starting: Promise<LineProcess> = this.spawn(signal).catch((error: unknown) => {
       if (this.child === starting) this.child = undefined;

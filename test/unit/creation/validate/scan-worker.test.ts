@@ -200,6 +200,18 @@ describe('the scanner process', () => {
     await expect(closing).rejects.toMatchObject({ code: 'SOURCE_SCAN_FAILED' });
   });
 
+  it('closed when idle, it answers what it was already asked (the shipped build) and takes nothing new', async () => {
+    const warm = scanner({});
+    const OPTIONS = { target: 'ES2022', module: 'ESNext', verbatimModuleSyntax: true, declaration: true, outDir: 'dist', rootDir: 'src' };
+    const building = warm.emit([{ path: 'src/index.ts', content: 'export const one: number = 1;\n' }], OPTIONS, { timeoutMs: 60_000 });
+    const scanning = warm.scan(FILES, { timeoutMs: 60_000 });
+    warm.closeWhenIdle();
+    await expect(warm.scan(FILES, { timeoutMs: 60_000 })).rejects.toMatchObject({ code: 'SOURCE_SCAN_FAILED', message: expect.stringContaining('closed') });
+    expect((await building).outputs.map((o) => o.path).sort()).toEqual(['dist/index.d.ts', 'dist/index.js']);
+    expect(await scanning).toEqual([expect.objectContaining({ rule: 'eval' })]);
+    await expect(warm.emit([], OPTIONS, { timeoutMs: 60_000 })).rejects.toMatchObject({ code: 'SOURCE_SCAN_FAILED' });
+  });
+
   it('stops a cancelled scan as a cancelled job', async () => {
     const silent = scanner({ sandbox: replacedBy('silent') });
     const controller = new AbortController();
