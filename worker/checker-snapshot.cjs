@@ -55,7 +55,7 @@ host.getSourceFile = (fileName, ...rest) => {
 // Binding happens once per file and stays on it: the files come bound to the first program.
 ts.createProgram([probe], { ...parsed.options, noEmit: true }, host).getTypeChecker();
 
-globalThis.pluginDynamicChecker = { typescriptPath, typescriptVersion: ts.version, ts, files };
+globalThis.pluginDynamicChecker = { typescriptPath, ts, files };
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // process.argv[1] is check-worker.mjs, as the checker is started; a module loaded now (not one

@@ -1,7 +1,6 @@
 import type { ProcessSpec } from '../../shared/process-runner.js';
 import { openResourceGroup, selectSandbox, type ResourceGroup, type Sandbox } from '../../shared/sandbox/index.js';
-import { jobGroupBounds } from '../job-sandbox.js';
-import { jobSandboxPolicy, jobSandboxWrap } from '../job-sandbox.js';
+import { jobGroupBounds, jobSandboxPolicy, jobSandboxWrap } from '../job-sandbox.js';
 import { JobFiles } from '../pipeline/job-files.js';
 import { appendPhases, PhaseClock } from '../pipeline/phase-times.js';
 import type { PipelineWorkers } from '../pipeline/run-pipeline.js';
